@@ -1,0 +1,91 @@
+//! The JSON config: its model, how it is read, and ([`validate`]) how it is checked before any
+//! network call. Records come out as [`RecordSet`]s in wire form, grouped by name, type and set
+//! identifier.
+
+pub mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diff::IgnoreRule;
+use crate::model::RecordSet;
+
+/// A validated config.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub providers: Vec<Provider>,
+    pub registrars: Vec<Registrar>,
+    pub domains: Vec<Domain>,
+}
+
+/// A DNS provider: a name that matches a creds.json entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provider {
+    pub name: String,
+    /// Only `ROUTE53` for now.
+    pub kind: String,
+}
+
+/// A registrar: `NONE` or `ROUTE53`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registrar {
+    pub name: String,
+    pub kind: String,
+}
+
+/// One domain (hosted zone) and the record sets it should hold.
+#[derive(Clone, Debug)]
+pub struct Domain {
+    /// As the user wrote it (UTF-8 allowed), for messages.
+    pub display_name: String,
+    /// Wire-form zone name, e.g. `example.tld.`.
+    pub name: String,
+    pub registrar: String,
+    pub providers: Vec<String>,
+    /// Picks the hosted zone when several share the name.
+    pub zone_id: Option<String>,
+    /// Desired record sets. An apex NS without a TTL in the config has `ttl: None`: keep the live one.
+    pub records: Vec<RecordSet>,
+    /// Live record sets matching these are never touched.
+    pub ignore: Vec<IgnoreRule>,
+    /// Keep live record sets the config does not name (dnscontrol's NO_PURGE).
+    pub keep_unknown: bool,
+}
+
+/// Reads and validates the config at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let _ = path;
+    todo!("config::load")
+}
+
+/// A problem in the config, located as precisely as possible.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub domain: Option<String>,
+    /// The record, as `name TYPE` or the entry's position.
+    pub record: Option<String>,
+    pub message: String,
+    /// How to mend it.
+    pub fix: Option<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(d) = &self.domain {
+            write!(f, ": domain {d}")?;
+        }
+        if let Some(r) = &self.record {
+            write!(f, ": record {r}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(fix) = &self.fix {
+            write!(f, "\n  fix: {fix}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,20 @@
+//! r53ctl: keep Amazon Route 53 hosted zones in line with a JSON config.
+//!
+//! Data flows one way: [`config`] + live zone ([`route53`]) → [`diff`] → [`plan`] →
+//! [`batch`] → [`route53`]. The diff knows nothing of HTTP; the API layer nothing of the config.
+
+pub mod batch;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod creds;
+pub mod diff;
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod name;
+pub mod output;
+pub mod plan;
+pub mod rdata;
+pub mod route53;
+pub mod sigv4;

@@ -1,0 +1,200 @@
+//! The vocabulary of record sets shared by the config, the Route 53 API layer, the diff and the
+//! batcher. Nothing here knows about files, JSON or HTTP.
+//!
+//! Every `RecordSet` holds names and values in Route 53's wire form: a fully qualified, lower-case
+//! name with a trailing dot and `\ddd` escapes (see [`crate::name`]), and values as Route 53 stores
+//! them (see [`crate::rdata`]). Record sets read from Route 53 are kept exactly as read, so that a
+//! DELETE can name them byte for byte; comparison goes through [`RecordSet::comparable`].
+
+use std::fmt;
+
+/// One Route 53 resource record set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordSet {
+    /// Wire-form owner name, e.g. `\052.example.tld.`.
+    pub name: String,
+    /// Record type in upper case, e.g. `A`, `TXT`.
+    pub rtype: String,
+    /// Distinguishes record sets of one name and type under a routing policy.
+    pub set_identifier: Option<String>,
+    /// `None` for alias record sets, which carry no TTL.
+    pub ttl: Option<u32>,
+    /// Values in Route 53's wire form; empty for alias record sets.
+    pub values: Vec<String>,
+    pub alias: Option<AliasTarget>,
+    pub routing: Option<Routing>,
+    pub health_check_id: Option<String>,
+    /// Set on record sets made by a traffic policy; r53ctl never changes those.
+    pub traffic_policy_instance_id: Option<String>,
+}
+
+/// Route 53's `AliasTarget`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AliasTarget {
+    pub hosted_zone_id: String,
+    /// Wire-form target name.
+    pub dns_name: String,
+    pub evaluate_target_health: bool,
+}
+
+/// The routing policy of a record set that carries a `SetIdentifier`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Routing {
+    Weighted {
+        weight: u32,
+    },
+    Latency {
+        region: String,
+    },
+    /// `PRIMARY` or `SECONDARY`.
+    Failover {
+        role: String,
+    },
+    Geolocation {
+        continent: Option<String>,
+        country: Option<String>,
+        subdivision: Option<String>,
+    },
+    Geoproximity {
+        aws_region: Option<String>,
+        local_zone_group: Option<String>,
+        /// Latitude and longitude as Route 53 writes them (decimal strings).
+        coordinates: Option<(String, String)>,
+        bias: Option<i32>,
+    },
+    MultiValue,
+    Cidr {
+        collection_id: String,
+        location_name: String,
+    },
+}
+
+/// What identifies a record set within a zone: Route 53 keys on name, type and set identifier.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordKey {
+    /// Normalised wire-form name.
+    pub name: String,
+    pub rtype: String,
+    pub set_identifier: Option<String>,
+}
+
+impl fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.name, self.rtype)?;
+        if let Some(id) = &self.set_identifier {
+            write!(f, " [{id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl RecordSet {
+    /// A plain record set (no alias, no routing policy).
+    pub fn simple(name: &str, rtype: &str, ttl: u32, values: Vec<String>) -> RecordSet {
+        RecordSet {
+            name: name.to_string(),
+            rtype: rtype.to_string(),
+            set_identifier: None,
+            ttl: Some(ttl),
+            values,
+            alias: None,
+            routing: None,
+            health_check_id: None,
+            traffic_policy_instance_id: None,
+        }
+    }
+
+    /// The key Route 53 identifies this record set by, with the name normalised.
+    pub fn key(&self) -> RecordKey {
+        RecordKey {
+            name: crate::name::normalize(&self.name),
+            rtype: self.rtype.clone(),
+            set_identifier: self.set_identifier.clone(),
+        }
+    }
+
+    /// A copy in canonical form: names normalised, values canonicalised for their type and
+    /// sorted, so that two record sets Route 53 would treat as the same compare equal.
+    pub fn comparable(&self) -> RecordSet {
+        let mut values: Vec<String> = self
+            .values
+            .iter()
+            .map(|v| crate::rdata::canonical(&self.rtype, v))
+            .collect();
+        values.sort();
+        values.dedup();
+        RecordSet {
+            name: crate::name::normalize(&self.name),
+            values,
+            alias: self.alias.as_ref().map(|a| AliasTarget {
+                hosted_zone_id: a.hosted_zone_id.clone(),
+                dns_name: crate::name::normalize(&a.dns_name),
+                evaluate_target_health: a.evaluate_target_health,
+            }),
+            ..self.clone()
+        }
+    }
+
+    /// Whether this is the zone's SOA or apex NS record set for the zone `apex` (wire form).
+    pub fn is_apex(&self, apex: &str, rtype: &str) -> bool {
+        self.rtype == rtype && crate::name::normalize(&self.name) == crate::name::normalize(apex)
+    }
+
+    /// Number of `ResourceRecord` elements this record set puts in a request.
+    pub fn resource_record_count(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Characters of `Value` text this record set puts in a request.
+    pub fn value_chars(&self) -> usize {
+        self.values.iter().map(|v| v.chars().count()).sum()
+    }
+}
+
+/// A hosted zone as listed by Route 53.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostedZone {
+    /// The bare id, e.g. `Z0123456789ABC` (without `/hostedzone/`).
+    pub id: String,
+    /// Wire-form name with trailing dot.
+    pub name: String,
+    pub private: bool,
+    pub record_set_count: Option<u64>,
+    pub comment: Option<String>,
+}
+
+/// The status of a submitted change, from ChangeResourceRecordSets or GetChange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeInfo {
+    /// The bare id, e.g. `C2682N5HXP0BZ4` (without `/change/`).
+    pub id: String,
+    /// `PENDING` or `INSYNC`.
+    pub status: String,
+    pub submitted_at: String,
+}
+
+/// The action of one change in a ChangeResourceRecordSets request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Delete,
+    Upsert,
+}
+
+impl Action {
+    /// The name Route 53 uses in `<Action>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "CREATE",
+            Action::Delete => "DELETE",
+            Action::Upsert => "UPSERT",
+        }
+    }
+}
+
+/// One `<Change>` of a ChangeResourceRecordSets request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeAction {
+    pub action: Action,
+    pub record_set: RecordSet,
+}

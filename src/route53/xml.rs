@@ -1,0 +1,1 @@
+//! Request bodies written and response bodies read with quick-xml.

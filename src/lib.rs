@@ -4,6 +4,7 @@
 //! [`batch`] → [`route53`]. The diff knows nothing of HTTP; the API layer nothing of the config.
 
 pub mod batch;
+pub mod bind;
 pub mod cli;
 pub mod commands;
 pub mod config;

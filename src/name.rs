@@ -10,3 +10,21 @@ pub fn normalize(name: &str) -> String {
     }
     n.replace('*', "\\052")
 }
+
+/// `wire` as a person reads it.
+pub fn display(wire: &str) -> String {
+    wire.replace("\\052", "*")
+}
+
+/// `wire` relative to the zone `apex`: `@` for the apex itself, `www` for `www.<apex>`.
+pub fn relative(wire: &str, apex: &str) -> String {
+    let wire = normalize(wire);
+    let apex = normalize(apex);
+    if wire == apex {
+        return "@".into();
+    }
+    match wire.strip_suffix(&format!(".{apex}")) {
+        Some(label) => label.to_string(),
+        None => wire,
+    }
+}

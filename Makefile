@@ -1,0 +1,48 @@
+# r53ctl: `make test` is the one test command; it installs what it needs (a Python venv with moto,
+# the local Route 53 API server the integration tests run against).
+
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+MOTO := $(VENV)/bin/moto_server
+MOTO_VERSION := moto[server]>=5,<6
+TARGET := x86_64-unknown-linux-gnu
+export R53CTL_MOTO := $(MOTO)
+
+.PHONY: all build test lint unit demo static bench clean
+
+all: build
+
+build:
+	cargo build --release
+
+$(MOTO):
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO_VERSION)'
+
+## test: formatting, lints, unit and integration tests (integration tests start moto themselves)
+test: $(MOTO) lint
+	cargo test
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+## demo: local Route 53 API on 127.0.0.1, zone example.tld, then preview, push, preview
+demo: $(MOTO) build
+	@bash tests/demo.sh "$(MOTO)" target/release/r53ctl
+
+## static: a statically linked, size-optimised binary
+static:
+	RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --target $(TARGET)
+	@ls -l target/$(TARGET)/release/r53ctl
+	@file target/$(TARGET)/release/r53ctl
+
+## bench: preview and push of large zones against moto, and the diff of 100,000 record sets
+bench: $(MOTO)
+	cargo build --release
+	cargo bench --bench diff_plan
+	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl
+
+clean:
+	cargo clean
+	rm -rf $(VENV)

@@ -1,0 +1,40 @@
+//! `r53ctl create-domains`: creates a public hosted zone for each selected domain that has none.
+
+use crate::cli::Args;
+use crate::commands::zones;
+use crate::error::{Error, EXIT_OK};
+
+pub fn run(args: &Args) -> Result<i32, Error> {
+    let config = crate::config::load(&args.config)?;
+    let domains = zones::selected_domains(&config, args)?;
+    let clients = zones::open_clients(args, &domains)?;
+    for domain in &domains {
+        for provider in &domain.providers {
+            let Some(client) = clients.get(provider) else {
+                continue;
+            };
+            let context = format!("domain {} (provider {provider})", domain.display_name);
+            let existing = client
+                .hosted_zones_named(&domain.name)
+                .map_err(|e| Error::failed(&context, e))?;
+            if let Some(zone) = existing.first() {
+                println!("{}: exists ({})", domain.display_name, zone.id);
+                continue;
+            }
+            let caller_reference = format!("r53ctl-{}-{}", domain.name, unix_nanos());
+            let zone = client
+                .create_hosted_zone(&domain.name, &caller_reference, "created by r53ctl")
+                .map_err(|e| Error::failed(&context, e))?;
+            println!("{}: created ({})", domain.display_name, zone.id);
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// A CallerReference must be unique per request; the time in nanoseconds is.
+fn unix_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}

@@ -1,0 +1,104 @@
+//! `r53ctl get-zones`: writes live zones as r53ctl config, as a BIND zone file, or their names.
+
+use serde_json::{json, Value};
+
+use crate::cli::Args;
+use crate::commands::zones;
+use crate::error::{Error, EXIT_OK};
+use crate::model::{HostedZone, RecordSet};
+use crate::route53::Client;
+
+pub fn run(args: &Args) -> Result<i32, Error> {
+    let format = args.format_of(&["json", "bind", "nameonly"])?;
+    let (entry, wanted) = parse_positional(&args.positional)?;
+    let client = zones::open_client(args, entry)?;
+    let zones = pick_zones(&client, &wanted)?;
+    let text = match format {
+        "nameonly" => zones
+            .iter()
+            .map(|z| format!("{}\n", crate::name::display(&z.name)))
+            .collect(),
+        "bind" => {
+            let mut text = String::new();
+            for zone in &zones {
+                text.push_str(&crate::bind::zone_file(zone, &read(&client, zone)?));
+            }
+            text
+        }
+        _ => config_json(&client, entry, &zones)?,
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Error::failed(format!("writing {}", path.display()), e))?,
+        None => print!("{text}"),
+    }
+    Ok(EXIT_OK)
+}
+
+/// `CREDS_ENTRY [ROUTE53|-] ZONE... | all`, as dnscontrol's get-zones takes them.
+fn parse_positional(positional: &[String]) -> Result<(&str, Vec<String>), Error> {
+    let usage =
+        || Error::Usage("usage: r53ctl get-zones CREDS_ENTRY [ROUTE53|-] ZONE... | all".into());
+    let (entry, rest) = positional.split_first().ok_or_else(usage)?;
+    let rest = match rest.split_first() {
+        Some((kind, zones)) if kind == "-" || kind.eq_ignore_ascii_case("ROUTE53") => zones,
+        _ => rest,
+    };
+    if rest.is_empty() {
+        return Err(usage());
+    }
+    Ok((entry, rest.to_vec()))
+}
+
+/// The zones named in `wanted`, or every zone of the account for `all`.
+fn pick_zones(client: &Client, wanted: &[String]) -> Result<Vec<HostedZone>, Error> {
+    if wanted.iter().any(|w| w == "all") {
+        return client
+            .list_hosted_zones()
+            .map_err(|e| Error::failed("listing hosted zones", e));
+    }
+    let mut zones = Vec::new();
+    for name in wanted {
+        let found = client
+            .hosted_zones_named(&crate::name::normalize(name))
+            .map_err(|e| Error::failed(format!("zone {name}"), e))?;
+        if found.is_empty() {
+            return Err(Error::Failed(format!(
+                "zone {name}: this account has no hosted zone of that name"
+            )));
+        }
+        zones.extend(found);
+    }
+    Ok(zones)
+}
+
+fn read(client: &Client, zone: &HostedZone) -> Result<Vec<RecordSet>, Error> {
+    client
+        .list_record_sets(&zone.id)
+        .map_err(|e| Error::failed(format!("zone {}", crate::name::display(&zone.name)), e))
+}
+
+/// A whole config that, pushed back, changes nothing.
+fn config_json(client: &Client, entry: &str, zones: &[HostedZone]) -> Result<String, Error> {
+    let mut domains = Vec::new();
+    for zone in zones {
+        let live = read(client, zone)?;
+        let mut domain = crate::config::export::export_domain(&zone.name, &live);
+        if let Value::Object(map) = &mut domain {
+            map.insert("registrar".into(), json!("none"));
+            map.insert("dns_providers".into(), json!([entry]));
+            if zones.iter().filter(|z| z.name == zone.name).count() > 1 {
+                map.insert("zone_id".into(), json!(zone.id));
+            }
+        }
+        domains.push(domain);
+    }
+    let config = json!({
+        "registrars": { "none": { "type": "NONE" } },
+        "dns_providers": { entry: { "type": "ROUTE53" } },
+        "domains": domains,
+    });
+    serde_json::to_string_pretty(&config)
+        .map(|text| text + "\n")
+        .map_err(|e| Error::failed("writing the config", e))
+}

@@ -1,0 +1,160 @@
+//! What the commands share: a Route 53 client per creds entry, the domains a run covers, and the
+//! hosted zone each domain maps to.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::cli::Args;
+use crate::config::{Config, Domain};
+use crate::creds::{self, Overrides};
+use crate::error::Error;
+use crate::http::Transport;
+use crate::model::HostedZone;
+use crate::route53::Client;
+
+/// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`.
+pub fn open_client(args: &Args, entry: &str) -> Result<Client, Error> {
+    let env = |name: &str| std::env::var(name).ok();
+    let overrides = Overrides {
+        endpoint: args.endpoint.clone(),
+    };
+    let account = creds::open_account(&args.creds, entry, &env, &overrides)
+        .map_err(|err| Error::Failed(err.to_string()))?;
+    crate::debug!(
+        "creds entry \"{entry}\": credentials from {}; endpoint {} signed for region {}",
+        account.credentials.source(),
+        account.endpoint.url,
+        account.endpoint.region
+    );
+    let transport = Transport::new(&account.transport)
+        .map_err(|err| Error::failed(format!("creds entry \"{entry}\""), err))?;
+    Ok(Client::new(
+        transport,
+        account.endpoint,
+        account.credentials,
+    ))
+}
+
+/// One client per DNS provider that `domains` use, keyed by provider (creds entry) name.
+pub fn open_clients(args: &Args, domains: &[&Domain]) -> Result<BTreeMap<String, Client>, Error> {
+    let mut clients = BTreeMap::new();
+    for provider in domains.iter().flat_map(|d| &d.providers) {
+        if !clients.contains_key(provider) {
+            clients.insert(provider.clone(), open_client(args, provider)?);
+        }
+    }
+    Ok(clients)
+}
+
+/// The config's domains that `--domains` selects (all without it), in config order.
+pub fn selected_domains<'c>(config: &'c Config, args: &Args) -> Result<Vec<&'c Domain>, Error> {
+    let Some(wanted) = &args.domains else {
+        return Ok(config.domains.iter().collect());
+    };
+    let mut selected = Vec::new();
+    for name in wanted {
+        let wire = crate::name::normalize(name);
+        let domain = config
+            .domains
+            .iter()
+            .find(|d| d.name == wire)
+            .ok_or_else(|| {
+                let known: Vec<&str> = config
+                    .domains
+                    .iter()
+                    .map(|d| d.display_name.as_str())
+                    .collect();
+                Error::Usage(format!(
+                    "--domains names {name}, which {} does not define; it defines: {}",
+                    config.path.display(),
+                    known.join(", ")
+                ))
+            })?;
+        if !selected.iter().any(|d: &&Domain| d.name == domain.name) {
+            selected.push(domain);
+        }
+    }
+    Ok(selected)
+}
+
+/// The hosted zone `domain` maps to: the one its `zone_id` names, else the only zone of its name.
+pub fn find_zone(client: &Client, domain: &Domain) -> Result<HostedZone, Error> {
+    let context = format!("domain {}", domain.display_name);
+    if let Some(id) = &domain.zone_id {
+        let zone = client
+            .get_hosted_zone(id)
+            .map_err(|err| Error::failed(&context, err))?;
+        if crate::name::normalize(&zone.name) != domain.name {
+            return Err(Error::Failed(format!(
+                "{context}: zone_id {id} is the hosted zone of {}, not of {}",
+                crate::name::display(&zone.name),
+                domain.display_name
+            )));
+        }
+        return Ok(zone);
+    }
+    let zones = client
+        .hosted_zones_named(&domain.name)
+        .map_err(|err| Error::failed(&context, err))?;
+    match zones.as_slice() {
+        [] => Err(Error::Failed(format!(
+            "{context}: this account has no hosted zone named {}; create it with \
+             'r53ctl create-domains --domains {}' (or check the creds entry and endpoint)",
+            domain.display_name, domain.display_name
+        ))),
+        [zone] => Ok(zone.clone()),
+        several => Err(Error::Failed(format!(
+            "{context}: {} hosted zones share this name: {}; set \"zone_id\" in the domain's \
+             config to pick one",
+            several.len(),
+            several
+                .iter()
+                .map(|z| format!(
+                    "{} ({})",
+                    z.id,
+                    if z.private { "private" } else { "public" }
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// `f` applied to every item, at most `concurrency` at a time on std threads; results in the
+/// order of `items`.
+pub fn map_concurrently<T: Sync, R: Send>(
+    items: &[T],
+    concurrency: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency.clamp(1, items.len().max(1)) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(index) else { break };
+                let result = f(item);
+                *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_concurrently_keeps_order_and_covers_every_item() {
+        let items: Vec<u32> = (0..100).collect();
+        let doubled = map_concurrently(&items, 7, |n| n * 2);
+        assert_eq!(doubled, (0..100).map(|n| n * 2).collect::<Vec<_>>());
+        assert!(map_concurrently(&[] as &[u32], 4, |n| *n).is_empty());
+    }
+}

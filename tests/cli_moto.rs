@@ -1,0 +1,255 @@
+//! The r53ctl binary end to end against a local Route 53 API server (moto) on 127.0.0.1:
+//! create, modify, delete, no-op, a conflicting change, paging, and the error paths.
+
+mod common;
+mod proxy;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+/// A scratch folder with a creds.json, and the endpoint r53ctl talks to.
+struct Workspace {
+    dir: PathBuf,
+    endpoint: String,
+}
+
+impl Workspace {
+    fn new(name: &str, endpoint: &str) -> Workspace {
+        let dir = std::env::temp_dir().join(format!("r53ctl-it-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        std::fs::write(
+            dir.join("creds.json"),
+            r#"{"r53_main": {"TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret"}}"#,
+        )
+        .expect("creds.json");
+        set_owner_only(&dir.join("creds.json"));
+        Workspace {
+            dir,
+            endpoint: endpoint.to_string(),
+        }
+    }
+
+    fn write_config(&self, name: &str, config: &Value) {
+        std::fs::write(self.dir.join(name), config.to_string()).expect("write config");
+    }
+
+    /// Runs r53ctl in the workspace against `self.endpoint`.
+    fn run(&self, args: &[&str]) -> Output {
+        run_in(&self.dir, &self.endpoint, args)
+    }
+}
+
+fn run_in(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_r53ctl"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_ROUTE_53", endpoint)
+        .output()
+        .expect("run r53ctl")
+}
+
+fn set_owner_only(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+fn config(domain: &str, records: Value) -> Value {
+    json!({
+        "registrars": { "none": { "type": "NONE" } },
+        "dns_providers": { "r53_main": { "type": "ROUTE53" } },
+        "domains": [ { "name": domain, "registrar": "none", "dns_providers": ["r53_main"],
+                       "records": records } ]
+    })
+}
+
+/// The zone's record sets as `get-zones` exports them, without SOA and NS.
+fn live_records(ws: &Workspace, domain: &str) -> Vec<Value> {
+    let out = ws.run(&["get-zones", "r53_main", domain]);
+    assert_exit(&out, 0);
+    let exported: Value = serde_json::from_str(&stdout(&out)).expect("get-zones JSON");
+    exported["domains"][0]["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r["type"] != "SOA" && r["type"] != "NS")
+        .collect()
+}
+
+#[test]
+fn create_modify_delete_and_no_op() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("cmd", &moto.url);
+    let v1 = config(
+        "cmd.tld",
+        json!([
+            { "name": "test", "type": "A", "value": "1.2.3.4" },
+            { "name": "www", "type": "CNAME", "value": "test" },
+            { "name": "txt", "type": "TXT", "value": "hello \"world\"" },
+            { "name": "@", "type": "MX", "value": "10 mail" },
+            { "name": "@", "type": "MX", "value": "20 mail2" },
+        ]),
+    );
+    ws.write_config("dnsconfig.json", &v1);
+    assert_exit(&ws.run(&["create-domains"]), 0);
+
+    let preview = ws.run(&["preview"]);
+    assert_exit(&preview, 0);
+    let text = stdout(&preview);
+    assert_eq!(text.matches("CREATE ").count(), 4, "{text}");
+    assert!(text.contains("1 request (atomic)"), "{text}");
+
+    let pending = ws.run(&["preview", "--expect-no-changes"]);
+    assert_exit(&pending, 3);
+
+    assert_exit(&ws.run(&["push"]), 0);
+    let again = ws.run(&["preview", "--expect-no-changes"]);
+    assert_exit(&again, 0);
+    assert!(stdout(&again).contains("Total: 0 changes"), "{}", stdout(&again));
+
+    let v2 = config(
+        "cmd.tld",
+        json!([
+            { "name": "test", "type": "A", "value": "5.6.7.8", "ttl": 600 },
+            { "name": "www", "type": "CNAME", "value": "test" },
+            { "name": "@", "type": "MX", "value": "10 mail" },
+            { "name": "v6", "type": "AAAA", "value": "2001:db8::1" },
+        ]),
+    );
+    ws.write_config("dnsconfig.json", &v2);
+    let preview = ws.run(&["preview", "--format", "json"]);
+    assert_exit(&preview, 0);
+    let plan: Value = serde_json::from_str(&stdout(&preview)).expect("preview JSON");
+    let counts = &plan["zones"][0]["counts"];
+    assert_eq!(
+        (&counts["create"], &counts["modify"], &counts["delete"]),
+        (&json!(1), &json!(2), &json!(1)),
+        "{plan}"
+    );
+
+    assert_exit(&ws.run(&["push"]), 0);
+    assert_exit(&ws.run(&["preview", "--expect-no-changes"]), 0);
+    let live = live_records(&ws, "cmd.tld");
+    assert_eq!(live.len(), 4, "{live:?}");
+    assert!(live
+        .iter()
+        .any(|r| r["name"] == "test" && r["ttl"] == 600 && r["value"] == "5.6.7.8"));
+}
+
+#[test]
+fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
+    let moto = common::Moto::start();
+    let proxy = proxy::Proxy::start(moto.url.trim_start_matches("http://"));
+    let ws = Workspace::new("race", &proxy.url);
+    ws.write_config(
+        "dnsconfig.json",
+        &config(
+            "race.tld",
+            json!([{ "name": "test", "type": "A", "value": "1.1.1.1" }]),
+        ),
+    );
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    assert_exit(&ws.run(&["push"]), 0);
+
+    // Ours: test → 2.2.2.2 plus a new record. Theirs, written between our read and our write,
+    // directly to the server: test → 9.9.9.9.
+    ws.write_config(
+        "dnsconfig.json",
+        &config(
+            "race.tld",
+            json!([
+                { "name": "test", "type": "A", "value": "2.2.2.2" },
+                { "name": "new", "type": "A", "value": "3.3.3.3" },
+            ]),
+        ),
+    );
+    ws.write_config(
+        "theirs.json",
+        &config(
+            "race.tld",
+            json!([{ "name": "test", "type": "A", "value": "9.9.9.9" }]),
+        ),
+    );
+    let (dir, direct) = (ws.dir.clone(), moto.url.clone());
+    proxy.before_forward("POST", "/rrset", move |_| {
+        assert_exit(&run_in(&dir, &direct, &["push", "--config", "theirs.json"]), 0);
+    });
+
+    let out = ws.run(&["push"]);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("request 1 of 1 failed"), "{err}");
+    assert!(err.contains("not applied"), "{err}");
+
+    let direct_ws = Workspace::new("race-check", &moto.url);
+    let live = live_records(&direct_ws, "race.tld");
+    assert_eq!(live.len(), 1, "nothing of ours may be written: {live:?}");
+    assert_eq!(live[0]["value"], "9.9.9.9");
+}
+
+#[test]
+fn zones_larger_than_one_page_and_one_request() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("paging", &moto.url);
+    let records: Vec<Value> = (0..1200)
+        .map(|i| json!({ "name": format!("host{i}"), "type": "A", "value": format!("10.0.{}.{}", i / 256, i % 256) }))
+        .collect();
+    ws.write_config("dnsconfig.json", &config("paging.tld", json!(records)));
+    assert_exit(&ws.run(&["create-domains"]), 0);
+
+    let preview = ws.run(&["preview"]);
+    assert_exit(&preview, 0);
+    assert!(
+        stdout(&preview).contains("1200 changes in 2 requests (not atomic"),
+        "{}",
+        stdout(&preview)
+    );
+    assert_exit(&ws.run(&["push"]), 0);
+    let again = ws.run(&["preview", "--expect-no-changes", "--debug"]);
+    assert_exit(&again, 0);
+    let pages = stderr(&again)
+        .lines()
+        .filter(|l| l.starts_with("debug: request GET") && l.contains("/rrset"))
+        .count();
+    assert!(pages >= 5, "1,202 record sets need at least 5 pages of 300, saw {pages}");
+    assert_eq!(live_records(&ws, "paging.tld").len(), 1200);
+}
+
+#[test]
+fn a_domain_without_a_hosted_zone_is_named_with_the_fix() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("nozone", &moto.url);
+    ws.write_config(
+        "dnsconfig.json",
+        &config("missing.tld", json!([{ "name": "a", "type": "A", "value": "1.1.1.1" }])),
+    );
+    let out = ws.run(&["preview"]);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("missing.tld") && err.contains("create-domains"), "{err}");
+}

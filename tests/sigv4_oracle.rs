@@ -132,8 +132,12 @@ const HEADER_VALUE_PIECES: &[&str] = &[
 #[test]
 fn signatures_match_aws_sigv4() {
     let mut rng = XorShift(0x5eed_1234_abcd_9876);
+    let mut seen = [0; FEATURES.len()];
     for case in 0..CASES {
         let generated = random_case(&mut rng);
+        for (count, (_, has_feature)) in seen.iter_mut().zip(FEATURES) {
+            *count += usize::from(has_feature(&generated));
+        }
         let ours = sign_ours(&generated);
         let theirs = sign_aws(&generated);
         if ours != theirs {
@@ -154,6 +158,62 @@ fn signatures_match_aws_sigv4() {
             );
         }
     }
+    for (count, (feature, _)) in seen.iter().zip(FEATURES) {
+        assert!(*count >= CASES / 50, "only {count} cases with {feature}");
+    }
+}
+
+/// What the generator must keep producing, so the cross-check keeps its reach.
+const FEATURES: &[(&str, fn(&Case) -> bool)] = &[
+    ("a session token", |case| case.token.is_some()),
+    ("a body", |case| !case.request.body.is_empty()),
+    ("`+` in the query", |case| query(case).contains('+')),
+    ("`%25` in the query", |case| query(case).contains("%25")),
+    ("a bare `%` in the query", |case| {
+        let query = query(case).as_bytes();
+        let is_escape = |at: usize| {
+            query
+                .get(at + 1..at + 3)
+                .is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit))
+        };
+        (0..query.len()).any(|at| query[at] == b'%' && !is_escape(at))
+    }),
+    ("encoded non-ASCII", |case| case.request.url.contains("%E1")),
+    ("`..` in the path", |case| path(case).contains("/..")),
+    ("`//` in the path", |case| path(case).contains("//")),
+    ("a repeated header", |case| {
+        let names = &case.request.headers;
+        names.iter().enumerate().any(|(i, (name, _))| {
+            names[..i]
+                .iter()
+                .any(|(other, _)| other.eq_ignore_ascii_case(name))
+        })
+    }),
+    ("a run of spaces in a header", |case| {
+        case.request
+            .headers
+            .iter()
+            .any(|(_, value)| value.contains("  "))
+    }),
+];
+
+fn path(case: &Case) -> &str {
+    let after_scheme = case
+        .request
+        .url
+        .split_once("://")
+        .map_or("", |(_, rest)| rest);
+    let path_and_query = after_scheme
+        .find('/')
+        .map_or("", |slash| &after_scheme[slash..]);
+    path_and_query.split('?').next().unwrap_or("")
+}
+
+fn query(case: &Case) -> &str {
+    case.request
+        .url
+        .split_once('?')
+        .map_or("", |(_, query)| query)
 }
 
 struct Case {

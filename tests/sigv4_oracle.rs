@@ -163,8 +163,11 @@ fn signatures_match_aws_sigv4() {
     }
 }
 
+/// A property of a generated case, by name.
+type Feature = (&'static str, fn(&Case) -> bool);
+
 /// What the generator must keep producing, so the cross-check keeps its reach.
-const FEATURES: &[(&str, fn(&Case) -> bool)] = &[
+const FEATURES: &[Feature] = &[
     ("a session token", |case| case.token.is_some()),
     ("a body", |case| !case.request.body.is_empty()),
     ("`+` in the query", |case| query(case).contains('+')),

@@ -331,12 +331,11 @@ impl Transport {
         proxy: Option<&ProxyChoice>,
     ) -> TransportError {
         let name = target.host_port.clone();
-        let proxy_failure = |detail: String| match proxy {
-            Some(choice) => Some(TransportError::Proxy {
+        let proxy_failure = |detail: String| {
+            proxy.map(|choice| TransportError::Proxy {
                 proxy: choice.display.clone(),
                 detail,
-            }),
-            None => None,
+            })
         };
         match err {
             ureq::Error::HostNotFound => proxy_failure("cannot resolve the proxy host".into())

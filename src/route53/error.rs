@@ -5,6 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::creds::CredsError;
 use crate::http::TransportError;
+use crate::sigv4::SignError;
 
 /// An error answer from Route 53 (an `ErrorResponse` or `InvalidChangeBatch` document).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +60,11 @@ pub enum ApiError {
     },
     /// No credentials to sign with.
     Credentials(CredsError),
+    /// The request could not be signed (a malformed endpoint URL).
+    Signing {
+        operation: &'static str,
+        source: SignError,
+    },
     /// A write may or may not have been applied; re-read the zone before acting again.
     OutcomeUnknown {
         operation: &'static str,
@@ -119,6 +125,7 @@ impl fmt::Display for ApiError {
                  next one; stopped instead of looping forever"
             ),
             ApiError::Credentials(err) => write!(f, "cannot sign the request: {err}"),
+            ApiError::Signing { operation, source } => write!(f, "{operation}: {source}"),
             ApiError::OutcomeUnknown {
                 operation,
                 zone_id,
@@ -138,6 +145,7 @@ impl std::error::Error for ApiError {
         match self {
             ApiError::Transport { source, .. } => Some(source),
             ApiError::Credentials(err) => Some(err),
+            ApiError::Signing { source, .. } => Some(source),
             ApiError::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
@@ -223,7 +231,10 @@ pub(crate) fn http_date(time: SystemTime) -> String {
     let rem = secs % 86_400;
     let (year, month, day) = civil_from_days(days);
     let weekday = DAYS.get((days % 7) as usize).copied().unwrap_or("?");
-    let month_name = MONTHS.get(month.saturating_sub(1) as usize).copied().unwrap_or("?");
+    let month_name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?");
     format!(
         "{weekday}, {day:02} {month_name} {year} {:02}:{:02}:{:02} GMT",
         rem / 3600,
@@ -279,8 +290,12 @@ mod tests {
 
     #[test]
     fn display_shows_operation_code_message_status_request_id() {
-        let text = ApiError::Aws(aws("GetHostedZone", "NoSuchHostedZone", &["No hosted zone"]))
-            .to_string();
+        let text = ApiError::Aws(aws(
+            "GetHostedZone",
+            "NoSuchHostedZone",
+            &["No hosted zone"],
+        ))
+        .to_string();
         for part in [
             "GetHostedZone",
             "NoSuchHostedZone",
@@ -296,9 +311,7 @@ mod tests {
     #[test]
     fn access_denied_names_the_iam_action() {
         let err = aws("ChangeResourceRecordSets", "AccessDenied", &["denied"]);
-        assert!(err
-            .to_string()
-            .contains("route53:ChangeResourceRecordSets"));
+        assert!(err.to_string().contains("route53:ChangeResourceRecordSets"));
     }
 
     #[test]

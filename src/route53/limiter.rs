@@ -273,5 +273,4 @@ mod tests {
         }
         assert_eq!(total_sleep(&clock), Duration::ZERO);
     }
-
 }

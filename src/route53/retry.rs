@@ -158,13 +158,15 @@ pub fn decide(kind: CallKind, err: &ApiError) -> Decision {
         ApiError::Aws(aws) if is_retryable_code(&aws.code) => Decision::Retry,
         ApiError::Aws(aws) if aws.status >= 500 => write_unknown,
         ApiError::Http { status, .. } if *status >= 500 => write_unknown,
-        ApiError::Transport { source, .. } => match (source.may_have_been_sent(), is_transient(source)) {
-            (false, true) => Decision::Retry,
-            (false, false) => Decision::Fail,
-            (true, true) => write_unknown,
-            (true, false) if kind == CallKind::Write => Decision::OutcomeUnknown,
-            (true, false) => Decision::Fail,
-        },
+        ApiError::Transport { source, .. } => {
+            match (source.may_have_been_sent(), is_transient(source)) {
+                (false, true) => Decision::Retry,
+                (false, false) => Decision::Fail,
+                (true, true) => write_unknown,
+                (true, false) if kind == CallKind::Write => Decision::OutcomeUnknown,
+                (true, false) => Decision::Fail,
+            }
+        }
         _ => Decision::Fail,
     }
 }

@@ -73,10 +73,10 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
                 }
-                stack.push(element_named(&start)?);
+                stack.push(element_named(&start));
             }
             Event::Empty(start) => {
-                let element = element_named(&start)?;
+                let element = element_named(&start);
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(element),
                     None => return Ok(element),
@@ -101,14 +101,11 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
     }
 }
 
-fn element_named(start: &BytesStart<'_>) -> Result<Element, String> {
-    let local = start.local_name();
-    let name = std::str::from_utf8(local.as_ref())
-        .map_err(|e| format!("element name not UTF-8: {e}"))?;
-    Ok(Element {
-        name: name.to_string(),
+fn element_named(start: &BytesStart<'_>) -> Element {
+    Element {
+        name: start.local_name().as_ref().to_string(),
         ..Element::default()
-    })
+    }
 }
 
 fn append_text(stack: &mut [Element], text: &str) {
@@ -201,7 +198,10 @@ fn hosted_zone(element: &Element) -> Result<HostedZone, String> {
     let config = element.child("Config");
     let record_set_count = element
         .text_of("ResourceRecordSetCount")
-        .map(|n| n.parse::<u64>().map_err(|e| format!("ResourceRecordSetCount {n:?}: {e}")))
+        .map(|n| {
+            n.parse::<u64>()
+                .map_err(|e| format!("ResourceRecordSetCount {n:?}: {e}"))
+        })
         .transpose()?;
     Ok(HostedZone {
         id: bare_id(element.required("Id")?).to_string(),
@@ -348,7 +348,9 @@ pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
         alias,
         routing: routing(element).map_err(|e| format!("{name}: {e}"))?,
         health_check_id: element.text_of("HealthCheckId").map(str::to_string),
-        traffic_policy_instance_id: element.text_of("TrafficPolicyInstanceId").map(str::to_string),
+        traffic_policy_instance_id: element
+            .text_of("TrafficPolicyInstanceId")
+            .map(str::to_string),
         name,
     })
 }
@@ -434,10 +436,7 @@ fn leaf_opt(w: &mut XmlWriter, name: &str, text: Option<&str>) -> std::io::Resul
 }
 
 /// Writes a document whose root element carries the Route 53 namespace.
-fn document(
-    root: &str,
-    content: impl FnOnce(&mut XmlWriter) -> std::io::Result<()>,
-) -> Vec<u8> {
+fn document(root: &str, content: impl FnOnce(&mut XmlWriter) -> std::io::Result<()>) -> Vec<u8> {
     let mut w = Writer::new(Cursor::new(Vec::new()));
     let written = w
         .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
@@ -503,19 +502,24 @@ fn write_record_set(w: &mut XmlWriter, rs: &RecordSet) -> std::io::Result<()> {
                 leaf(w, "TTL", &ttl.to_string())?;
             }
             if !rs.values.is_empty() {
-                w.create_element("ResourceRecords").write_inner_content(|w| {
-                    for value in &rs.values {
-                        w.create_element("ResourceRecord")
-                            .write_inner_content(|w| leaf(w, "Value", value))?;
-                    }
-                    Ok(())
-                })?;
+                w.create_element("ResourceRecords")
+                    .write_inner_content(|w| {
+                        for value in &rs.values {
+                            w.create_element("ResourceRecord")
+                                .write_inner_content(|w| leaf(w, "Value", value))?;
+                        }
+                        Ok(())
+                    })?;
             }
             if let Some(alias) = &rs.alias {
                 w.create_element("AliasTarget").write_inner_content(|w| {
                     leaf(w, "HostedZoneId", &alias.hosted_zone_id)?;
                     leaf(w, "DNSName", &alias.dns_name)?;
-                    leaf(w, "EvaluateTargetHealth", bool_text(alias.evaluate_target_health))
+                    leaf(
+                        w,
+                        "EvaluateTargetHealth",
+                        bool_text(alias.evaluate_target_health),
+                    )
                 })?;
             }
             leaf_opt(w, "HealthCheckId", rs.health_check_id.as_deref())?;

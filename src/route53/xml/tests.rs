@@ -364,7 +364,11 @@ fn every_shape() -> Vec<RecordSet> {
 fn change_batch_round_trips_every_shape() {
     let changes: Vec<ChangeAction> = every_shape()
         .into_iter()
-        .zip([Action::Create, Action::Delete, Action::Upsert].into_iter().cycle())
+        .zip(
+            [Action::Create, Action::Delete, Action::Upsert]
+                .into_iter()
+                .cycle(),
+        )
         .map(|(record_set, action)| ChangeAction { action, record_set })
         .collect();
     let body = change_batch_request(&changes, "push by r53ctl <&> ]]>");
@@ -463,7 +467,10 @@ fn create_hosted_zone_request_shape() {
         Some("a & b")
     );
     let bare = create_hosted_zone_request("example.com.", "ref-2", None);
-    assert!(parse_document(&bare).unwrap().child("HostedZoneConfig").is_none());
+    assert!(parse_document(&bare)
+        .unwrap()
+        .child("HostedZoneConfig")
+        .is_none());
 }
 
 #[test]

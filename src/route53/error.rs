@@ -30,8 +30,8 @@ pub struct AwsError {
 /// Why a Route 53 call failed.
 #[derive(Debug)]
 pub enum ApiError {
-    /// Route 53 answered with an error document.
-    Aws(AwsError),
+    /// Route 53 answered with an error document (boxed: it is large).
+    Aws(Box<AwsError>),
     /// An error status whose body is not a Route 53 error document (e.g. a proxy's HTML page).
     Http {
         operation: &'static str,
@@ -290,12 +290,8 @@ mod tests {
 
     #[test]
     fn display_shows_operation_code_message_status_request_id() {
-        let text = ApiError::Aws(aws(
-            "GetHostedZone",
-            "NoSuchHostedZone",
-            &["No hosted zone"],
-        ))
-        .to_string();
+        let err = aws("GetHostedZone", "NoSuchHostedZone", &["No hosted zone"]);
+        let text = ApiError::Aws(Box::new(err)).to_string();
         for part in [
             "GetHostedZone",
             "NoSuchHostedZone",
@@ -337,10 +333,10 @@ mod tests {
         let err = ApiError::OutcomeUnknown {
             operation: "ChangeResourceRecordSets",
             zone_id: "Z1".into(),
-            cause: Box::new(ApiError::Aws(AwsError {
+            cause: Box::new(ApiError::Aws(Box::new(AwsError {
                 status: 503,
                 ..aws("ChangeResourceRecordSets", "ServiceUnavailable", &["x"])
-            })),
+            }))),
         };
         assert_eq!(err.code(), Some("ServiceUnavailable"));
         assert_eq!(err.status(), Some(503));

@@ -415,7 +415,7 @@ fn parse_error(operation: &'static str) -> impl Fn(String) -> ApiError {
 fn error_from_response(operation: &'static str, response: &Response) -> ApiError {
     let header_request_id = response.header("x-amzn-RequestId").map(str::to_string);
     match xml::parse_error(&response.body) {
-        Some(body) => ApiError::Aws(AwsError {
+        Some(body) => ApiError::Aws(Box::new(AwsError {
             operation,
             status: response.status,
             code: body.code,
@@ -424,7 +424,7 @@ fn error_from_response(operation: &'static str, response: &Response) -> ApiError
             request_id: header_request_id.or(body.request_id),
             server_date: response.header("date").map(str::to_string),
             local_time: SystemTime::now(),
-        }),
+        })),
         None => {
             let end = response.body.len().min(BODY_EXCERPT);
             let excerpt = response.body.get(..end).unwrap_or_default();

@@ -198,7 +198,7 @@ mod tests {
     use crate::route53::error::AwsError;
 
     fn aws(status: u16, code: &str) -> ApiError {
-        ApiError::Aws(AwsError {
+        ApiError::Aws(Box::new(AwsError {
             operation: "ChangeResourceRecordSets",
             status,
             code: code.into(),
@@ -207,7 +207,7 @@ mod tests {
             request_id: None,
             server_date: None,
             local_time: UNIX_EPOCH,
-        })
+        }))
     }
 
     fn transport(source: TransportError) -> ApiError {

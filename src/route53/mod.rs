@@ -163,7 +163,7 @@ impl Client {
     /// (public and private ones); all of them are returned.
     pub fn hosted_zones_named(&self, dns_name: &str) -> Result<Vec<HostedZone>, ApiError> {
         const OPERATION: &str = "ListHostedZonesByName";
-        let wanted = comparable_name(dns_name);
+        let wanted = crate::name::normalize(dns_name);
         let scope = format!("hosted zones named {wanted}");
         let mut zones = Vec::new();
         let mut position: Option<(String, String)> = None;
@@ -191,7 +191,7 @@ impl Client {
             zones.extend(
                 page.zones
                     .into_iter()
-                    .take_while(|zone| comparable_name(&zone.name) == wanted),
+                    .take_while(|zone| crate::name::normalize(&zone.name) == wanted),
             );
             let passed_the_name = zones.len() - before < page_len;
             match page.next {
@@ -481,15 +481,6 @@ fn encode(text: &str) -> String {
         }
     }
     out
-}
-
-/// A zone name as Route 53 compares them: lower case with a trailing dot.
-fn comparable_name(name: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    match lower.ends_with('.') {
-        true => lower,
-        false => lower + ".",
-    }
 }
 
 #[cfg(test)]

@@ -68,7 +68,8 @@ pub enum ApiError {
     /// A write may or may not have been applied; re-read the zone before acting again.
     OutcomeUnknown {
         operation: &'static str,
-        zone_id: String,
+        /// What the write concerned, e.g. `zone Z0123` or `new zone example.com.`.
+        scope: String,
         cause: Box<ApiError>,
     },
 }
@@ -128,13 +129,12 @@ impl fmt::Display for ApiError {
             ApiError::Signing { operation, source } => write!(f, "{operation}: {source}"),
             ApiError::OutcomeUnknown {
                 operation,
-                zone_id,
+                scope,
                 cause,
             } => write!(
                 f,
-                "{operation} on zone {zone_id}: the outcome is unknown ({cause}); the change may \
-                 or may not have been applied, so re-read the zone (run preview) before pushing \
-                 again"
+                "{operation} ({scope}): the outcome is unknown ({cause}); the change may or may \
+                 not have been applied, so re-read the zone (run preview) before pushing again"
             ),
         }
     }
@@ -329,10 +329,30 @@ mod tests {
     }
 
     #[test]
+    fn every_usual_code_has_a_hint_with_the_fix() {
+        let cases = [
+            ("InvalidClientTokenId", "AWS_ACCESS_KEY_ID"),
+            ("SignatureDoesNotMatch", "trailing newline"),
+            ("ExpiredToken", "refresh"),
+            ("AccessDenied", "route53:GetChange"),
+            ("RequestTimeTooSkewed", "fix the clock"),
+            ("NoSuchHostedZone", "zone id"),
+            ("InvalidChangeBatch", "changed the zone since it was read"),
+            ("Throttling", "rate limit"),
+            ("PriorRequestNotComplete", "previous change"),
+        ];
+        for (code, phrase) in cases {
+            let hint = aws("GetChange", code, &["m"]).hint().unwrap_or_default();
+            assert!(hint.contains(phrase), "{code}: {hint}");
+        }
+        assert_eq!(aws("GetChange", "InvalidInput", &["m"]).hint(), None);
+    }
+
+    #[test]
     fn code_and_status_see_through_outcome_unknown() {
         let err = ApiError::OutcomeUnknown {
             operation: "ChangeResourceRecordSets",
-            zone_id: "Z1".into(),
+            scope: "zone Z1".into(),
             cause: Box::new(ApiError::Aws(Box::new(AwsError {
                 status: 503,
                 ..aws("ChangeResourceRecordSets", "ServiceUnavailable", &["x"])

@@ -275,7 +275,7 @@ impl Client {
             path_and_query: format!("{API_PREFIX}/hostedzone/{}/rrset/", encode(zone_id)),
             body: xml::change_batch_request(changes, comment),
             changes: change_count(changes),
-            scope: zone_id.to_string(),
+            scope: format!("zone {zone_id}"),
         })?;
         xml::parse_change_info(&body).map_err(parse_error(OPERATION))
     }
@@ -331,7 +331,7 @@ impl Client {
                 retry::Decision::OutcomeUnknown => {
                     return Err(ApiError::OutcomeUnknown {
                         operation: call.operation,
-                        zone_id: call.scope.clone(),
+                        scope: call.scope.clone(),
                         cause: Box::new(err),
                     })
                 }

@@ -130,9 +130,10 @@ pub enum Decision {
     OutcomeUnknown,
 }
 
-/// Codes Route 53 answers when it did not act on the request and a later one may succeed.
-fn is_retryable_code(code: &str) -> bool {
-    matches!(code, "Throttling" | "PriorRequestNotComplete")
+/// Whether Route 53 refused the request without acting on it, and a later one may succeed:
+/// a client-error status with a throttling code.
+fn is_refused_for_now(status: u16, code: &str) -> bool {
+    (400..500).contains(&status) && matches!(code, "Throttling" | "PriorRequestNotComplete")
 }
 
 /// Transport failures that a later attempt may not meet.
@@ -155,7 +156,7 @@ pub fn decide(kind: CallKind, err: &ApiError) -> Decision {
         CallKind::Write => Decision::OutcomeUnknown,
     };
     match err {
-        ApiError::Aws(aws) if is_retryable_code(&aws.code) => Decision::Retry,
+        ApiError::Aws(aws) if is_refused_for_now(aws.status, &aws.code) => Decision::Retry,
         ApiError::Aws(aws) if aws.status >= 500 => write_unknown,
         ApiError::Http { status, .. } if *status >= 500 => write_unknown,
         ApiError::Transport { source, .. } => {
@@ -264,6 +265,7 @@ mod tests {
             (aws(400, "Throttling"), Retry, Retry),
             (aws(400, "PriorRequestNotComplete"), Retry, Retry),
             (aws(500, "InternalFailure"), Retry, OutcomeUnknown),
+            (aws(503, "Throttling"), Retry, OutcomeUnknown),
             (aws(503, "ServiceUnavailable"), Retry, OutcomeUnknown),
             (proxy_page(), Retry, OutcomeUnknown),
             (aws(400, "InvalidChangeBatch"), Fail, Fail),

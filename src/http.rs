@@ -56,7 +56,9 @@ pub struct TransportOptions {
     pub http_proxy: Option<String>,
     /// Hosts that bypass the proxy (`NO_PROXY`), comma-separated.
     pub no_proxy: Option<String>,
+    /// Limit for resolving, connecting and the TLS handshake.
     pub connect_timeout: Duration,
+    /// Limit for sending the request and for each wait for the answer.
     pub read_timeout: Duration,
 }
 

@@ -20,6 +20,7 @@ pub struct BucketLimit {
 }
 
 impl BucketLimit {
+    /// A bucket of `burst` tokens refilled at `per_second`.
     pub const fn new(burst: f64, per_second: f64) -> BucketLimit {
         BucketLimit { burst, per_second }
     }
@@ -125,6 +126,7 @@ pub struct Limiter {
 }
 
 impl Limiter {
+    /// Buckets for `limits`, full at the first call.
     pub fn new(limits: Limits) -> Limiter {
         Limiter {
             limits,

@@ -44,7 +44,9 @@ pub struct Endpoint {
 /// How a [`Client`] paces and retries its calls.
 #[derive(Clone)]
 pub struct ClientOptions {
+    /// Client-side token buckets, shared by every thread using the client.
     pub limits: Limits,
+    /// Backoff and attempts for retried calls.
     pub retry: RetryPolicy,
     /// Time source for pacing and backoff; tests pass a fake.
     pub clock: Arc<dyn Clock>,

@@ -424,8 +424,9 @@ pub struct Url<'a> {
 }
 
 impl<'a> Url<'a> {
-    /// Parses an absolute URL such as `https://route53.amazonaws.com/2013-04-01/hostedzone?maxitems=1`.
-    /// It must be printable ASCII without a fragment or user info.
+    /// Parses an absolute URL such as
+    /// `https://route53.amazonaws.com/2013-04-01/hostedzone?maxitems=1`. It must be printable
+    /// ASCII (percent-encoded) without a fragment or user info.
     pub fn parse(url: &'a str) -> Result<Url<'a>, SignError> {
         let invalid = |reason: String| SignError::InvalidUrl {
             url: url.to_owned(),

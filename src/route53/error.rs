@@ -1,16 +1,365 @@
 //! Errors of Route 53 requests, with AWS's Code, Message, HTTP status and request id.
 
 use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::creds::CredsError;
+use crate::http::TransportError;
+use crate::sigv4::SignError;
+
+/// An error answer from Route 53 (an `ErrorResponse` or `InvalidChangeBatch` document).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsError {
+    /// The API operation, e.g. `ChangeResourceRecordSets`.
+    pub operation: &'static str,
+    pub status: u16,
+    /// AWS's error code, e.g. `InvalidChangeBatch`.
+    pub code: String,
+    /// The first `<Message>`.
+    pub message: String,
+    /// Every `<Message>`; InvalidChangeBatch has one per refused change.
+    pub messages: Vec<String>,
+    /// From the `x-amzn-RequestId` header or `<RequestId>`.
+    pub request_id: Option<String>,
+    /// The response's `Date` header, shown for RequestTimeTooSkewed.
+    pub server_date: Option<String>,
+    /// When the answer arrived by the local clock.
+    pub local_time: SystemTime,
+}
+
+/// Why a Route 53 call failed.
 #[derive(Debug)]
 pub enum ApiError {
-    Todo,
+    /// Route 53 answered with an error document (boxed: it is large).
+    Aws(Box<AwsError>),
+    /// An error status whose body is not a Route 53 error document (e.g. a proxy's HTML page).
+    Http {
+        operation: &'static str,
+        status: u16,
+        request_id: Option<String>,
+        /// The first bytes of the body, lossily decoded.
+        body_start: String,
+    },
+    /// No HTTP response arrived.
+    Transport {
+        operation: &'static str,
+        source: TransportError,
+    },
+    /// A success response could not be understood.
+    Parse {
+        operation: &'static str,
+        detail: String,
+    },
+    /// A page of a listing named the position that was just requested as the next one.
+    PagingStuck {
+        operation: &'static str,
+        /// What was being listed, e.g. `zone Z0123` or `hosted zones named example.com.`.
+        scope: String,
+        /// The position requested twice, e.g. `name=www.example.com. type=A identifier=-`.
+        position: String,
+    },
+    /// No credentials to sign with.
+    Credentials(CredsError),
+    /// The request could not be signed (a malformed endpoint URL).
+    Signing {
+        operation: &'static str,
+        source: SignError,
+    },
+    /// A write may or may not have been applied; re-read the zone before acting again.
+    OutcomeUnknown {
+        operation: &'static str,
+        /// What the write concerned, e.g. `zone Z0123` or `new zone example.com.`.
+        scope: String,
+        cause: Box<ApiError>,
+    },
+}
+
+impl ApiError {
+    /// AWS's error code (`Throttling`, `InvalidChangeBatch`, …) when Route 53 sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Aws(aws) => Some(aws.code.as_str()),
+            ApiError::OutcomeUnknown { cause, .. } => cause.code(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Aws(aws) => Some(aws.status),
+            ApiError::Http { status, .. } => Some(*status),
+            ApiError::OutcomeUnknown { cause, .. } => cause.status(),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self:?}")
+        match self {
+            ApiError::Aws(aws) => aws.fmt(f),
+            ApiError::Http {
+                operation,
+                status,
+                request_id,
+                body_start,
+            } => write!(
+                f,
+                "{operation} failed: HTTP {status}, request id {}, and the body is not a Route 53 \
+                 answer (a proxy or firewall may have answered instead): {body_start:?}",
+                request_id.as_deref().unwrap_or("none")
+            ),
+            ApiError::Transport { operation, source } => write!(f, "{operation} failed: {source}"),
+            ApiError::Parse { operation, detail } => write!(
+                f,
+                "{operation}: cannot understand Route 53's answer: {detail}; is the endpoint a \
+                 Route 53 API?"
+            ),
+            ApiError::PagingStuck {
+                operation,
+                scope,
+                position,
+            } => write!(
+                f,
+                "{operation} of {scope}: the server named the page just read ({position}) as the \
+                 next one; stopped instead of looping forever"
+            ),
+            ApiError::Credentials(err) => write!(f, "cannot sign the request: {err}"),
+            ApiError::Signing { operation, source } => write!(f, "{operation}: {source}"),
+            ApiError::OutcomeUnknown {
+                operation,
+                scope,
+                cause,
+            } => write!(
+                f,
+                "{operation} ({scope}): the outcome is unknown ({cause}); the change may or may \
+                 not have been applied, so re-read the zone (run preview) before pushing again"
+            ),
+        }
     }
 }
 
-impl std::error::Error for ApiError {}
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ApiError::Transport { source, .. } => Some(source),
+            ApiError::Credentials(err) => Some(err),
+            ApiError::Signing { source, .. } => Some(source),
+            ApiError::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed: {}: {} (HTTP {}, request id {})",
+            self.operation,
+            self.code,
+            self.message,
+            self.status,
+            self.request_id.as_deref().unwrap_or("none")
+        )?;
+        for message in self.messages.iter().skip(1) {
+            write!(f, "\n  {message}")?;
+        }
+        if let Some(hint) = self.hint() {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl AwsError {
+    /// What usually causes this code, and the fix.
+    pub fn hint(&self) -> Option<String> {
+        let hint = match self.code.as_str() {
+            "InvalidClientTokenId" | "UnrecognizedClientException" => {
+                "the access key id is not known to AWS: check KeyId in creds.json or \
+                 AWS_ACCESS_KEY_ID"
+                    .to_string()
+            }
+            "SignatureDoesNotMatch" => "the secret key is wrong: check SecretKey in creds.json or \
+                 AWS_SECRET_ACCESS_KEY for quoting, whitespace or a trailing newline"
+                .to_string(),
+            "ExpiredToken" | "ExpiredTokenException" => {
+                "the session token has expired: refresh the temporary credentials".to_string()
+            }
+            "AccessDenied" | "AccessDeniedException" => format!(
+                "the IAM policy of these credentials does not allow route53:{}",
+                self.operation
+            ),
+            "RequestTimeTooSkewed" => format!(
+                "the local clock is off: local time {}, server time {}; fix the clock (NTP)",
+                http_date(self.local_time),
+                self.server_date.as_deref().unwrap_or("unknown")
+            ),
+            "NoSuchHostedZone" => "no hosted zone has that id in the account these credentials \
+                 belong to: check the zone id and the account"
+                .to_string(),
+            "InvalidChangeBatch" => "Route 53 refused the whole batch and applied none of it: \
+                 someone changed the zone since it was read (run preview again), a CREATE names a \
+                 record set that exists, or a DELETE does not match the live record set exactly"
+                .to_string(),
+            "Throttling" => "Route 53's request rate limit for the account was exceeded (shared \
+                 with every tool and the console); retried with backoff, try again later or use \
+                 fewer parallel zones"
+                .to_string(),
+            "PriorRequestNotComplete" => "Route 53 is still applying the previous change to this \
+                 zone; wait a moment and try again"
+                .to_string(),
+            _ => return None,
+        };
+        Some(hint)
+    }
+}
+
+/// `SystemTime` as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`), to sit beside the server's.
+pub(crate) fn http_date(time: SystemTime) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    let weekday = DAYS.get((days % 7) as usize).copied().unwrap_or("?");
+    let month_name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?");
+    format!(
+        "{weekday}, {day:02} {month_name} {year} {:02}:{:02}:{:02} GMT",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month 1-12, day 1-31); Howard Hinnant's algorithm.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn aws(operation: &'static str, code: &str, messages: &[&str]) -> AwsError {
+        AwsError {
+            operation,
+            status: 400,
+            code: code.to_string(),
+            message: messages.first().map(|m| m.to_string()).unwrap_or_default(),
+            messages: messages.iter().map(|m| m.to_string()).collect(),
+            request_id: Some("b25f48e8-84fd-11e6-80d9-574e0c4664cb".into()),
+            server_date: Some("Thu, 26 Nov 2026 23:30:00 GMT".into()),
+            local_time: UNIX_EPOCH + Duration::from_secs(784_111_777),
+        }
+    }
+
+    #[test]
+    fn http_date_formats_known_instants() {
+        assert_eq!(
+            http_date(UNIX_EPOCH + Duration::from_secs(784_111_777)),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(http_date(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            http_date(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "Tue, 29 Feb 2000 00:00:00 GMT"
+        );
+    }
+
+    #[test]
+    fn display_shows_operation_code_message_status_request_id() {
+        let err = aws("GetHostedZone", "NoSuchHostedZone", &["No hosted zone"]);
+        let text = ApiError::Aws(Box::new(err)).to_string();
+        for part in [
+            "GetHostedZone",
+            "NoSuchHostedZone",
+            "No hosted zone",
+            "HTTP 400",
+            "b25f48e8-84fd-11e6-80d9-574e0c4664cb",
+            "check the zone id",
+        ] {
+            assert!(text.contains(part), "{part} missing from {text}");
+        }
+    }
+
+    #[test]
+    fn access_denied_names_the_iam_action() {
+        let err = aws("ChangeResourceRecordSets", "AccessDenied", &["denied"]);
+        assert!(err.to_string().contains("route53:ChangeResourceRecordSets"));
+    }
+
+    #[test]
+    fn skewed_clock_shows_both_times() {
+        let text = aws("ListHostedZones", "RequestTimeTooSkewed", &["skewed"]).to_string();
+        assert!(text.contains("Sun, 06 Nov 1994 08:49:37 GMT"), "{text}");
+        assert!(text.contains("Thu, 26 Nov 2026 23:30:00 GMT"), "{text}");
+    }
+
+    #[test]
+    fn every_message_of_an_invalid_change_batch_is_shown() {
+        let text = aws(
+            "ChangeResourceRecordSets",
+            "InvalidChangeBatch",
+            &["first refused", "second refused"],
+        )
+        .to_string();
+        assert!(text.contains("first refused") && text.contains("second refused"));
+    }
+
+    #[test]
+    fn every_usual_code_has_a_hint_with_the_fix() {
+        let cases = [
+            ("InvalidClientTokenId", "AWS_ACCESS_KEY_ID"),
+            ("SignatureDoesNotMatch", "trailing newline"),
+            ("ExpiredToken", "refresh"),
+            ("AccessDenied", "route53:GetChange"),
+            ("RequestTimeTooSkewed", "fix the clock"),
+            ("NoSuchHostedZone", "zone id"),
+            ("InvalidChangeBatch", "changed the zone since it was read"),
+            ("Throttling", "rate limit"),
+            ("PriorRequestNotComplete", "previous change"),
+        ];
+        for (code, phrase) in cases {
+            let hint = aws("GetChange", code, &["m"]).hint().unwrap_or_default();
+            assert!(hint.contains(phrase), "{code}: {hint}");
+        }
+        assert_eq!(aws("GetChange", "InvalidInput", &["m"]).hint(), None);
+    }
+
+    #[test]
+    fn code_and_status_see_through_outcome_unknown() {
+        let err = ApiError::OutcomeUnknown {
+            operation: "ChangeResourceRecordSets",
+            scope: "zone Z1".into(),
+            cause: Box::new(ApiError::Aws(Box::new(AwsError {
+                status: 503,
+                ..aws("ChangeResourceRecordSets", "ServiceUnavailable", &["x"])
+            }))),
+        };
+        assert_eq!(err.code(), Some("ServiceUnavailable"));
+        assert_eq!(err.status(), Some(503));
+        assert!(err.to_string().contains("re-read the zone"));
+    }
+}

@@ -1,16 +1,36 @@
 //! The Route 53 REST API, version 2013-04-01: requests built, signed, sent and their answers parsed.
 //! It knows record sets and zones ([`crate::model`]), never the config file.
+//!
+//! Every call waits for the shared [`Limiter`], is retried per [`retry::decide`], and a write
+//! whose outcome cannot be known ends in [`ApiError::OutcomeUnknown`]. A [`Client`] is `Sync`:
+//! several threads may read zones through one client.
 
 pub mod error;
+pub mod limiter;
+pub mod retry;
 pub mod xml;
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use crate::creds::ProvideCredentials;
-use crate::http::Transport;
-use crate::model::{ChangeAction, ChangeInfo, HostedZone, RecordSet};
+use crate::http::{Request, Response, Transport};
+use crate::model::{Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
+use crate::sigv4::{self, SigningParams};
 
-pub use error::ApiError;
+pub use error::{ApiError, AwsError};
+pub use limiter::{BucketLimit, Limiter, Limits};
+pub use retry::{CallKind, Clock, Jitter, RetryPolicy, SystemClock};
+pub use xml::{CreatedZone, RecordPosition};
+
+/// The path prefix of every operation.
+const API_PREFIX: &str = "/2013-04-01";
+/// Largest page ListHostedZones and ListHostedZonesByName allow.
+const ZONES_PAGE_SIZE: u32 = 100;
+/// Largest page ListResourceRecordSets allows.
+const RECORDS_PAGE_SIZE: u32 = 300;
+/// How many bytes of a non-XML error body are shown.
+const BODY_EXCERPT: usize = 200;
 
 /// Where requests go and the region they are signed for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,48 +41,224 @@ pub struct Endpoint {
     pub region: String,
 }
 
+/// How a [`Client`] paces and retries its calls.
+#[derive(Clone)]
+pub struct ClientOptions {
+    /// Client-side token buckets, shared by every thread using the client.
+    pub limits: Limits,
+    /// Backoff and attempts for retried calls.
+    pub retry: RetryPolicy,
+    /// Time source for pacing and backoff; tests pass a fake.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            limits: Limits::default(),
+            retry: RetryPolicy::default(),
+            clock: Arc::new(SystemClock::default()),
+        }
+    }
+}
+
 /// A Route 53 API client.
 pub struct Client {
     transport: Transport,
     endpoint: Endpoint,
     credentials: Arc<dyn ProvideCredentials>,
+    limiter: Limiter,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    jitter: Jitter,
+}
+
+// Zones are read from several threads through one client.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Client>();
+};
+
+/// One API call, as sent on every attempt.
+struct Call {
+    operation: &'static str,
+    kind: CallKind,
+    method: &'static str,
+    path_and_query: String,
+    body: Vec<u8>,
+    /// Record changes it carries, for the change-throughput bucket.
+    changes: u32,
+    /// The zone it concerns, for messages.
+    scope: String,
 }
 
 impl Client {
+    /// A client with the default limits and retry policy.
     pub fn new(
         transport: Transport,
         endpoint: Endpoint,
         credentials: Arc<dyn ProvideCredentials>,
     ) -> Client {
+        Client::with_options(transport, endpoint, credentials, ClientOptions::default())
+    }
+
+    /// A client with the given limits, retry policy and clock.
+    pub fn with_options(
+        transport: Transport,
+        endpoint: Endpoint,
+        credentials: Arc<dyn ProvideCredentials>,
+        options: ClientOptions,
+    ) -> Client {
+        let endpoint = Endpoint {
+            url: endpoint.url.trim_end_matches('/').to_string(),
+            ..endpoint
+        };
         Client {
             transport,
             endpoint,
             credentials,
+            limiter: Limiter::new(options.limits),
+            retry: options.retry,
+            clock: options.clock,
+            jitter: Jitter::from_time(),
         }
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
     /// Every hosted zone of the account (ListHostedZones, all pages).
     pub fn list_hosted_zones(&self) -> Result<Vec<HostedZone>, ApiError> {
-        let _ = (&self.transport, &self.endpoint, &self.credentials);
-        todo!()
+        const OPERATION: &str = "ListHostedZones";
+        let mut zones = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let mut query = Query::default();
+            if let Some(marker) = &marker {
+                query.add("marker", marker);
+            }
+            query.add("maxitems", &ZONES_PAGE_SIZE.to_string());
+            let body = self.call(&Call::read(
+                OPERATION,
+                format!("{API_PREFIX}/hostedzone{}", query.finish()),
+                "the account's hosted zones",
+            ))?;
+            let page = xml::parse_list_hosted_zones(&body).map_err(parse_error(OPERATION))?;
+            zones.extend(page.zones);
+            match page.next_marker {
+                None => return Ok(zones),
+                Some(next) if marker.as_ref() == Some(&next) => {
+                    return Err(ApiError::PagingStuck {
+                        operation: OPERATION,
+                        scope: "the account's hosted zones".into(),
+                        position: format!("marker={next}"),
+                    })
+                }
+                Some(next) => marker = Some(next),
+            }
+        }
     }
 
-    /// The hosted zones named `dns_name` (ListHostedZonesByName).
+    /// The hosted zones named `dns_name` (ListHostedZonesByName). Several zones may share a name
+    /// (public and private ones); all of them are returned.
     pub fn hosted_zones_named(&self, dns_name: &str) -> Result<Vec<HostedZone>, ApiError> {
-        let _ = dns_name;
-        todo!()
+        const OPERATION: &str = "ListHostedZonesByName";
+        let wanted = crate::name::normalize(dns_name);
+        let scope = format!("hosted zones named {wanted}");
+        let mut zones = Vec::new();
+        let mut position: Option<(String, String)> = None;
+        loop {
+            let mut query = Query::default();
+            match &position {
+                Some((name, id)) => {
+                    query.add("dnsname", name);
+                    query.add("hostedzoneid", id);
+                }
+                None => query.add("dnsname", dns_name),
+            }
+            query.add("maxitems", &ZONES_PAGE_SIZE.to_string());
+            let body = self.call(&Call::read(
+                OPERATION,
+                format!("{API_PREFIX}/hostedzonesbyname{}", query.finish()),
+                &scope,
+            ))?;
+            let page =
+                xml::parse_list_hosted_zones_by_name(&body).map_err(parse_error(OPERATION))?;
+            // The listing starts at `dns_name` in Route 53's order, so the zones of that name
+            // come first; the first other name ends them.
+            let before = zones.len();
+            let page_len = page.zones.len();
+            zones.extend(
+                page.zones
+                    .into_iter()
+                    .take_while(|zone| crate::name::normalize(&zone.name) == wanted),
+            );
+            let passed_the_name = zones.len() - before < page_len;
+            match page.next {
+                None => return Ok(zones),
+                Some(_) if passed_the_name => return Ok(zones),
+                Some(next) if position.as_ref() == Some(&next) => {
+                    return Err(ApiError::PagingStuck {
+                        operation: OPERATION,
+                        scope,
+                        position: format!("dnsname={} hostedzoneid={}", next.0, next.1),
+                    })
+                }
+                Some(next) => position = Some(next),
+            }
+        }
     }
 
     /// GetHostedZone.
     pub fn get_hosted_zone(&self, zone_id: &str) -> Result<HostedZone, ApiError> {
-        let _ = zone_id;
-        todo!()
+        const OPERATION: &str = "GetHostedZone";
+        let zone_id = xml::bare_id(zone_id);
+        let body = self.call(&Call::read(
+            OPERATION,
+            format!("{API_PREFIX}/hostedzone/{}", encode(zone_id)),
+            &format!("zone {zone_id}"),
+        ))?;
+        xml::parse_get_hosted_zone(&body).map_err(parse_error(OPERATION))
     }
 
     /// Every record set of the zone (ListResourceRecordSets, all pages).
     pub fn list_record_sets(&self, zone_id: &str) -> Result<Vec<RecordSet>, ApiError> {
-        let _ = zone_id;
-        todo!()
+        const OPERATION: &str = "ListResourceRecordSets";
+        let zone_id = xml::bare_id(zone_id);
+        let scope = format!("zone {zone_id}");
+        let mut record_sets = Vec::new();
+        let mut position: Option<RecordPosition> = None;
+        loop {
+            let body = self.call(&Call::read(
+                OPERATION,
+                format!(
+                    "{API_PREFIX}/hostedzone/{}/rrset{}",
+                    encode(zone_id),
+                    record_query(position.as_ref())
+                ),
+                &scope,
+            ))?;
+            let page = xml::parse_list_record_sets(&body).map_err(parse_error(OPERATION))?;
+            record_sets.extend(page.record_sets);
+            match page.next {
+                None => return Ok(record_sets),
+                Some(next) if position.as_ref() == Some(&next) => {
+                    return Err(ApiError::PagingStuck {
+                        operation: OPERATION,
+                        scope,
+                        position: format!(
+                            "name={} type={} identifier={}",
+                            next.name,
+                            next.rtype,
+                            next.identifier.as_deref().unwrap_or("-")
+                        ),
+                    })
+                }
+                Some(next) => position = Some(next),
+            }
+        }
     }
 
     /// ChangeResourceRecordSets: applies all `changes` atomically, or none.
@@ -72,13 +268,222 @@ impl Client {
         changes: &[ChangeAction],
         comment: &str,
     ) -> Result<ChangeInfo, ApiError> {
-        let _ = (zone_id, changes, comment);
-        todo!()
+        const OPERATION: &str = "ChangeResourceRecordSets";
+        let zone_id = xml::bare_id(zone_id);
+        let body = self.call(&Call {
+            operation: OPERATION,
+            kind: CallKind::Write,
+            method: "POST",
+            path_and_query: format!("{API_PREFIX}/hostedzone/{}/rrset/", encode(zone_id)),
+            body: xml::change_batch_request(changes, comment),
+            changes: change_count(changes),
+            scope: format!("zone {zone_id}"),
+        })?;
+        xml::parse_change_info(&body).map_err(parse_error(OPERATION))
     }
 
     /// GetChange.
     pub fn get_change(&self, change_id: &str) -> Result<ChangeInfo, ApiError> {
-        let _ = change_id;
-        todo!()
+        const OPERATION: &str = "GetChange";
+        let change_id = xml::bare_id(change_id);
+        let body = self.call(&Call::read(
+            OPERATION,
+            format!("{API_PREFIX}/change/{}", encode(change_id)),
+            &format!("change {change_id}"),
+        ))?;
+        xml::parse_change_info(&body).map_err(parse_error(OPERATION))
+    }
+
+    /// CreateHostedZone: a public zone named `name`. `caller_reference` must be unique per
+    /// zone created; sending the same one again does not create a second zone.
+    pub fn create_hosted_zone(
+        &self,
+        name: &str,
+        caller_reference: &str,
+        comment: Option<&str>,
+    ) -> Result<CreatedZone, ApiError> {
+        const OPERATION: &str = "CreateHostedZone";
+        let body = self.call(&Call {
+            operation: OPERATION,
+            kind: CallKind::Write,
+            method: "POST",
+            path_and_query: format!("{API_PREFIX}/hostedzone"),
+            body: xml::create_hosted_zone_request(name, caller_reference, comment),
+            changes: 0,
+            scope: format!("new zone {name}"),
+        })?;
+        xml::parse_create_hosted_zone(&body).map_err(parse_error(OPERATION))
+    }
+
+    /// Sends `call`, pacing and retrying it; returns the body of its 2xx answer.
+    fn call(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
+        let mut attempt = 0;
+        loop {
+            self.limiter
+                .acquire(call.operation, call.changes, self.clock.as_ref());
+            let err = match self.send_once(call) {
+                Ok(body) => return Ok(body),
+                Err(err) => err,
+            };
+            match retry::decide(call.kind, &err) {
+                retry::Decision::Retry if attempt + 1 < self.retry.max_attempts => {
+                    self.clock.sleep(self.retry.backoff(attempt, &self.jitter));
+                    attempt += 1;
+                }
+                retry::Decision::OutcomeUnknown => {
+                    return Err(ApiError::OutcomeUnknown {
+                        operation: call.operation,
+                        scope: call.scope.clone(),
+                        cause: Box::new(err),
+                    })
+                }
+                _ => return Err(err),
+            }
+        }
+    }
+
+    /// One signed attempt.
+    fn send_once(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
+        let credentials = self
+            .credentials
+            .credentials()
+            .map_err(ApiError::Credentials)?;
+        let mut headers = Vec::new();
+        if !call.body.is_empty() {
+            headers.push(("content-type".to_string(), "text/xml".to_string()));
+        }
+        let mut request = Request {
+            method: call.method.to_string(),
+            url: format!("{}{}", self.endpoint.url, call.path_and_query),
+            headers,
+            body: call.body.clone(),
+        };
+        let params = SigningParams {
+            credentials: &credentials,
+            region: &self.endpoint.region,
+            service: "route53",
+            time: SystemTime::now(),
+        };
+        sigv4::sign(&mut request, &params).map_err(|source| ApiError::Signing {
+            operation: call.operation,
+            source,
+        })?;
+        let response = self
+            .transport
+            .send(&request)
+            .map_err(|source| ApiError::Transport {
+                operation: call.operation,
+                source,
+            })?;
+        if (200..300).contains(&response.status) {
+            Ok(response.body)
+        } else {
+            Err(error_from_response(call.operation, &response))
+        }
     }
 }
+
+impl Call {
+    fn read(operation: &'static str, path_and_query: String, scope: &str) -> Call {
+        Call {
+            operation,
+            kind: CallKind::Read,
+            method: "GET",
+            path_and_query,
+            body: Vec::new(),
+            changes: 0,
+            scope: scope.to_string(),
+        }
+    }
+}
+
+/// Record changes as Route 53 counts them: an UPSERT counts twice.
+fn change_count(changes: &[ChangeAction]) -> u32 {
+    let count: usize = changes
+        .iter()
+        .map(|change| match change.action {
+            Action::Upsert => 2,
+            Action::Create | Action::Delete => 1,
+        })
+        .sum();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+fn parse_error(operation: &'static str) -> impl Fn(String) -> ApiError {
+    move |detail| ApiError::Parse { operation, detail }
+}
+
+/// Turns a non-2xx answer into an error, from its XML body when it has one.
+fn error_from_response(operation: &'static str, response: &Response) -> ApiError {
+    let header_request_id = response.header("x-amzn-RequestId").map(str::to_string);
+    match xml::parse_error(&response.body) {
+        Some(body) => ApiError::Aws(Box::new(AwsError {
+            operation,
+            status: response.status,
+            code: body.code,
+            message: body.messages.first().cloned().unwrap_or_default(),
+            messages: body.messages,
+            request_id: header_request_id.or(body.request_id),
+            server_date: response.header("date").map(str::to_string),
+            local_time: SystemTime::now(),
+        })),
+        None => {
+            let end = response.body.len().min(BODY_EXCERPT);
+            let excerpt = response.body.get(..end).unwrap_or_default();
+            ApiError::Http {
+                operation,
+                status: response.status,
+                request_id: header_request_id,
+                body_start: String::from_utf8_lossy(excerpt).into_owned(),
+            }
+        }
+    }
+}
+
+/// The query of a ListResourceRecordSets page starting at `position`.
+fn record_query(position: Option<&RecordPosition>) -> String {
+    let mut query = Query::default();
+    if let Some(identifier) = position.and_then(|p| p.identifier.as_deref()) {
+        query.add("identifier", identifier);
+    }
+    query.add("maxitems", &RECORDS_PAGE_SIZE.to_string());
+    if let Some(position) = position {
+        query.add("name", &position.name);
+        query.add("type", &position.rtype);
+    }
+    query.finish()
+}
+
+/// A query string built in the order parameters are added (keep them sorted by name).
+#[derive(Default)]
+struct Query(Vec<String>);
+
+impl Query {
+    fn add(&mut self, name: &str, value: &str) {
+        self.0.push(format!("{name}={}", encode(value)));
+    }
+
+    fn finish(self) -> String {
+        match self.0.is_empty() {
+            true => String::new(),
+            false => format!("?{}", self.0.join("&")),
+        }
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters, as SigV4 expects.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(byte))
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

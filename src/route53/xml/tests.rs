@@ -1,0 +1,481 @@
+use super::*;
+use crate::model::Action;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/fixtures/route53/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn find<'a>(sets: &'a [RecordSet], name: &str, id: Option<&str>) -> &'a RecordSet {
+    sets.iter()
+        .find(|rs| rs.name == name && rs.set_identifier.as_deref() == id)
+        .unwrap_or_else(|| panic!("{name} {id:?} not parsed"))
+}
+
+#[test]
+fn list_hosted_zones_first_page_has_an_opaque_marker() {
+    let page = parse_list_hosted_zones(&fixture("list_hosted_zones_page1.xml")).unwrap();
+    assert_eq!(
+        page.next_marker.as_deref(),
+        Some("AYADeHdhLWE9PT1_opaque+/token==")
+    );
+    assert_eq!(
+        page.zones,
+        vec![
+            HostedZone {
+                id: "Z0123456789ABCDEFGHIJ".into(),
+                name: "example.com.".into(),
+                private: false,
+                record_set_count: Some(12),
+                comment: Some("main site".into()),
+            },
+            HostedZone {
+                id: "Z9876543210ZYXWVUTSRQ".into(),
+                name: "example.com.".into(),
+                private: true,
+                record_set_count: Some(3),
+                comment: Some("internal view".into()),
+            },
+        ]
+    );
+}
+
+#[test]
+fn list_hosted_zones_last_page_and_unpaged_listing() {
+    let page = parse_list_hosted_zones(&fixture("list_hosted_zones_page2.xml")).unwrap();
+    assert_eq!(page.next_marker, None);
+    assert_eq!(page.zones.len(), 1);
+    assert_eq!(page.zones[0].name, "xn--bcher-kva.example.");
+    assert_eq!(page.zones[0].comment, None);
+
+    let single = parse_list_hosted_zones(&fixture("list_hosted_zones_single.xml")).unwrap();
+    assert_eq!(single.next_marker, None);
+    assert_eq!(single.zones[0].id, "Z1D633PJN98FT9");
+    assert_eq!(
+        single.zones[0].comment.as_deref(),
+        Some("Tom & Jerry's <zone>")
+    );
+}
+
+#[test]
+fn list_hosted_zones_by_name_pages() {
+    let page = parse_list_hosted_zones_by_name(&fixture("list_hosted_zones_by_name.xml")).unwrap();
+    assert_eq!(page.zones.len(), 2);
+    assert_eq!(
+        page.next,
+        Some(("example.com.".into(), "Z2ABCDEFEXAMPLE".into()))
+    );
+    let last =
+        parse_list_hosted_zones_by_name(&fixture("list_hosted_zones_by_name_last.xml")).unwrap();
+    assert_eq!(last.next, None);
+    assert_eq!(last.zones[1].name, "example.net.");
+}
+
+#[test]
+fn get_and_create_hosted_zone() {
+    let zone = parse_get_hosted_zone(&fixture("get_hosted_zone.xml")).unwrap();
+    assert_eq!(zone.id, "Z0123456789ABCDEFGHIJ");
+    let created = parse_create_hosted_zone(&fixture("create_hosted_zone.xml")).unwrap();
+    assert_eq!(created.zone.id, "Z1PA6795UKMFR9");
+    assert_eq!(created.change.id, "C1PA6795UKMFR9");
+    assert_eq!(created.change.status, "PENDING");
+    assert_eq!(created.name_servers.len(), 4);
+    assert_eq!(created.name_servers[3], "ns-2051.awsdns-67.co.uk");
+}
+
+#[test]
+fn change_info_of_change_and_get_change() {
+    let change = parse_change_info(&fixture("change_resource_record_sets.xml")).unwrap();
+    assert_eq!(
+        change,
+        ChangeInfo {
+            id: "C2682N5HXP0BZ4".into(),
+            status: "PENDING".into(),
+            submitted_at: "2026-11-26T23:31:00.519Z".into(),
+        }
+    );
+    let done = parse_change_info(&fixture("get_change.xml")).unwrap();
+    assert_eq!(done.status, "INSYNC");
+}
+
+#[test]
+fn record_sets_of_every_routing_policy() {
+    let page = parse_list_record_sets(&fixture("list_record_sets_routing.xml")).unwrap();
+    let sets = &page.record_sets;
+    assert_eq!(sets.len(), 19);
+    assert_eq!(
+        page.next,
+        Some(RecordPosition {
+            name: "weighted.example.com.".into(),
+            rtype: "AAAA".into(),
+            identifier: Some("w-2".into()),
+        })
+    );
+
+    let apex_alias = find(sets, "example.com.", None);
+    assert_eq!(apex_alias.ttl, None);
+    assert!(apex_alias.values.is_empty());
+    assert_eq!(
+        apex_alias.alias,
+        Some(AliasTarget {
+            hosted_zone_id: "Z2FDTNDATAQYW2".into(),
+            dns_name: "d111111abcdef8.cloudfront.net.".into(),
+            evaluate_target_health: false,
+        })
+    );
+
+    let txt = sets.iter().find(|rs| rs.rtype == "TXT").unwrap();
+    assert_eq!(txt.values[1], r#""say \"hi\" & <bye>" "part two""#);
+
+    let wildcard = find(sets, "\\052.example.com.", None);
+    assert_eq!(wildcard.rtype, "CNAME");
+    assert_eq!(wildcard.ttl, Some(60));
+
+    let blue = find(sets, "api.example.com.", Some("blue"));
+    assert_eq!(blue.routing, Some(Routing::Weighted { weight: 90 }));
+    assert_eq!(
+        blue.health_check_id.as_deref(),
+        Some("abcdef11-2222-3333-4444-555555fedcba")
+    );
+    let green = find(sets, "api.example.com.", Some("green"));
+    assert_eq!(green.routing, Some(Routing::Weighted { weight: 0 }));
+
+    let latency = find(sets, "app.example.com.", Some("eu"));
+    assert_eq!(
+        latency.routing,
+        Some(Routing::Latency {
+            region: "eu-west-1".into()
+        })
+    );
+    assert!(latency.alias.as_ref().unwrap().evaluate_target_health);
+
+    assert_eq!(
+        find(sets, "geo.example.com.", Some("us-wa")).routing,
+        Some(Routing::Geolocation {
+            continent: None,
+            country: Some("US".into()),
+            subdivision: Some("WA".into()),
+        })
+    );
+    assert_eq!(
+        find(sets, "geo.example.com.", Some("europe")).routing,
+        Some(Routing::Geolocation {
+            continent: Some("EU".into()),
+            country: None,
+            subdivision: None,
+        })
+    );
+    assert_eq!(
+        find(sets, "ha.example.com.", Some("secondary")).routing,
+        Some(Routing::Failover {
+            role: "SECONDARY".into()
+        })
+    );
+    assert_eq!(
+        find(sets, "near.example.com.", Some("seattle")).routing,
+        Some(Routing::Geoproximity {
+            aws_region: None,
+            local_zone_group: None,
+            coordinates: Some(("47.61".into(), "-122.33".into())),
+            bias: Some(-10),
+        })
+    );
+    assert_eq!(
+        find(sets, "near.example.com.", Some("frankfurt")).routing,
+        Some(Routing::Geoproximity {
+            aws_region: Some("eu-central-1".into()),
+            local_zone_group: None,
+            coordinates: None,
+            bias: Some(25),
+        })
+    );
+    assert_eq!(
+        find(sets, "near.example.com.", Some("lax")).routing,
+        Some(Routing::Geoproximity {
+            aws_region: None,
+            local_zone_group: Some("us-west-2-lax-1".into()),
+            coordinates: None,
+            bias: None,
+        })
+    );
+    assert_eq!(
+        find(sets, "net.example.com.", Some("office")).routing,
+        Some(Routing::Cidr {
+            collection_id: "c8c02a84-aaaa-bbbb-e0d2-d833a2f80106".into(),
+            location_name: "office".into(),
+        })
+    );
+    assert_eq!(
+        find(sets, "multi.example.com.", Some("m1")).routing,
+        Some(Routing::MultiValue)
+    );
+    let traffic = find(sets, "tp.example.com.", None);
+    assert_eq!(
+        traffic.traffic_policy_instance_id.as_deref(),
+        Some("12345678-abcd-abcd-abcd-123456789012")
+    );
+}
+
+#[test]
+fn last_record_page_has_no_next_position() {
+    let page = parse_list_record_sets(&fixture("list_record_sets_last.xml")).unwrap();
+    assert_eq!(page.next, None);
+    assert_eq!(page.record_sets[0].values, vec!["2001:db8::2".to_string()]);
+}
+
+#[test]
+fn error_response_of_every_usual_code() {
+    let cases = [
+        ("invalid_client_token_id", "InvalidClientTokenId", "1"),
+        ("signature_does_not_match", "SignatureDoesNotMatch", "2"),
+        ("expired_token", "ExpiredToken", "3"),
+        ("access_denied", "AccessDenied", "4"),
+        ("request_time_too_skewed", "RequestTimeTooSkewed", "5"),
+        ("no_such_hosted_zone", "NoSuchHostedZone", "6"),
+        ("invalid_change_batch", "InvalidChangeBatch", "7"),
+        ("throttling", "Throttling", "8"),
+        ("prior_request_not_complete", "PriorRequestNotComplete", "9"),
+    ];
+    for (file, code, id_suffix) in cases {
+        let body = parse_error(&fixture(&format!("error_{file}.xml"))).unwrap();
+        assert_eq!(body.code, code);
+        assert_eq!(body.messages.len(), 1, "{file}");
+        assert!(!body.messages[0].is_empty());
+        assert_eq!(
+            body.request_id,
+            Some(format!("0b1c2d3e-1111-4a5b-8c9d-00000000000{id_suffix}"))
+        );
+    }
+}
+
+#[test]
+fn invalid_change_batch_keeps_every_message() {
+    let body = parse_error(&fixture("error_invalid_change_batch_messages.xml")).unwrap();
+    assert_eq!(body.code, "InvalidChangeBatch");
+    assert_eq!(body.messages.len(), 2);
+    assert!(body.messages[1].contains("old.example.com."));
+    assert_eq!(
+        body.request_id.as_deref(),
+        Some("0b1c2d3e-1111-4a5b-8c9d-00000000000a")
+    );
+}
+
+#[test]
+fn non_xml_bodies_are_not_error_documents() {
+    assert_eq!(parse_error(&fixture("error_proxy_page.html")), None);
+    assert_eq!(parse_error(b""), None);
+    assert_eq!(parse_error(b"<a><b></a>"), None);
+}
+
+#[test]
+fn malformed_documents_are_errors_not_panics() {
+    for body in [
+        &b""[..],
+        b"<ListResourceRecordSetsResponse>",
+        b"<a>&bogus;</a>",
+        b"\xff\xfe",
+        b"<ListResourceRecordSetsResponse><ResourceRecordSets><ResourceRecordSet><Type>A</Type></ResourceRecordSet></ResourceRecordSets></ListResourceRecordSetsResponse>",
+        b"<L><ResourceRecordSets><ResourceRecordSet><Name>a.</Name><Type>A</Type><TTL>-1</TTL></ResourceRecordSet></ResourceRecordSets></L>",
+        b"<L><IsTruncated>true</IsTruncated></L>",
+    ] {
+        assert!(parse_list_record_sets(body).is_err(), "{body:?}");
+    }
+    let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+    assert!(parse_document(deep.as_bytes()).is_err());
+}
+
+fn record(name: &str, rtype: &str) -> RecordSet {
+    RecordSet::simple(name, rtype, 300, vec!["192.0.2.1".into()])
+}
+
+/// Record sets of every shape the model can hold.
+fn every_shape() -> Vec<RecordSet> {
+    let routed = |id: &str, routing: Routing| RecordSet {
+        set_identifier: Some(id.into()),
+        routing: Some(routing),
+        health_check_id: Some("11111111-2222-3333-4444-555555555555".into()),
+        ..record("r.example.com.", "A")
+    };
+    vec![
+        record("\\052.example.com.", "A"),
+        RecordSet {
+            values: vec![
+                r#""<tag> & \"quoted\" ]]> 'x'""#.into(),
+                "\"second\" \"third\"".into(),
+            ],
+            ..record("txt.example.com.", "TXT")
+        },
+        RecordSet {
+            ttl: None,
+            values: Vec::new(),
+            alias: Some(AliasTarget {
+                hosted_zone_id: "Z2FDTNDATAQYW2".into(),
+                dns_name: "d1.cloudfront.net.".into(),
+                evaluate_target_health: true,
+            }),
+            ..record("example.com.", "AAAA")
+        },
+        routed("w", Routing::Weighted { weight: 7 }),
+        routed(
+            "l",
+            Routing::Latency {
+                region: "ap-southeast-2".into(),
+            },
+        ),
+        routed(
+            "f",
+            Routing::Failover {
+                role: "PRIMARY".into(),
+            },
+        ),
+        routed(
+            "g",
+            Routing::Geolocation {
+                continent: None,
+                country: Some("US".into()),
+                subdivision: Some("CA".into()),
+            },
+        ),
+        routed(
+            "p",
+            Routing::Geoproximity {
+                aws_region: Some("us-east-1".into()),
+                local_zone_group: Some("us-east-1-bos-1".into()),
+                coordinates: Some(("42.36".into(), "-71.06".into())),
+                bias: Some(-99),
+            },
+        ),
+        routed("m", Routing::MultiValue),
+        routed(
+            "c",
+            Routing::Cidr {
+                collection_id: "c8c02a84-aaaa-bbbb-e0d2-d833a2f80106".into(),
+                location_name: "site \"<1>\"".into(),
+            },
+        ),
+        RecordSet {
+            traffic_policy_instance_id: Some("12345678-abcd".into()),
+            ..record("tp.example.com.", "A")
+        },
+    ]
+}
+
+#[test]
+fn change_batch_round_trips_every_shape() {
+    let changes: Vec<ChangeAction> = every_shape()
+        .into_iter()
+        .zip(
+            [Action::Create, Action::Delete, Action::Upsert]
+                .into_iter()
+                .cycle(),
+        )
+        .map(|(record_set, action)| ChangeAction { action, record_set })
+        .collect();
+    let body = change_batch_request(&changes, "push by r53ctl <&> ]]>");
+    let root = parse_document(&body).unwrap();
+    assert_eq!(root.name, "ChangeResourceRecordSetsRequest");
+    let batch = root.child("ChangeBatch").unwrap();
+    assert_eq!(batch.text_of("Comment"), Some("push by r53ctl <&> ]]>"));
+    let parsed: Vec<ChangeAction> = batch
+        .child("Changes")
+        .unwrap()
+        .children("Change")
+        .map(|change| ChangeAction {
+            action: match change.text_of("Action").unwrap() {
+                "CREATE" => Action::Create,
+                "DELETE" => Action::Delete,
+                _ => Action::Upsert,
+            },
+            record_set: record_set(change.child("ResourceRecordSet").unwrap()).unwrap(),
+        })
+        .collect();
+    assert_eq!(parsed, changes);
+}
+
+#[test]
+fn request_carries_namespace_and_escapes_markup() {
+    let changes = [ChangeAction {
+        action: Action::Upsert,
+        record_set: RecordSet {
+            values: vec!["\"</Value></ResourceRecord><x>&amp;]]>\"".into()],
+            ..record("t.example.com.", "TXT")
+        },
+    }];
+    let body = String::from_utf8(change_batch_request(&changes, "")).unwrap();
+    assert!(body.contains(r#"xmlns="https://route53.amazonaws.com/doc/2013-04-01/""#));
+    assert!(!body.contains("<x>"), "{body}");
+    assert!(body.contains("&lt;/Value&gt;"), "{body}");
+    assert!(body.contains("&amp;amp;"), "{body}");
+    assert!(!body.contains("]]>"), "{body}");
+    assert!(!body.contains("<Comment>"), "an empty comment is left out");
+}
+
+#[test]
+fn record_set_elements_follow_the_schema_order() {
+    let changes = [ChangeAction {
+        action: Action::Create,
+        record_set: RecordSet {
+            set_identifier: Some("p".into()),
+            routing: Some(Routing::Geoproximity {
+                aws_region: Some("us-east-1".into()),
+                local_zone_group: None,
+                coordinates: None,
+                bias: Some(5),
+            }),
+            health_check_id: Some("hc".into()),
+            ..record("o.example.com.", "A")
+        },
+    }];
+    let body = String::from_utf8(change_batch_request(&changes, "c")).unwrap();
+    let order = [
+        "<Comment>",
+        "<Action>",
+        "<Name>",
+        "<Type>",
+        "<SetIdentifier>",
+        "<TTL>",
+        "<ResourceRecords>",
+        "<HealthCheckId>",
+        "<GeoProximityLocation>",
+        "<AWSRegion>",
+        "<Bias>",
+    ];
+    let positions: Vec<usize> = order.iter().map(|tag| body.find(tag).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{body}");
+
+    let weighted = [ChangeAction {
+        action: Action::Create,
+        record_set: RecordSet {
+            set_identifier: Some("w".into()),
+            routing: Some(Routing::Weighted { weight: 1 }),
+            ..record("o.example.com.", "A")
+        },
+    }];
+    let body = String::from_utf8(change_batch_request(&weighted, "")).unwrap();
+    assert!(body.find("<Weight>").unwrap() < body.find("<TTL>").unwrap());
+}
+
+#[test]
+fn create_hosted_zone_request_shape() {
+    let body = create_hosted_zone_request("example.com.", "ref-1", Some("a & b"));
+    let root = parse_document(&body).unwrap();
+    assert_eq!(root.name, "CreateHostedZoneRequest");
+    assert_eq!(root.text_of("Name"), Some("example.com."));
+    assert_eq!(root.text_of("CallerReference"), Some("ref-1"));
+    assert_eq!(
+        root.child("HostedZoneConfig").unwrap().text_of("Comment"),
+        Some("a & b")
+    );
+    let bare = create_hosted_zone_request("example.com.", "ref-2", None);
+    assert!(parse_document(&bare)
+        .unwrap()
+        .child("HostedZoneConfig")
+        .is_none());
+}
+
+#[test]
+fn bare_ids() {
+    assert_eq!(bare_id("/hostedzone/Z1"), "Z1");
+    assert_eq!(bare_id("/change/C2"), "C2");
+    assert_eq!(bare_id("Z3"), "Z3");
+}

@@ -1,0 +1,170 @@
+//! Shared harness of the integration tests: a moto server on a free local port, a Route 53
+//! client pointed at it, and helpers that create zones and record sets through that client.
+//!
+//! The moto executable comes from `R53CTL_MOTO`, else `<repo>/.venv/bin/moto_server`
+//! (`python3 -m venv .venv && .venv/bin/pip install 'moto[server]'`).
+
+#![allow(dead_code)] // Each test crate uses its own share of these helpers.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use r53ctl::creds::{CredsError, ProvideCredentials};
+use r53ctl::http::{Transport, TransportOptions};
+use r53ctl::model::{Action, ChangeAction, RecordSet};
+use r53ctl::route53::{Client, CreatedZone, Endpoint};
+use r53ctl::sigv4::Credentials;
+
+/// How long moto may take to start listening.
+const STARTUP_LIMIT: Duration = Duration::from_secs(60);
+/// Changes per ChangeResourceRecordSets request in [`add_record_sets`]; far below every limit.
+pub const BATCH_SIZE: usize = 100;
+
+/// A running moto server; killed when dropped.
+pub struct Moto {
+    child: Child,
+    /// Base URL, e.g. `http://127.0.0.1:38123`.
+    pub url: String,
+}
+
+impl Moto {
+    /// Starts moto on a free port and waits until it accepts connections.
+    pub fn start() -> Moto {
+        let executable = moto_executable();
+        assert!(
+            executable.exists(),
+            "moto_server not found at {} : set R53CTL_MOTO or create the venv: python3 -m venv \
+             .venv && .venv/bin/pip install 'moto[server]'",
+            executable.display()
+        );
+        let port = free_port();
+        let child = Command::new(&executable)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
+        let mut moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        moto.wait_until_listening(port);
+        moto
+    }
+
+    fn wait_until_listening(&mut self, port: u16) {
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("moto_server exited during startup: {status}");
+            }
+            assert!(
+                started.elapsed() < STARTUP_LIMIT,
+                "moto_server did not listen on port {port} within {STARTUP_LIMIT:?}"
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// A client for this server, with static test credentials.
+    pub fn client(&self) -> Client {
+        let transport = Transport::new(&TransportOptions::default()).expect("transport");
+        let endpoint = Endpoint {
+            url: self.url.clone(),
+            region: "us-east-1".into(),
+        };
+        Client::new(transport, endpoint, static_credentials())
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn moto_executable() -> PathBuf {
+    match std::env::var_os("R53CTL_MOTO") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server"),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free local port")
+}
+
+/// Fixed, fake credentials; moto does not check signatures, real Route 53 would refuse them.
+struct StaticCredentials;
+
+impl ProvideCredentials for StaticCredentials {
+    fn credentials(&self) -> Result<Credentials, CredsError> {
+        Ok(Credentials {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+            session_token: None,
+            expires_at: None,
+        })
+    }
+
+    fn source(&self) -> String {
+        "integration-test static credentials".into()
+    }
+}
+
+/// Credentials for tests.
+pub fn static_credentials() -> Arc<dyn ProvideCredentials> {
+    Arc::new(StaticCredentials)
+}
+
+/// A zone name no other test run uses, e.g. `r53ctl-it-1764199800123-example.com.`.
+pub fn unique_zone_name(label: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("r53ctl-it-{nanos}-{label}.com.")
+}
+
+/// Creates a public zone named `name` through `client`.
+pub fn create_zone(client: &Client, name: &str) -> CreatedZone {
+    let reference = format!("r53ctl-test-{name}");
+    client
+        .create_hosted_zone(name, &reference, Some("r53ctl integration test"))
+        .unwrap_or_else(|e| panic!("create zone {name}: {e}"))
+}
+
+/// `count` A record sets `host-N.<zone>` with one address each.
+pub fn numbered_a_records(zone: &str, count: usize) -> Vec<RecordSet> {
+    (0..count)
+        .map(|n| {
+            let value = format!("10.{}.{}.{}", n / 65_536 % 256, n / 256 % 256, n % 256);
+            RecordSet::simple(&format!("host-{n}.{zone}"), "A", 300, vec![value])
+        })
+        .collect()
+}
+
+/// CREATEs `record_sets` in batches of [`BATCH_SIZE`].
+pub fn add_record_sets(client: &Client, zone_id: &str, record_sets: &[RecordSet]) {
+    for batch in record_sets.chunks(BATCH_SIZE) {
+        let changes: Vec<ChangeAction> = batch
+            .iter()
+            .map(|record_set| ChangeAction {
+                action: Action::Create,
+                record_set: record_set.clone(),
+            })
+            .collect();
+        client
+            .change_record_sets(zone_id, &changes, "r53ctl test data")
+            .unwrap_or_else(|e| panic!("add record sets to {zone_id}: {e}"));
+    }
+}

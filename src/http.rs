@@ -16,8 +16,8 @@ use ureq::{Agent, Proxy};
 /// Largest response body read; Route 53 answers are far smaller (300 record sets ≈ 1 MiB at most).
 pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
 
-/// An HTTP request as signed and sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An HTTP request as signed and sent. `Debug` hides the headers that carry secrets.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     pub method: String,
     /// Absolute URL, e.g. `https://route53.amazonaws.com/2013-04-01/hostedzone?maxitems=100`.
@@ -25,6 +25,32 @@ pub struct Request {
     /// Header names in any case; the signer and the transport treat them case-insensitively.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+/// Headers whose values are secrets or derived from them.
+const SECRET_HEADERS: [&str; 3] = [
+    "authorization",
+    "x-amz-security-token",
+    "x-aws-ec2-metadata-token",
+];
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let secret = SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s));
+                (name.as_str(), if secret { "<redacted>" } else { value.as_str() })
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// An HTTP response, whatever its status.
@@ -613,6 +639,23 @@ impl NoProxy {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn request_debug_hides_secret_headers() {
+        let request = super::Request {
+            method: "GET".into(),
+            url: "https://route53.amazonaws.com/".into(),
+            headers: vec![
+                ("Authorization".into(), "AWS4-HMAC-SHA256 Signature=abc".into()),
+                ("x-amz-security-token".into(), "TOKEN123".into()),
+                ("x-amz-date".into(), "20260101T000000Z".into()),
+            ],
+            body: Vec::new(),
+        };
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("abc") && !shown.contains("TOKEN123"), "{shown}");
+        assert!(shown.contains("20260101T000000Z"));
+    }
+
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;

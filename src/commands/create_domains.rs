@@ -22,10 +22,15 @@ pub fn run(args: &Args) -> Result<i32, Error> {
                 continue;
             }
             let caller_reference = format!("r53ctl-{}-{}", domain.name, unix_nanos());
-            let zone = client
-                .create_hosted_zone(&domain.name, &caller_reference, "created by r53ctl")
+            let created = client
+                .create_hosted_zone(&domain.name, &caller_reference, Some("created by r53ctl"))
                 .map_err(|e| Error::failed(&context, e))?;
-            println!("{}: created ({})", domain.display_name, zone.id);
+            println!(
+                "{}: created ({}); delegate it to: {}",
+                domain.display_name,
+                created.zone.id,
+                created.name_servers.join(" ")
+            );
         }
     }
     Ok(EXIT_OK)

@@ -129,6 +129,22 @@ impl Client {
         &self.endpoint
     }
 
+    /// Where the client's credentials come from; never a secret.
+    pub fn credentials_source(&self) -> String {
+        self.credentials.source()
+    }
+
+    /// How many hosted zones the account has (GetHostedZoneCount): one cheap read.
+    pub fn hosted_zone_count(&self) -> Result<u64, ApiError> {
+        const OPERATION: &str = "GetHostedZoneCount";
+        let body = self.call(&Call::read(
+            OPERATION,
+            format!("{API_PREFIX}/hostedzonecount"),
+            "account",
+        ))?;
+        xml::parse_hosted_zone_count(&body).map_err(parse_error(OPERATION))
+    }
+
     /// Every hosted zone of the account (ListHostedZones, all pages).
     pub fn list_hosted_zones(&self) -> Result<Vec<HostedZone>, ApiError> {
         const OPERATION: &str = "ListHostedZones";
@@ -368,6 +384,7 @@ impl Client {
             operation: call.operation,
             source,
         })?;
+        crate::debug!("request {} {} ({})", call.method, request.url, call.operation);
         let response = self
             .transport
             .send(&request)
@@ -375,6 +392,12 @@ impl Client {
                 operation: call.operation,
                 source,
             })?;
+        crate::debug!(
+            "response {} to {} (request id {})",
+            response.status,
+            call.operation,
+            response.header("x-amzn-RequestId").unwrap_or("-")
+        );
         if (200..300).contains(&response.status) {
             Ok(response.body)
         } else {

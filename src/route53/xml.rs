@@ -249,6 +249,12 @@ pub fn parse_get_hosted_zone(body: &[u8]) -> Result<HostedZone, String> {
     hosted_zone(root.child("HostedZone").ok_or("no <HostedZone>")?)
 }
 
+/// Parses a GetHostedZoneCountResponse.
+pub fn parse_hosted_zone_count(body: &[u8]) -> Result<u64, String> {
+    let root = parse_document(body)?;
+    parse_number(&root, "HostedZoneCount")?.ok_or_else(|| "no <HostedZoneCount>".to_string())
+}
+
 /// Parses a CreateHostedZoneResponse.
 pub fn parse_create_hosted_zone(body: &[u8]) -> Result<CreatedZone, String> {
     let root = parse_document(body)?;

@@ -1,7 +1,23 @@
 //! Splits a zone's changes into ChangeResourceRecordSets requests within Route 53's limits.
+//!
+//! Every change becomes CREATE, DELETE, or DELETE(old) + CREATE(new) for a modification, never
+//! UPSERT: a DELETE names the live record set exactly, so a request fails as a whole if someone
+//! changed that record set since it was read.
+//!
+//! A *unit* is a group of actions that must share one request: a modification's pair, or all the
+//! deletes and creates at one name (so that replacing a CNAME by an A record is atomic whenever it
+//! fits). Units are ordered so that every request leaves a valid zone behind:
+//! alias deletes, other deletes, modifications, other creates, alias creates; on top of that an
+//! in-zone alias target is created before the aliases pointing at it and deleted after them, and a
+//! delete that frees a name precedes a create at that name. Units are then packed greedily in that
+//! order, which gives the fewest requests an ordered split can have.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::fmt;
 
 use crate::diff::Change;
-use crate::model::ChangeAction;
+use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
 
 /// Route 53's limits for one ChangeResourceRecordSets request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,13 +37,303 @@ impl Default for Limits {
     }
 }
 
-/// The requests that apply `changes`, in order: one whenever they fit.
-pub fn batches(changes: &[Change], limits: &Limits) -> Result<Vec<Vec<ChangeAction>>, BatchError> {
-    let _ = (changes, limits);
-    todo!("batch::batches")
+/// A change that cannot be applied within the limits of one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BatchError {
+    /// One record set (or a modification's DELETE + CREATE pair) exceeds the limits on its own.
+    TooLarge {
+        key: RecordKey,
+        records: usize,
+        chars: usize,
+        limits: Limits,
+    },
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum BatchError {
-    Todo,
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::TooLarge {
+                key,
+                records,
+                chars,
+                limits,
+            } => write!(
+                f,
+                "the change to {key} needs {records} resource records and {chars} characters of \
+                 values in one request, but a ChangeResourceRecordSets request allows at most {} \
+                 records and {} characters (a modification counts the old and the new record set); \
+                 split the record set into smaller ones or shorten its values",
+                limits.max_records, limits.max_value_chars
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// The requests that apply `changes`, in order: one whenever they fit.
+pub fn batches(changes: &[Change], limits: &Limits) -> Result<Vec<Vec<ChangeAction>>, BatchError> {
+    let mut units: Vec<Unit<'_>> = changes.iter().map(Unit::of).collect();
+    if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
+        return Err(BatchError::TooLarge {
+            key: unit.key.clone(),
+            records: unit.cost.records,
+            chars: unit.cost.chars,
+            limits: *limits,
+        });
+    }
+    units = group_replacements_by_name(units, limits);
+    units.sort_by(|a, b| (a.phase, &a.key).cmp(&(b.phase, &b.key)));
+    let order = schedule(&units);
+    Ok(pack(&units, &order, limits))
+}
+
+/// Resource records and `Value` characters that actions put in a request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Cost {
+    records: usize,
+    chars: usize,
+}
+
+impl Cost {
+    /// Alias record sets carry no values and cost nothing.
+    fn of(rs: &RecordSet) -> Cost {
+        if rs.alias.is_some() {
+            return Cost::default();
+        }
+        Cost {
+            records: rs.resource_record_count(),
+            chars: rs.value_chars(),
+        }
+    }
+
+    fn plus(self, other: Cost) -> Cost {
+        Cost {
+            records: self.records + other.records,
+            chars: self.chars + other.chars,
+        }
+    }
+
+    fn fits(self, limits: &Limits) -> bool {
+        self.records <= limits.max_records && self.chars <= limits.max_value_chars
+    }
+}
+
+/// Where a change goes in the order of a push; units are ordered by their first phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    AliasDelete,
+    Delete,
+    Modify,
+    Create,
+    AliasCreate,
+}
+
+impl Phase {
+    fn of(change: &Change) -> Phase {
+        match change {
+            Change::Delete(rs) if rs.alias.is_some() => Phase::AliasDelete,
+            Change::Delete(_) => Phase::Delete,
+            Change::Modify { .. } => Phase::Modify,
+            Change::Create(rs) if rs.alias.is_some() => Phase::AliasCreate,
+            Change::Create(_) => Phase::Create,
+        }
+    }
+}
+
+/// Changes that must share one request, in the order they are sent.
+struct Unit<'c> {
+    changes: Vec<&'c Change>,
+    cost: Cost,
+    phase: Phase,
+    /// The key of the first change, for ordering and error messages.
+    key: RecordKey,
+}
+
+impl<'c> Unit<'c> {
+    fn of(change: &'c Change) -> Unit<'c> {
+        let cost = match change {
+            Change::Create(rs) | Change::Delete(rs) => Cost::of(rs),
+            Change::Modify { old, new } => Cost::of(old).plus(Cost::of(new)),
+        };
+        Unit {
+            changes: vec![change],
+            cost,
+            phase: Phase::of(change),
+            key: change.key(),
+        }
+    }
+
+    /// Joins `first` and `others` into one unit, ordering their changes by phase.
+    fn join(first: Unit<'c>, others: impl Iterator<Item = Unit<'c>>) -> Unit<'c> {
+        let mut joined = first;
+        for unit in others {
+            if (unit.phase, &unit.key) < (joined.phase, &joined.key) {
+                joined.phase = unit.phase;
+                joined.key = unit.key;
+            }
+            joined.changes.extend(unit.changes);
+            joined.cost = joined.cost.plus(unit.cost);
+        }
+        joined.changes.sort_by_key(|c| Phase::of(c));
+        joined
+    }
+
+    fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
+        self.changes.iter().flat_map(|change| match change {
+            Change::Create(rs) => vec![action(Action::Create, rs)],
+            Change::Delete(rs) => vec![action(Action::Delete, rs)],
+            Change::Modify { old, new } => {
+                vec![action(Action::Delete, old), action(Action::Create, new)]
+            }
+        })
+    }
+}
+
+fn action(action: Action, rs: &RecordSet) -> ChangeAction {
+    ChangeAction {
+        action,
+        record_set: rs.clone(),
+    }
+}
+
+/// Puts the deletes and creates at a name that has both into one unit, when that fits in a
+/// request, so that replacing a record set by one of another type or set identifier is atomic.
+fn group_replacements_by_name<'c>(units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
+    let mut by_name: BTreeMap<String, Vec<Unit<'c>>> = BTreeMap::new();
+    let mut grouped = Vec::with_capacity(units.len());
+    for unit in units {
+        match unit.changes.as_slice() {
+            [Change::Create(_) | Change::Delete(_)] => {
+                by_name.entry(unit.key.name.clone()).or_default().push(unit)
+            }
+            _ => grouped.push(unit),
+        }
+    }
+    for (_, at_name) in by_name {
+        let has = |phases: [Phase; 2]| at_name.iter().any(|u| phases.contains(&u.phase));
+        let replaces =
+            has([Phase::AliasDelete, Phase::Delete]) && has([Phase::Create, Phase::AliasCreate]);
+        let cost = at_name
+            .iter()
+            .fold(Cost::default(), |sum, u| sum.plus(u.cost));
+        let mut at_name = at_name.into_iter();
+        match at_name.next() {
+            Some(first) if replaces && cost.fits(limits) => {
+                grouped.push(Unit::join(first, at_name))
+            }
+            first => grouped.extend(first.into_iter().chain(at_name)),
+        }
+    }
+    grouped
+}
+
+/// The order to send `units` in: a topological order of the constraints between them (see the
+/// module docs), taking the lowest-index ready unit first. Constraints that contradict each other
+/// (which valid zones do not produce) are broken in index order.
+fn schedule(units: &[Unit<'_>]) -> Vec<usize> {
+    let successors = constraints(units);
+    let mut pending = vec![0usize; units.len()];
+    for succ in successors.iter().flatten() {
+        pending[*succ] += 1;
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..units.len())
+        .filter(|&u| pending[u] == 0)
+        .map(Reverse)
+        .collect();
+    let mut sent = vec![false; units.len()];
+    let mut order = Vec::with_capacity(units.len());
+    let mut next_unsent = 0;
+    while order.len() < units.len() {
+        let unit = match ready.pop() {
+            Some(Reverse(u)) if sent[u] => continue,
+            Some(Reverse(u)) => u,
+            None => {
+                while sent[next_unsent] {
+                    next_unsent += 1;
+                }
+                next_unsent
+            }
+        };
+        sent[unit] = true;
+        order.push(unit);
+        for &succ in &successors[unit] {
+            pending[succ] = pending[succ].saturating_sub(1);
+            if pending[succ] == 0 && !sent[succ] {
+                ready.push(Reverse(succ));
+            }
+        }
+    }
+    order
+}
+
+/// For each unit, the units that must be sent after it.
+fn constraints(units: &[Unit<'_>]) -> Vec<Vec<usize>> {
+    let mut deletes_at: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut creates_at: HashMap<String, Vec<usize>> = HashMap::new();
+    for (u, unit) in units.iter().enumerate() {
+        for change in &unit.changes {
+            match change {
+                Change::Delete(rs) => deletes_at.entry(rs.key().name).or_default().push(u),
+                Change::Create(rs) => creates_at.entry(rs.key().name).or_default().push(u),
+                Change::Modify { .. } => {}
+            }
+        }
+    }
+    let at =
+        |map: &HashMap<String, Vec<usize>>, name: &str| map.get(name).cloned().unwrap_or_default();
+    let mut successors = vec![Vec::new(); units.len()];
+    for (u, unit) in units.iter().enumerate() {
+        for change in &unit.changes {
+            let (removed, added) = match change {
+                Change::Create(rs) => (None, Some(rs)),
+                Change::Delete(rs) => (Some(rs), None),
+                Change::Modify { old, new } => (Some(old), Some(new)),
+            };
+            if let Some(target) = removed.and_then(alias_target) {
+                successors[u].extend(at(&deletes_at, &target));
+            }
+            if let Some(target) = added.and_then(alias_target) {
+                for pred in at(&creates_at, &target) {
+                    successors[pred].push(u);
+                }
+            }
+            if let Change::Create(rs) = change {
+                for pred in at(&deletes_at, &rs.key().name) {
+                    successors[pred].push(u);
+                }
+            }
+        }
+    }
+    for (u, succ) in successors.iter_mut().enumerate() {
+        succ.retain(|&s| s != u);
+    }
+    successors
+}
+
+/// The normalised name an alias record set points at.
+fn alias_target(rs: &RecordSet) -> Option<String> {
+    rs.alias
+        .as_ref()
+        .map(|alias| crate::name::normalize(&alias.dns_name))
+}
+
+/// Fills requests with units in `order`, starting a new request when the next unit does not fit.
+fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeAction>> {
+    let mut requests: Vec<Vec<ChangeAction>> = Vec::new();
+    let mut current = Cost::default();
+    for unit in order.iter().filter_map(|&u| units.get(u)) {
+        let with_unit = current.plus(unit.cost);
+        match requests.last_mut() {
+            Some(request) if with_unit.fits(limits) => {
+                request.extend(unit.actions());
+                current = with_unit;
+            }
+            _ => {
+                requests.push(unit.actions().collect());
+                current = unit.cost;
+            }
+        }
+    }
+    requests
 }

@@ -337,3 +337,339 @@ fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeA
     }
     requests
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AliasTarget;
+
+    fn record(name: &str, rtype: &str, values: usize, chars_each: usize) -> RecordSet {
+        let values = (0..values).map(|i| format!("{i:0>chars_each$}")).collect();
+        RecordSet::simple(name, rtype, 300, values)
+    }
+
+    fn a(name: &str) -> RecordSet {
+        record(name, "A", 1, 9)
+    }
+
+    fn alias(name: &str, target: &str) -> RecordSet {
+        RecordSet {
+            ttl: None,
+            values: Vec::new(),
+            alias: Some(AliasTarget {
+                hosted_zone_id: "Z0123456789ABC".into(),
+                dns_name: target.into(),
+                evaluate_target_health: true,
+            }),
+            ..RecordSet::simple(name, "A", 0, Vec::new())
+        }
+    }
+
+    fn modify(old: RecordSet) -> Change {
+        let new = RecordSet {
+            ttl: Some(60),
+            ..old.clone()
+        };
+        Change::Modify { old, new }
+    }
+
+    fn cost(request: &[ChangeAction]) -> Cost {
+        request
+            .iter()
+            .fold(Cost::default(), |sum, a| sum.plus(Cost::of(&a.record_set)))
+    }
+
+    /// (action, name) of every action, in the order they are sent.
+    fn sequence(requests: &[Vec<ChangeAction>]) -> Vec<(&'static str, String)> {
+        requests
+            .iter()
+            .flatten()
+            .map(|a| (a.action.as_str(), a.record_set.name.clone()))
+            .collect()
+    }
+
+    fn position(seq: &[(&'static str, String)], action: &str, name: &str) -> usize {
+        seq.iter()
+            .position(|(a, n)| *a == action && n == name)
+            .unwrap_or_else(|| panic!("{action} {name} not sent"))
+    }
+
+    #[test]
+    fn no_changes_no_requests() {
+        assert_eq!(batches(&[], &Limits::default()), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn everything_in_one_request_in_phase_order() {
+        let changes = vec![
+            Change::Create(alias("e.tld.", "elb.amazonaws.com.")),
+            Change::Create(a("d.tld.")),
+            modify(a("c.tld.")),
+            Change::Delete(a("b.tld.")),
+            Change::Delete(alias("a.tld.", "elb.amazonaws.com.")),
+        ];
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        assert_eq!(requests.len(), 1);
+        let expected = [
+            ("DELETE", "a.tld."),
+            ("DELETE", "b.tld."),
+            ("DELETE", "c.tld."),
+            ("CREATE", "c.tld."),
+            ("CREATE", "d.tld."),
+            ("CREATE", "e.tld."),
+        ];
+        let expected: Vec<_> = expected.iter().map(|(a, n)| (*a, n.to_string())).collect();
+        assert_eq!(sequence(&requests), expected);
+    }
+
+    #[test]
+    fn modify_deletes_the_live_record_set_exactly_and_never_upserts() {
+        let old = record("www.tld.", "TXT", 2, 5);
+        let change = modify(old.clone());
+        let requests = batches(&[change.clone()], &Limits::default()).unwrap();
+        let Change::Modify { new, .. } = change else {
+            unreachable!()
+        };
+        assert_eq!(
+            requests,
+            vec![vec![
+                ChangeAction {
+                    action: Action::Delete,
+                    record_set: old
+                },
+                ChangeAction {
+                    action: Action::Create,
+                    record_set: new
+                },
+            ]]
+        );
+    }
+
+    /// 5,000 changes of every kind, sized so that both limits bind somewhere.
+    fn many_changes() -> Vec<Change> {
+        (0..5000)
+            .map(|i| {
+                let name = format!("r{i}.tld.");
+                match i % 5 {
+                    0 => Change::Create(record(&name, "TXT", 1 + i % 7, 40)),
+                    1 => Change::Delete(record(&name, "A", 1 + i % 3, 11)),
+                    2 => modify(record(&name, "AAAA", 2, 20)),
+                    3 => Change::Create(alias(&name, "elb.amazonaws.com.")),
+                    _ => Change::Delete(alias(&name, "elb.amazonaws.com.")),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_changes_split_into_few_requests_within_limits() {
+        let changes = many_changes();
+        let limits = Limits::default();
+        let requests = batches(&changes, &limits).unwrap();
+        let total = requests
+            .iter()
+            .fold(Cost::default(), |sum, r| sum.plus(cost(r)));
+        let lower_bound = total
+            .records
+            .div_ceil(limits.max_records)
+            .max(total.chars.div_ceil(limits.max_value_chars));
+        assert!(requests.len() > 1);
+        // Greedy packing of small units loses less than one unit per request.
+        assert!(
+            requests.len() <= lower_bound + 1,
+            "{} requests",
+            requests.len()
+        );
+        for request in &requests {
+            assert!(cost(request).fits(&limits), "{:?}", cost(request));
+        }
+        assert!(requests
+            .iter()
+            .flatten()
+            .all(|a| a.action != Action::Upsert));
+        let sent: usize = requests.iter().map(Vec::len).sum();
+        assert_eq!(sent, 6000);
+    }
+
+    #[test]
+    fn uniform_changes_use_exactly_the_fewest_requests() {
+        let changes: Vec<Change> = (0..5000)
+            .map(|i| Change::Create(record(&format!("r{i}.tld."), "TXT", 1, 40)))
+            .collect();
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        // 800 values of 40 characters fill 32,000 characters.
+        let mut expected = vec![800; 6];
+        expected.push(200);
+        assert_eq!(requests.iter().map(Vec::len).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn modify_pairs_are_never_split_and_phases_stay_ordered() {
+        let changes = many_changes();
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        for request in &requests {
+            for (i, action) in request.iter().enumerate() {
+                if action.record_set.rtype == "AAAA" {
+                    let partner = if action.action == Action::Delete {
+                        i + 1
+                    } else {
+                        i - 1
+                    };
+                    let other = &request[partner];
+                    assert_eq!(other.record_set.name, action.record_set.name);
+                    assert_ne!(other.action, action.action);
+                }
+            }
+        }
+        let phases: Vec<u8> = requests
+            .iter()
+            .flatten()
+            .map(|a| {
+                match (
+                    a.action,
+                    a.record_set.alias.is_some(),
+                    a.record_set.rtype.as_str(),
+                ) {
+                    (Action::Delete, true, _) => 0,
+                    (Action::Delete, false, "A") => 1,
+                    (_, _, "AAAA") => 2,
+                    (Action::Create, false, _) => 3,
+                    _ => 4,
+                }
+            })
+            .collect();
+        assert!(phases.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn oversize_record_set_is_too_large_before_anything_is_sent() {
+        let huge = record("big.tld.", "TXT", 1001, 4);
+        let changes = [Change::Create(a("ok.tld.")), Change::Create(huge.clone())];
+        let err = batches(&changes, &Limits::default()).unwrap_err();
+        assert_eq!(
+            err,
+            BatchError::TooLarge {
+                key: huge.key(),
+                records: 1001,
+                chars: 4004,
+                limits: Limits::default(),
+            }
+        );
+        let message = err.to_string();
+        assert!(message.contains("big.tld. TXT"), "{message}");
+        assert!(message.contains("1001 resource records"), "{message}");
+        assert!(
+            message.contains("at most 1000 records and 32000 characters"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn modify_pair_counts_both_record_sets() {
+        let old = record("big.tld.", "TXT", 600, 10);
+        let err = batches(&[modify(old)], &Limits::default()).unwrap_err();
+        let BatchError::TooLarge { records, chars, .. } = err;
+        assert_eq!((records, chars), (1200, 12000));
+    }
+
+    #[test]
+    fn too_many_characters_is_too_large() {
+        let wide = record("wide.tld.", "TXT", 9, 4000);
+        assert!(batches(&[Change::Create(wide)], &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn alias_record_sets_cost_nothing() {
+        let full = record("full.tld.", "A", 1000, 15);
+        let changes = [
+            Change::Create(full),
+            Change::Create(alias("x.tld.", "elb.amazonaws.com.")),
+            Change::Delete(alias("y.tld.", "elb.amazonaws.com.")),
+        ];
+        assert_eq!(batches(&changes, &Limits::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn replacing_a_cname_at_a_name_is_one_request_delete_first() {
+        let mut changes: Vec<Change> = (0..3000)
+            .map(|i| Change::Create(a(&format!("r{i}.tld."))))
+            .collect();
+        changes.push(Change::Create(a("www.tld.")));
+        changes.push(Change::Delete(record("www.tld.", "CNAME", 1, 12)));
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        let holding: Vec<&Vec<ChangeAction>> = requests
+            .iter()
+            .filter(|r| r.iter().any(|a| a.record_set.name == "www.tld."))
+            .collect();
+        assert_eq!(holding.len(), 1);
+        let seq = sequence(&requests);
+        assert!(position(&seq, "DELETE", "www.tld.") < position(&seq, "CREATE", "www.tld."));
+    }
+
+    #[test]
+    fn name_freeing_delete_precedes_create_when_they_cannot_share_a_request() {
+        let limits = Limits {
+            max_records: 2,
+            max_value_chars: 100,
+        };
+        let changes = [
+            Change::Create(record("www.tld.", "A", 2, 3)),
+            Change::Delete(record("www.tld.", "CNAME", 1, 3)),
+        ];
+        let requests = batches(&changes, &limits).unwrap();
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[0][0].action, Action::Delete);
+    }
+
+    #[test]
+    fn in_zone_alias_chains_are_created_target_first_and_deleted_alias_first() {
+        let limits = Limits {
+            max_records: 1,
+            max_value_chars: 100,
+        };
+        let create = [
+            Change::Create(alias("a.tld.", "b.tld.")),
+            Change::Create(alias("b.tld.", "c.tld.")),
+            Change::Create(a("c.tld.")),
+        ];
+        let seq = sequence(&batches(&create, &limits).unwrap());
+        assert!(position(&seq, "CREATE", "c.tld.") < position(&seq, "CREATE", "b.tld."));
+        assert!(position(&seq, "CREATE", "b.tld.") < position(&seq, "CREATE", "a.tld."));
+        let delete = [
+            Change::Delete(a("c.tld.")),
+            Change::Delete(alias("b.tld.", "c.tld.")),
+            Change::Delete(alias("a.tld.", "B.tld")),
+        ];
+        let seq = sequence(&batches(&delete, &limits).unwrap());
+        assert!(position(&seq, "DELETE", "a.tld.") < position(&seq, "DELETE", "b.tld."));
+        assert!(position(&seq, "DELETE", "b.tld.") < position(&seq, "DELETE", "c.tld."));
+    }
+
+    #[test]
+    fn alias_moved_to_a_new_target_waits_for_it_and_the_old_target_waits_for_the_move() {
+        let limits = Limits {
+            max_records: 1,
+            max_value_chars: 100,
+        };
+        let changes = [
+            Change::Modify {
+                old: alias("www.tld.", "old.tld."),
+                new: alias("www.tld.", "new.tld."),
+            },
+            Change::Create(a("new.tld.")),
+            Change::Delete(a("old.tld.")),
+        ];
+        let requests = batches(&changes, &limits).unwrap();
+        let seq = sequence(&requests);
+        assert!(position(&seq, "CREATE", "new.tld.") < position(&seq, "CREATE", "www.tld."));
+        assert!(position(&seq, "CREATE", "www.tld.") < position(&seq, "DELETE", "old.tld."));
+    }
+
+    #[test]
+    fn order_does_not_depend_on_input_order() {
+        let mut changes = many_changes();
+        let forward = batches(&changes, &Limits::default()).unwrap();
+        changes.reverse();
+        assert_eq!(batches(&changes, &Limits::default()).unwrap(), forward);
+    }
+}

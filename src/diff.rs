@@ -69,6 +69,8 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
 }
 
 /// One change to a zone.
+// A Modify is two record sets; boxing them would only complicate every match on a change.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Create(RecordSet),
@@ -282,4 +284,347 @@ fn relative_name<'n>(name: &'n str, apex: &str) -> &'n str {
     name.strip_suffix(apex)
         .and_then(|prefix| prefix.strip_suffix('.'))
         .unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Routing;
+
+    const APEX: &str = "example.tld.";
+    const ZONE_ID: &str = "Z0123456789ABC";
+
+    fn a(name: &str, ttl: u32, values: &[&str]) -> RecordSet {
+        RecordSet::simple(
+            name,
+            "A",
+            ttl,
+            values.iter().map(|v| v.to_string()).collect(),
+        )
+    }
+
+    fn ns(ttl: Option<u32>, values: &[&str]) -> RecordSet {
+        RecordSet {
+            ttl,
+            ..RecordSet::simple(
+                APEX,
+                "NS",
+                0,
+                values.iter().map(|v| v.to_string()).collect(),
+            )
+        }
+    }
+
+    fn soa() -> RecordSet {
+        RecordSet::simple(
+            APEX,
+            "SOA",
+            900,
+            vec![
+                "ns-1.awsdns-1.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400".into(),
+            ],
+        )
+    }
+
+    fn alias(name: &str, zone_id: &str, target: &str) -> RecordSet {
+        RecordSet {
+            ttl: None,
+            values: Vec::new(),
+            alias: Some(AliasTarget {
+                hosted_zone_id: zone_id.to_string(),
+                dns_name: target.to_string(),
+                evaluate_target_health: false,
+            }),
+            ..RecordSet::simple(name, "A", 0, Vec::new())
+        }
+    }
+
+    fn diff_with(
+        desired: &[RecordSet],
+        live: &[RecordSet],
+        ignore: &[IgnoreRule],
+        keep_unknown: bool,
+    ) -> ZoneDiff {
+        let options = DiffOptions {
+            apex: APEX,
+            zone_id: ZONE_ID,
+            ignore,
+            keep_unknown,
+        };
+        diff_zone(desired, live, &options)
+    }
+
+    fn diff(desired: &[RecordSet], live: &[RecordSet]) -> ZoneDiff {
+        diff_with(desired, live, &[], false)
+    }
+
+    fn ignore(name: &str, types: &[&str]) -> IgnoreRule {
+        IgnoreRule {
+            name: name.to_string(),
+            types: types.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn only_desired_is_created() {
+        let www = a("www.example.tld.", 300, &["192.0.2.1"]);
+        assert_eq!(diff(&[www.clone()], &[]).changes, vec![Change::Create(www)]);
+    }
+
+    #[test]
+    fn only_live_is_deleted_exactly_as_read() {
+        let live = a("WWW.example.tld.", 300, &["192.0.2.2", "192.0.2.1"]);
+        assert_eq!(
+            diff(&[], &[live.clone()]).changes,
+            vec![Change::Delete(live)]
+        );
+    }
+
+    #[test]
+    fn different_values_modify_with_live_as_old() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("www.example.tld.", 300, &["192.0.2.9"]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert_eq!(
+            d.changes,
+            vec![Change::Modify {
+                old: live,
+                new: desired
+            }]
+        );
+    }
+
+    #[test]
+    fn equal_record_sets_give_no_change() {
+        let www = a("www.example.tld.", 300, &["192.0.2.1", "192.0.2.2"]);
+        let reordered = a("www.example.tld.", 300, &["192.0.2.2", "192.0.2.1"]);
+        assert_eq!(diff(&[reordered], &[www]), ZoneDiff::default());
+    }
+
+    #[test]
+    fn ttl_only_change_is_one_modify() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("www.example.tld.", 60, &["192.0.2.1"]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert_eq!(
+            d.changes,
+            vec![Change::Modify {
+                old: live,
+                new: desired
+            }]
+        );
+    }
+
+    #[test]
+    fn case_and_trailing_dot_do_not_diff() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("WWW.Example.TLD", 300, &["192.0.2.1"]);
+        assert_eq!(diff(&[desired], &[live]), ZoneDiff::default());
+        let live_wildcard = a("\\052.example.tld.", 300, &["192.0.2.1"]);
+        let desired_wildcard = a("*.example.tld", 300, &["192.0.2.1"]);
+        assert_eq!(
+            diff(&[desired_wildcard], &[live_wildcard]),
+            ZoneDiff::default()
+        );
+    }
+
+    #[test]
+    fn set_identifier_is_part_of_the_key() {
+        let weighted = |id: &str, weight: u32| RecordSet {
+            set_identifier: Some(id.to_string()),
+            routing: Some(Routing::Weighted { weight }),
+            ..a("www.example.tld.", 60, &["192.0.2.1"])
+        };
+        let d = diff(
+            &[weighted("one", 10), weighted("two", 20)],
+            &[weighted("one", 5)],
+        );
+        assert_eq!(
+            d.changes,
+            vec![
+                Change::Modify {
+                    old: weighted("one", 5),
+                    new: weighted("one", 10)
+                },
+                Change::Create(weighted("two", 20)),
+            ]
+        );
+    }
+
+    #[test]
+    fn soa_is_never_touched() {
+        let d = diff(&[], &[soa()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(soa(), LeftAlone::ZoneApex)]);
+        let other_soa = RecordSet {
+            ttl: Some(60),
+            ..soa()
+        };
+        let d = diff(&[other_soa.clone()], &[soa()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.not_applied, vec![(other_soa, NotApplied::ZoneSoa)]);
+    }
+
+    #[test]
+    fn apex_ns_is_left_alone_unless_desired() {
+        let live = ns(Some(172_800), &["ns-1.awsdns-1.com."]);
+        let d = diff(&[], &[live.clone()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::ZoneApex)]);
+        let desired = ns(Some(172_800), &["ns-2.awsdns-2.net."]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert_eq!(
+            d.changes,
+            vec![Change::Modify {
+                old: live,
+                new: desired
+            }]
+        );
+    }
+
+    #[test]
+    fn apex_ns_without_ttl_takes_the_live_ttl() {
+        let live = ns(Some(3600), &["ns-1.awsdns-1.com."]);
+        let d = diff(&[ns(None, &["ns-1.awsdns-1.com."])], &[live.clone()]);
+        assert_eq!(d, ZoneDiff::default());
+        let d = diff(&[ns(None, &["ns-9.awsdns-9.org."])], &[live.clone()]);
+        let new = ns(Some(3600), &["ns-9.awsdns-9.org."]);
+        assert_eq!(d.changes, vec![Change::Modify { old: live, new }]);
+    }
+
+    #[test]
+    fn created_apex_ns_without_ttl_gets_route53s_default() {
+        let d = diff(&[ns(None, &["ns-1.awsdns-1.com."])], &[]);
+        let expected = ns(Some(DEFAULT_APEX_NS_TTL), &["ns-1.awsdns-1.com."]);
+        assert_eq!(d.changes, vec![Change::Create(expected)]);
+    }
+
+    #[test]
+    fn ns_below_the_apex_is_an_ordinary_record_set() {
+        let delegation =
+            RecordSet::simple("sub.example.tld.", "NS", 300, vec!["ns.other.tld.".into()]);
+        assert_eq!(
+            diff(&[], &[delegation.clone()]).changes,
+            vec![Change::Delete(delegation)]
+        );
+    }
+
+    #[test]
+    fn traffic_policy_record_sets_are_never_changed_nor_replaced() {
+        let live = RecordSet {
+            traffic_policy_instance_id: Some("tp-1".into()),
+            ..a("www.example.tld.", 60, &["192.0.2.1"])
+        };
+        let d = diff(&[], &[live.clone()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::TrafficPolicy)]);
+        let desired = a("www.example.tld.", 300, &["192.0.2.7"]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live, LeftAlone::TrafficPolicy)]);
+        assert_eq!(d.not_applied, vec![(desired, NotApplied::TrafficPolicy)]);
+    }
+
+    #[test]
+    fn ignored_live_record_sets_are_left_alone() {
+        let acme = RecordSet::simple(
+            "_acme-challenge.www.example.tld.",
+            "TXT",
+            60,
+            vec!["\"t\"".into()],
+        );
+        let mx = RecordSet::simple(APEX, "MX", 300, vec!["10 mx.example.tld.".into()]);
+        let www = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let rules = [ignore("_ACME-challenge.*", &[]), ignore("@", &["mx"])];
+        let d = diff_with(&[], &[acme.clone(), mx.clone(), www.clone()], &rules, false);
+        assert_eq!(d.changes, vec![Change::Delete(www)]);
+        assert_eq!(
+            d.left_alone,
+            vec![(acme, LeftAlone::Ignored), (mx, LeftAlone::Ignored)]
+        );
+    }
+
+    #[test]
+    fn ignore_rule_types_restrict_the_match() {
+        let txt = RecordSet::simple("www.example.tld.", "TXT", 60, vec!["\"t\"".into()]);
+        let d = diff_with(&[], &[txt.clone()], &[ignore("www", &["A", "AAAA"])], false);
+        assert_eq!(d.changes, vec![Change::Delete(txt)]);
+    }
+
+    #[test]
+    fn desired_record_sets_win_over_ignore_rules() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("www.example.tld.", 300, &["192.0.2.2"]);
+        let created = a("new.example.tld.", 300, &["192.0.2.3"]);
+        let d = diff_with(
+            &[desired.clone(), created.clone()],
+            &[live.clone()],
+            &[ignore("*", &[])],
+            false,
+        );
+        assert_eq!(
+            d.changes,
+            vec![
+                Change::Create(created),
+                Change::Modify {
+                    old: live,
+                    new: desired
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn keep_unknown_leaves_live_only_record_sets() {
+        let live = a("old.example.tld.", 300, &["192.0.2.1"]);
+        let d = diff_with(&[], &[live.clone()], &[], true);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live, LeftAlone::NotInConfig)]);
+    }
+
+    #[test]
+    fn in_zone_alias_without_zone_id_gets_the_zones_id() {
+        let live = alias("www.example.tld.", ZONE_ID, "lb.example.tld.");
+        let desired = alias("www.example.tld.", "", "lb.example.tld.");
+        assert_eq!(diff(&[desired.clone()], &[live]), ZoneDiff::default());
+        let expected = alias("www.example.tld.", ZONE_ID, "lb.example.tld.");
+        assert_eq!(
+            diff(&[desired], &[]).changes,
+            vec![Change::Create(expected)]
+        );
+    }
+
+    #[test]
+    fn duplicate_desired_keys_apply_the_first() {
+        let first = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let second = a("WWW.example.tld", 60, &["192.0.2.2"]);
+        let d = diff(&[first.clone(), second.clone()], &[]);
+        assert_eq!(d.changes, vec![Change::Create(first)]);
+        assert_eq!(d.not_applied, vec![(second, NotApplied::DuplicateKey)]);
+    }
+
+    #[test]
+    fn output_is_sorted_by_key_whatever_the_input_order() {
+        let names = ["c", "a", "b"].map(|n| a(&format!("{n}.example.tld."), 300, &["192.0.2.1"]));
+        let d = diff(&names, &[]);
+        let keys: Vec<String> = d.changes.iter().map(|c| c.key().name).collect();
+        assert_eq!(keys, ["a.example.tld.", "b.example.tld.", "c.example.tld."]);
+    }
+
+    #[test]
+    fn glob_matches_runs_of_characters() {
+        assert!(glob_matches("*", ""));
+        assert!(glob_matches("*.dev", "a.b.dev"));
+        assert!(glob_matches("a*b*c", "axxbyybc"));
+        assert!(!glob_matches("a*b*c", "axxbyyb"));
+        assert!(!glob_matches("www", "www2"));
+        assert!(glob_matches("w*w", "ww"));
+    }
+
+    #[test]
+    fn relative_names() {
+        assert_eq!(relative_name("example.tld.", APEX), "@");
+        assert_eq!(relative_name("a.b.example.tld.", APEX), "a.b");
+        assert_eq!(relative_name("badexample.tld.", APEX), "badexample.tld.");
+    }
 }

@@ -339,6 +339,8 @@ fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeA
 }
 
 #[cfg(test)]
+// `&[x.clone()]` reads better in tests than `std::slice::from_ref(&x)`.
+#[allow(clippy::cloned_ref_to_slice_refs)]
 mod tests {
     use super::*;
     use crate::model::AliasTarget;

@@ -287,6 +287,8 @@ fn relative_name<'n>(name: &'n str, apex: &str) -> &'n str {
 }
 
 #[cfg(test)]
+// `&[x.clone()]` reads better in tests than `std::slice::from_ref(&x)`.
+#[allow(clippy::cloned_ref_to_slice_refs)]
 mod tests {
     use super::*;
     use crate::model::Routing;

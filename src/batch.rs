@@ -1,7 +1,23 @@
 //! Splits a zone's changes into ChangeResourceRecordSets requests within Route 53's limits.
+//!
+//! Every change becomes CREATE, DELETE, or DELETE(old) + CREATE(new) for a modification, never
+//! UPSERT: a DELETE names the live record set exactly, so a request fails as a whole if someone
+//! changed that record set since it was read.
+//!
+//! A *unit* is a group of actions that must share one request: a modification's pair, or all the
+//! deletes and creates at one name (so that replacing a CNAME by an A record is atomic whenever it
+//! fits). Units are ordered so that every request leaves a valid zone behind:
+//! alias deletes, other deletes, modifications, other creates, alias creates; on top of that an
+//! in-zone alias target is created before the aliases pointing at it and deleted after them, and a
+//! delete that frees a name precedes a create at that name. Units are then packed greedily in that
+//! order, which gives the fewest requests an ordered split can have.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::fmt;
 
 use crate::diff::Change;
-use crate::model::ChangeAction;
+use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
 
 /// Route 53's limits for one ChangeResourceRecordSets request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,13 +37,641 @@ impl Default for Limits {
     }
 }
 
-/// The requests that apply `changes`, in order: one whenever they fit.
-pub fn batches(changes: &[Change], limits: &Limits) -> Result<Vec<Vec<ChangeAction>>, BatchError> {
-    let _ = (changes, limits);
-    todo!("batch::batches")
+/// A change that cannot be applied within the limits of one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BatchError {
+    /// One record set (or a modification's DELETE + CREATE pair) exceeds the limits on its own.
+    TooLarge {
+        key: RecordKey,
+        records: usize,
+        chars: usize,
+        limits: Limits,
+    },
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum BatchError {
-    Todo,
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::TooLarge {
+                key,
+                records,
+                chars,
+                limits,
+            } => write!(
+                f,
+                "the change to {key} needs {records} resource records and {chars} characters of \
+                 values in one request, but a ChangeResourceRecordSets request allows at most {} \
+                 records and {} characters (a modification counts the old and the new record set); \
+                 split the record set into smaller ones or shorten its values",
+                limits.max_records, limits.max_value_chars
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// The requests that apply `changes`, in order: one whenever they fit.
+pub fn batches(changes: &[Change], limits: &Limits) -> Result<Vec<Vec<ChangeAction>>, BatchError> {
+    let mut units: Vec<Unit<'_>> = changes.iter().map(Unit::of).collect();
+    if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
+        return Err(BatchError::TooLarge {
+            key: unit.key.clone(),
+            records: unit.cost.records,
+            chars: unit.cost.chars,
+            limits: *limits,
+        });
+    }
+    units = group_replacements_by_name(units, limits);
+    units.sort_by(|a, b| (a.phase, &a.key).cmp(&(b.phase, &b.key)));
+    let order = schedule(&units);
+    Ok(pack(&units, &order, limits))
+}
+
+/// Resource records and `Value` characters that actions put in a request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Cost {
+    records: usize,
+    chars: usize,
+}
+
+impl Cost {
+    /// Alias record sets carry no values and cost nothing.
+    fn of(rs: &RecordSet) -> Cost {
+        if rs.alias.is_some() {
+            return Cost::default();
+        }
+        Cost {
+            records: rs.resource_record_count(),
+            chars: rs.value_chars(),
+        }
+    }
+
+    fn plus(self, other: Cost) -> Cost {
+        Cost {
+            records: self.records + other.records,
+            chars: self.chars + other.chars,
+        }
+    }
+
+    fn fits(self, limits: &Limits) -> bool {
+        self.records <= limits.max_records && self.chars <= limits.max_value_chars
+    }
+}
+
+/// Where a change goes in the order of a push; units are ordered by their first phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    AliasDelete,
+    Delete,
+    Modify,
+    Create,
+    AliasCreate,
+}
+
+impl Phase {
+    fn of(change: &Change) -> Phase {
+        match change {
+            Change::Delete(rs) if rs.alias.is_some() => Phase::AliasDelete,
+            Change::Delete(_) => Phase::Delete,
+            Change::Modify { .. } => Phase::Modify,
+            Change::Create(rs) if rs.alias.is_some() => Phase::AliasCreate,
+            Change::Create(_) => Phase::Create,
+        }
+    }
+}
+
+/// Changes that must share one request, in the order they are sent.
+struct Unit<'c> {
+    changes: Vec<&'c Change>,
+    cost: Cost,
+    phase: Phase,
+    /// The key of the first change, for ordering and error messages.
+    key: RecordKey,
+}
+
+impl<'c> Unit<'c> {
+    fn of(change: &'c Change) -> Unit<'c> {
+        let cost = match change {
+            Change::Create(rs) | Change::Delete(rs) => Cost::of(rs),
+            Change::Modify { old, new } => Cost::of(old).plus(Cost::of(new)),
+        };
+        Unit {
+            changes: vec![change],
+            cost,
+            phase: Phase::of(change),
+            key: change.key(),
+        }
+    }
+
+    /// Joins `first` and `others` into one unit, ordering their changes by phase.
+    fn join(first: Unit<'c>, others: impl Iterator<Item = Unit<'c>>) -> Unit<'c> {
+        let mut joined = first;
+        for unit in others {
+            if (unit.phase, &unit.key) < (joined.phase, &joined.key) {
+                joined.phase = unit.phase;
+                joined.key = unit.key;
+            }
+            joined.changes.extend(unit.changes);
+            joined.cost = joined.cost.plus(unit.cost);
+        }
+        joined.changes.sort_by_key(|c| Phase::of(c));
+        joined
+    }
+
+    fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
+        self.changes.iter().flat_map(|change| match change {
+            Change::Create(rs) => vec![action(Action::Create, rs)],
+            Change::Delete(rs) => vec![action(Action::Delete, rs)],
+            Change::Modify { old, new } => {
+                vec![action(Action::Delete, old), action(Action::Create, new)]
+            }
+        })
+    }
+}
+
+fn action(action: Action, rs: &RecordSet) -> ChangeAction {
+    ChangeAction {
+        action,
+        record_set: rs.clone(),
+    }
+}
+
+/// Puts the deletes and creates at a name that has both into one unit, when that fits in a
+/// request, so that replacing a record set by one of another type or set identifier is atomic.
+fn group_replacements_by_name<'c>(units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
+    let mut by_name: BTreeMap<String, Vec<Unit<'c>>> = BTreeMap::new();
+    let mut grouped = Vec::with_capacity(units.len());
+    for unit in units {
+        match unit.changes.as_slice() {
+            [Change::Create(_) | Change::Delete(_)] => {
+                by_name.entry(unit.key.name.clone()).or_default().push(unit)
+            }
+            _ => grouped.push(unit),
+        }
+    }
+    for (_, at_name) in by_name {
+        let has = |phases: [Phase; 2]| at_name.iter().any(|u| phases.contains(&u.phase));
+        let replaces =
+            has([Phase::AliasDelete, Phase::Delete]) && has([Phase::Create, Phase::AliasCreate]);
+        let cost = at_name
+            .iter()
+            .fold(Cost::default(), |sum, u| sum.plus(u.cost));
+        let mut at_name = at_name.into_iter();
+        match at_name.next() {
+            Some(first) if replaces && cost.fits(limits) => {
+                grouped.push(Unit::join(first, at_name))
+            }
+            first => grouped.extend(first.into_iter().chain(at_name)),
+        }
+    }
+    grouped
+}
+
+/// The order to send `units` in: a topological order of the constraints between them (see the
+/// module docs), taking the lowest-index ready unit first. Constraints that contradict each other
+/// (which valid zones do not produce) are broken in index order.
+fn schedule(units: &[Unit<'_>]) -> Vec<usize> {
+    let successors = constraints(units);
+    let mut pending = vec![0usize; units.len()];
+    for succ in successors.iter().flatten() {
+        pending[*succ] += 1;
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..units.len())
+        .filter(|&u| pending[u] == 0)
+        .map(Reverse)
+        .collect();
+    let mut sent = vec![false; units.len()];
+    let mut order = Vec::with_capacity(units.len());
+    let mut next_unsent = 0;
+    while order.len() < units.len() {
+        let unit = match ready.pop() {
+            Some(Reverse(u)) if sent[u] => continue,
+            Some(Reverse(u)) => u,
+            None => {
+                while sent[next_unsent] {
+                    next_unsent += 1;
+                }
+                next_unsent
+            }
+        };
+        sent[unit] = true;
+        order.push(unit);
+        for &succ in &successors[unit] {
+            pending[succ] = pending[succ].saturating_sub(1);
+            if pending[succ] == 0 && !sent[succ] {
+                ready.push(Reverse(succ));
+            }
+        }
+    }
+    order
+}
+
+/// For each unit, the units that must be sent after it.
+fn constraints(units: &[Unit<'_>]) -> Vec<Vec<usize>> {
+    let mut deletes_at: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut creates_at: HashMap<String, Vec<usize>> = HashMap::new();
+    for (u, unit) in units.iter().enumerate() {
+        for change in &unit.changes {
+            match change {
+                Change::Delete(rs) => deletes_at.entry(rs.key().name).or_default().push(u),
+                Change::Create(rs) => creates_at.entry(rs.key().name).or_default().push(u),
+                Change::Modify { .. } => {}
+            }
+        }
+    }
+    let at =
+        |map: &HashMap<String, Vec<usize>>, name: &str| map.get(name).cloned().unwrap_or_default();
+    let mut successors = vec![Vec::new(); units.len()];
+    for (u, unit) in units.iter().enumerate() {
+        for change in &unit.changes {
+            let (removed, added) = match change {
+                Change::Create(rs) => (None, Some(rs)),
+                Change::Delete(rs) => (Some(rs), None),
+                Change::Modify { old, new } => (Some(old), Some(new)),
+            };
+            if let Some(target) = removed.and_then(alias_target) {
+                successors[u].extend(at(&deletes_at, &target));
+            }
+            if let Some(target) = added.and_then(alias_target) {
+                for pred in at(&creates_at, &target) {
+                    successors[pred].push(u);
+                }
+            }
+            if let Change::Create(rs) = change {
+                for pred in at(&deletes_at, &rs.key().name) {
+                    successors[pred].push(u);
+                }
+            }
+        }
+    }
+    for (u, succ) in successors.iter_mut().enumerate() {
+        succ.retain(|&s| s != u);
+    }
+    successors
+}
+
+/// The normalised name an alias record set points at.
+fn alias_target(rs: &RecordSet) -> Option<String> {
+    rs.alias
+        .as_ref()
+        .map(|alias| crate::name::normalize(&alias.dns_name))
+}
+
+/// Fills requests with units in `order`, starting a new request when the next unit does not fit.
+fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeAction>> {
+    let mut requests: Vec<Vec<ChangeAction>> = Vec::new();
+    let mut current = Cost::default();
+    for unit in order.iter().filter_map(|&u| units.get(u)) {
+        let with_unit = current.plus(unit.cost);
+        match requests.last_mut() {
+            Some(request) if with_unit.fits(limits) => {
+                request.extend(unit.actions());
+                current = with_unit;
+            }
+            _ => {
+                requests.push(unit.actions().collect());
+                current = unit.cost;
+            }
+        }
+    }
+    requests
+}
+
+#[cfg(test)]
+// `&[x.clone()]` reads better in tests than `std::slice::from_ref(&x)`.
+#[allow(clippy::cloned_ref_to_slice_refs)]
+mod tests {
+    use super::*;
+    use crate::model::AliasTarget;
+
+    fn record(name: &str, rtype: &str, values: usize, chars_each: usize) -> RecordSet {
+        let values = (0..values).map(|i| format!("{i:0>chars_each$}")).collect();
+        RecordSet::simple(name, rtype, 300, values)
+    }
+
+    fn a(name: &str) -> RecordSet {
+        record(name, "A", 1, 9)
+    }
+
+    fn alias(name: &str, target: &str) -> RecordSet {
+        RecordSet {
+            ttl: None,
+            values: Vec::new(),
+            alias: Some(AliasTarget {
+                hosted_zone_id: "Z0123456789ABC".into(),
+                dns_name: target.into(),
+                evaluate_target_health: true,
+            }),
+            ..RecordSet::simple(name, "A", 0, Vec::new())
+        }
+    }
+
+    fn modify(old: RecordSet) -> Change {
+        let new = RecordSet {
+            ttl: Some(60),
+            ..old.clone()
+        };
+        Change::Modify { old, new }
+    }
+
+    fn cost(request: &[ChangeAction]) -> Cost {
+        request
+            .iter()
+            .fold(Cost::default(), |sum, a| sum.plus(Cost::of(&a.record_set)))
+    }
+
+    /// (action, name) of every action, in the order they are sent.
+    fn sequence(requests: &[Vec<ChangeAction>]) -> Vec<(&'static str, String)> {
+        requests
+            .iter()
+            .flatten()
+            .map(|a| (a.action.as_str(), a.record_set.name.clone()))
+            .collect()
+    }
+
+    fn position(seq: &[(&'static str, String)], action: &str, name: &str) -> usize {
+        seq.iter()
+            .position(|(a, n)| *a == action && n == name)
+            .unwrap_or_else(|| panic!("{action} {name} not sent"))
+    }
+
+    #[test]
+    fn no_changes_no_requests() {
+        assert_eq!(batches(&[], &Limits::default()), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn everything_in_one_request_in_phase_order() {
+        let changes = vec![
+            Change::Create(alias("e.tld.", "elb.amazonaws.com.")),
+            Change::Create(a("d.tld.")),
+            modify(a("c.tld.")),
+            Change::Delete(a("b.tld.")),
+            Change::Delete(alias("a.tld.", "elb.amazonaws.com.")),
+        ];
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        assert_eq!(requests.len(), 1);
+        let expected = [
+            ("DELETE", "a.tld."),
+            ("DELETE", "b.tld."),
+            ("DELETE", "c.tld."),
+            ("CREATE", "c.tld."),
+            ("CREATE", "d.tld."),
+            ("CREATE", "e.tld."),
+        ];
+        let expected: Vec<_> = expected.iter().map(|(a, n)| (*a, n.to_string())).collect();
+        assert_eq!(sequence(&requests), expected);
+    }
+
+    #[test]
+    fn modify_deletes_the_live_record_set_exactly_and_never_upserts() {
+        let old = record("www.tld.", "TXT", 2, 5);
+        let change = modify(old.clone());
+        let requests = batches(&[change.clone()], &Limits::default()).unwrap();
+        let Change::Modify { new, .. } = change else {
+            unreachable!()
+        };
+        assert_eq!(
+            requests,
+            vec![vec![
+                ChangeAction {
+                    action: Action::Delete,
+                    record_set: old
+                },
+                ChangeAction {
+                    action: Action::Create,
+                    record_set: new
+                },
+            ]]
+        );
+    }
+
+    /// 5,000 changes of every kind, sized so that both limits bind somewhere.
+    fn many_changes() -> Vec<Change> {
+        (0..5000)
+            .map(|i| {
+                let name = format!("r{i}.tld.");
+                match i % 5 {
+                    0 => Change::Create(record(&name, "TXT", 1 + i % 7, 40)),
+                    1 => Change::Delete(record(&name, "A", 1 + i % 3, 11)),
+                    2 => modify(record(&name, "AAAA", 2, 20)),
+                    3 => Change::Create(alias(&name, "elb.amazonaws.com.")),
+                    _ => Change::Delete(alias(&name, "elb.amazonaws.com.")),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_changes_split_into_few_requests_within_limits() {
+        let changes = many_changes();
+        let limits = Limits::default();
+        let requests = batches(&changes, &limits).unwrap();
+        let total = requests
+            .iter()
+            .fold(Cost::default(), |sum, r| sum.plus(cost(r)));
+        let lower_bound = total
+            .records
+            .div_ceil(limits.max_records)
+            .max(total.chars.div_ceil(limits.max_value_chars));
+        assert!(requests.len() > 1);
+        // Greedy packing of small units loses less than one unit per request.
+        assert!(
+            requests.len() <= lower_bound + 1,
+            "{} requests",
+            requests.len()
+        );
+        for request in &requests {
+            assert!(cost(request).fits(&limits), "{:?}", cost(request));
+        }
+        assert!(requests
+            .iter()
+            .flatten()
+            .all(|a| a.action != Action::Upsert));
+        let sent: usize = requests.iter().map(Vec::len).sum();
+        assert_eq!(sent, 6000);
+    }
+
+    #[test]
+    fn uniform_changes_use_exactly_the_fewest_requests() {
+        let changes: Vec<Change> = (0..5000)
+            .map(|i| Change::Create(record(&format!("r{i}.tld."), "TXT", 1, 40)))
+            .collect();
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        // 800 values of 40 characters fill 32,000 characters.
+        let mut expected = vec![800; 6];
+        expected.push(200);
+        assert_eq!(requests.iter().map(Vec::len).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn modify_pairs_are_never_split_and_phases_stay_ordered() {
+        let changes = many_changes();
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        for request in &requests {
+            for (i, action) in request.iter().enumerate() {
+                if action.record_set.rtype == "AAAA" {
+                    let partner = if action.action == Action::Delete {
+                        i + 1
+                    } else {
+                        i - 1
+                    };
+                    let other = &request[partner];
+                    assert_eq!(other.record_set.name, action.record_set.name);
+                    assert_ne!(other.action, action.action);
+                }
+            }
+        }
+        let phases: Vec<u8> = requests
+            .iter()
+            .flatten()
+            .map(|a| {
+                match (
+                    a.action,
+                    a.record_set.alias.is_some(),
+                    a.record_set.rtype.as_str(),
+                ) {
+                    (Action::Delete, true, _) => 0,
+                    (Action::Delete, false, "A") => 1,
+                    (_, _, "AAAA") => 2,
+                    (Action::Create, false, _) => 3,
+                    _ => 4,
+                }
+            })
+            .collect();
+        assert!(phases.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn oversize_record_set_is_too_large_before_anything_is_sent() {
+        let huge = record("big.tld.", "TXT", 1001, 4);
+        let changes = [Change::Create(a("ok.tld.")), Change::Create(huge.clone())];
+        let err = batches(&changes, &Limits::default()).unwrap_err();
+        assert_eq!(
+            err,
+            BatchError::TooLarge {
+                key: huge.key(),
+                records: 1001,
+                chars: 4004,
+                limits: Limits::default(),
+            }
+        );
+        let message = err.to_string();
+        assert!(message.contains("big.tld. TXT"), "{message}");
+        assert!(message.contains("1001 resource records"), "{message}");
+        assert!(
+            message.contains("at most 1000 records and 32000 characters"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn modify_pair_counts_both_record_sets() {
+        let old = record("big.tld.", "TXT", 600, 10);
+        let err = batches(&[modify(old)], &Limits::default()).unwrap_err();
+        let BatchError::TooLarge { records, chars, .. } = err;
+        assert_eq!((records, chars), (1200, 12000));
+    }
+
+    #[test]
+    fn too_many_characters_is_too_large() {
+        let wide = record("wide.tld.", "TXT", 9, 4000);
+        assert!(batches(&[Change::Create(wide)], &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn alias_record_sets_cost_nothing() {
+        let full = record("full.tld.", "A", 1000, 15);
+        let changes = [
+            Change::Create(full),
+            Change::Create(alias("x.tld.", "elb.amazonaws.com.")),
+            Change::Delete(alias("y.tld.", "elb.amazonaws.com.")),
+        ];
+        assert_eq!(batches(&changes, &Limits::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn replacing_a_cname_at_a_name_is_one_request_delete_first() {
+        let mut changes: Vec<Change> = (0..3000)
+            .map(|i| Change::Create(a(&format!("r{i}.tld."))))
+            .collect();
+        changes.push(Change::Create(a("www.tld.")));
+        changes.push(Change::Delete(record("www.tld.", "CNAME", 1, 12)));
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        let holding: Vec<&Vec<ChangeAction>> = requests
+            .iter()
+            .filter(|r| r.iter().any(|a| a.record_set.name == "www.tld."))
+            .collect();
+        assert_eq!(holding.len(), 1);
+        let seq = sequence(&requests);
+        assert!(position(&seq, "DELETE", "www.tld.") < position(&seq, "CREATE", "www.tld."));
+    }
+
+    #[test]
+    fn name_freeing_delete_precedes_create_when_they_cannot_share_a_request() {
+        let limits = Limits {
+            max_records: 2,
+            max_value_chars: 100,
+        };
+        let changes = [
+            Change::Create(record("www.tld.", "A", 2, 3)),
+            Change::Delete(record("www.tld.", "CNAME", 1, 3)),
+        ];
+        let requests = batches(&changes, &limits).unwrap();
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[0][0].action, Action::Delete);
+    }
+
+    #[test]
+    fn in_zone_alias_chains_are_created_target_first_and_deleted_alias_first() {
+        let limits = Limits {
+            max_records: 1,
+            max_value_chars: 100,
+        };
+        let create = [
+            Change::Create(alias("a.tld.", "b.tld.")),
+            Change::Create(alias("b.tld.", "c.tld.")),
+            Change::Create(a("c.tld.")),
+        ];
+        let seq = sequence(&batches(&create, &limits).unwrap());
+        assert!(position(&seq, "CREATE", "c.tld.") < position(&seq, "CREATE", "b.tld."));
+        assert!(position(&seq, "CREATE", "b.tld.") < position(&seq, "CREATE", "a.tld."));
+        let delete = [
+            Change::Delete(a("c.tld.")),
+            Change::Delete(alias("b.tld.", "c.tld.")),
+            Change::Delete(alias("a.tld.", "B.tld")),
+        ];
+        let seq = sequence(&batches(&delete, &limits).unwrap());
+        assert!(position(&seq, "DELETE", "a.tld.") < position(&seq, "DELETE", "b.tld."));
+        assert!(position(&seq, "DELETE", "b.tld.") < position(&seq, "DELETE", "c.tld."));
+    }
+
+    #[test]
+    fn alias_moved_to_a_new_target_waits_for_it_and_the_old_target_waits_for_the_move() {
+        let limits = Limits {
+            max_records: 1,
+            max_value_chars: 100,
+        };
+        let changes = [
+            Change::Modify {
+                old: alias("www.tld.", "old.tld."),
+                new: alias("www.tld.", "new.tld."),
+            },
+            Change::Create(a("new.tld.")),
+            Change::Delete(a("old.tld.")),
+        ];
+        let requests = batches(&changes, &limits).unwrap();
+        let seq = sequence(&requests);
+        assert!(position(&seq, "CREATE", "new.tld.") < position(&seq, "CREATE", "www.tld."));
+        assert!(position(&seq, "CREATE", "www.tld.") < position(&seq, "DELETE", "old.tld."));
+    }
+
+    #[test]
+    fn order_does_not_depend_on_input_order() {
+        let mut changes = many_changes();
+        let forward = batches(&changes, &Limits::default()).unwrap();
+        changes.reverse();
+        assert_eq!(batches(&changes, &Limits::default()).unwrap(), forward);
+    }
 }

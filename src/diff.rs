@@ -1,6 +1,23 @@
 //! The difference between the record sets a zone should hold and those it holds. Pure: no I/O.
+//!
+//! Record sets are keyed by [`RecordSet::key`] (name, type, set identifier) and compared through
+//! [`RecordSet::comparable`], so differences of case, trailing dot or value spelling never diff.
+//! The rules, in order of precedence:
+//! - the zone's SOA is never touched;
+//! - record sets made by a traffic policy are never changed or deleted, and a desired record set
+//!   with the same key is not created either (it is reported in [`ZoneDiff::not_applied`]);
+//! - the apex NS is left alone unless `desired` holds an apex NS record set; a desired apex NS
+//!   without a TTL takes the live TTL (or [`DEFAULT_APEX_NS_TTL`] if it has to be created);
+//! - a live record set that matches an [`IgnoreRule`] and is not desired is left alone; a desired
+//!   record set always wins over an ignore rule and is managed as usual;
+//! - with `keep_unknown`, live record sets not in `desired` are left alone instead of deleted.
 
-use crate::model::RecordSet;
+use std::collections::BTreeMap;
+
+use crate::model::{AliasTarget, RecordKey, RecordSet};
+
+/// The TTL Route 53 gives a new public zone's apex NS record set.
+pub const DEFAULT_APEX_NS_TTL: u32 = 172_800;
 
 /// Live record sets matching a rule are never created, changed or deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,7 +28,49 @@ pub struct IgnoreRule {
     pub types: Vec<String>,
 }
 
+impl IgnoreRule {
+    /// Whether this rule covers a record set of type `rtype` whose name relative to the zone is
+    /// `relative_name` (`@` for the apex).
+    pub fn matches(&self, relative_name: &str, rtype: &str) -> bool {
+        let type_matches =
+            self.types.is_empty() || self.types.iter().any(|t| t.eq_ignore_ascii_case(rtype));
+        type_matches && glob_matches(&self.name.to_ascii_lowercase(), relative_name)
+    }
+}
+
+/// Whether `pattern` (where `*` matches any run of characters, including none) matches all of
+/// `text`. Linear backtracking over the last `*`, so no input makes it slow.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut last_star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                last_star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match last_star {
+                Some((star_pi, star_ti)) => {
+                    pi = star_pi + 1;
+                    ti = star_ti + 1;
+                    last_star = Some((star_pi, star_ti + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
+}
+
 /// One change to a zone.
+// A Modify is two record sets; boxing them would only complicate every match on a change.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Create(RecordSet),
@@ -22,6 +81,15 @@ pub enum Change {
         old: RecordSet,
         new: RecordSet,
     },
+}
+
+impl Change {
+    /// The key of the record set this change is about.
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Change::Create(rs) | Change::Delete(rs) | Change::Modify { new: rs, .. } => rs.key(),
+        }
+    }
 }
 
 /// Why a live record set was left alone.
@@ -37,11 +105,26 @@ pub enum LeftAlone {
     NotInConfig,
 }
 
+/// Why a desired record set was not applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotApplied {
+    /// The zone's SOA belongs to Route 53.
+    ZoneSoa,
+    /// A traffic policy instance owns the record set of this key.
+    TrafficPolicy,
+    /// An earlier desired record set has the same key; the first one is applied.
+    DuplicateKey,
+}
+
 /// The changes for one zone and what was deliberately not touched.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ZoneDiff {
+    /// Sorted by key.
     pub changes: Vec<Change>,
+    /// Live record sets deliberately kept as they are, sorted by key.
     pub left_alone: Vec<(RecordSet, LeftAlone)>,
+    /// Desired record sets that were not applied, sorted by key.
+    pub not_applied: Vec<(RecordSet, NotApplied)>,
 }
 
 /// How to diff one zone.
@@ -49,12 +132,501 @@ pub struct ZoneDiff {
 pub struct DiffOptions<'a> {
     /// Wire-form zone name.
     pub apex: &'a str,
+    /// The bare id of the zone, filled into desired in-zone alias targets that have none.
+    pub zone_id: &'a str,
     pub ignore: &'a [IgnoreRule],
     pub keep_unknown: bool,
 }
 
+/// The desired and live record set of one key.
+#[derive(Default)]
+struct Pair<'a> {
+    desired: Option<RecordSet>,
+    live: Option<&'a RecordSet>,
+}
+
 /// Compares `desired` with `live`, keyed by (name, type, set identifier).
 pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOptions<'_>) -> ZoneDiff {
-    let _ = (desired, live, options);
-    todo!("diff::diff_zone")
+    let apex = crate::name::normalize(options.apex);
+    let mut diff = ZoneDiff::default();
+    let mut pairs: BTreeMap<RecordKey, Pair<'_>> = BTreeMap::new();
+    for rs in live {
+        pairs.entry(rs.key()).or_default().live = Some(rs);
+    }
+    for rs in desired {
+        let pair = pairs.entry(rs.key()).or_default();
+        if pair.desired.is_some() {
+            diff.not_applied
+                .push((rs.clone(), NotApplied::DuplicateKey));
+        } else {
+            pair.desired = Some(rs.clone());
+        }
+    }
+    let zone = Zone {
+        apex: &apex,
+        options,
+        manages_apex_ns: pairs
+            .iter()
+            .any(|(key, pair)| pair.desired.is_some() && is_apex_key(key, &apex, "NS")),
+    };
+    for (key, pair) in pairs {
+        zone.diff_key(&key, pair, &mut diff);
+    }
+    diff.not_applied.sort_by_cached_key(|(rs, _)| rs.key());
+    diff
+}
+
+/// What the rules need to know about the zone being diffed.
+struct Zone<'a> {
+    /// Normalised wire-form apex name.
+    apex: &'a str,
+    options: &'a DiffOptions<'a>,
+    /// Whether `desired` holds an apex NS record set.
+    manages_apex_ns: bool,
+}
+
+impl Zone<'_> {
+    /// Applies the rules to the desired and live record set of `key`.
+    fn diff_key(&self, key: &RecordKey, pair: Pair<'_>, diff: &mut ZoneDiff) {
+        if is_apex_key(key, self.apex, "SOA") {
+            if let Some(live) = pair.live {
+                diff.left_alone.push((live.clone(), LeftAlone::ZoneApex));
+            }
+            if let Some(desired) = pair.desired {
+                diff.not_applied.push((desired, NotApplied::ZoneSoa));
+            }
+            return;
+        }
+        if let Some(live) = pair.live.filter(|l| l.traffic_policy_instance_id.is_some()) {
+            diff.left_alone
+                .push((live.clone(), LeftAlone::TrafficPolicy));
+            if let Some(desired) = pair.desired {
+                diff.not_applied.push((desired, NotApplied::TrafficPolicy));
+            }
+            return;
+        }
+        match (pair.desired, pair.live) {
+            (Some(desired), live) => {
+                let desired = self.complete(key, desired, live);
+                match live {
+                    None => diff.changes.push(Change::Create(desired)),
+                    Some(live) if live.comparable() != desired.comparable() => {
+                        diff.changes.push(Change::Modify {
+                            old: live.clone(),
+                            new: desired,
+                        })
+                    }
+                    Some(_) => {}
+                }
+            }
+            (None, Some(live)) => match self.reason_to_keep(key) {
+                Some(reason) => diff.left_alone.push((live.clone(), reason)),
+                None => diff.changes.push(Change::Delete(live.clone())),
+            },
+            (None, None) => {}
+        }
+    }
+
+    /// Why a live record set that is not desired stays, if it does.
+    fn reason_to_keep(&self, key: &RecordKey) -> Option<LeftAlone> {
+        if is_apex_key(key, self.apex, "NS") && !self.manages_apex_ns {
+            Some(LeftAlone::ZoneApex)
+        } else if self.is_ignored(key) {
+            Some(LeftAlone::Ignored)
+        } else if self.options.keep_unknown {
+            Some(LeftAlone::NotInConfig)
+        } else {
+            None
+        }
+    }
+
+    fn is_ignored(&self, key: &RecordKey) -> bool {
+        if self.options.ignore.is_empty() {
+            return false;
+        }
+        let relative = relative_name(&key.name, self.apex);
+        self.options
+            .ignore
+            .iter()
+            .any(|rule| rule.matches(relative, &key.rtype))
+    }
+
+    /// Fills in what the config may leave out: the zone id of in-zone alias targets and the TTL
+    /// of the apex NS.
+    fn complete(
+        &self,
+        key: &RecordKey,
+        mut desired: RecordSet,
+        live: Option<&RecordSet>,
+    ) -> RecordSet {
+        if let Some(AliasTarget { hosted_zone_id, .. }) = desired.alias.as_mut() {
+            if hosted_zone_id.is_empty() {
+                *hosted_zone_id = self.options.zone_id.to_string();
+            }
+        }
+        if desired.ttl.is_none() && desired.alias.is_none() && is_apex_key(key, self.apex, "NS") {
+            desired.ttl = Some(live.and_then(|l| l.ttl).unwrap_or(DEFAULT_APEX_NS_TTL));
+        }
+        desired
+    }
+}
+
+fn is_apex_key(key: &RecordKey, apex: &str, rtype: &str) -> bool {
+    key.rtype == rtype && key.set_identifier.is_none() && key.name == apex
+}
+
+/// `name` relative to `apex` (both normalised): `@` for the apex, `www` for `www.<apex>`; names
+/// outside the zone are returned whole.
+fn relative_name<'n>(name: &'n str, apex: &str) -> &'n str {
+    if name == apex {
+        return "@";
+    }
+    name.strip_suffix(apex)
+        .and_then(|prefix| prefix.strip_suffix('.'))
+        .unwrap_or(name)
+}
+
+#[cfg(test)]
+// `&[x.clone()]` reads better in tests than `std::slice::from_ref(&x)`.
+#[allow(clippy::cloned_ref_to_slice_refs)]
+mod tests {
+    use super::*;
+    use crate::model::Routing;
+
+    const APEX: &str = "example.tld.";
+    const ZONE_ID: &str = "Z0123456789ABC";
+
+    fn a(name: &str, ttl: u32, values: &[&str]) -> RecordSet {
+        RecordSet::simple(
+            name,
+            "A",
+            ttl,
+            values.iter().map(|v| v.to_string()).collect(),
+        )
+    }
+
+    fn ns(ttl: Option<u32>, values: &[&str]) -> RecordSet {
+        RecordSet {
+            ttl,
+            ..RecordSet::simple(
+                APEX,
+                "NS",
+                0,
+                values.iter().map(|v| v.to_string()).collect(),
+            )
+        }
+    }
+
+    fn soa() -> RecordSet {
+        RecordSet::simple(
+            APEX,
+            "SOA",
+            900,
+            vec![
+                "ns-1.awsdns-1.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400".into(),
+            ],
+        )
+    }
+
+    fn alias(name: &str, zone_id: &str, target: &str) -> RecordSet {
+        RecordSet {
+            ttl: None,
+            values: Vec::new(),
+            alias: Some(AliasTarget {
+                hosted_zone_id: zone_id.to_string(),
+                dns_name: target.to_string(),
+                evaluate_target_health: false,
+            }),
+            ..RecordSet::simple(name, "A", 0, Vec::new())
+        }
+    }
+
+    fn diff_with(
+        desired: &[RecordSet],
+        live: &[RecordSet],
+        ignore: &[IgnoreRule],
+        keep_unknown: bool,
+    ) -> ZoneDiff {
+        let options = DiffOptions {
+            apex: APEX,
+            zone_id: ZONE_ID,
+            ignore,
+            keep_unknown,
+        };
+        diff_zone(desired, live, &options)
+    }
+
+    fn diff(desired: &[RecordSet], live: &[RecordSet]) -> ZoneDiff {
+        diff_with(desired, live, &[], false)
+    }
+
+    fn ignore(name: &str, types: &[&str]) -> IgnoreRule {
+        IgnoreRule {
+            name: name.to_string(),
+            types: types.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn only_desired_is_created() {
+        let www = a("www.example.tld.", 300, &["192.0.2.1"]);
+        assert_eq!(diff(&[www.clone()], &[]).changes, vec![Change::Create(www)]);
+    }
+
+    #[test]
+    fn only_live_is_deleted_exactly_as_read() {
+        let live = a("WWW.example.tld.", 300, &["192.0.2.2", "192.0.2.1"]);
+        assert_eq!(
+            diff(&[], &[live.clone()]).changes,
+            vec![Change::Delete(live)]
+        );
+    }
+
+    #[test]
+    fn different_values_modify_with_live_as_old() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("www.example.tld.", 300, &["192.0.2.9"]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert_eq!(
+            d.changes,
+            vec![Change::Modify {
+                old: live,
+                new: desired
+            }]
+        );
+    }
+
+    #[test]
+    fn equal_record_sets_give_no_change() {
+        let www = a("www.example.tld.", 300, &["192.0.2.1", "192.0.2.2"]);
+        let reordered = a("www.example.tld.", 300, &["192.0.2.2", "192.0.2.1"]);
+        assert_eq!(diff(&[reordered], &[www]), ZoneDiff::default());
+    }
+
+    #[test]
+    fn ttl_only_change_is_one_modify() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("www.example.tld.", 60, &["192.0.2.1"]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert_eq!(
+            d.changes,
+            vec![Change::Modify {
+                old: live,
+                new: desired
+            }]
+        );
+    }
+
+    #[test]
+    fn case_and_trailing_dot_do_not_diff() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("WWW.Example.TLD", 300, &["192.0.2.1"]);
+        assert_eq!(diff(&[desired], &[live]), ZoneDiff::default());
+        let live_wildcard = a("\\052.example.tld.", 300, &["192.0.2.1"]);
+        let desired_wildcard = a("*.example.tld", 300, &["192.0.2.1"]);
+        assert_eq!(
+            diff(&[desired_wildcard], &[live_wildcard]),
+            ZoneDiff::default()
+        );
+    }
+
+    #[test]
+    fn set_identifier_is_part_of_the_key() {
+        let weighted = |id: &str, weight: u32| RecordSet {
+            set_identifier: Some(id.to_string()),
+            routing: Some(Routing::Weighted { weight }),
+            ..a("www.example.tld.", 60, &["192.0.2.1"])
+        };
+        let d = diff(
+            &[weighted("one", 10), weighted("two", 20)],
+            &[weighted("one", 5)],
+        );
+        assert_eq!(
+            d.changes,
+            vec![
+                Change::Modify {
+                    old: weighted("one", 5),
+                    new: weighted("one", 10)
+                },
+                Change::Create(weighted("two", 20)),
+            ]
+        );
+    }
+
+    #[test]
+    fn soa_is_never_touched() {
+        let d = diff(&[], &[soa()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(soa(), LeftAlone::ZoneApex)]);
+        let other_soa = RecordSet {
+            ttl: Some(60),
+            ..soa()
+        };
+        let d = diff(&[other_soa.clone()], &[soa()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.not_applied, vec![(other_soa, NotApplied::ZoneSoa)]);
+    }
+
+    #[test]
+    fn apex_ns_is_left_alone_unless_desired() {
+        let live = ns(Some(172_800), &["ns-1.awsdns-1.com."]);
+        let d = diff(&[], &[live.clone()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::ZoneApex)]);
+        let desired = ns(Some(172_800), &["ns-2.awsdns-2.net."]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert_eq!(
+            d.changes,
+            vec![Change::Modify {
+                old: live,
+                new: desired
+            }]
+        );
+    }
+
+    #[test]
+    fn apex_ns_without_ttl_takes_the_live_ttl() {
+        let live = ns(Some(3600), &["ns-1.awsdns-1.com."]);
+        let d = diff(&[ns(None, &["ns-1.awsdns-1.com."])], &[live.clone()]);
+        assert_eq!(d, ZoneDiff::default());
+        let d = diff(&[ns(None, &["ns-9.awsdns-9.org."])], &[live.clone()]);
+        let new = ns(Some(3600), &["ns-9.awsdns-9.org."]);
+        assert_eq!(d.changes, vec![Change::Modify { old: live, new }]);
+    }
+
+    #[test]
+    fn created_apex_ns_without_ttl_gets_route53s_default() {
+        let d = diff(&[ns(None, &["ns-1.awsdns-1.com."])], &[]);
+        let expected = ns(Some(DEFAULT_APEX_NS_TTL), &["ns-1.awsdns-1.com."]);
+        assert_eq!(d.changes, vec![Change::Create(expected)]);
+    }
+
+    #[test]
+    fn ns_below_the_apex_is_an_ordinary_record_set() {
+        let delegation =
+            RecordSet::simple("sub.example.tld.", "NS", 300, vec!["ns.other.tld.".into()]);
+        assert_eq!(
+            diff(&[], &[delegation.clone()]).changes,
+            vec![Change::Delete(delegation)]
+        );
+    }
+
+    #[test]
+    fn traffic_policy_record_sets_are_never_changed_nor_replaced() {
+        let live = RecordSet {
+            traffic_policy_instance_id: Some("tp-1".into()),
+            ..a("www.example.tld.", 60, &["192.0.2.1"])
+        };
+        let d = diff(&[], &[live.clone()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::TrafficPolicy)]);
+        let desired = a("www.example.tld.", 300, &["192.0.2.7"]);
+        let d = diff(&[desired.clone()], &[live.clone()]);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live, LeftAlone::TrafficPolicy)]);
+        assert_eq!(d.not_applied, vec![(desired, NotApplied::TrafficPolicy)]);
+    }
+
+    #[test]
+    fn ignored_live_record_sets_are_left_alone() {
+        let acme = RecordSet::simple(
+            "_acme-challenge.www.example.tld.",
+            "TXT",
+            60,
+            vec!["\"t\"".into()],
+        );
+        let mx = RecordSet::simple(APEX, "MX", 300, vec!["10 mx.example.tld.".into()]);
+        let www = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let rules = [ignore("_ACME-challenge.*", &[]), ignore("@", &["mx"])];
+        let d = diff_with(&[], &[acme.clone(), mx.clone(), www.clone()], &rules, false);
+        assert_eq!(d.changes, vec![Change::Delete(www)]);
+        assert_eq!(
+            d.left_alone,
+            vec![(acme, LeftAlone::Ignored), (mx, LeftAlone::Ignored)]
+        );
+    }
+
+    #[test]
+    fn ignore_rule_types_restrict_the_match() {
+        let txt = RecordSet::simple("www.example.tld.", "TXT", 60, vec!["\"t\"".into()]);
+        let d = diff_with(&[], &[txt.clone()], &[ignore("www", &["A", "AAAA"])], false);
+        assert_eq!(d.changes, vec![Change::Delete(txt)]);
+    }
+
+    #[test]
+    fn desired_record_sets_win_over_ignore_rules() {
+        let live = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let desired = a("www.example.tld.", 300, &["192.0.2.2"]);
+        let created = a("new.example.tld.", 300, &["192.0.2.3"]);
+        let d = diff_with(
+            &[desired.clone(), created.clone()],
+            &[live.clone()],
+            &[ignore("*", &[])],
+            false,
+        );
+        assert_eq!(
+            d.changes,
+            vec![
+                Change::Create(created),
+                Change::Modify {
+                    old: live,
+                    new: desired
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn keep_unknown_leaves_live_only_record_sets() {
+        let live = a("old.example.tld.", 300, &["192.0.2.1"]);
+        let d = diff_with(&[], &[live.clone()], &[], true);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.left_alone, vec![(live, LeftAlone::NotInConfig)]);
+    }
+
+    #[test]
+    fn in_zone_alias_without_zone_id_gets_the_zones_id() {
+        let live = alias("www.example.tld.", ZONE_ID, "lb.example.tld.");
+        let desired = alias("www.example.tld.", "", "lb.example.tld.");
+        assert_eq!(diff(&[desired.clone()], &[live]), ZoneDiff::default());
+        let expected = alias("www.example.tld.", ZONE_ID, "lb.example.tld.");
+        assert_eq!(
+            diff(&[desired], &[]).changes,
+            vec![Change::Create(expected)]
+        );
+    }
+
+    #[test]
+    fn duplicate_desired_keys_apply_the_first() {
+        let first = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let second = a("WWW.example.tld", 60, &["192.0.2.2"]);
+        let d = diff(&[first.clone(), second.clone()], &[]);
+        assert_eq!(d.changes, vec![Change::Create(first)]);
+        assert_eq!(d.not_applied, vec![(second, NotApplied::DuplicateKey)]);
+    }
+
+    #[test]
+    fn output_is_sorted_by_key_whatever_the_input_order() {
+        let names = ["c", "a", "b"].map(|n| a(&format!("{n}.example.tld."), 300, &["192.0.2.1"]));
+        let d = diff(&names, &[]);
+        let keys: Vec<String> = d.changes.iter().map(|c| c.key().name).collect();
+        assert_eq!(keys, ["a.example.tld.", "b.example.tld.", "c.example.tld."]);
+    }
+
+    #[test]
+    fn glob_matches_runs_of_characters() {
+        assert!(glob_matches("*", ""));
+        assert!(glob_matches("*.dev", "a.b.dev"));
+        assert!(glob_matches("a*b*c", "axxbyybc"));
+        assert!(!glob_matches("a*b*c", "axxbyyb"));
+        assert!(!glob_matches("www", "www2"));
+        assert!(glob_matches("w*w", "ww"));
+    }
+
+    #[test]
+    fn relative_names() {
+        assert_eq!(relative_name("example.tld.", APEX), "@");
+        assert_eq!(relative_name("a.b.example.tld.", APEX), "a.b");
+        assert_eq!(relative_name("badexample.tld.", APEX), "badexample.tld.");
+    }
 }

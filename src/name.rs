@@ -28,7 +28,9 @@ pub fn to_wire(name: &str) -> Result<String, String> {
     let labels = labels(name);
     for label in &labels {
         if label.is_empty() {
-            return Err(format!("name {name:?} has an empty label (two dots in a row)"));
+            return Err(format!(
+                "name {name:?} has an empty label (two dots in a row)"
+            ));
         }
         if label.len() > MAX_LABEL_BYTES {
             return Err(format!(
@@ -162,7 +164,11 @@ fn label_bytes(pieces: &[Piece]) -> Vec<u8> {
             Piece::Byte(b) => bytes.push(b.to_ascii_lowercase()),
             Piece::Char(c) => {
                 let mut buf = [0u8; 4];
-                bytes.extend(c.encode_utf8(&mut buf).bytes().map(|b| b.to_ascii_lowercase()));
+                bytes.extend(
+                    c.encode_utf8(&mut buf)
+                        .bytes()
+                        .map(|b| b.to_ascii_lowercase()),
+                );
             }
         }
     }
@@ -247,7 +253,11 @@ fn threshold(k: u32, bias: u32) -> u32 {
 
 fn encode_digit(d: u32) -> char {
     // 0..25 → a..z, 26..35 → 0..9; d < 36 by construction.
-    let byte = if d < 26 { b'a' + d as u8 } else { b'0' + (d - 26) as u8 };
+    let byte = if d < 26 {
+        b'a' + d as u8
+    } else {
+        b'0' + (d - 26) as u8
+    };
     char::from(byte)
 }
 
@@ -376,7 +386,10 @@ mod tests {
         assert_eq!(display("\\052.xn--bcher-kva.example."), "*.bücher.example");
         // A punycode label that does not round-trip through lower case stays as written.
         let upper = punycode_encode("bÜcher").unwrap();
-        assert_eq!(display(&format!("xn--{upper}.x.")), format!("xn--{upper}.x"));
+        assert_eq!(
+            display(&format!("xn--{upper}.x.")),
+            format!("xn--{upper}.x")
+        );
     }
 
     #[test]
@@ -413,7 +426,9 @@ mod tests {
     #[test]
     fn to_wire_checks_lengths() {
         let long_label = "a".repeat(64);
-        assert!(to_wire(&format!("{long_label}.x")).unwrap_err().contains("64 bytes"));
+        assert!(to_wire(&format!("{long_label}.x"))
+            .unwrap_err()
+            .contains("64 bytes"));
         assert!(to_wire(&format!("{}.x", "a".repeat(63))).is_ok());
         let long_name = vec!["a".repeat(60); 5].join(".");
         assert!(to_wire(&long_name).unwrap_err().contains("limit is 255"));
@@ -449,14 +464,16 @@ mod tests {
             ),
             // (L) 3<nen>B<gumi><kinpachi><sensei>
             (
-                &[0x0033, 0x5E74, 0x0042, 0x7D44, 0x91D1, 0x516B, 0x5148, 0x751F],
+                &[
+                    0x0033, 0x5E74, 0x0042, 0x7D44, 0x91D1, 0x516B, 0x5148, 0x751F,
+                ],
                 "3B-ww4c5e180e575a65lsy2b",
             ),
             // (P) Maji<de>Koi<suru>5<byou><mae>
             (
                 &[
-                    0x004D, 0x0061, 0x006A, 0x0069, 0x3067, 0x004B, 0x006F, 0x0069, 0x3059,
-                    0x308B, 0x0035, 0x79D2, 0x524D,
+                    0x004D, 0x0061, 0x006A, 0x0069, 0x3067, 0x004B, 0x006F, 0x0069, 0x3059, 0x308B,
+                    0x0035, 0x79D2, 0x524D,
                 ],
                 "MajiKoi5-783gue6qz075azm5e",
             ),
@@ -471,7 +488,11 @@ mod tests {
         ];
         for (points, encoded) in samples {
             let text: String = points.iter().filter_map(|&p| char::from_u32(p)).collect();
-            assert_eq!(punycode_encode(&text).as_deref(), Some(encoded), "{encoded}");
+            assert_eq!(
+                punycode_encode(&text).as_deref(),
+                Some(encoded),
+                "{encoded}"
+            );
             assert_eq!(punycode_decode(encoded).as_deref(), Some(text.as_str()));
         }
     }

@@ -387,13 +387,19 @@ fn svc_param(param: &str) -> Result<String, String> {
         "ipv6hint" => list(value)?.iter().try_for_each(|a| ipv6(a).map(drop))?,
         "ech" => {
             let v = list(value)?.concat();
-            if !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)) {
+            if !v
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+            {
                 return Err(format!("ech value {v:?} is not base64"));
             }
         }
         "no-default-alpn" if value.is_none() => {}
         "no-default-alpn" => return Err("no-default-alpn takes no value".to_string()),
-        k => match k.strip_prefix("key").map(|n| number(n, "parameter key", 65535)) {
+        k => match k
+            .strip_prefix("key")
+            .map(|n| number(n, "parameter key", 65535))
+        {
             Some(Ok(_)) => {}
             _ => {
                 return Err(format!(
@@ -663,7 +669,10 @@ mod tests {
             "1 . alpn=\"h2,h3\" port=443"
         );
         assert_eq!(
-            wire("SVCB", "1 svc ipv4hint=192.0.2.1,192.0.2.2 ipv6hint=2001:db8::1"),
+            wire(
+                "SVCB",
+                "1 svc ipv4hint=192.0.2.1,192.0.2.2 ipv6hint=2001:db8::1"
+            ),
             "1 svc.example.tld. ipv4hint=192.0.2.1,192.0.2.2 ipv6hint=2001:db8::1"
         );
         assert_eq!(wire("HTTPS", "0 cdn.example.net."), "0 cdn.example.net.");
@@ -687,7 +696,10 @@ mod tests {
         );
         assert!(error("NAPTR", "100 10 \"S\" \"x\" \"\" _sip._udp").contains("end with a dot"));
         assert_eq!(
-            wire("NAPTR", "100 10 U E2U+sip \"!^.*$!sip:info@example.tld!\" ."),
+            wire(
+                "NAPTR",
+                "100 10 U E2U+sip \"!^.*$!sip:info@example.tld!\" ."
+            ),
             "100 10 \"U\" \"E2U+sip\" \"!^.*$!sip:info@example.tld!\" ."
         );
         assert!(error("NAPTR", "100 10 \"S+\" \"x\" \"\" .").contains("flags"));
@@ -738,15 +750,27 @@ mod tests {
     fn txt_canonical_keeps_boundaries_and_unifies_escapes() {
         assert_eq!(canonical("TXT", "\"a\\142c\""), canonical("TXT", "\"abc\""));
         assert_eq!(canonical("TXT", "\"a\\bc\""), "\"abc\"");
-        assert_ne!(canonical("TXT", "\"ab\" \"c\""), canonical("TXT", "\"abc\""));
+        assert_ne!(
+            canonical("TXT", "\"ab\" \"c\""),
+            canonical("TXT", "\"abc\"")
+        );
         assert_eq!(canonical("TXT", "\"ab\"   \"c\""), "\"ab\" \"c\"");
-        assert_eq!(canonical("TXT", "\"\\303\\251\""), canonical("TXT", "\"é\""));
+        assert_eq!(
+            canonical("TXT", "\"\\303\\251\""),
+            canonical("TXT", "\"é\"")
+        );
     }
 
     #[test]
     fn canonical_of_multi_field_types() {
-        assert_eq!(canonical("MX", "10   Mail.Example.TLD"), "10 mail.example.tld.");
-        assert_eq!(canonical("MX", "010 mail.example.tld."), "10 mail.example.tld.");
+        assert_eq!(
+            canonical("MX", "10   Mail.Example.TLD"),
+            "10 mail.example.tld."
+        );
+        assert_eq!(
+            canonical("MX", "010 mail.example.tld."),
+            "10 mail.example.tld."
+        );
         assert_eq!(canonical("CNAME", "WWW.example.tld"), "www.example.tld.");
         assert_eq!(
             canonical("CAA", "0 ISSUE \"x.org\""),
@@ -771,7 +795,10 @@ mod tests {
             ("MX", "10 mail"),
             ("SRV", "1 2 3 sip"),
             ("HTTPS", "1 . alpn=h2"),
-            ("NAPTR", "100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.example.tld."),
+            (
+                "NAPTR",
+                "100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.example.tld.",
+            ),
             ("A", "1.2.3.4"),
             ("TXT", "quotes \" and \\"),
         ];

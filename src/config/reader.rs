@@ -1,7 +1,7 @@
 //! Reading a config file: JSON syntax, the top-level sections, then each domain and each of its
 //! records on its own, so that every problem in the file is reported in one go.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -74,26 +74,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
         default_ttl,
     };
     let mut domains = Vec::new();
-    let mut seen: HashMap<String, Vec<(Option<String>, usize)>> = HashMap::new();
+    let mut seen = Vec::new();
     for (index, value) in raw.domains.into_iter().enumerate() {
-        let Some(domain) = domain(index, value, &known, &mut errors) else {
-            continue;
-        };
-        let same_name = seen.entry(domain.name.clone()).or_default();
-        if let Some((_, earlier)) = same_name
-            .iter()
-            .find(|(zone, _)| zone.is_none() || domain.zone_id.is_none() || *zone == domain.zone_id)
-        {
-            let message = format!("domains[{index}] repeats domains[{earlier}]");
-            let fix = "merge the two entries, or give each a different zone_id to pick between zones of one name";
-            errors.push(
-                Some(&domain.display_name),
-                None,
-                Problem::new(message).with_fix(fix),
-            );
-        }
-        same_name.push((domain.zone_id.clone(), index));
-        domains.push(domain);
+        check_repeat(index, &value, &mut seen, &mut errors);
+        domains.extend(domain(index, value, &known, &mut errors));
     }
     if !errors.list.is_empty() {
         return Err(ConfigErrors(errors.list));
@@ -104,6 +88,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
         registrars,
         domains,
     })
+}
+
+/// Reports a domain whose name (and zone_id, when both give one) an earlier entry already has.
+fn check_repeat(
+    index: usize,
+    value: &Value,
+    seen: &mut Vec<(String, Option<String>, usize)>,
+    errors: &mut Errors,
+) {
+    let field = |f: &str| value.get(f).and_then(Value::as_str);
+    let Some(display) = field("name") else { return };
+    let wire = name::normalize(display);
+    let zone = field("zone_id").map(str::to_string);
+    let earlier = seen.iter().find(|(name, other_zone, _)| {
+        *name == wire && (zone.is_none() || other_zone.is_none() || *other_zone == zone)
+    });
+    if let Some((_, _, earlier)) = earlier {
+        let message = format!("domains[{index}] repeats domains[{earlier}]");
+        let fix = "merge the two entries, or give each a different zone_id to pick between zones of one name";
+        errors.push(Some(display), None, Problem::new(message).with_fix(fix));
+    }
+    seen.push((wire, zone, index));
 }
 
 /// The JSON syntax and the top-level object; `None` when nothing more can be checked.
@@ -334,5 +340,296 @@ fn domain_records(
             }
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::config::{load, parse};
+    use crate::model::{RecordSet, Routing};
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/config")
+            .join(name)
+    }
+
+    fn errors_of(name: &str) -> Vec<ConfigError> {
+        load(&fixture(name)).expect_err(name).0
+    }
+
+    fn errors_in(text: &str) -> Vec<ConfigError> {
+        parse(Path::new("inline.json"), text).expect_err(text).0
+    }
+
+    /// The one error whose record (or, without one, message) contains `needle`.
+    fn find<'a>(errors: &'a [ConfigError], needle: &str) -> &'a ConfigError {
+        errors
+            .iter()
+            .find(|e| e.record.as_deref().unwrap_or(&e.message).contains(needle))
+            .unwrap_or_else(|| panic!("no error about {needle:?} in {errors:#?}"))
+    }
+
+    fn set<'a>(records: &'a [RecordSet], name: &str, rtype: &str) -> &'a RecordSet {
+        records
+            .iter()
+            .find(|s| s.name == name && s.rtype == rtype)
+            .unwrap_or_else(|| panic!("no {name} {rtype}"))
+    }
+
+    const HEADER: &str = r#""registrars": {"none": {"type": "NONE"}},
+        "dns_providers": {"r53_main": {"type": "ROUTE53"}}"#;
+
+    fn with_records(records: &str) -> String {
+        format!(
+            r#"{{ {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none",
+            "dns_providers": ["r53_main"], "records": [{records}] }}] }}"#
+        )
+    }
+
+    #[test]
+    fn example_config_loads() {
+        let config = load(&fixture("example.json")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            config.registrars,
+            [Registrar {
+                name: "none".into(),
+                kind: "NONE".into()
+            }]
+        );
+        assert_eq!(
+            config.providers,
+            [Provider {
+                name: "r53_main".into(),
+                kind: "ROUTE53".into()
+            }]
+        );
+        let [tld, org] = config.domains.as_slice() else {
+            panic!("two domains")
+        };
+        assert_eq!(
+            (tld.display_name.as_str(), tld.name.as_str()),
+            ("example.tld", "example.tld.")
+        );
+        let records = &tld.records;
+        assert_eq!(
+            set(records, "test.example.tld.", "A"),
+            &RecordSet::simple("test.example.tld.", "A", 600, vec!["1.2.3.4".into()])
+        );
+        assert_eq!(
+            set(records, "www.example.tld.", "CNAME").values,
+            ["test.example.tld."]
+        );
+        assert_eq!(set(records, "www.example.tld.", "CNAME").ttl, Some(60));
+        assert_eq!(set(records, "example.tld.", "NS").ttl, None);
+        assert_eq!(set(records, "example.tld.", "MX").values.len(), 2);
+        assert_eq!(set(records, "\\052.example.tld.", "A").values, ["1.2.3.5"]);
+        assert_eq!(
+            set(records, "v6.example.tld.", "AAAA").values,
+            ["2001:db8::1"]
+        );
+        assert_eq!(
+            set(records, "xn--bcher-kva.example.tld.", "A").values,
+            ["1.2.3.6"]
+        );
+        assert_eq!(
+            set(records, "dkim._domainkey.example.tld.", "TXT").values,
+            ["\"v=DKIM1; k=rsa; p=AAAA\" \"BBBB\""]
+        );
+        let app = set(records, "app.example.tld.", "A");
+        assert_eq!(
+            (
+                app.ttl,
+                app.alias.as_ref().map(|a| a.hosted_zone_id.as_str())
+            ),
+            (None, Some(""))
+        );
+        let api: Vec<_> = records
+            .iter()
+            .filter(|s| s.name == "api.example.tld.")
+            .collect();
+        assert_eq!(api.len(), 2);
+        assert_eq!(api[0].routing, Some(Routing::Weighted { weight: 10 }));
+        assert_eq!(
+            tld.ignore,
+            [IgnoreRule {
+                name: "_acme-challenge*".into(),
+                types: vec!["TXT".into()]
+            }]
+        );
+        assert!(!tld.keep_unknown && org.keep_unknown);
+        assert_eq!(org.zone_id.as_deref(), Some("Z0123456789ABCDEFGHIJ"));
+        assert_eq!(set(&org.records, "www.example.org.", "A").ttl, Some(3600));
+    }
+
+    #[test]
+    fn ttl_defaults_chain() {
+        let config = parse(
+            Path::new("x.json"),
+            &with_records(r#"{"name": "a", "type": "A", "value": "1.2.3.4"}"#),
+        );
+        assert_eq!(config.unwrap().domains[0].records[0].ttl, Some(DEFAULT_TTL));
+        let text = format!(
+            r#"{{ "default_ttl": 1800, {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none",
+            "dns_providers": ["r53_main"], "records": [{{"name": "a", "type": "A", "value": "1.2.3.4"}}] }}] }}"#
+        );
+        let config = parse(Path::new("x.json"), &text).unwrap();
+        assert_eq!(config.domains[0].records[0].ttl, Some(1800));
+    }
+
+    #[test]
+    fn missing_file() {
+        let errors = errors_of("does-not-exist.json");
+        assert_eq!(errors[0].file, fixture("does-not-exist.json"));
+        assert!(errors[0].message.starts_with("cannot read the config file"));
+        assert!(errors[0].fix.is_some());
+    }
+
+    #[test]
+    fn invalid_json_gives_line_and_column() {
+        let errors = errors_of("bad-json.json");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("invalid JSON: trailing comma"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0]
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains("line 4 column 1"),
+            "{:?}",
+            errors[0].fix
+        );
+    }
+
+    #[test]
+    fn unknown_fields_name_the_allowed_ones() {
+        let errors = errors_in(r#"{"domain": []}"#);
+        assert!(errors[0]
+            .message
+            .contains("unknown field `domain`, expected one of `default_ttl`"));
+        let errors = errors_in(&with_records(
+            r#"{"name": "a", "type": "A", "value": "1.2.3.4", "tll": 60}"#,
+        ));
+        assert_eq!(errors[0].record.as_deref(), Some("a A (records[0])"));
+        assert!(errors[0].message.contains("unknown field `tll`"));
+        assert!(errors[0].message.contains("`ttl`"));
+        let errors = errors_in(&with_records(
+            r#"{"name": "a", "type": "A", "value": "1.2.3.4", "ttl": "60"}"#,
+        ));
+        assert!(errors[0].message.contains("invalid type: string \"60\""));
+        assert!(errors_in(r#"[]"#)[0]
+            .message
+            .contains("must be a JSON object"));
+    }
+
+    #[test]
+    fn bad_references_are_all_reported() {
+        let errors = errors_of("bad-references.json");
+        assert_eq!(errors.len(), 5, "{errors:#?}");
+        let kind = find(&errors, "registrar \"gandi\" has type");
+        assert_eq!(kind.fix.as_deref(), Some("use type NONE or ROUTE53"));
+        let registrar = find(&errors, "unknown registrar");
+        assert_eq!(registrar.domain.as_deref(), Some("example.tld"));
+        assert!(registrar
+            .message
+            .contains("\"godaddy\"; known: gandi, none"));
+        assert!(find(&errors, "unknown DNS provider")
+            .message
+            .contains("\"r53_other\"; known: r53_main"));
+        assert_eq!(
+            find(&errors, "no dns_providers").domain.as_deref(),
+            Some("example.net")
+        );
+        let repeat = find(&errors, "repeats");
+        assert_eq!(repeat.domain.as_deref(), Some("EXAMPLE.tld."));
+        assert_eq!(repeat.message, "domains[2] repeats domains[0]");
+    }
+
+    #[test]
+    fn bad_records_are_all_reported() {
+        let errors = errors_of("bad-records.json");
+        assert_eq!(errors.len(), 8, "{errors:#?}");
+        assert!(errors.iter().all(|e| e.file == fixture("bad-records.json")));
+        assert!(errors
+            .iter()
+            .all(|e| e.domain.as_deref() == Some("example.tld")));
+        assert!(find(&errors, "test A (records[0])")
+            .message
+            .contains("unknown field `valeu`"));
+        let relative = find(&errors, "www.example.tld A (records[1])");
+        assert!(relative.fix.as_deref().unwrap().contains("drop the domain"));
+        assert_eq!(
+            find(&errors, "mail MX (records[2])").message,
+            "target \"mail.other.tld\" must end with a dot (or be a single label relative to the zone)"
+        );
+        assert!(find(&errors, "@ CNAME (records[3])")
+            .message
+            .contains("apex"));
+        assert!(find(&errors, "lb A (records[4])")
+            .message
+            .contains("alias record set has no TTL"));
+        assert!(find(&errors, "x A (records[6])")
+            .message
+            .contains("x A (records[5])"));
+        assert!(find(&errors, "@ SOA (records[7])").message.contains("SOA"));
+        assert!(find(&errors, "out.other.tld. A (records[8])")
+            .message
+            .contains("outside the zone"));
+    }
+
+    #[test]
+    fn ignore_and_zone_id_are_checked() {
+        let text = format!(
+            r#"{{ {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none", "dns_providers": ["r53_main"],
+            "zone_id": "/hostedzone/Z1", "ignore": [{{"name": "x*", "types": ["TXXT"]}}] }}] }}"#
+        );
+        let errors = errors_in(&text);
+        assert!(find(&errors, "unknown type \"TXXT\"").fix.is_some());
+        assert!(find(&errors, "zone_id")
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("bare hosted zone id"));
+    }
+
+    #[test]
+    fn zones_of_one_name_need_distinct_zone_ids() {
+        let domain = |zone: &str| {
+            format!(
+                r#"{{"name": "example.tld", "registrar": "none", "dns_providers": ["r53_main"], "zone_id": "{zone}"}}"#
+            )
+        };
+        let text = format!(
+            r#"{{ {HEADER}, "domains": [{}, {}] }}"#,
+            domain("Z1"),
+            domain("Z2")
+        );
+        assert_eq!(parse(Path::new("x.json"), &text).unwrap().domains.len(), 2);
+        let text = format!(
+            r#"{{ {HEADER}, "domains": [{}, {}] }}"#,
+            domain("Z1"),
+            domain("Z1")
+        );
+        assert!(find(&errors_in(&text), "repeats").fix.is_some());
+    }
+
+    #[test]
+    fn errors_display_every_problem() {
+        let errors = load(&fixture("bad-records.json")).unwrap_err();
+        let text = errors.to_string();
+        assert!(text.starts_with("8 problems in the config:"), "{text}");
+        assert!(
+            text.contains("bad-records.json: domain example.tld: record x A (records[6]): ttl 120")
+        );
+        assert_eq!(text.matches("\n  fix: ").count(), 8);
     }
 }

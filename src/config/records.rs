@@ -67,17 +67,19 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
     let name = owner_name(&raw.name, apex)
         .map_err(|p| problems.push(p))
         .ok();
-    if let Err(p) = check_type(&rtype) {
-        problems.push(p);
-    }
+    let type_ok = check_type(&rtype).map_err(|p| problems.push(p)).is_ok();
     if let Some(ttl) = raw.ttl.filter(|&t| t > MAX_TTL) {
         problems.push(
             Problem::new(format!("ttl {ttl} is too large")).with_fix(format!("use 0 to {MAX_TTL}")),
         );
     }
-    let content = content(raw, &rtype, apex)
-        .map_err(|p| problems.push(p))
-        .ok();
+    let content = if type_ok {
+        content(raw, &rtype, apex)
+            .map_err(|p| problems.push(p))
+            .ok()
+    } else {
+        None
+    };
     let routing = routing(raw).map_err(|p| problems.push(p)).ok();
     match (name, content, routing) {
         (Some(name), Some((value, alias)), Some(routing)) if problems.is_empty() => Ok(Entry {

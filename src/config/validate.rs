@@ -85,7 +85,11 @@ fn merge(
                 ttl(ttl_of(first)),
                 first.label
             );
-            let fix = format!("give every {} {} record the same ttl", e.name, e.rtype);
+            let fix = format!(
+                "give every {} {} record the same ttl",
+                crate::name::display(&e.name),
+                e.rtype
+            );
             return Err((e.label.clone(), Problem::new(message).with_fix(fix)));
         }
         if e.routing != first.routing || e.health_check_id != first.health_check_id {

@@ -154,6 +154,10 @@ fn label_bytes(pieces: &[Piece]) -> Vec<u8> {
             })
             .collect::<String>()
             .to_lowercase();
+        // Lower-casing may leave plain ASCII (the Kelvin sign becomes `k`): no punycode then.
+        if text.is_ascii() {
+            return text.into_bytes();
+        }
         if let Some(encoded) = punycode_encode(&text) {
             return format!("xn--{encoded}").into_bytes();
         }
@@ -383,6 +387,7 @@ mod tests {
         assert_eq!(normalize("bücher.example"), "xn--bcher-kva.example.");
         assert_eq!(normalize("BÜCHER.example."), "xn--bcher-kva.example.");
         assert_eq!(display("xn--bcher-kva.example."), "bücher.example");
+        assert_eq!(normalize("\u{212A}ey.x"), "key.x.");
         assert_eq!(display("\\052.xn--bcher-kva.example."), "*.bücher.example");
         // A punycode label that does not round-trip through lower case stays as written.
         let upper = punycode_encode("bÜcher").unwrap();

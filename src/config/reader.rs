@@ -178,7 +178,13 @@ fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) ->
         .and_then(Value::as_str)
         .map_or_else(|| format!("domains[{index}]"), str::to_string);
     let raw: RawDomain = from_value(value, "a domain")
-        .map_err(|p| errors.push(Some(&label), None, p))
+        .map_err(|p| {
+            errors.push(
+                Some(&label),
+                None,
+                p.with_fix("correct the domain's fields"),
+            )
+        })
         .ok()?;
     let before = errors.list.len();
     let mut push = |p: Problem| errors.push(Some(&label), None, p);
@@ -535,6 +541,7 @@ mod tests {
     fn bad_references_are_all_reported() {
         let errors = errors_of("bad-references.json");
         assert_eq!(errors.len(), 5, "{errors:#?}");
+        assert!(errors.iter().all(|e| e.fix.is_some()));
         let kind = find(&errors, "registrar \"gandi\" has type");
         assert_eq!(kind.fix.as_deref(), Some("use type NONE or ROUTE53"));
         let registrar = find(&errors, "unknown registrar");
@@ -558,6 +565,7 @@ mod tests {
     fn bad_records_are_all_reported() {
         let errors = errors_of("bad-records.json");
         assert_eq!(errors.len(), 8, "{errors:#?}");
+        assert!(errors.iter().all(|e| e.fix.is_some()));
         assert!(errors.iter().all(|e| e.file == fixture("bad-records.json")));
         assert!(errors
             .iter()

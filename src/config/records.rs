@@ -21,6 +21,7 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem without a fix.
     pub fn new(message: impl Into<String>) -> Problem {
         Problem {
             message: message.into(),
@@ -28,6 +29,7 @@ impl Problem {
         }
     }
 
+    /// The same problem with how to mend it.
     pub fn with_fix(mut self, fix: impl Into<String>) -> Problem {
         self.fix = Some(fix.into());
         self
@@ -118,7 +120,9 @@ fn owner_name(name: &str, apex: &str) -> Result<String, Problem> {
     }
     let as_written = name::to_wire(name).map_err(Problem::new)?;
     if name::is_in_zone(&as_written, apex) {
-        let fix = format!("drop the domain (`www`, not `www.{domain}`) or add a trailing dot");
+        let fix = format!(
+            "drop the domain (`www`, not `www.{domain}`; `@` for the apex) or add a trailing dot"
+        );
         return Err(Problem::new(format!(
             "relative name {name:?} ends with the domain name {domain}"
         ))
@@ -352,7 +356,9 @@ fn geolocation(geo: &RawGeolocation) -> Result<Routing, Problem> {
                with an optional subdivision (e.g. \"US\" and \"CA\")";
     let problem = |m: String| Err(Problem::new(m).with_fix(fix));
     match (&continent, &country, &subdivision) {
-        (None, None, _) => return problem("geolocation names no location".to_string()),
+        (None, None, _) => {
+            return problem("geolocation needs a continent or a country".to_string())
+        }
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             return problem("geolocation has both a continent and a country".to_string())
         }

@@ -2,7 +2,11 @@
 //! network call. Records come out as [`RecordSet`]s in wire form, grouped by name, type and set
 //! identifier.
 
-pub mod validate;
+pub mod export;
+mod raw;
+mod reader;
+mod records;
+mod validate;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -53,11 +57,46 @@ pub struct Domain {
     pub keep_unknown: bool,
 }
 
-/// Reads and validates the config at `path`.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let _ = path;
-    todo!("config::load")
+/// Config-wide default TTL when the file gives none.
+pub const DEFAULT_TTL: u32 = 300;
+
+/// Reads and validates the config at `path`, reporting every problem found, not just the first.
+pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            file: path.to_path_buf(),
+            domain: None,
+            record: None,
+            message: format!("cannot read the config file: {e}"),
+            fix: Some("check the path and the file's permissions".to_string()),
+        }])
+    })?;
+    parse(path, &text)
 }
+
+/// Validates the config text `text`, read from `path` (named in errors).
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
+    reader::parse(path, text)
+}
+
+/// Every problem found in a config file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [only] = self.0.as_slice() {
+            return write!(f, "{only}");
+        }
+        write!(f, "{} problems in the config:", self.0.len())?;
+        for error in &self.0 {
+            write!(f, "\n- {error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
 
 /// A problem in the config, located as precisely as possible.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,143 @@
+//! The config file as serde reads it, before any check. Every struct denies unknown fields, so a
+//! typo is an error naming the field and the ones allowed.
+//!
+//! Domains and records are read one by one from [`serde_json::Value`]s, so one bad record does not
+//! hide the errors of the others.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The top level of the file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub default_ttl: Option<u32>,
+    #[serde(default)]
+    pub registrars: BTreeMap<String, RawKind>,
+    #[serde(default)]
+    pub dns_providers: BTreeMap<String, RawKind>,
+    #[serde(default)]
+    pub domains: Vec<Value>,
+}
+
+/// A registrar or DNS provider entry: `{"type": "ROUTE53"}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKind {
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// One entry of `domains`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDomain {
+    pub name: String,
+    pub registrar: String,
+    #[serde(default)]
+    pub dns_providers: Vec<String>,
+    pub zone_id: Option<String>,
+    pub default_ttl: Option<u32>,
+    #[serde(default)]
+    pub keep_unknown: bool,
+    #[serde(default)]
+    pub ignore: Vec<RawIgnore>,
+    #[serde(default)]
+    pub records: Vec<Value>,
+}
+
+/// One entry of a domain's `ignore`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIgnore {
+    pub name: String,
+    #[serde(default)]
+    pub types: Vec<String>,
+}
+
+/// One entry of a domain's `records`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRecord {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub value: Option<String>,
+    pub strings: Option<Vec<String>>,
+    pub ttl: Option<u32>,
+    pub alias: Option<RawAlias>,
+    pub set_identifier: Option<String>,
+    pub weight: Option<u32>,
+    pub region: Option<String>,
+    pub failover: Option<String>,
+    pub geolocation: Option<RawGeolocation>,
+    pub geoproximity: Option<RawGeoproximity>,
+    pub multivalue: Option<bool>,
+    pub cidr: Option<RawCidr>,
+    pub health_check_id: Option<String>,
+}
+
+/// `alias`: a Route 53 alias target. Without `zone_id` the target is in the same zone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlias {
+    pub target: String,
+    pub zone_id: Option<String>,
+    #[serde(default)]
+    pub evaluate_target_health: bool,
+}
+
+/// `geolocation`: a continent, or a country with an optional subdivision.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGeolocation {
+    pub continent: Option<String>,
+    pub country: Option<String>,
+    pub subdivision: Option<String>,
+}
+
+/// `geoproximity`: exactly one of the three locations, and an optional bias.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGeoproximity {
+    pub aws_region: Option<String>,
+    pub local_zone_group: Option<String>,
+    pub coordinates: Option<RawCoordinates>,
+    pub bias: Option<i32>,
+}
+
+/// Decimal degrees, as JSON numbers or strings (Route 53 keeps them as text).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCoordinates {
+    pub latitude: Degrees,
+    pub longitude: Degrees,
+}
+
+/// A coordinate written as a number (`49.2`) or a string (`"49.20"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Degrees {
+    Number(serde_json::Number),
+    Text(String),
+}
+
+impl Degrees {
+    /// The text Route 53 is sent.
+    pub fn text(&self) -> String {
+        match self {
+            Degrees::Number(n) => n.to_string(),
+            Degrees::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// `cidr`: IP-based routing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCidr {
+    pub collection_id: String,
+    pub location_name: String,
+}

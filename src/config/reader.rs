@@ -1,0 +1,643 @@
+//! Reading a config file: JSON syntax, the top-level sections, then each domain and each of its
+//! records on its own, so that every problem in the file is reported in one go.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::raw::{RawConfig, RawDomain, RawIgnore, RawKind, RawRecord};
+use super::records::{self, Entry, Problem, MAX_TTL};
+use super::{
+    validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
+};
+use crate::diff::IgnoreRule;
+use crate::{name, rdata};
+
+const REGISTRAR_KINDS: &[&str] = &["NONE", "ROUTE53"];
+const PROVIDER_KINDS: &[&str] = &["ROUTE53"];
+
+/// The errors of one file, each located by domain and record.
+struct Errors {
+    file: PathBuf,
+    list: Vec<ConfigError>,
+}
+
+impl Errors {
+    fn push(&mut self, domain: Option<&str>, record: Option<&str>, problem: Problem) {
+        self.list.push(ConfigError {
+            file: self.file.clone(),
+            domain: domain.map(str::to_string),
+            record: record.map(str::to_string),
+            message: problem.message,
+            fix: problem.fix,
+        });
+    }
+}
+
+/// What a domain is checked against.
+struct Known<'a> {
+    registrars: &'a [Registrar],
+    providers: &'a [Provider],
+    default_ttl: u32,
+}
+
+/// Parses and validates config `text` read from `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
+    let mut errors = Errors {
+        file: path.to_path_buf(),
+        list: Vec::new(),
+    };
+    let Some(raw) = top_level(text, &mut errors) else {
+        return Err(ConfigErrors(errors.list));
+    };
+    let default_ttl = raw.default_ttl.unwrap_or(DEFAULT_TTL);
+    if let Err(p) = check_ttl(default_ttl, "default_ttl") {
+        errors.push(None, None, p);
+    }
+    let registrars: Vec<Registrar> =
+        kinds(&raw.registrars, "registrar", REGISTRAR_KINDS, &mut errors)
+            .map(|(name, kind)| Registrar { name, kind })
+            .collect();
+    let providers: Vec<Provider> = kinds(
+        &raw.dns_providers,
+        "DNS provider",
+        PROVIDER_KINDS,
+        &mut errors,
+    )
+    .map(|(name, kind)| Provider { name, kind })
+    .collect();
+    let known = Known {
+        registrars: &registrars,
+        providers: &providers,
+        default_ttl,
+    };
+    let mut domains = Vec::new();
+    let mut seen = Vec::new();
+    for (index, value) in raw.domains.into_iter().enumerate() {
+        check_repeat(index, &value, &mut seen, &mut errors);
+        domains.extend(domain(index, value, &known, &mut errors));
+    }
+    if !errors.list.is_empty() {
+        return Err(ConfigErrors(errors.list));
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        providers,
+        registrars,
+        domains,
+    })
+}
+
+/// Reports a domain whose name (and zone_id, when both give one) an earlier entry already has.
+fn check_repeat(
+    index: usize,
+    value: &Value,
+    seen: &mut Vec<(String, Option<String>, usize)>,
+    errors: &mut Errors,
+) {
+    let field = |f: &str| value.get(f).and_then(Value::as_str);
+    let Some(display) = field("name") else { return };
+    let wire = name::normalize(display);
+    let zone = field("zone_id").map(str::to_string);
+    let earlier = seen.iter().find(|(name, other_zone, _)| {
+        *name == wire && (zone.is_none() || other_zone.is_none() || *other_zone == zone)
+    });
+    if let Some((_, _, earlier)) = earlier {
+        let message = format!("domains[{index}] repeats domains[{earlier}]");
+        let fix = "merge the two entries, or give each a different zone_id to pick between zones of one name";
+        errors.push(Some(display), None, Problem::new(message).with_fix(fix));
+    }
+    seen.push((wire, zone, index));
+}
+
+/// The JSON syntax and the top-level object; `None` when nothing more can be checked.
+fn top_level(text: &str, errors: &mut Errors) -> Option<RawConfig> {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let fix = format!(
+                "correct the JSON near line {} column {} (JSON allows no comments and no trailing commas)",
+                e.line(),
+                e.column()
+            );
+            errors.push(
+                None,
+                None,
+                Problem::new(format!("invalid JSON: {e}")).with_fix(fix),
+            );
+            return None;
+        }
+    };
+    let fix = "the file holds one object with default_ttl, registrars, dns_providers and domains";
+    from_value(value, "the config")
+        .map_err(|p| errors.push(None, None, p.with_fix(fix)))
+        .ok()
+}
+
+/// A JSON object as `T`; serde's message names an unknown field and the ones allowed.
+fn from_value<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, Problem> {
+    if !value.is_object() {
+        return Err(Problem::new(format!("{what} must be a JSON object {{…}}")));
+    }
+    serde_json::from_value(value).map_err(|e| Problem::new(e.to_string()))
+}
+
+/// The entries of `registrars` or `dns_providers`, with their types checked.
+fn kinds<'a>(
+    entries: &'a BTreeMap<String, RawKind>,
+    what: &'a str,
+    allowed: &'a [&str],
+    errors: &mut Errors,
+) -> impl Iterator<Item = (String, String)> + 'a {
+    for (name, entry) in entries {
+        if !allowed.contains(&entry.kind.as_str()) {
+            let message = format!("{what} {name:?} has type {:?}", entry.kind);
+            let fix = format!("use type {}", allowed.join(" or "));
+            errors.push(None, None, Problem::new(message).with_fix(fix));
+        }
+    }
+    entries
+        .iter()
+        .map(|(name, entry)| (name.clone(), entry.kind.clone()))
+}
+
+fn check_ttl(ttl: u32, what: &str) -> Result<(), Problem> {
+    if ttl > MAX_TTL {
+        return Err(Problem::new(format!("{what} {ttl} is too large"))
+            .with_fix(format!("use 0 to {MAX_TTL}")));
+    }
+    Ok(())
+}
+
+/// One entry of `domains`, with every problem pushed to `errors`.
+fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) -> Option<Domain> {
+    let label = value
+        .get("name")
+        .and_then(Value::as_str)
+        .map_or_else(|| format!("domains[{index}]"), str::to_string);
+    let raw: RawDomain = from_value(value, "a domain")
+        .map_err(|p| {
+            errors.push(
+                Some(&label),
+                None,
+                p.with_fix("correct the domain's fields"),
+            )
+        })
+        .ok()?;
+    let before = errors.list.len();
+    let mut push = |p: Problem| errors.push(Some(&label), None, p);
+    let apex = match name::to_wire(&raw.name) {
+        Ok(apex) if apex != "." => Some(apex),
+        Ok(_) => {
+            push(
+                Problem::new("the domain name is empty")
+                    .with_fix("write the zone's name, e.g. \"example.tld\""),
+            );
+            None
+        }
+        Err(e) => {
+            push(Problem::new(e).with_fix("write the zone's name, e.g. \"example.tld\""));
+            None
+        }
+    };
+    check_references(&raw, known)
+        .into_iter()
+        .for_each(&mut push);
+    let default_ttl = raw.default_ttl.unwrap_or(known.default_ttl);
+    if let Err(p) = check_ttl(default_ttl, "default_ttl") {
+        push(p);
+    }
+    let ignore = ignore_rules(&raw.ignore)
+        .map_err(|ps| ps.into_iter().for_each(&mut push))
+        .ok();
+    let apex = apex?;
+    let records = domain_records(raw.records, &apex, default_ttl, &label, errors);
+    if errors.list.len() > before {
+        return None;
+    }
+    Some(Domain {
+        display_name: raw.name,
+        name: apex,
+        registrar: raw.registrar,
+        providers: raw.dns_providers,
+        zone_id: raw.zone_id,
+        records: records?,
+        ignore: ignore?,
+        keep_unknown: raw.keep_unknown,
+    })
+}
+
+/// The domain's registrar and DNS providers exist, and there is at least one provider.
+fn check_references(raw: &RawDomain, known: &Known<'_>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let registrar_names: Vec<&str> = known.registrars.iter().map(|r| r.name.as_str()).collect();
+    if !registrar_names.contains(&raw.registrar.as_str()) {
+        let message = format!(
+            "unknown registrar {:?}; known: {}",
+            raw.registrar,
+            listing(&registrar_names)
+        );
+        let fix = "use a registrar named in `registrars`, or add it there, e.g. \"none\": {\"type\": \"NONE\"}";
+        problems.push(Problem::new(message).with_fix(fix));
+    }
+    let provider_names: Vec<&str> = known.providers.iter().map(|p| p.name.as_str()).collect();
+    if raw.dns_providers.is_empty() {
+        let fix = format!(
+            "add \"dns_providers\": [\"name\"] naming one of: {}",
+            listing(&provider_names)
+        );
+        problems.push(Problem::new("the domain has no dns_providers").with_fix(fix));
+    }
+    for provider in &raw.dns_providers {
+        if !provider_names.contains(&provider.as_str()) {
+            let message = format!(
+                "unknown DNS provider {provider:?}; known: {}",
+                listing(&provider_names)
+            );
+            let fix = "use a provider named in `dns_providers` at the top level, or add it there";
+            problems.push(Problem::new(message).with_fix(fix));
+        }
+    }
+    if raw
+        .zone_id
+        .as_deref()
+        .is_some_and(|z| z.is_empty() || !z.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        let fix =
+            "give the bare hosted zone id, e.g. \"Z0123456789ABCDEFGHIJ\", or leave zone_id out";
+        problems.push(Problem::new("zone_id is not a hosted zone id").with_fix(fix));
+    }
+    problems
+}
+
+fn listing(names: &[&str]) -> String {
+    if names.is_empty() {
+        "(none)".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn ignore_rules(raw: &[RawIgnore]) -> Result<Vec<IgnoreRule>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut rules = Vec::new();
+    for (i, rule) in raw.iter().enumerate() {
+        if rule.name.is_empty() {
+            problems.push(
+                Problem::new(format!("ignore[{i}] has an empty name"))
+                    .with_fix("use a glob like \"_acme-challenge*\", or \"@\" for the apex"),
+            );
+        }
+        let types: Vec<String> = rule.types.iter().map(|t| t.to_ascii_uppercase()).collect();
+        for t in types
+            .iter()
+            .filter(|t| *t != "SOA" && !rdata::SUPPORTED_TYPES.contains(&t.as_str()))
+        {
+            let fix = format!("use types among {}", rdata::SUPPORTED_TYPES.join(", "));
+            problems
+                .push(Problem::new(format!("ignore[{i}] names unknown type {t:?}")).with_fix(fix));
+        }
+        rules.push(IgnoreRule {
+            name: rule.name.clone(),
+            types,
+        });
+    }
+    if problems.is_empty() {
+        Ok(rules)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The record sets of a domain; `None` if any record has a problem (pushed to `errors`).
+fn domain_records(
+    values: Vec<Value>,
+    apex: &str,
+    default_ttl: u32,
+    domain: &str,
+    errors: &mut Errors,
+) -> Option<Vec<crate::model::RecordSet>> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut failed = false;
+    for (index, value) in values.into_iter().enumerate() {
+        let field = |f: &str| value.get(f).and_then(Value::as_str).map(str::to_string);
+        let label = records::label(index, field("name").as_deref(), field("type").as_deref());
+        let converted = from_value::<RawRecord>(value, "a record")
+            .map_err(|p| vec![p.with_fix("correct the record's fields")])
+            .and_then(|raw| records::entry(&raw, index, apex));
+        match converted {
+            Ok(entry) => entries.push(entry),
+            Err(problems) => {
+                failed = true;
+                for p in problems {
+                    errors.push(Some(domain), Some(&label), p);
+                }
+            }
+        }
+    }
+    match validate::record_sets(&entries, apex, default_ttl) {
+        Ok(sets) if !failed => Some(sets),
+        Ok(_) => None,
+        Err(located) => {
+            for (label, p) in located {
+                errors.push(Some(domain), Some(&label), p);
+            }
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::config::{load, parse};
+    use crate::model::{RecordSet, Routing};
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/config")
+            .join(name)
+    }
+
+    fn errors_of(name: &str) -> Vec<ConfigError> {
+        load(&fixture(name)).expect_err(name).0
+    }
+
+    fn errors_in(text: &str) -> Vec<ConfigError> {
+        parse(Path::new("inline.json"), text).expect_err(text).0
+    }
+
+    /// The one error whose record (or, without one, message) contains `needle`.
+    fn find<'a>(errors: &'a [ConfigError], needle: &str) -> &'a ConfigError {
+        errors
+            .iter()
+            .find(|e| e.record.as_deref().unwrap_or(&e.message).contains(needle))
+            .unwrap_or_else(|| panic!("no error about {needle:?} in {errors:#?}"))
+    }
+
+    fn set<'a>(records: &'a [RecordSet], name: &str, rtype: &str) -> &'a RecordSet {
+        records
+            .iter()
+            .find(|s| s.name == name && s.rtype == rtype)
+            .unwrap_or_else(|| panic!("no {name} {rtype}"))
+    }
+
+    const HEADER: &str = r#""registrars": {"none": {"type": "NONE"}},
+        "dns_providers": {"r53_main": {"type": "ROUTE53"}}"#;
+
+    fn with_records(records: &str) -> String {
+        format!(
+            r#"{{ {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none",
+            "dns_providers": ["r53_main"], "records": [{records}] }}] }}"#
+        )
+    }
+
+    #[test]
+    fn example_config_loads() {
+        let config = load(&fixture("example.json")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            config.registrars,
+            [Registrar {
+                name: "none".into(),
+                kind: "NONE".into()
+            }]
+        );
+        assert_eq!(
+            config.providers,
+            [Provider {
+                name: "r53_main".into(),
+                kind: "ROUTE53".into()
+            }]
+        );
+        let [tld, org] = config.domains.as_slice() else {
+            panic!("two domains")
+        };
+        assert_eq!(
+            (tld.display_name.as_str(), tld.name.as_str()),
+            ("example.tld", "example.tld.")
+        );
+        let records = &tld.records;
+        assert_eq!(
+            set(records, "test.example.tld.", "A"),
+            &RecordSet::simple("test.example.tld.", "A", 600, vec!["1.2.3.4".into()])
+        );
+        assert_eq!(
+            set(records, "www.example.tld.", "CNAME").values,
+            ["test.example.tld."]
+        );
+        assert_eq!(set(records, "www.example.tld.", "CNAME").ttl, Some(60));
+        assert_eq!(set(records, "example.tld.", "NS").ttl, None);
+        assert_eq!(set(records, "example.tld.", "MX").values.len(), 2);
+        assert_eq!(set(records, "\\052.example.tld.", "A").values, ["1.2.3.5"]);
+        assert_eq!(
+            set(records, "v6.example.tld.", "AAAA").values,
+            ["2001:db8::1"]
+        );
+        assert_eq!(
+            set(records, "xn--bcher-kva.example.tld.", "A").values,
+            ["1.2.3.6"]
+        );
+        assert_eq!(
+            set(records, "dkim._domainkey.example.tld.", "TXT").values,
+            ["\"v=DKIM1; k=rsa; p=AAAA\" \"BBBB\""]
+        );
+        let app = set(records, "app.example.tld.", "A");
+        assert_eq!(
+            (
+                app.ttl,
+                app.alias.as_ref().map(|a| a.hosted_zone_id.as_str())
+            ),
+            (None, Some(""))
+        );
+        let api: Vec<_> = records
+            .iter()
+            .filter(|s| s.name == "api.example.tld.")
+            .collect();
+        assert_eq!(api.len(), 2);
+        assert_eq!(api[0].routing, Some(Routing::Weighted { weight: 10 }));
+        assert_eq!(
+            tld.ignore,
+            [IgnoreRule {
+                name: "_acme-challenge*".into(),
+                types: vec!["TXT".into()]
+            }]
+        );
+        assert!(!tld.keep_unknown && org.keep_unknown);
+        assert_eq!(org.zone_id.as_deref(), Some("Z0123456789ABCDEFGHIJ"));
+        assert_eq!(set(&org.records, "www.example.org.", "A").ttl, Some(3600));
+    }
+
+    #[test]
+    fn ttl_defaults_chain() {
+        let config = parse(
+            Path::new("x.json"),
+            &with_records(r#"{"name": "a", "type": "A", "value": "1.2.3.4"}"#),
+        );
+        assert_eq!(config.unwrap().domains[0].records[0].ttl, Some(DEFAULT_TTL));
+        let text = format!(
+            r#"{{ "default_ttl": 1800, {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none",
+            "dns_providers": ["r53_main"], "records": [{{"name": "a", "type": "A", "value": "1.2.3.4"}}] }}] }}"#
+        );
+        let config = parse(Path::new("x.json"), &text).unwrap();
+        assert_eq!(config.domains[0].records[0].ttl, Some(1800));
+    }
+
+    #[test]
+    fn missing_file() {
+        let errors = errors_of("does-not-exist.json");
+        assert_eq!(errors[0].file, fixture("does-not-exist.json"));
+        assert!(errors[0].message.starts_with("cannot read the config file"));
+        assert!(errors[0].fix.is_some());
+    }
+
+    #[test]
+    fn invalid_json_gives_line_and_column() {
+        let errors = errors_of("bad-json.json");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("invalid JSON: trailing comma"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0]
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains("line 4 column 1"),
+            "{:?}",
+            errors[0].fix
+        );
+    }
+
+    #[test]
+    fn unknown_fields_name_the_allowed_ones() {
+        let errors = errors_in(r#"{"domain": []}"#);
+        assert!(errors[0]
+            .message
+            .contains("unknown field `domain`, expected one of `default_ttl`"));
+        let errors = errors_in(&with_records(
+            r#"{"name": "a", "type": "A", "value": "1.2.3.4", "tll": 60}"#,
+        ));
+        assert_eq!(errors[0].record.as_deref(), Some("a A (records[0])"));
+        assert!(errors[0].message.contains("unknown field `tll`"));
+        assert!(errors[0].message.contains("`ttl`"));
+        let errors = errors_in(&with_records(
+            r#"{"name": "a", "type": "A", "value": "1.2.3.4", "ttl": "60"}"#,
+        ));
+        assert!(errors[0].message.contains("invalid type: string \"60\""));
+        assert!(errors_in(r#"[]"#)[0]
+            .message
+            .contains("must be a JSON object"));
+    }
+
+    #[test]
+    fn bad_references_are_all_reported() {
+        let errors = errors_of("bad-references.json");
+        assert_eq!(errors.len(), 5, "{errors:#?}");
+        assert!(errors.iter().all(|e| e.fix.is_some()));
+        let kind = find(&errors, "registrar \"gandi\" has type");
+        assert_eq!(kind.fix.as_deref(), Some("use type NONE or ROUTE53"));
+        let registrar = find(&errors, "unknown registrar");
+        assert_eq!(registrar.domain.as_deref(), Some("example.tld"));
+        assert!(registrar
+            .message
+            .contains("\"godaddy\"; known: gandi, none"));
+        assert!(find(&errors, "unknown DNS provider")
+            .message
+            .contains("\"r53_other\"; known: r53_main"));
+        assert_eq!(
+            find(&errors, "no dns_providers").domain.as_deref(),
+            Some("example.net")
+        );
+        let repeat = find(&errors, "repeats");
+        assert_eq!(repeat.domain.as_deref(), Some("EXAMPLE.tld."));
+        assert_eq!(repeat.message, "domains[2] repeats domains[0]");
+    }
+
+    #[test]
+    fn bad_records_are_all_reported() {
+        let errors = errors_of("bad-records.json");
+        assert_eq!(errors.len(), 8, "{errors:#?}");
+        assert!(errors.iter().all(|e| e.fix.is_some()));
+        assert!(errors.iter().all(|e| e.file == fixture("bad-records.json")));
+        assert!(errors
+            .iter()
+            .all(|e| e.domain.as_deref() == Some("example.tld")));
+        assert!(find(&errors, "test A (records[0])")
+            .message
+            .contains("unknown field `valeu`"));
+        let relative = find(&errors, "www.example.tld A (records[1])");
+        assert!(relative.fix.as_deref().unwrap().contains("drop the domain"));
+        assert_eq!(
+            find(&errors, "mail MX (records[2])").message,
+            "target \"mail.other.tld\" must end with a dot (or be a single label relative to the zone)"
+        );
+        assert!(find(&errors, "@ CNAME (records[3])")
+            .message
+            .contains("apex"));
+        assert!(find(&errors, "lb A (records[4])")
+            .message
+            .contains("alias record set has no TTL"));
+        assert!(find(&errors, "x A (records[6])")
+            .message
+            .contains("x A (records[5])"));
+        assert!(find(&errors, "@ SOA (records[7])").message.contains("SOA"));
+        assert!(find(&errors, "out.other.tld. A (records[8])")
+            .message
+            .contains("outside the zone"));
+    }
+
+    #[test]
+    fn ignore_and_zone_id_are_checked() {
+        let text = format!(
+            r#"{{ {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none", "dns_providers": ["r53_main"],
+            "zone_id": "/hostedzone/Z1", "ignore": [{{"name": "x*", "types": ["TXXT"]}}] }}] }}"#
+        );
+        let errors = errors_in(&text);
+        assert!(find(&errors, "unknown type \"TXXT\"").fix.is_some());
+        assert!(find(&errors, "zone_id")
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("bare hosted zone id"));
+    }
+
+    #[test]
+    fn zones_of_one_name_need_distinct_zone_ids() {
+        let domain = |zone: &str| {
+            format!(
+                r#"{{"name": "example.tld", "registrar": "none", "dns_providers": ["r53_main"], "zone_id": "{zone}"}}"#
+            )
+        };
+        let text = format!(
+            r#"{{ {HEADER}, "domains": [{}, {}] }}"#,
+            domain("Z1"),
+            domain("Z2")
+        );
+        assert_eq!(parse(Path::new("x.json"), &text).unwrap().domains.len(), 2);
+        let text = format!(
+            r#"{{ {HEADER}, "domains": [{}, {}] }}"#,
+            domain("Z1"),
+            domain("Z1")
+        );
+        assert!(find(&errors_in(&text), "repeats").fix.is_some());
+    }
+
+    #[test]
+    fn errors_display_every_problem() {
+        let errors = load(&fixture("bad-records.json")).unwrap_err();
+        let text = errors.to_string();
+        assert!(text.starts_with("8 problems in the config:"), "{text}");
+        assert!(
+            text.contains("bad-records.json: domain example.tld: record x A (records[6]): ttl 120")
+        );
+        assert_eq!(text.matches("\n  fix: ").count(), 8);
+    }
+}

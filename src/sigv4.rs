@@ -1,9 +1,31 @@
 //! AWS Signature Version 4 for HTTP requests, in our own code (sha2 + hmac).
+//!
+//! Signs headers the way the `aws-sigv4` crate does with its default settings, which is what
+//! every AWS service but S3 expects: the URL path is normalised (`.`/`..` segments removed,
+//! `//` collapsed) and percent-encoded a second time, query parameters are decoded and
+//! re-encoded, the session token is signed, and no `x-amz-content-sha256` header is added.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
 
 use crate::http::Request;
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// Headers left out of the signature because proxies or the transport may change them (the list
+/// `aws-sigv4` excludes by default).
+const UNSIGNED_HEADERS: [&str; 4] = [
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+];
+
+/// Headers that `sign` writes; values left from an earlier signing are replaced.
+const SIGNER_HEADERS: [&str; 3] = ["authorization", "x-amz-date", "x-amz-security-token"];
 
 /// The keys a request is signed with. `Debug` never shows the secret or the token.
 #[derive(Clone, PartialEq, Eq)]
@@ -20,13 +42,17 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("expires_at", &self.expires_at)
             .finish()
     }
 }
 
 /// Where and when a request is signed.
+#[derive(Clone, Copy, Debug)]
 pub struct SigningParams<'a> {
     pub credentials: &'a Credentials,
     pub region: &'a str,
@@ -34,9 +60,708 @@ pub struct SigningParams<'a> {
     pub time: SystemTime,
 }
 
-/// Signs `request` in place: adds `host`, `x-amz-date`, `x-amz-security-token` (when there is a
-/// session token) and `authorization`.
-pub fn sign(request: &mut Request, params: &SigningParams<'_>) {
-    let _ = (request, params);
-    todo!("sigv4::sign")
+/// Why a request could not be signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignError {
+    /// `Request.url` is not an absolute `http`/`https` URL we can sign.
+    InvalidUrl { url: String, reason: String },
+    /// A header cannot be sent in HTTP/1.1. The value is never shown: it may be a secret.
+    InvalidHeader { name: String, reason: &'static str },
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignError::InvalidUrl { url, reason } => {
+                write!(f, "cannot sign request: URL {url:?} {reason}")
+            }
+            SignError::InvalidHeader { name, reason } => {
+                write!(f, "cannot sign request: header {name:?} {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
+
+/// Signs `request` in place: adds `host` (unless present), `x-amz-date`, `x-amz-security-token`
+/// (when there is a session token) and `authorization`, replacing those three if an earlier
+/// signing left them. Signs every header except `user-agent`, `x-amzn-trace-id` and
+/// `transfer-encoding`, so add headers before signing.
+pub fn sign(request: &mut Request, params: &SigningParams<'_>) -> Result<(), SignError> {
+    let url = Url::parse(&request.url)?;
+    let mut headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !SIGNER_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)))
+        .cloned()
+        .collect();
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+    {
+        headers.push(("host".to_owned(), url.host_header()));
+    }
+    headers.push(("x-amz-date".to_owned(), amz_date(params.time)));
+    if let Some(token) = &params.credentials.session_token {
+        headers.push(("x-amz-security-token".to_owned(), token.clone()));
+    }
+    let canonical = canonicalize(&request.method, &url, &headers, &request.body)?;
+    let signature = signature(&string_to_sign(&canonical.request, params), params);
+    let authorization = format!(
+        "{ALGORITHM} Credential={}/{}, SignedHeaders={}, Signature={signature}",
+        params.credentials.access_key_id,
+        credential_scope(params),
+        canonical.signed_headers,
+    );
+    headers.push(("authorization".to_owned(), authorization));
+    request.headers = headers;
+    Ok(())
+}
+
+/// The canonical request for `request` as it stands (SigV4 task 1). After [`sign`], this is the
+/// text that was signed.
+pub fn canonical_request(request: &Request) -> Result<String, SignError> {
+    let url = Url::parse(&request.url)?;
+    canonicalize(&request.method, &url, &request.headers, &request.body)
+        .map(|canonical| canonical.request)
+}
+
+/// The string to sign for a canonical request (SigV4 task 2).
+pub fn string_to_sign(canonical_request: &str, params: &SigningParams<'_>) -> String {
+    format!(
+        "{ALGORITHM}\n{}\n{}\n{}",
+        amz_date(params.time),
+        credential_scope(params),
+        hex_sha256(canonical_request.as_bytes()),
+    )
+}
+
+/// The hex signature of a string to sign (SigV4 tasks 3 and 4).
+pub fn signature(string_to_sign: &str, params: &SigningParams<'_>) -> String {
+    let secret = format!("AWS4{}", params.credentials.secret_access_key);
+    let date_key = hmac_sha256(secret.as_bytes(), date_stamp(params.time).as_bytes());
+    let region_key = hmac_sha256(&date_key, params.region.as_bytes());
+    let service_key = hmac_sha256(&region_key, params.service.as_bytes());
+    let signing_key = hmac_sha256(&service_key, b"aws4_request");
+    hex(&hmac_sha256(&signing_key, string_to_sign.as_bytes()))
+}
+
+/// `time` in the ISO 8601 basic form AWS uses in `x-amz-date`, e.g. `20150830T123600Z` (UTC).
+pub fn amz_date(time: SystemTime) -> String {
+    let seconds = unix_seconds(time);
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let second_of_day = seconds.rem_euclid(86_400);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60,
+    )
+}
+
+/// The UTC date of `time` as in a credential scope, e.g. `20150830`.
+pub fn date_stamp(time: SystemTime) -> String {
+    let (year, month, day) = civil_from_days(unix_seconds(time).div_euclid(86_400));
+    format!("{year:04}{month:02}{day:02}")
+}
+
+/// Whole seconds since 1970-01-01T00:00:00Z, rounded down (also before 1970).
+fn unix_seconds(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => {
+            let before = before.duration();
+            let whole = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+            -whole - i64::from(before.subsec_nanos() > 0)
+        }
+    }
+}
+
+/// (year, month, day) of a day counted from 1970-01-01 in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days`: eras of 400 years, years starting in March).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let shifted = days.saturating_add(719_468); // days from 0000-03-01
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn credential_scope(params: &SigningParams<'_>) -> String {
+    format!(
+        "{}/{}/{}/aws4_request",
+        date_stamp(params.time),
+        params.region,
+        params.service
+    )
+}
+
+/// A canonical request and the `SignedHeaders` list it ends with.
+struct Canonical {
+    request: String,
+    signed_headers: String,
+}
+
+fn canonicalize(
+    method: &str,
+    url: &Url<'_>,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<Canonical, SignError> {
+    let headers = canonical_headers(headers)?;
+    let signed_headers = headers
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
+    let mut request = format!(
+        "{method}\n{}\n{}\n",
+        canonical_uri(url.path),
+        canonical_query(url.query)
+    );
+    for (name, value) in &headers {
+        request.push_str(&format!("{name}:{value}\n"));
+    }
+    request.push_str(&format!("\n{signed_headers}\n{}", hex_sha256(body)));
+    Ok(Canonical {
+        request,
+        signed_headers,
+    })
+}
+
+/// Signed headers as (lower-case name, values joined by `,`), sorted by name.
+fn canonical_headers(headers: &[(String, String)]) -> Result<Vec<(String, String)>, SignError> {
+    let mut canonical: Vec<(String, String)> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        check_header(name, value)?;
+        let name = name.to_ascii_lowercase();
+        if UNSIGNED_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        let value = collapse_spaces(value);
+        match canonical.iter_mut().find(|(known, _)| *known == name) {
+            Some((_, joined)) => {
+                joined.push(',');
+                joined.push_str(&value);
+            }
+            None => canonical.push((name, value)),
+        }
+    }
+    canonical.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(canonical)
+}
+
+/// Rejects what HTTP/1.1 cannot carry: a name that is not a token, control characters in a value.
+fn check_header(name: &str, value: &str) -> Result<(), SignError> {
+    let invalid = |reason| {
+        Err(SignError::InvalidHeader {
+            name: name.to_owned(),
+            reason,
+        })
+    };
+    let is_token_byte = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(is_token_byte) {
+        return invalid("has a name that is not an HTTP token (letters, digits, !#$%&'*+-.^_`|~)");
+    }
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return invalid("has a control character (such as CR or LF) in its value");
+    }
+    Ok(())
+}
+
+/// Trims spaces (only spaces, as `aws-sigv4` and S3 do) and collapses inner runs of them.
+fn collapse_spaces(value: &str) -> String {
+    let mut collapsed = String::with_capacity(value.len());
+    for word in value.split(' ').filter(|word| !word.is_empty()) {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
+}
+
+/// The path normalised, then percent-encoded once more (so `%3D` becomes `%253D`).
+fn canonical_uri(path: &str) -> String {
+    percent_encode(&normalize_path(path), true)
+}
+
+/// Removes `.` and `..` segments and empty ones (`//`), as RFC 3986 section 5.2.4 and
+/// `aws-sigv4` do; keeps a trailing slash.
+fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            kept => segments.push(kept),
+        }
+    }
+    let mut normalized = format!("/{}", segments.join("/"));
+    let ends_in_directory = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    if ends_in_directory && !normalized.ends_with('/') {
+        normalized.push('/');
+    }
+    normalized
+}
+
+/// Query parameters form-decoded, re-encoded, sorted by key then value, joined with `&`.
+fn canonical_query(query: &str) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                percent_encode(&form_decode(key), false),
+                percent_encode(&form_decode(value), false),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Decodes like `application/x-www-form-urlencoded` (as `aws-sigv4` does): `+` is a space, `%XX`
+/// a byte, a `%` without two hex digits stands for itself, invalid UTF-8 becomes U+FFFD.
+fn form_decode(text: &str) -> String {
+    let mut decoded = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        let escape = match (first, tail) {
+            (b'+', _) => Some((b' ', tail)),
+            (b'%', [high, low, after @ ..]) => hex_value(*high)
+                .zip(hex_value(*low))
+                .map(|(high, low)| (high << 4 | low, after)),
+            _ => None,
+        };
+        let (byte, next) = escape.unwrap_or((first, tail));
+        decoded.push(byte);
+        rest = next;
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|value| u8::try_from(value).ok())
+}
+
+/// Percent-encodes every byte but the unreserved `A-Za-z0-9-_.~` (and `/` when `keep_slash`).
+fn percent_encode(text: &str, keep_slash: bool) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) || (keep_slash && byte == b'/') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+fn hex_sha256(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// `http` or `https`, the schemes we sign for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+impl Scheme {
+    fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+}
+
+/// The parts of an absolute `http`/`https` URL that signing needs. Path and query stay
+/// percent-encoded, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Url<'a> {
+    pub scheme: Scheme,
+    /// As written; an IPv6 address keeps its brackets.
+    pub host: &'a str,
+    pub port: Option<u16>,
+    /// Empty when the URL has no path.
+    pub path: &'a str,
+    /// The text after `?`; empty when there is none.
+    pub query: &'a str,
+}
+
+impl<'a> Url<'a> {
+    /// Parses an absolute URL such as `https://route53.amazonaws.com/2013-04-01/hostedzone?maxitems=1`.
+    /// It must be printable ASCII without a fragment or user info.
+    pub fn parse(url: &'a str) -> Result<Url<'a>, SignError> {
+        let invalid = |reason: String| SignError::InvalidUrl {
+            url: url.to_owned(),
+            reason,
+        };
+        if let Some((at, c)) = url.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
+            return Err(invalid(format!(
+                "has {c:?} at byte {at}; percent-encode it (a space is %20)"
+            )));
+        }
+        if url.contains('#') {
+            return Err(invalid(
+                "has a fragment; percent-encode a literal `#` as %23".to_owned(),
+            ));
+        }
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+            invalid("is not absolute; write it like https://route53.amazonaws.com/".to_owned())
+        })?;
+        let scheme = match scheme.to_ascii_lowercase().as_str() {
+            "https" => Scheme::Https,
+            "http" => Scheme::Http,
+            _ => return Err(invalid(format!("has scheme {scheme:?}; use https or http"))),
+        };
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, path_and_query) = rest.split_at(authority_end);
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let (host, port) = split_authority(authority).map_err(invalid)?;
+        Ok(Url {
+            scheme,
+            host,
+            port,
+            path,
+            query,
+        })
+    }
+
+    /// The `host` header value: the host, with the port unless it is the scheme's default.
+    pub fn host_header(&self) -> String {
+        match self.port {
+            Some(port) if port != self.scheme.default_port() => format!("{}:{port}", self.host),
+            _ => self.host.to_owned(),
+        }
+    }
+}
+
+/// Splits `host[:port]` (or `[v6]:port`) and checks both.
+fn split_authority(authority: &str) -> Result<(&str, Option<u16>), String> {
+    if authority.contains('@') {
+        return Err("has user info (`user@`); remove it".to_owned());
+    }
+    let host_end = if authority.starts_with('[') {
+        authority
+            .find(']')
+            .map(|close| close + 1)
+            .ok_or("has `[` without `]` in its host")?
+    } else {
+        authority.find(':').unwrap_or(authority.len())
+    };
+    let (host, after_host) = authority.split_at(host_end);
+    check_host(host)?;
+    let port = match after_host.strip_prefix(':') {
+        Some(port) => Some(parse_port(port)?),
+        None if after_host.is_empty() => None,
+        None => return Err(format!("has {after_host:?} after its host")),
+    };
+    Ok((host, port))
+}
+
+fn check_host(host: &str) -> Result<(), String> {
+    let allowed = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => {
+            !v6.is_empty()
+                && v6
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || ":.".contains(c))
+        }
+        None => {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(format!(
+            "has host {host:?}; a host is a name of letters, digits, `-` and `.`, \
+             or an IP address (IPv6 in brackets)"
+        ))
+    }
+}
+
+fn parse_port(port: &str) -> Result<u16, String> {
+    let digits_only = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+    digits_only
+        .then(|| port.parse().ok())
+        .flatten()
+        .ok_or_else(|| format!("has port {port:?}; a port is a number from 0 to 65535"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(seconds)
+    }
+
+    fn url_error(url: &str) -> String {
+        match Url::parse(url) {
+            Ok(parsed) => panic!("{url:?} parsed as {parsed:?}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn parses_url_parts() {
+        let url = Url::parse("https://route53.amazonaws.com/2013-04-01/hostedzone?maxitems=1&a=b")
+            .unwrap();
+        assert_eq!(url.scheme, Scheme::Https);
+        assert_eq!(url.host, "route53.amazonaws.com");
+        assert_eq!(url.port, None);
+        assert_eq!(url.path, "/2013-04-01/hostedzone");
+        assert_eq!(url.query, "maxitems=1&a=b");
+    }
+
+    #[test]
+    fn parses_url_without_path_or_with_query_only() {
+        let bare = Url::parse("HTTP://example.com").unwrap();
+        assert_eq!((bare.scheme, bare.path, bare.query), (Scheme::Http, "", ""));
+        let query_only = Url::parse("https://example.com?x=/y").unwrap();
+        assert_eq!((query_only.path, query_only.query), ("", "x=/y"));
+        let question_in_query = Url::parse("https://example.com/a?b?c").unwrap();
+        assert_eq!(
+            (question_in_query.path, question_in_query.query),
+            ("/a", "b?c")
+        );
+    }
+
+    #[test]
+    fn host_header_keeps_only_non_default_ports() {
+        let host = |url| Url::parse(url).unwrap().host_header();
+        assert_eq!(host("https://h.example:443/"), "h.example");
+        assert_eq!(host("http://h.example:80/"), "h.example");
+        assert_eq!(host("http://127.0.0.1:5000/"), "127.0.0.1:5000");
+        assert_eq!(host("https://h.example:80/"), "h.example:80");
+        assert_eq!(host("http://[::1]:8080/x"), "[::1]:8080");
+        assert_eq!(host("http://[::1]/x"), "[::1]");
+    }
+
+    #[test]
+    fn rejects_bad_urls_with_a_reason() {
+        assert!(url_error("").contains("not absolute"));
+        assert!(url_error("route53.amazonaws.com/").contains("not absolute"));
+        assert!(url_error("ftp://example.com/").contains("use https or http"));
+        assert!(url_error("https:///path").contains("has host \"\""));
+        assert!(url_error("https://a b/").contains("' ' at byte 9"));
+        assert!(url_error("https://h/ሴ").contains("percent-encode"));
+        assert!(url_error("https://h/\n").contains("'\\n'"));
+        assert!(url_error("https://h/a#frag").contains("%23"));
+        assert!(url_error("https://user:pw@h/").contains("user info"));
+        assert!(url_error("https://h:/").contains("port \"\""));
+        assert!(url_error("https://h:65536/").contains("port \"65536\""));
+        assert!(url_error("https://h:+1/").contains("port \"+1\""));
+        assert!(url_error("https://h:1:2/").contains("port \"1:2\""));
+        assert!(url_error("https://[::1/").contains("without `]`"));
+        assert!(url_error("https://[::1]x/").contains("\"x\" after its host"));
+        assert!(url_error("https://[]/").contains("has host"));
+        assert!(url_error("https://h%41/").contains("has host"));
+    }
+
+    #[test]
+    fn sign_reports_bad_url_and_leaves_request_alone() {
+        let credentials = test_credentials(None);
+        let mut request = Request {
+            method: "GET".to_owned(),
+            url: "not a url".to_owned(),
+            headers: vec![("x-a".to_owned(), "1".to_owned())],
+            body: Vec::new(),
+        };
+        let before = request.clone();
+        let error = sign(&mut request, &test_params(&credentials)).unwrap_err();
+        assert!(matches!(error, SignError::InvalidUrl { .. }), "{error}");
+        assert_eq!(request, before);
+    }
+
+    #[test]
+    fn sign_rejects_header_injection_without_showing_the_value() {
+        let credentials = test_credentials(None);
+        let mut request = Request {
+            method: "GET".to_owned(),
+            url: "https://h/".to_owned(),
+            headers: vec![("x-a".to_owned(), "secret\r\nx-b: 1".to_owned())],
+            body: Vec::new(),
+        };
+        let error = sign(&mut request, &test_params(&credentials))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("\"x-a\"") && error.contains("control character"));
+        assert!(!error.contains("secret"));
+        request.headers = vec![("bad name".to_owned(), "v".to_owned())];
+        let error = sign(&mut request, &test_params(&credentials)).unwrap_err();
+        assert!(error.to_string().contains("not an HTTP token"));
+    }
+
+    #[test]
+    fn amz_date_formats_utc_time() {
+        // The AWS test suite's timestamp.
+        assert_eq!(amz_date(at(1_440_938_160)), "20150830T123600Z");
+        assert_eq!(date_stamp(at(1_440_938_160)), "20150830");
+        assert_eq!(amz_date(UNIX_EPOCH), "19700101T000000Z");
+        assert_eq!(amz_date(at(86_399)), "19700101T235959Z");
+    }
+
+    #[test]
+    fn amz_date_handles_leap_years_and_far_dates() {
+        assert_eq!(amz_date(at(951_782_400)), "20000229T000000Z"); // 2000 is a leap year
+        assert_eq!(amz_date(at(951_868_800)), "20000301T000000Z");
+        assert_eq!(amz_date(at(1_709_164_800)), "20240229T000000Z");
+        assert_eq!(amz_date(at(4_107_542_399)), "21000228T235959Z"); // 2100 is not
+        assert_eq!(amz_date(at(4_107_542_400)), "21000301T000000Z");
+        assert_eq!(amz_date(at(946_684_799)), "19991231T235959Z");
+        assert_eq!(amz_date(at(2_147_483_647)), "20380119T031407Z"); // i32 limit
+        assert_eq!(amz_date(at(2_147_483_648)), "20380119T031408Z");
+        assert_eq!(amz_date(at(253_402_300_799)), "99991231T235959Z");
+    }
+
+    #[test]
+    fn amz_date_rounds_down_before_1970() {
+        assert_eq!(
+            amz_date(UNIX_EPOCH - Duration::from_millis(500)),
+            "19691231T235959Z"
+        );
+        assert_eq!(
+            amz_date(UNIX_EPOCH - Duration::from_secs(86_400 * 365)),
+            "19690101T000000Z"
+        );
+    }
+
+    #[test]
+    fn civil_from_days_steps_one_day_at_a_time_for_four_centuries() {
+        // Walks day by day from 1900-01-01 and checks each date follows the previous one.
+        let mut previous = civil_from_days(-25_567);
+        assert_eq!(previous, (1900, 1, 1));
+        for days in -25_566..120_000 {
+            let (year, month, day) = civil_from_days(days);
+            let next_day = (previous.0, previous.1, previous.2 + 1);
+            let next_month = (previous.0, previous.1 + 1, 1);
+            let next_year = (previous.0 + 1, 1, 1);
+            let current = (year, month, day);
+            assert!(
+                current == next_day || current == next_month || current == next_year,
+                "{previous:?} -> {current:?}"
+            );
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let month_length = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
+            assert!(day <= month_length[usize::try_from(month - 1).unwrap()]);
+            previous = current;
+        }
+    }
+
+    #[test]
+    fn credentials_debug_hides_secrets() {
+        let credentials = test_credentials(Some("TOKEN-SECRET-VALUE"));
+        let shown = format!("{credentials:?} {:?}", test_params(&credentials));
+        assert!(shown.contains("AKIDEXAMPLE"));
+        assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
+        assert!(!shown.contains("TOKEN-SECRET-VALUE"), "{shown}");
+    }
+
+    #[test]
+    fn collapses_spaces_but_not_tabs() {
+        assert_eq!(collapse_spaces("  a   b c  "), "a b c");
+        assert_eq!(collapse_spaces("\ta \t b\t"), "\ta \t b\t");
+        assert_eq!(collapse_spaces("   "), "");
+    }
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize_path(""), "/");
+        assert_eq!(normalize_path("/a//b/./c/../d"), "/a/b/d");
+        assert_eq!(normalize_path("/../.."), "/");
+        assert_eq!(normalize_path("/a/b/.."), "/a/");
+        assert_eq!(normalize_path("/a/."), "/a/");
+        assert_eq!(normalize_path("/a/%2E/b"), "/a/%2E/b");
+    }
+
+    #[test]
+    fn encodes_path_a_second_time() {
+        assert_eq!(canonical_uri("/a%3Db/c*d"), "/a%253Db/c%2Ad");
+        assert_eq!(canonical_uri("/-._~"), "/-._~");
+    }
+
+    #[test]
+    fn canonical_query_decodes_then_encodes_and_sorts() {
+        assert_eq!(canonical_query(""), "");
+        assert_eq!(canonical_query("b=2&a=1&a=0"), "a=0&a=1&b=2");
+        assert_eq!(canonical_query("k=a+b%20c%2B"), "k=a%20b%20c%2B");
+        assert_eq!(canonical_query("flag&&x="), "flag=&x=");
+        assert_eq!(canonical_query("k=%zz%4"), "k=%25zz%254");
+        assert_eq!(canonical_query("k=%FF"), "k=%EF%BF%BD");
+        assert_eq!(canonical_query("k=a=b&/=?"), "%2F=%3F&k=a%3Db");
+    }
+
+    fn test_credentials(token: Option<&str>) -> Credentials {
+        Credentials {
+            access_key_id: "AKIDEXAMPLE".to_owned(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned(),
+            session_token: token.map(str::to_owned),
+            expires_at: None,
+        }
+    }
+
+    fn test_params(credentials: &Credentials) -> SigningParams<'_> {
+        SigningParams {
+            credentials,
+            region: "us-east-1",
+            service: "service",
+            time: at(1_440_938_160),
+        }
+    }
 }

@@ -18,7 +18,10 @@ pub enum Change {
     /// The live record set, exactly as read.
     Delete(RecordSet),
     /// `old` is the live record set exactly as read.
-    Modify { old: RecordSet, new: RecordSet },
+    Modify {
+        old: RecordSet,
+        new: RecordSet,
+    },
 }
 
 /// Why a live record set was left alone.

@@ -110,6 +110,7 @@ fn call(
         )],
         body: form_encode(params).into_bytes(),
     };
+    let what = format!("STS {action} for role {role_arn}");
     if let Some(credentials) = signer {
         let params = SigningParams {
             credentials,
@@ -117,9 +118,12 @@ fn call(
             service: "sts",
             time: SystemTime::now(),
         };
-        sigv4::sign(&mut request, &params);
+        sigv4::sign(&mut request, &params).map_err(|error| CredsError::Http {
+            what: what.clone(),
+            url: url.clone(),
+            problem: error.to_string(),
+        })?;
     }
-    let what = format!("STS {action} for role {role_arn}");
     let response = send(&sts.transport, &request, &what)?;
     if response.status == 200 {
         return parse_credentials(&response.body).map_err(|problem| CredsError::Http {

@@ -81,7 +81,7 @@ impl Chain<'_> {
         let files = SharedFiles::load(self.env)?;
         files
             .plan(profile, true)?
-            .map(|plan| self.from_plan(plan))
+            .map(|plan| self.provider_of(plan))
             .transpose()
     }
 
@@ -102,7 +102,7 @@ impl Chain<'_> {
             None => ("default".to_string(), false),
         };
         if let Some(plan) = files.plan(&profile, explicitly)? {
-            return self.from_plan(plan);
+            return self.provider_of(plan);
         }
         tried.push(files.absence(&profile));
         if let Some((token_file, role)) = web_identity::from_env(self.env)? {
@@ -129,7 +129,7 @@ impl Chain<'_> {
         }
     }
 
-    fn from_plan(&self, plan: ProfilePlan) -> Result<Box<dyn ProvideCredentials>, CredsError> {
+    fn provider_of(&self, plan: ProfilePlan) -> Result<Box<dyn ProvideCredentials>, CredsError> {
         match plan {
             ProfilePlan::Static {
                 credentials,
@@ -152,7 +152,7 @@ impl Chain<'_> {
                     ProfilePlan::CredentialSource(source) => {
                         self.credential_source(source, &role)?
                     }
-                    other => self.from_plan(other)?,
+                    other => self.provider_of(other)?,
                 };
                 let sts = self.sts(role.region.as_deref())?;
                 Ok(self.cached(Box::new(AssumeRoleProvider {

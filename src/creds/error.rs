@@ -55,15 +55,7 @@ pub enum CredsError {
         problem: String,
     },
     /// STS answered with an error.
-    Sts {
-        action: &'static str,
-        role_arn: String,
-        url: String,
-        status: u16,
-        code: String,
-        message: String,
-        request_id: Option<String>,
-    },
+    Sts(Box<StsFailure>),
     /// A credentials endpoint (STS, container, instance metadata) could not be reached or
     /// answered with something unusable.
     Http {
@@ -84,6 +76,38 @@ pub enum CredsError {
         source: String,
         expired_at: SystemTime,
     },
+}
+
+/// An error answer of STS: what was asked, and what STS said.
+#[derive(Debug)]
+pub struct StsFailure {
+    /// `AssumeRole` or `AssumeRoleWithWebIdentity`.
+    pub action: &'static str,
+    pub role_arn: String,
+    pub url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// STS error code, e.g. `AccessDenied`.
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for StsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "STS {} for role {} at {} failed: {} (HTTP {}): {}",
+            self.action, self.role_arn, self.url, self.code, self.status, self.message
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if let Some(hint) = sts_hint(&self.code) {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for CredsError {
@@ -141,19 +165,7 @@ impl fmt::Display for CredsError {
                 f,
                 "credential_process of profile \"{profile}\" (`{command}`): {problem}"
             ),
-            CredsError::Sts { action, role_arn, url, status, code, message, request_id } => {
-                write!(
-                    f,
-                    "STS {action} for role {role_arn} at {url} failed: {code} (HTTP {status}): {message}"
-                )?;
-                if let Some(id) = request_id {
-                    write!(f, " (request id {id})")?;
-                }
-                if let Some(hint) = sts_hint(code) {
-                    write!(f, "; {hint}")?;
-                }
-                Ok(())
-            }
+            CredsError::Sts(failure) => failure.fmt(f),
             CredsError::Http { what, url, problem } => write!(f, "{what} at {url}: {problem}"),
             CredsError::InvalidEndpoint { origin, url, problem } => write!(
                 f,
@@ -203,7 +215,7 @@ mod tests {
 
     #[test]
     fn sts_error_shows_code_message_status_request_id_and_hint() {
-        let error = CredsError::Sts {
+        let error = CredsError::Sts(Box::new(StsFailure {
             action: "AssumeRole",
             role_arn: "arn:aws:iam::123456789012:role/dns".into(),
             url: "https://sts.us-east-1.amazonaws.com".into(),
@@ -211,7 +223,7 @@ mod tests {
             code: "AccessDenied".into(),
             message: "User is not authorized".into(),
             request_id: Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7".into()),
-        };
+        }));
         let text = error.to_string();
         for part in [
             "AssumeRole",

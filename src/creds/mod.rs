@@ -32,7 +32,7 @@ use crate::sigv4::Credentials;
 
 pub use cache::{system_clock, CachingProvider, Clock, RENEW_BEFORE};
 pub use endpoint::{route53_endpoint, EndpointSettings, Partition};
-pub use error::CredsError;
+pub use error::{CredsError, StsFailure};
 pub use file::permission_warning;
 pub use transport::transport_options;
 

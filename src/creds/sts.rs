@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::error::CredsError;
+use super::error::{CredsError, StsFailure};
 use super::net::{expiration, send};
 use super::ProvideCredentials;
 use crate::http::{Request, Response, TransportOptions};
@@ -137,7 +137,7 @@ fn call(
 
 fn sts_error(response: &Response, action: &'static str, role_arn: &str, url: String) -> CredsError {
     match parse_error(&response.body) {
-        Some(error) => CredsError::Sts {
+        Some(error) => CredsError::Sts(Box::new(StsFailure {
             action,
             role_arn: role_arn.to_string(),
             url,
@@ -147,7 +147,7 @@ fn sts_error(response: &Response, action: &'static str, role_arn: &str, url: Str
             request_id: error
                 .request_id
                 .or_else(|| response.header("x-amzn-requestid").map(str::to_string)),
-        },
+        })),
         None => CredsError::Http {
             what: format!("STS {action} for role {role_arn}"),
             url,

@@ -11,7 +11,7 @@ use super::error::CredsError;
 use super::file::{CredsEntry, CredsFile};
 use super::imds::ImdsProvider;
 use super::process::ProcessProvider;
-use super::shared::{CredentialSource, ProfilePlan, RoleSettings, SharedFiles};
+use super::shared::{CredentialSource, ProfilePlan, RoleBase, RoleSettings, SharedFiles};
 use super::sts::{AssumeRoleProvider, Role, Sts};
 use super::web_identity::{self, WebIdentityProvider};
 use super::{env, var, Env, ProvideCredentials, StaticProvider};
@@ -148,11 +148,9 @@ impl Chain<'_> {
                 source,
             }))),
             ProfilePlan::AssumeRole { role, base } => {
-                let base = match *base {
-                    ProfilePlan::CredentialSource(source) => {
-                        self.credential_source(source, &role)?
-                    }
-                    other => self.provider_of(other)?,
+                let base = match base {
+                    RoleBase::CredentialSource(source) => self.credential_source(source, &role)?,
+                    RoleBase::Profile(plan) => self.provider_of(*plan)?,
                 };
                 let sts = self.sts(role.region.as_deref())?;
                 Ok(self.cached(Box::new(AssumeRoleProvider {
@@ -164,10 +162,6 @@ impl Chain<'_> {
             ProfilePlan::WebIdentity { role, token_file } => {
                 self.web_identity(token_file, role_of(&role), role.region.as_deref())
             }
-            ProfilePlan::CredentialSource(_) => Err(CredsError::Profile {
-                profile: "(unknown)".into(),
-                problem: "credential_source is only meaningful with role_arn".into(),
-            }),
         }
     }
 

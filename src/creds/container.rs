@@ -2,10 +2,11 @@
 //! against 169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI, with an optional
 //! authorization token.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::endpoint::validate_url;
+use super::endpoint::{host_of, validate_url};
 use super::error::CredsError;
 use super::net::{credentials_from_json, expect_ok, request, send};
 use super::transport::local_options;
@@ -18,15 +19,8 @@ pub(crate) const ABSENCE: &str =
 
 const ECS_HOST: &str = "http://169.254.170.2";
 const TIMEOUT: Duration = Duration::from_secs(2);
-/// Hosts a plain-http full URI may name: the ECS and EKS agents, and loopback.
-const HTTP_HOSTS: [&str; 6] = [
-    "169.254.170.2",
-    "169.254.170.23",
-    "[fd00:ec2::23]",
-    "localhost",
-    "[::1]",
-    "127.",
-];
+/// Hosts besides loopback a plain-http full URI may name: the ECS and EKS agents.
+const AGENT_HOSTS: [&str; 3] = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"];
 
 /// The authorization token sent as the `Authorization` header.
 #[derive(Clone, Debug)]
@@ -120,10 +114,7 @@ impl ProvideCredentials for ContainerProvider {
 fn check_full_uri(url: &str) -> Result<String, CredsError> {
     let origin = "environment variable AWS_CONTAINER_CREDENTIALS_FULL_URI";
     let url = validate_url(url, origin)?;
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Ok(url);
-    };
-    if HTTP_HOSTS.iter().any(|host| rest.starts_with(host)) {
+    if !url.starts_with("http://") || host_of(&url).is_some_and(is_allowed_http_host) {
         return Ok(url);
     }
     Err(CredsError::InvalidEndpoint {
@@ -131,6 +122,12 @@ fn check_full_uri(url: &str) -> Result<String, CredsError> {
         url,
         problem: "plain http is only allowed to 169.254.170.2, 169.254.170.23, fd00:ec2::23 or a loopback address; use https".into(),
     })
+}
+
+fn is_allowed_http_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || AGENT_HOSTS.contains(&host)
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -159,6 +156,11 @@ mod tests {
     fn full_uri_must_be_https_or_a_known_host() {
         assert!(check_full_uri("http://169.254.170.23/v1/credentials").is_ok());
         assert!(check_full_uri("http://127.0.0.1:8080/creds").is_ok());
+        assert!(check_full_uri("http://[::1]:8080/creds").is_ok());
+        assert!(check_full_uri("http://[fd00:ec2::23]/creds").is_ok());
+        assert!(check_full_uri("http://127.0.0.1.evil.example/creds").is_err());
+        assert!(check_full_uri("http://localhost.evil.example/creds").is_err());
+        assert!(check_full_uri("HTTP://creds.example/creds").is_err());
         assert!(check_full_uri("https://creds.example/x").is_ok());
         let text = check_full_uri("http://creds.example/x")
             .unwrap_err()

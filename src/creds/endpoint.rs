@@ -193,7 +193,8 @@ fn env_url(env: Env<'_>, name: &str) -> Option<(String, String)> {
     var(env, name).map(|url| (url, format!("environment variable {name}")))
 }
 
-/// Checks that `url` is `http(s)://host[:port][/path]` and returns it without a trailing slash.
+/// Checks that `url` is `http(s)://host[:port][/path]` and returns it with a lower-case scheme
+/// and without a trailing slash.
 pub fn validate_url(url: &str, origin: &str) -> Result<String, CredsError> {
     let invalid = |problem: &str| CredsError::InvalidEndpoint {
         origin: origin.to_string(),
@@ -215,25 +216,12 @@ pub fn validate_url(url: &str, origin: &str) -> Result<String, CredsError> {
     }
     let authority = rest.split('/').next().unwrap_or_default();
     check_authority(authority).map_err(invalid)?;
-    Ok(trimmed.trim_end_matches('/').to_string())
+    let scheme = scheme.to_ascii_lowercase();
+    Ok(format!("{scheme}://{}", rest.trim_end_matches('/')))
 }
 
 fn check_authority(authority: &str) -> Result<(), &'static str> {
-    if authority.contains('@') {
-        return Err("it must not contain user info (user@)");
-    }
-    let (host, port) = match authority.strip_prefix('[') {
-        Some(bracketed) => {
-            let (host, after) = bracketed
-                .split_once(']')
-                .ok_or("an IPv6 host lacks its ]")?;
-            (host, after.strip_prefix(':'))
-        }
-        None => match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        },
-    };
+    let (host, port) = split_authority(authority)?;
     if host.is_empty() {
         return Err("it has no host");
     }
@@ -249,6 +237,36 @@ fn check_authority(authority: &str) -> Result<(), &'static str> {
         }
         _ => Ok(()),
     }
+}
+
+/// `host:port` → (`host`, `Some("port")`); `[::1]:80` → (`::1`, `Some("80")`).
+fn split_authority(authority: &str) -> Result<(&str, Option<&str>), &'static str> {
+    if authority.contains('@') {
+        return Err("it must not contain user info (user@)");
+    }
+    let Some(bracketed) = authority.strip_prefix('[') else {
+        return Ok(match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        });
+    };
+    let (host, after) = bracketed
+        .split_once(']')
+        .ok_or("an IPv6 host lacks its ]")?;
+    match after {
+        "" => Ok((host, None)),
+        _ => after
+            .strip_prefix(':')
+            .map(|port| (host, Some(port)))
+            .ok_or("an IPv6 host must be followed by :port or nothing"),
+    }
+}
+
+/// The host of a URL that [`validate_url`] accepted, without brackets or port.
+pub(crate) fn host_of(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split('/').next()?;
+    split_authority(authority).ok().map(|(host, _)| host)
 }
 
 #[cfg(test)]
@@ -362,6 +380,7 @@ mod tests {
             "https://ho st",
             "https://[::1",
             "https://h%41st",
+            "https://[::1]x",
         ] {
             let error = validate_url(bad, "--endpoint").unwrap_err();
             let text = error.to_string();
@@ -378,6 +397,17 @@ mod tests {
             validate_url(" https://a.example/ ", "t").unwrap(),
             "https://a.example"
         );
+        assert_eq!(
+            validate_url("HTTP://a.example/p/", "t").unwrap(),
+            "http://a.example/p"
+        );
+    }
+
+    #[test]
+    fn host_of_strips_port_and_brackets() {
+        assert_eq!(host_of("http://127.0.0.1:8080/x"), Some("127.0.0.1"));
+        assert_eq!(host_of("http://[fd00:ec2::23]/x"), Some("fd00:ec2::23"));
+        assert_eq!(host_of("https://a.example"), Some("a.example"));
     }
 
     #[test]

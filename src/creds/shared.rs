@@ -51,15 +51,19 @@ pub(crate) enum ProfilePlan {
         source: String,
     },
     /// Assume `role` with the credentials `base` gives.
-    AssumeRole {
-        role: RoleSettings,
-        base: Box<ProfilePlan>,
-    },
+    AssumeRole { role: RoleSettings, base: RoleBase },
     /// Assume `role` with a web identity token read from `token_file`.
     WebIdentity {
         role: RoleSettings,
         token_file: PathBuf,
     },
+}
+
+/// Where the credentials to assume a role with come from.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RoleBase {
+    /// `source_profile`.
+    Profile(Box<ProfilePlan>),
     /// `credential_source`: another source of the default chain.
     CredentialSource(CredentialSource),
 }
@@ -277,10 +281,10 @@ impl SharedFiles {
                 if profile.get("aws_access_key_id").is_none() {
                     return Err(profile.error("is its own source_profile but has no aws_access_key_id"));
                 }
-                static_plan(profile)?
+                RoleBase::Profile(Box::new(static_plan(profile)?))
             }
-            (Some(source), None) => self.source_plan(profile, source, visited)?,
-            (None, Some(source)) => ProfilePlan::CredentialSource(parse_credential_source(profile, source)?),
+            (Some(source), None) => RoleBase::Profile(Box::new(self.source_plan(profile, source, visited)?)),
+            (None, Some(source)) => RoleBase::CredentialSource(parse_credential_source(profile, source)?),
             (None, None) => {
                 return match profile.get("web_identity_token_file") {
                     Some(file) => Ok(ProfilePlan::WebIdentity { role, token_file: PathBuf::from(file) }),
@@ -290,10 +294,7 @@ impl SharedFiles {
                 }
             }
         };
-        Ok(ProfilePlan::AssumeRole {
-            role,
-            base: Box::new(base),
-        })
+        Ok(ProfilePlan::AssumeRole { role, base })
     }
 
     fn source_plan(
@@ -469,6 +470,13 @@ mod tests {
         files().plan(name, true)
     }
 
+    fn base_plan(base: RoleBase) -> ProfilePlan {
+        match base {
+            RoleBase::Profile(plan) => *plan,
+            other => panic!("not a profile: {other:?}"),
+        }
+    }
+
     fn key_id(plan: &ProfilePlan) -> &str {
         match plan {
             ProfilePlan::Static { credentials, .. } => &credentials.access_key_id,
@@ -548,13 +556,13 @@ mod tests {
         };
         assert_eq!(role.role_arn, "arn:aws:iam::111111111111:role/second");
         assert_eq!(role.region.as_deref(), Some("eu-west-2"));
-        let ProfilePlan::AssumeRole { role: first, base } = *base else {
+        let ProfilePlan::AssumeRole { role: first, base } = base_plan(base) else {
             panic!()
         };
         assert_eq!(first.role_arn, "arn:aws:iam::111111111111:role/first");
         assert_eq!(first.external_id.as_deref(), Some("ext-42"));
         assert_eq!(first.session_name.as_deref(), Some("dns-session"));
-        assert_eq!(key_id(&base), "AKIAPRODEXAMPLE");
+        assert_eq!(key_id(&base_plan(base)), "AKIAPRODEXAMPLE");
     }
 
     #[test]
@@ -562,7 +570,7 @@ mod tests {
         let ProfilePlan::AssumeRole { base, .. } = plan("uses-keyed-role").unwrap().unwrap() else {
             panic!()
         };
-        assert_eq!(key_id(&base), "AKIAKEYEDROLE");
+        assert_eq!(key_id(&base_plan(base)), "AKIAKEYEDROLE");
     }
 
     #[test]
@@ -570,7 +578,7 @@ mod tests {
         let ProfilePlan::AssumeRole { base, .. } = plan("self").unwrap().unwrap() else {
             panic!()
         };
-        assert_eq!(key_id(&base), "AKIASELF");
+        assert_eq!(key_id(&base_plan(base)), "AKIASELF");
     }
 
     #[test]
@@ -610,8 +618,8 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            *base,
-            ProfilePlan::CredentialSource(CredentialSource::Ec2InstanceMetadata)
+            base,
+            RoleBase::CredentialSource(CredentialSource::Ec2InstanceMetadata)
         );
     }
 

@@ -124,6 +124,7 @@ fn call(
             problem: error.to_string(),
         })?;
     }
+    crate::debug!("{what}: POST {url}");
     let response = send(&sts.transport, &request, &what)?;
     if response.status == 200 {
         return parse_credentials(&response.body).map_err(|problem| CredsError::Http {

@@ -1,5 +1,26 @@
 //! Credentials and endpoints: the creds.json entry a DNS provider names, the AWS environment
 //! variables, the shared config files and the other sources AWS users rely on.
+//!
+//! Sources, first that has credentials wins: the creds.json entry (KeyId/SecretKey/Token or
+//! Profile), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared files (AWS_PROFILE or
+//! `default`), web identity, container credentials, and last EC2 instance metadata. A `RoleArn`
+//! in the entry is assumed on top of whichever gave the base credentials.
+
+mod cache;
+mod chain;
+mod container;
+mod endpoint;
+mod env;
+mod error;
+mod file;
+mod imds;
+mod net;
+mod process;
+mod shared;
+mod sts;
+mod time;
+mod transport;
+mod web_identity;
 
 use std::fmt;
 use std::path::Path;
@@ -8,6 +29,12 @@ use std::sync::Arc;
 use crate::http::TransportOptions;
 use crate::route53::Endpoint;
 use crate::sigv4::Credentials;
+
+pub use cache::{system_clock, CachingProvider, Clock, RENEW_BEFORE};
+pub use endpoint::{route53_endpoint, EndpointSettings, Partition};
+pub use error::{CredsError, StsFailure};
+pub use file::permission_warning;
+pub use transport::transport_options;
 
 /// A source of credentials that may renew them.
 pub trait ProvideCredentials: Send + Sync {
@@ -20,6 +47,11 @@ pub trait ProvideCredentials: Send + Sync {
 /// Reads one environment variable; tests pass their own.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// The process environment, as an [`Env`].
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 /// Everything needed to talk to Route 53 as one creds.json entry.
 pub struct Account {
     /// The creds.json entry name, e.g. `r53_main`.
@@ -27,6 +59,17 @@ pub struct Account {
     pub credentials: Arc<dyn ProvideCredentials>,
     pub endpoint: Endpoint,
     pub transport: TransportOptions,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("name", &self.name)
+            .field("credentials", &self.credentials.source())
+            .field("endpoint", &self.endpoint)
+            .field("transport", &self.transport)
+            .finish()
+    }
 }
 
 /// Options from the command line that override what the creds entry and environment say.
@@ -38,25 +81,92 @@ pub struct Overrides {
 
 /// Resolves creds.json entry `name` from the file at `creds_path` (which may be missing when the
 /// environment has keys) into an [`Account`].
+///
+/// No network request is made here: sources that need one (STS, container, instance metadata,
+/// `credential_process`) are asked on the first `credentials()` call and again before their
+/// credentials expire.
 pub fn open_account(
     creds_path: &Path,
     name: &str,
     env: Env<'_>,
     overrides: &Overrides,
 ) -> Result<Account, CredsError> {
-    let _ = (creds_path, name, env, overrides);
-    todo!("creds::open_account")
+    open_account_with_clock(creds_path, name, env, overrides, system_clock())
 }
 
-#[derive(Debug)]
-pub enum CredsError {
-    Todo,
+/// [`open_account`] judging credential expiry by `clock`.
+pub fn open_account_with_clock(
+    creds_path: &Path,
+    name: &str,
+    env: Env<'_>,
+    overrides: &Overrides,
+    clock: Clock,
+) -> Result<Account, CredsError> {
+    let transport = transport_options(env)?;
+    let creds_file = file::CredsFile::load(creds_path)?;
+    let entry = creds_file.entry(name, env)?;
+    let partition = partition_of(entry.as_ref())?;
+    let settings = EndpointSettings {
+        command_line: overrides.endpoint.as_deref(),
+        entry_endpoint: entry
+            .as_ref()
+            .and_then(|e| e.endpoint.as_deref().map(|url| (e.name.as_str(), url))),
+        entry_region: entry.as_ref().and_then(|e| e.region.as_deref()),
+    };
+    let (endpoint, origin) = route53_endpoint(partition, settings, env)?;
+    let chain = chain::Chain {
+        env,
+        transport: &transport,
+        partition,
+        clock,
+    };
+    let credentials = chain.account_credentials(name, &creds_file, entry.as_ref())?;
+    crate::debug!("credentials for \"{name}\": {}", credentials.source());
+    crate::debug!(
+        "Route 53 endpoint {} (from {origin}), signing region {}",
+        endpoint.url,
+        endpoint.region
+    );
+    Ok(Account {
+        name: name.to_string(),
+        credentials,
+        endpoint,
+        transport,
+    })
 }
 
-impl fmt::Display for CredsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self:?}")
+/// The entry's `Partition`, else the partition of its `Region`, else `aws`.
+fn partition_of(entry: Option<&file::CredsEntry>) -> Result<Partition, CredsError> {
+    let Some(entry) = entry else {
+        return Ok(Partition::Aws);
+    };
+    match (&entry.partition, &entry.region) {
+        (Some(name), _) => Partition::parse(name).ok_or_else(|| CredsError::UnknownPartition {
+            origin: format!("creds.json entry \"{}\" (Partition)", entry.name),
+            value: name.clone(),
+        }),
+        (None, Some(region)) => Ok(Partition::of_region(region)),
+        (None, None) => Ok(Partition::Aws),
     }
 }
 
-impl std::error::Error for CredsError {}
+/// A variable's value; empty counts as unset.
+fn var(env: Env<'_>, name: &str) -> Option<String> {
+    env(name).filter(|value| !value.is_empty())
+}
+
+/// Credentials that do not change: keys from creds.json, the environment or a shared file.
+struct StaticProvider {
+    credentials: Credentials,
+    source: String,
+}
+
+impl ProvideCredentials for StaticProvider {
+    fn credentials(&self) -> Result<Credentials, CredsError> {
+        Ok(self.credentials.clone())
+    }
+
+    fn source(&self) -> String {
+        self.source.clone()
+    }
+}

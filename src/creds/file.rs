@@ -1,0 +1,469 @@
+//! creds.json as dnscontrol reads it: `{"r53_main": {"TYPE": "ROUTE53", "KeyId": "…", …}}`.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::error::CredsError;
+use super::Env;
+
+/// The keys a ROUTE53 entry may have. `DelegationSet` is dnscontrol's and is ignored here.
+const KNOWN_KEYS: [&str; 11] = [
+    "TYPE",
+    "KeyId",
+    "SecretKey",
+    "Token",
+    "Profile",
+    "RoleArn",
+    "ExternalId",
+    "Partition",
+    "Endpoint",
+    "Region",
+    "DelegationSet",
+];
+
+/// One creds.json entry with every `"$NAME"` value read from the environment and empty values
+/// dropped. `Debug` never shows the secret key or the token.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct CredsEntry {
+    /// The entry name, e.g. `r53_main`.
+    pub name: String,
+    /// The creds.json it was read from.
+    pub path: PathBuf,
+    pub key_id: Option<String>,
+    pub secret_key: Option<String>,
+    pub token: Option<String>,
+    /// A profile of the AWS shared files to take credentials from.
+    pub profile: Option<String>,
+    /// A role to assume with the base credentials.
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    pub partition: Option<String>,
+    /// Route 53 URL override.
+    pub endpoint: Option<String>,
+    /// Signing region override.
+    pub region: Option<String>,
+}
+
+impl fmt::Debug for CredsEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("CredsEntry")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("key_id", &self.key_id)
+            .field("secret_key", &redacted(&self.secret_key))
+            .field("token", &redacted(&self.token))
+            .field("profile", &self.profile)
+            .field("role_arn", &self.role_arn)
+            .field("external_id", &self.external_id)
+            .field("partition", &self.partition)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .finish()
+    }
+}
+
+/// creds.json as found on disk: missing, or an object of entries.
+pub(crate) enum CredsFile {
+    Missing(PathBuf),
+    Present {
+        path: PathBuf,
+        entries: Map<String, Value>,
+    },
+}
+
+impl CredsFile {
+    /// Reads creds.json; a missing file is not an error (the environment may have keys).
+    pub(crate) fn load(path: &Path) -> Result<CredsFile, CredsError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Ok(CredsFile::Missing(path.to_path_buf()))
+            }
+            Err(source) => {
+                return Err(CredsError::ReadCredsFile {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        };
+        let parse_error = |problem: String| CredsError::ParseCredsFile {
+            path: path.to_path_buf(),
+            problem,
+        };
+        // Parsed as a Value first: serde_json's syntax errors never quote the input.
+        match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(entries)) => Ok(CredsFile::Present {
+                path: path.to_path_buf(),
+                entries,
+            }),
+            Ok(_) => Err(parse_error("the top level is not a JSON object".into())),
+            Err(error) => Err(parse_error(error.to_string())),
+        }
+    }
+
+    /// The entry `name`, or `None` when the file or the entry does not exist.
+    pub(crate) fn entry(&self, name: &str, env: Env<'_>) -> Result<Option<CredsEntry>, CredsError> {
+        let CredsFile::Present { path, entries } = self else {
+            return Ok(None);
+        };
+        let Some(value) = entries.get(name) else {
+            return Ok(None);
+        };
+        let reader = EntryReader { path, name, env };
+        reader.read(value).map(Some)
+    }
+
+    /// Why this file gave no entry `name`, for the "no credentials" message.
+    pub(crate) fn absence(&self, name: &str) -> String {
+        match self {
+            CredsFile::Missing(path) => format!("creds.json: {} does not exist", path.display()),
+            CredsFile::Present { path, entries } if entries.contains_key(name) => format!(
+                "creds.json: entry \"{name}\" in {} has neither KeyId/SecretKey nor Profile",
+                path.display()
+            ),
+            CredsFile::Present { path, entries } => {
+                let names: Vec<&str> = entries.keys().map(String::as_str).collect();
+                let listed = if names.is_empty() {
+                    "it has no entries".to_string()
+                } else {
+                    format!("it has {}", names.join(", "))
+                };
+                format!(
+                    "creds.json: {} has no entry \"{name}\" ({listed})",
+                    path.display()
+                )
+            }
+        }
+    }
+}
+
+/// Turns one entry's JSON into a [`CredsEntry`], with errors that name the file and entry.
+struct EntryReader<'a> {
+    path: &'a Path,
+    name: &'a str,
+    env: Env<'a>,
+}
+
+impl EntryReader<'_> {
+    fn read(&self, value: &Value) -> Result<CredsEntry, CredsError> {
+        let Value::Object(fields) = value else {
+            return Err(self.invalid("the entry must be a JSON object of strings".into()));
+        };
+        self.check_key_names(fields)?;
+        self.check_type(fields)?;
+        let get = |key: &str| self.string(fields, key);
+        let entry = CredsEntry {
+            name: self.name.to_string(),
+            path: self.path.to_path_buf(),
+            key_id: get("KeyId")?,
+            secret_key: get("SecretKey")?,
+            token: get("Token")?,
+            profile: get("Profile")?,
+            role_arn: get("RoleArn")?,
+            external_id: get("ExternalId")?,
+            partition: get("Partition")?,
+            endpoint: get("Endpoint")?,
+            region: get("Region")?,
+        };
+        self.check_combination(&entry)?;
+        Ok(entry)
+    }
+
+    /// Catches `KeyID`, `secretkey` and the like, which would otherwise be silently ignored.
+    fn check_key_names(&self, fields: &Map<String, Value>) -> Result<(), CredsError> {
+        for key in fields.keys() {
+            let near_miss = KNOWN_KEYS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(key) && *known != key);
+            if let Some(known) = near_miss {
+                return Err(self.invalid(format!("key \"{key}\" must be spelled \"{known}\"")));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_type(&self, fields: &Map<String, Value>) -> Result<(), CredsError> {
+        match fields.get("TYPE") {
+            None => Ok(()),
+            Some(Value::String(kind)) if kind == "ROUTE53" => Ok(()),
+            Some(Value::String(kind)) if kind == "NONE" => Err(self.invalid(
+                "TYPE is \"NONE\", which only suits the \"none\" registrar; a Route 53 DNS provider's entry needs \"TYPE\": \"ROUTE53\"".into(),
+            )),
+            Some(Value::String(kind)) => Err(self.invalid(format!(
+                "TYPE is \"{kind}\"; a Route 53 DNS provider's entry needs \"TYPE\": \"ROUTE53\""
+            ))),
+            Some(_) => Err(self.invalid("TYPE must be the string \"ROUTE53\"".into())),
+        }
+    }
+
+    /// The string value of `key`, `"$NAME"` read from the environment, empty as absent.
+    fn string(&self, fields: &Map<String, Value>, key: &str) -> Result<Option<String>, CredsError> {
+        let text = match fields.get(key) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(text)) => text,
+            Some(_) => return Err(self.invalid(format!("{key} must be a string"))),
+        };
+        let value = match text.strip_prefix('$') {
+            Some("") => return Err(self.invalid(format!("{key} is \"$\" without a variable name"))),
+            Some(variable) => (self.env)(variable).ok_or_else(|| CredsError::UnsetVariable {
+                path: self.path.to_path_buf(),
+                entry: self.name.to_string(),
+                key: key.to_string(),
+                variable: variable.to_string(),
+            })?,
+            None => text.clone(),
+        };
+        Ok(Some(value).filter(|value| !value.is_empty()))
+    }
+
+    fn check_combination(&self, entry: &CredsEntry) -> Result<(), CredsError> {
+        let problem = match (&entry.key_id, &entry.secret_key, &entry.profile) {
+            (Some(_), None, _) => Some("KeyId is set but SecretKey is not; set both"),
+            (None, Some(_), _) => Some("SecretKey is set but KeyId is not; set both"),
+            (Some(_), Some(_), Some(_)) => {
+                Some("both KeyId/SecretKey and Profile are set; keep one of them")
+            }
+            _ if entry.token.is_some() && entry.key_id.is_none() => {
+                Some("Token is set without KeyId and SecretKey; a session token needs both")
+            }
+            _ if entry.external_id.is_some() && entry.role_arn.is_none() => {
+                Some("ExternalId is set without RoleArn; it only applies when assuming a role")
+            }
+            _ => None,
+        };
+        problem.map_or(Ok(()), |problem| Err(self.invalid(problem.to_string())))
+    }
+
+    fn invalid(&self, problem: String) -> CredsError {
+        CredsError::InvalidEntry {
+            path: self.path.to_path_buf(),
+            entry: self.name.to_string(),
+            problem,
+        }
+    }
+}
+
+/// A warning when creds.json can be read by its group or by others (it holds secrets), for the
+/// caller to print; `None` when the permissions are tight or the file does not exist.
+#[cfg(unix)]
+pub fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let readers = match (mode & 0o040 != 0, mode & 0o004 != 0) {
+        (true, true) => "its group and by others",
+        (true, false) => "its group",
+        (false, true) => "others",
+        (false, false) => return None,
+    };
+    Some(format!(
+        "warning: {} holds secrets but can be read by {readers} (mode {mode:03o}); run: chmod 600 {}",
+        path.display(),
+        path.display()
+    ))
+}
+
+/// A warning when creds.json can be read by others; never on systems without unix modes.
+#[cfg(not(unix))]
+pub fn permission_warning(path: &Path) -> Option<String> {
+    let _ = path;
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/creds")
+            .join(name)
+    }
+
+    fn env_with(name: &str) -> Option<String> {
+        match name {
+            "R53_KEY" => Some("AKIAFROMENV".into()),
+            "R53_SECRET" => Some("secret-from-env".into()),
+            "EMPTY" => Some(String::new()),
+            _ => None,
+        }
+    }
+
+    fn entry_of(json: &str, env: Env<'_>) -> Result<Option<CredsEntry>, CredsError> {
+        let entries = match serde_json::from_str(json).unwrap() {
+            Value::Object(entries) => entries,
+            _ => panic!("test JSON must be an object"),
+        };
+        let file = CredsFile::Present {
+            path: PathBuf::from("/c/creds.json"),
+            entries,
+        };
+        file.entry("r53_main", env)
+    }
+
+    #[test]
+    fn reads_a_dnscontrol_creds_file() {
+        let file = CredsFile::load(&fixture("creds.json")).unwrap();
+        let entry = file.entry("r53_main", &env_with).unwrap().unwrap();
+        assert_eq!(entry.key_id.as_deref(), Some("AKIAIOSFODNN7EXAMPLE"));
+        assert_eq!(
+            entry.secret_key.as_deref(),
+            Some("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        );
+        assert_eq!(entry.token, None, "an empty Token is no token");
+        let roles = file.entry("r53_role", &env_with).unwrap().unwrap();
+        assert_eq!(roles.key_id.as_deref(), Some("AKIAFROMENV"));
+        assert_eq!(roles.secret_key.as_deref(), Some("secret-from-env"));
+        assert_eq!(
+            roles.role_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:role/dns")
+        );
+        assert_eq!(roles.external_id.as_deref(), Some("ext-1"));
+        assert_eq!(roles.partition.as_deref(), Some("aws"));
+        assert_eq!(roles.region.as_deref(), Some("us-east-1"));
+        let none = file.entry("none", &env_with).unwrap_err().to_string();
+        assert!(none.contains("\"none\" registrar"), "{none}");
+    }
+
+    #[test]
+    fn missing_file_and_missing_entry_are_not_errors_but_are_explained() {
+        let missing = CredsFile::load(&fixture("no-such-creds.json")).unwrap();
+        assert_eq!(missing.entry("r53_main", &env_with).unwrap(), None);
+        assert!(missing.absence("r53_main").contains("does not exist"));
+        let file = CredsFile::load(&fixture("creds.json")).unwrap();
+        assert_eq!(file.entry("r53_other", &env_with).unwrap(), None);
+        let note = file.absence("r53_other");
+        assert!(
+            note.contains("no entry \"r53_other\"") && note.contains("r53_main"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn unset_variable_is_named() {
+        let error = entry_of(
+            r#"{"r53_main": {"KeyId": "$NOPE", "SecretKey": "x"}}"#,
+            &env_with,
+        )
+        .unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("NOPE") && text.contains("KeyId") && text.contains("r53_main"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn variable_set_to_empty_counts_as_absent() {
+        let entry = entry_of(
+            r#"{"r53_main": {"KeyId": "$R53_KEY", "SecretKey": "$R53_SECRET", "Token": "$EMPTY"}}"#,
+            &env_with,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(entry.token, None);
+    }
+
+    #[test]
+    fn bad_entries_are_refused_with_the_reason() {
+        let cases = [
+            (r#"{"r53_main": "AKIA"}"#, "JSON object"),
+            (r#"{"r53_main": {"TYPE": "NONE"}}"#, "\"none\" registrar"),
+            (
+                r#"{"r53_main": {"TYPE": "CLOUDFLAREAPI"}}"#,
+                "CLOUDFLAREAPI",
+            ),
+            (
+                r#"{"r53_main": {"KeyID": "AKIA", "SecretKey": "s"}}"#,
+                "must be spelled \"KeyId\"",
+            ),
+            (r#"{"r53_main": {"KeyId": "AKIA"}}"#, "SecretKey is not"),
+            (r#"{"r53_main": {"SecretKey": "s"}}"#, "KeyId is not"),
+            (
+                r#"{"r53_main": {"KeyId": "A", "SecretKey": "s", "Profile": "p"}}"#,
+                "keep one",
+            ),
+            (r#"{"r53_main": {"Token": "t"}}"#, "Token is set"),
+            (
+                r#"{"r53_main": {"Profile": "p", "ExternalId": "e"}}"#,
+                "without RoleArn",
+            ),
+            (
+                r#"{"r53_main": {"KeyId": 12, "SecretKey": "s"}}"#,
+                "KeyId must be a string",
+            ),
+            (
+                r#"{"r53_main": {"KeyId": "$", "SecretKey": "s"}}"#,
+                "without a variable name",
+            ),
+        ];
+        for (json, expected) in cases {
+            let text = entry_of(json, &env_with).unwrap_err().to_string();
+            assert!(text.contains(expected), "{json}: {text}");
+            assert!(text.contains("r53_main"), "{json}: {text}");
+        }
+    }
+
+    #[test]
+    fn malformed_files_are_refused_without_quoting_them() {
+        let dir = std::env::temp_dir().join(format!("r53ctl-creds-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in [
+            ("syntax.json", "{\"a\": {\"SecretKey\": \"sekrit\",}"),
+            ("string.json", "\"sekrit\""),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            let error = CredsFile::load(&path).err().expect("must fail");
+            let message = error.to_string();
+            assert!(
+                message.contains(name) && !message.contains("sekrit"),
+                "{message}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let entry = CredsEntry {
+            key_id: Some("AKIAVISIBLE".into()),
+            secret_key: Some("very-secret".into()),
+            token: Some("session-secret".into()),
+            ..CredsEntry::default()
+        };
+        let debug = format!("{entry:?}");
+        assert!(debug.contains("AKIAVISIBLE"));
+        assert!(
+            !debug.contains("very-secret") && !debug.contains("session-secret"),
+            "{debug}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn warns_when_creds_file_is_readable_by_others() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = std::env::temp_dir().join(format!("r53ctl-perm-{}.json", std::process::id()));
+        std::fs::write(&path, "{}").unwrap();
+        let set_mode =
+            |mode| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        set_mode(0o600);
+        assert_eq!(permission_warning(&path), None);
+        set_mode(0o644);
+        let warning = permission_warning(&path).unwrap();
+        assert!(
+            warning.contains("its group and by others") && warning.contains("chmod 600"),
+            "{warning}"
+        );
+        set_mode(0o640);
+        assert!(permission_warning(&path)
+            .unwrap()
+            .contains("by its group (mode 640)"));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(permission_warning(&path), None);
+    }
+}

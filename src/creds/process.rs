@@ -1,0 +1,180 @@
+//! `credential_process`: run a command and read the credentials it prints as JSON (Version 1).
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use super::error::CredsError;
+use super::net::expiration;
+use super::ProvideCredentials;
+use crate::sigv4::Credentials;
+
+/// How much of the command's stderr a message quotes.
+const STDERR_LIMIT: usize = 500;
+
+/// Runs a profile's `credential_process` each time credentials are needed.
+pub(crate) struct ProcessProvider {
+    pub(crate) profile: String,
+    pub(crate) command: String,
+    /// `profile "x" in /path`.
+    pub(crate) source: String,
+}
+
+impl ProvideCredentials for ProcessProvider {
+    fn credentials(&self) -> Result<Credentials, CredsError> {
+        let failed = |problem: String| CredsError::CredentialProcess {
+            profile: self.profile.clone(),
+            command: self.command.clone(),
+            problem,
+        };
+        let output = shell(&self.command)
+            .output()
+            .map_err(|error| failed(format!("cannot start it: {error}")))?;
+        check_status(&output).map_err(failed)?;
+        parse_output(&output.stdout).map_err(failed)
+    }
+
+    fn source(&self) -> String {
+        format!("credential_process of {}", self.source)
+    }
+}
+
+#[cfg(unix)]
+fn shell(command: &str) -> Command {
+    let mut shell = Command::new("sh");
+    shell.arg("-c").arg(command);
+    shell
+}
+
+#[cfg(not(unix))]
+fn shell(command: &str) -> Command {
+    let mut shell = Command::new("cmd");
+    shell.arg("/C").arg(command);
+    shell
+}
+
+fn check_status(output: &Output) -> Result<(), String> {
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr: String = stderr.trim().chars().take(STDERR_LIMIT).collect();
+    let status = output.status.code().map_or_else(
+        || "was killed by a signal".to_string(),
+        |code| format!("exited with status {code}"),
+    );
+    Err(if stderr.is_empty() {
+        status
+    } else {
+        format!("{status}: {stderr}")
+    })
+}
+
+/// Parses `{"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken"?, "Expiration"?}`.
+/// Messages never quote the output (it holds secrets).
+pub(crate) fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
+    let value: Value = serde_json::from_slice(stdout)
+        .map_err(|error| format!("its output is not JSON ({error})"))?;
+    match value.get("Version").and_then(Value::as_u64) {
+        Some(1) => {}
+        Some(other) => {
+            return Err(format!(
+                "its output has Version {other}; only Version 1 is known"
+            ))
+        }
+        None => return Err("its output has no \"Version\": 1".into()),
+    }
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let required = |key: &str| {
+        text(key)
+            .map(str::to_string)
+            .ok_or_else(|| format!("its output has no {key}"))
+    };
+    Ok(Credentials {
+        access_key_id: required("AccessKeyId")?,
+        secret_access_key: required("SecretAccessKey")?,
+        session_token: text("SessionToken").map(str::to_string),
+        expires_at: text("Expiration").map(expiration).transpose()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::creds::time::parse_iso8601;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/creds")
+            .join(name);
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn parses_version_1_output() {
+        let credentials = parse_output(&fixture("process-output.json")).unwrap();
+        assert_eq!(credentials.access_key_id, "ASIAPROCESSEXAMPLE");
+        assert_eq!(credentials.secret_access_key, "process/secret/EXAMPLE");
+        assert_eq!(
+            credentials.session_token.as_deref(),
+            Some("process-session-token")
+        );
+        assert_eq!(
+            credentials.expires_at,
+            parse_iso8601("2031-05-04T03:02:01Z")
+        );
+        let long_term =
+            parse_output(br#"{"Version":1,"AccessKeyId":"AKIA","SecretAccessKey":"s"}"#).unwrap();
+        assert_eq!(
+            (long_term.session_token, long_term.expires_at),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn refuses_other_output_without_quoting_it() {
+        let cases: [(&[u8], &str); 5] = [
+            (b"AKIA sekrit", "not JSON"),
+            (br#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"sekrit"}"#, "Version 2"),
+            (br#"{"AccessKeyId":"A","SecretAccessKey":"sekrit"}"#, "no \"Version\": 1"),
+            (br#"{"Version":1,"SecretAccessKey":"sekrit"}"#, "no AccessKeyId"),
+            (br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"sekrit","Expiration":"tomorrow"}"#, "\"tomorrow\""),
+        ];
+        for (output, expected) in cases {
+            let error = parse_output(output).unwrap_err();
+            assert!(
+                error.contains(expected) && !error.contains("sekrit"),
+                "{error}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn runs_the_command_and_reports_its_failure() {
+        let provider = |command: &str| ProcessProvider {
+            profile: "p".into(),
+            command: command.into(),
+            source: "profile \"p\" in /cfg".into(),
+        };
+        let ok = provider(
+            "printf '{\"Version\":1,\"AccessKeyId\":\"AKIASH\",\"SecretAccessKey\":\"s\"}'",
+        );
+        assert_eq!(ok.credentials().unwrap().access_key_id, "AKIASH");
+        assert_eq!(ok.source(), "credential_process of profile \"p\" in /cfg");
+        let text = provider("echo 'please run aws sso login' >&2; exit 3")
+            .credentials()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("exited with status 3: please run aws sso login"),
+            "{text}"
+        );
+        assert!(text.contains("profile \"p\""), "{text}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::config::ConfigError;
+use crate::config::ConfigErrors;
 
 /// The run did what was asked.
 pub const EXIT_OK: i32 = 0;
@@ -20,7 +20,8 @@ pub const EXIT_REFUSED: i32 = 4;
 #[derive(Debug)]
 pub enum Error {
     Usage(String),
-    Config(ConfigError),
+    /// Every problem found in the config.
+    Config(ConfigErrors),
     /// A run-time failure, its message naming what was being done.
     Failed(String),
     /// `--expect-no-changes` and this many changes are pending.
@@ -62,8 +63,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<ConfigError> for Error {
-    fn from(err: ConfigError) -> Error {
+impl From<ConfigErrors> for Error {
+    fn from(err: ConfigErrors) -> Error {
         Error::Config(err)
     }
 }

@@ -249,7 +249,7 @@ pub fn plans_json(plans: &[(&str, &ZonePlan)], extra: &[Map<String, Value>]) -> 
 }
 
 fn zone_plan_json(provider: &str, plan: &ZonePlan) -> Map<String, Value> {
-    let record = crate::plan::record_set_json;
+    let record = crate::plan::record_set_to_json;
     let changes: Vec<Value> = plan
         .diff
         .changes

@@ -277,7 +277,8 @@ fn change_action_to_json(change: &ChangeAction) -> Value {
     })
 }
 
-fn record_set_to_json(rs: &RecordSet) -> Value {
+/// Every field of a record set, as plan files and `--format json` write them.
+pub fn record_set_to_json(rs: &RecordSet) -> Value {
     json!({
         "name": rs.name,
         "type": rs.rtype,

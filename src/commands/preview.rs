@@ -15,8 +15,7 @@ use crate::plan::ZonePlan;
 use crate::route53::Client;
 
 /// A domain's zone under one DNS provider, read and planned.
-pub struct Target<'c> {
-    pub domain: &'c Domain,
+pub struct Target {
     /// The DNS provider (creds entry) name.
     pub provider: String,
     /// The live record sets the plan was computed against.
@@ -26,11 +25,11 @@ pub struct Target<'c> {
 
 /// Plans for every selected (domain, provider) pair, read `args.concurrency` at a time, in config
 /// order; plus a message for each pair that could not be planned.
-pub fn plan_all<'c>(
+pub fn plan_all(
     args: &Args,
-    config: &'c Config,
+    config: &Config,
     clients: &BTreeMap<String, Client>,
-) -> Result<(Vec<Target<'c>>, Vec<String>), Error> {
+) -> Result<(Vec<Target>, Vec<String>), Error> {
     let domains = zones::selected_domains(config, args)?;
     let work: Vec<(&Domain, &str)> = domains
         .iter()
@@ -54,11 +53,7 @@ pub fn plan_all<'c>(
 }
 
 /// Reads one zone and plans its changes.
-pub fn plan_one<'c>(
-    client: &Client,
-    domain: &'c Domain,
-    provider: &str,
-) -> Result<Target<'c>, String> {
+pub fn plan_one(client: &Client, domain: &Domain, provider: &str) -> Result<Target, String> {
     let zone = zones::find_zone(client, domain).map_err(|e| e.to_string())?;
     output::progress(&format!("reading {} ({})", domain.display_name, zone.id));
     let live = client
@@ -66,7 +61,6 @@ pub fn plan_one<'c>(
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
     let plan = plan_against(domain, zone, &live)?;
     Ok(Target {
-        domain,
         provider: provider.to_string(),
         live,
         plan,
@@ -89,7 +83,7 @@ pub fn plan_against(
             zone_id: &zone.id,
         },
     );
-    ZonePlan::new(&domain.display_name, zone, diff, &Limits::default())
+    ZonePlan::new(&domain.display_name, zone, diff, &Limits::default(), live)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))
 }
 
@@ -138,12 +132,8 @@ pub fn fail_if_any(failures: &[String], total: usize) -> Result<(), Error> {
 }
 
 fn write_plan_file(path: &std::path::Path, targets: &[Target]) -> Result<(), Error> {
-    let document = crate::plan::to_json(
-        &targets
-            .iter()
-            .map(|t| (t.provider.as_str(), &t.plan, t.live.as_slice()))
-            .collect::<Vec<_>>(),
-    );
+    let plans: Vec<ZonePlan> = targets.iter().map(|t| t.plan.clone()).collect();
+    let document = crate::plan::to_json(&plans);
     let text = serde_json::to_string_pretty(&document)
         .map_err(|e| Error::failed("writing the plan", e))?;
     std::fs::write(path, text + "\n")

@@ -15,11 +15,13 @@ use crate::route53::Client;
 
 /// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`.
 pub fn open_client(args: &Args, entry: &str) -> Result<Client, Error> {
-    let env = |name: &str| std::env::var(name).ok();
     let overrides = Overrides {
         endpoint: args.endpoint.clone(),
     };
-    let account = creds::open_account(&args.creds, entry, &env, &overrides)
+    if let Some(warning) = creds::permission_warning(&args.creds) {
+        crate::output::warn(&warning);
+    }
+    let account = creds::open_account(&args.creds, entry, &creds::process_env, &overrides)
         .map_err(|err| Error::Failed(err.to_string()))?;
     crate::debug!(
         "creds entry \"{entry}\": credentials from {}; endpoint {} signed for region {}",

@@ -65,7 +65,7 @@ mod tests {
              @\t300\tIN\tMX\t10 mx.example.tld.\n\
              www\t300\tIN\tA\t1.2.3.4\n\
              www\t300\tIN\tA\t5.6.7.8\n\
-             ; api.example.tld. A [eu weight=5] 60 1.1.1.1\n\n"
+             ; api.example.tld A [eu weight=5] 60 1.1.1.1\n\n"
         );
     }
 }

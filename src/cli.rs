@@ -149,7 +149,7 @@ impl Args {
 /// What the command line asks for.
 #[derive(Debug)]
 enum Parsed {
-    Run(Args),
+    Run(Box<Args>),
     Help(&'static str),
     Version,
 }
@@ -236,7 +236,7 @@ fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
         )));
     }
     args.command = command;
-    Ok(Parsed::Run(args))
+    Ok(Parsed::Run(Box::new(args)))
 }
 
 /// Reads the value of a command-specific option into `args`.
@@ -422,7 +422,7 @@ mod tests {
 
     fn run_args(args: &[&str]) -> Args {
         match parse_strs(args) {
-            Ok(Parsed::Run(args)) => args,
+            Ok(Parsed::Run(args)) => *args,
             other => panic!("expected a run, got {other:?}"),
         }
     }

@@ -41,7 +41,10 @@ impl fmt::Debug for Request {
             .iter()
             .map(|(name, value)| {
                 let secret = SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s));
-                (name.as_str(), if secret { "<redacted>" } else { value.as_str() })
+                (
+                    name.as_str(),
+                    if secret { "<redacted>" } else { value.as_str() },
+                )
             })
             .collect();
         f.debug_struct("Request")
@@ -645,14 +648,20 @@ mod tests {
             method: "GET".into(),
             url: "https://route53.amazonaws.com/".into(),
             headers: vec![
-                ("Authorization".into(), "AWS4-HMAC-SHA256 Signature=abc".into()),
+                (
+                    "Authorization".into(),
+                    "AWS4-HMAC-SHA256 Signature=abc".into(),
+                ),
                 ("x-amz-security-token".into(), "TOKEN123".into()),
                 ("x-amz-date".into(), "20260101T000000Z".into()),
             ],
             body: Vec::new(),
         };
         let shown = format!("{request:?}");
-        assert!(!shown.contains("abc") && !shown.contains("TOKEN123"), "{shown}");
+        assert!(
+            !shown.contains("abc") && !shown.contains("TOKEN123"),
+            "{shown}"
+        );
         assert!(shown.contains("20260101T000000Z"));
     }
 

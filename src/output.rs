@@ -344,7 +344,7 @@ mod tests {
     #[test]
     fn describes_plain_record_sets() {
         let rs = RecordSet::simple("\\052.example.tld.", "A", 300, vec!["1.2.3.4".into()]);
-        assert_eq!(describe(&rs), "*.example.tld. A 300 1.2.3.4");
+        assert_eq!(describe(&rs), "*.example.tld A 300 1.2.3.4");
     }
 
     #[test]
@@ -360,7 +360,7 @@ mod tests {
         });
         assert_eq!(
             describe(&rs),
-            "app.example.tld. A [eu weight=10] ALIAS lb.example.tld. (zone Z1, evaluate target health)"
+            "app.example.tld A [eu weight=10] ALIAS lb.example.tld (zone Z1, evaluate target health)"
         );
     }
 

@@ -130,7 +130,11 @@ fn create_modify_delete_and_no_op() {
     assert_exit(&ws.run(&["push"]), 0);
     let again = ws.run(&["preview", "--expect-no-changes"]);
     assert_exit(&again, 0);
-    assert!(stdout(&again).contains("Total: 0 changes"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("Total: 0 changes"),
+        "{}",
+        stdout(&again)
+    );
 
     let v2 = config(
         "cmd.tld",
@@ -176,28 +180,30 @@ fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
     assert_exit(&ws.run(&["create-domains"]), 0);
     assert_exit(&ws.run(&["push"]), 0);
 
-    // Ours: test → 2.2.2.2 plus a new record. Theirs, written between our read and our write,
-    // directly to the server: test → 9.9.9.9.
+    // Ours: delete test, create new. Theirs, written directly to the server between our read and
+    // our write: test replaced by other. Our DELETE no longer matches the live zone, so the whole
+    // request must fail. (Route 53 refuses a DELETE whose TTL or values differ from the live
+    // record set; moto refuses only a DELETE of a missing one, so theirs removes it.)
     ws.write_config(
         "dnsconfig.json",
         &config(
             "race.tld",
-            json!([
-                { "name": "test", "type": "A", "value": "2.2.2.2" },
-                { "name": "new", "type": "A", "value": "3.3.3.3" },
-            ]),
+            json!([{ "name": "new", "type": "A", "value": "3.3.3.3" }]),
         ),
     );
     ws.write_config(
         "theirs.json",
         &config(
             "race.tld",
-            json!([{ "name": "test", "type": "A", "value": "9.9.9.9" }]),
+            json!([{ "name": "other", "type": "A", "value": "9.9.9.9" }]),
         ),
     );
     let (dir, direct) = (ws.dir.clone(), moto.url.clone());
     proxy.before_forward("POST", "/rrset", move |_| {
-        assert_exit(&run_in(&dir, &direct, &["push", "--config", "theirs.json"]), 0);
+        assert_exit(
+            &run_in(&dir, &direct, &["push", "--config", "theirs.json"]),
+            0,
+        );
     });
 
     let out = ws.run(&["push"]);
@@ -209,7 +215,10 @@ fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
     let direct_ws = Workspace::new("race-check", &moto.url);
     let live = live_records(&direct_ws, "race.tld");
     assert_eq!(live.len(), 1, "nothing of ours may be written: {live:?}");
-    assert_eq!(live[0]["value"], "9.9.9.9");
+    assert_eq!(
+        (&live[0]["name"], &live[0]["value"]),
+        (&json!("other"), &json!("9.9.9.9"))
+    );
 }
 
 #[test]
@@ -236,7 +245,10 @@ fn zones_larger_than_one_page_and_one_request() {
         .lines()
         .filter(|l| l.starts_with("debug: request GET") && l.contains("/rrset"))
         .count();
-    assert!(pages >= 5, "1,202 record sets need at least 5 pages of 300, saw {pages}");
+    assert!(
+        pages >= 5,
+        "1,202 record sets need at least 5 pages of 300, saw {pages}"
+    );
     assert_eq!(live_records(&ws, "paging.tld").len(), 1200);
 }
 
@@ -246,10 +258,16 @@ fn a_domain_without_a_hosted_zone_is_named_with_the_fix() {
     let ws = Workspace::new("nozone", &moto.url);
     ws.write_config(
         "dnsconfig.json",
-        &config("missing.tld", json!([{ "name": "a", "type": "A", "value": "1.1.1.1" }])),
+        &config(
+            "missing.tld",
+            json!([{ "name": "a", "type": "A", "value": "1.1.1.1" }]),
+        ),
     );
     let out = ws.run(&["preview"]);
     assert_exit(&out, 1);
     let err = stderr(&out);
-    assert!(err.contains("missing.tld") && err.contains("create-domains"), "{err}");
+    assert!(
+        err.contains("missing.tld") && err.contains("create-domains"),
+        "{err}"
+    );
 }

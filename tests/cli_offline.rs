@@ -36,10 +36,20 @@ const GOOD: &str = r#"{
 #[test]
 fn help_goes_to_stdout_and_exits_zero_for_every_command() {
     let dir = scratch("help");
-    for command in ["check", "preview", "push", "get-zones", "check-creds", "create-domains"] {
+    for command in [
+        "check",
+        "preview",
+        "push",
+        "get-zones",
+        "check-creds",
+        "create-domains",
+    ] {
         let out = r53ctl(&dir, &[command, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{command}");
-        assert!(text(&out.stdout).contains(&format!("r53ctl {command}")), "{command}");
+        assert!(
+            text(&out.stdout).contains(&format!("r53ctl {command}")),
+            "{command}"
+        );
         assert!(out.stderr.is_empty(), "{command}");
     }
     let out = r53ctl(&dir, &["--help"]);
@@ -84,7 +94,10 @@ fn invalid_json_reports_line_and_column() {
     let out = r53ctl(&dir, &["check"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("dnsconfig.json") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("dnsconfig.json") && err.contains("line 2"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -83,7 +83,11 @@ fn config_json(client: &Client, entry: &str, zones: &[HostedZone]) -> Result<Str
     let mut domains = Vec::new();
     for zone in zones {
         let live = read(client, zone)?;
-        let mut domain = crate::config::export::export_domain(&crate::name::display(&zone.name), &zone.name, &live);
+        let mut domain = crate::config::export::export_domain(
+            &crate::name::display(&zone.name),
+            &zone.name,
+            &live,
+        );
         if let Value::Object(map) = &mut domain {
             map.insert("registrar".into(), json!("none"));
             map.insert("dns_providers".into(), json!([entry]));

@@ -109,7 +109,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
 }
 
 /// What output needs of each target.
-pub fn targets_view<'t>(targets: &'t [Target]) -> Vec<(&'t str, &'t ZonePlan)> {
+pub fn targets_view(targets: &[Target]) -> Vec<(&str, &ZonePlan)> {
     targets
         .iter()
         .map(|t| (t.provider.as_str(), &t.plan))

@@ -299,8 +299,14 @@ mod tests {
             change(Action::Delete, old.clone()),
             change(Action::Create, new.clone()),
         ];
-        assert_eq!(batch_state(&[new.clone()], &batch), BatchState::Applied);
-        assert_eq!(batch_state(&[old.clone()], &batch), BatchState::NotApplied);
+        assert_eq!(
+            batch_state(std::slice::from_ref(&new), &batch),
+            BatchState::Applied
+        );
+        assert_eq!(
+            batch_state(std::slice::from_ref(&old), &batch),
+            BatchState::NotApplied
+        );
         let other = a("www.example.tld.", "3.3.3.3");
         assert_eq!(batch_state(&[other], &batch), BatchState::Unclear);
         assert_eq!(batch_state(&[old, new], &batch), BatchState::Unclear);

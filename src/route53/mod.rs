@@ -384,7 +384,12 @@ impl Client {
             operation: call.operation,
             source,
         })?;
-        crate::debug!("request {} {} ({})", call.method, request.url, call.operation);
+        crate::debug!(
+            "request {} {} ({})",
+            call.method,
+            request.url,
+            call.operation
+        );
         let response = self
             .transport
             .send(&request)

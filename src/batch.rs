@@ -13,7 +13,7 @@
 //! order, which gives the fewest requests an ordered split can have.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::fmt;
 
 use crate::diff::Change;
@@ -232,17 +232,16 @@ fn group_replacements_by_name<'c>(units: Vec<Unit<'c>>, limits: &Limits) -> Vec<
 /// module docs), taking the lowest-index ready unit first. Constraints that contradict each other
 /// (which valid zones do not produce) are broken in index order.
 fn schedule(units: &[Unit<'_>]) -> Vec<usize> {
-    let successors = constraints(units);
-    let mut pending = vec![0usize; units.len()];
-    for succ in successors.iter().flatten() {
-        pending[*succ] += 1;
+    let graph = Constraints::of(units);
+    let mut pending = vec![0usize; graph.successors.len()];
+    for &succ in graph.successors.iter().flatten() {
+        pending[succ] += 1;
     }
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..units.len())
-        .filter(|&u| pending[u] == 0)
-        .map(Reverse)
-        .collect();
+    let mut ready = BinaryHeap::new();
+    let roots: Vec<usize> = (0..pending.len()).filter(|&n| pending[n] == 0).collect();
     let mut sent = vec![false; units.len()];
     let mut order = Vec::with_capacity(units.len());
+    graph.release(roots, &mut pending, &mut ready);
     let mut next_unsent = 0;
     while order.len() < units.len() {
         let unit = match ready.pop() {
@@ -257,58 +256,121 @@ fn schedule(units: &[Unit<'_>]) -> Vec<usize> {
         };
         sent[unit] = true;
         order.push(unit);
-        for &succ in &successors[unit] {
-            pending[succ] = pending[succ].saturating_sub(1);
-            if pending[succ] == 0 && !sent[succ] {
-                ready.push(Reverse(succ));
-            }
-        }
+        let done: Vec<usize> = graph.successors[unit]
+            .iter()
+            .copied()
+            .filter(|&succ| {
+                pending[succ] = pending[succ].saturating_sub(1);
+                pending[succ] == 0
+            })
+            .collect();
+        graph.release(done, &mut pending, &mut ready);
     }
     order
 }
 
-/// For each unit, the units that must be sent after it.
-fn constraints(units: &[Unit<'_>]) -> Vec<Vec<usize>> {
-    let mut deletes_at: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut creates_at: HashMap<String, Vec<usize>> = HashMap::new();
-    for (u, unit) in units.iter().enumerate() {
-        for change in &unit.changes {
-            match change {
-                Change::Delete(rs) => deletes_at.entry(rs.key().name).or_default().push(u),
-                Change::Create(rs) => creates_at.entry(rs.key().name).or_default().push(u),
-                Change::Modify { .. } => {}
+/// What must precede what, as a graph over the units followed by *barrier* nodes: one barrier
+/// per name and kind of constraint, which every unit on one side points to and which points to
+/// every unit on the other side, so the graph stays linear in the number of changes.
+struct Constraints {
+    /// Successors of each node: units `0..units`, then barriers.
+    successors: Vec<Vec<usize>>,
+    units: usize,
+}
+
+/// Which side of a barrier a unit is on.
+#[derive(Clone, Copy)]
+enum Side {
+    Before,
+    After,
+}
+
+/// The barriers at one name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Barrier {
+    /// After every delete at the name: creates there may follow.
+    NameFreed,
+    /// After every create at the name: aliases pointing at it may follow.
+    TargetCreated,
+    /// After every alias pointing at the name is removed: deletes there may follow.
+    AliasesRemoved,
+}
+
+impl Constraints {
+    fn of(units: &[Unit<'_>]) -> Constraints {
+        // (barrier, name) -> (units before it, units after it)
+        let mut barriers: HashMap<(Barrier, String), (Vec<usize>, Vec<usize>)> = HashMap::new();
+        let mut link = |barrier: Barrier, name: String, side: Side, u: usize| {
+            let (before, after) = barriers.entry((barrier, name)).or_default();
+            match side {
+                Side::Before => before.push(u),
+                Side::After => after.push(u),
+            }
+        };
+        for (u, unit) in units.iter().enumerate() {
+            for change in &unit.changes {
+                match change {
+                    Change::Delete(rs) => {
+                        link(Barrier::NameFreed, rs.key().name, Side::Before, u);
+                        link(Barrier::AliasesRemoved, rs.key().name, Side::After, u);
+                    }
+                    Change::Create(rs) => {
+                        link(Barrier::NameFreed, rs.key().name, Side::After, u);
+                        link(Barrier::TargetCreated, rs.key().name, Side::Before, u);
+                    }
+                    Change::Modify { .. } => {}
+                }
+                let (removed, added) = match change {
+                    Change::Create(rs) => (None, Some(rs)),
+                    Change::Delete(rs) => (Some(rs), None),
+                    Change::Modify { old, new } => (Some(old), Some(new)),
+                };
+                if let Some(target) = removed.and_then(alias_target) {
+                    link(Barrier::AliasesRemoved, target, Side::Before, u);
+                }
+                if let Some(target) = added.and_then(alias_target) {
+                    link(Barrier::TargetCreated, target, Side::After, u);
+                }
+            }
+        }
+        let mut successors = vec![Vec::new(); units.len()];
+        for (before, mut after) in barriers.into_values() {
+            // A unit on both sides orders its own changes and never waits for itself.
+            let own: HashSet<usize> = before.iter().copied().collect();
+            after.retain(|u| !own.contains(u));
+            let barrier = successors.len();
+            for u in before {
+                successors[u].push(barrier);
+            }
+            successors.push(after);
+        }
+        Constraints {
+            successors,
+            units: units.len(),
+        }
+    }
+
+    /// Makes `nodes`, whose predecessors are all sent, ready: units go into `ready`, barriers
+    /// pass the release on to their successors at once.
+    fn release(
+        &self,
+        mut nodes: Vec<usize>,
+        pending: &mut [usize],
+        ready: &mut BinaryHeap<Reverse<usize>>,
+    ) {
+        while let Some(node) = nodes.pop() {
+            if node < self.units {
+                ready.push(Reverse(node));
+                continue;
+            }
+            for &succ in &self.successors[node] {
+                pending[succ] = pending[succ].saturating_sub(1);
+                if pending[succ] == 0 {
+                    nodes.push(succ);
+                }
             }
         }
     }
-    let at =
-        |map: &HashMap<String, Vec<usize>>, name: &str| map.get(name).cloned().unwrap_or_default();
-    let mut successors = vec![Vec::new(); units.len()];
-    for (u, unit) in units.iter().enumerate() {
-        for change in &unit.changes {
-            let (removed, added) = match change {
-                Change::Create(rs) => (None, Some(rs)),
-                Change::Delete(rs) => (Some(rs), None),
-                Change::Modify { old, new } => (Some(old), Some(new)),
-            };
-            if let Some(target) = removed.and_then(alias_target) {
-                successors[u].extend(at(&deletes_at, &target));
-            }
-            if let Some(target) = added.and_then(alias_target) {
-                for pred in at(&creates_at, &target) {
-                    successors[pred].push(u);
-                }
-            }
-            if let Change::Create(rs) = change {
-                for pred in at(&deletes_at, &rs.key().name) {
-                    successors[pred].push(u);
-                }
-            }
-        }
-    }
-    for (u, succ) in successors.iter_mut().enumerate() {
-        succ.retain(|&s| s != u);
-    }
-    successors
 }
 
 /// The normalised name an alias record set points at.
@@ -621,6 +683,23 @@ mod tests {
         let requests = batches(&changes, &limits).unwrap();
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0][0].action, Action::Delete);
+    }
+
+    #[test]
+    fn many_deletes_and_creates_at_one_name_delete_first_across_requests() {
+        let weighted = |id: usize| RecordSet {
+            set_identifier: Some(format!("id-{id}")),
+            ..record("www.tld.", "A", 100, 9)
+        };
+        let changes: Vec<Change> = (0..30)
+            .map(|i| Change::Create(weighted(i)))
+            .chain((30..60).map(|i| Change::Delete(weighted(i))))
+            .collect();
+        let requests = batches(&changes, &Limits::default()).unwrap();
+        assert_eq!(requests.len(), 6);
+        let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
+        assert!(actions[..30].iter().all(|a| *a == Action::Delete));
+        assert!(actions[30..].iter().all(|a| *a == Action::Create));
     }
 
     #[test]

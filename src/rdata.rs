@@ -354,19 +354,20 @@ fn svcb(tokens: &[Token], targets: Targets<'_>) -> Result<String, String> {
     );
     let mut seen = Vec::new();
     for param in params {
-        let key = svc_param(&param.text)?;
+        let (key, text) = svc_param(&param.text)?;
         if seen.contains(&key) {
             return Err(format!("parameter {key} is given twice"));
         }
         seen.push(key);
         out.push(' ');
-        out.push_str(&param.text);
+        out.push_str(&text);
     }
     Ok(out)
 }
 
-/// Checks one SvcParam `key=value` (RFC 9460) and returns its key.
-fn svc_param(param: &str) -> Result<String, String> {
+/// Checks one SvcParam `key=value` (RFC 9460); returns its key and its text with the key lower
+/// case and the value quoted only when it holds whitespace or is empty.
+fn svc_param(param: &str) -> Result<(String, String), String> {
     let (key, value) = match param.split_once('=') {
         Some((k, v)) => (k, Some(v.trim_matches('"'))),
         None => (param, None),
@@ -409,7 +410,12 @@ fn svc_param(param: &str) -> Result<String, String> {
             }
         },
     }
-    Ok(key)
+    let text = match value {
+        None => key.clone(),
+        Some(v) if v.is_empty() || v.contains(char::is_whitespace) => format!("{key}=\"{v}\""),
+        Some(v) => format!("{key}={v}"),
+    };
+    Ok((key, text))
 }
 
 fn naptr(tokens: &[Token], targets: Targets<'_>) -> Result<String, String> {
@@ -665,8 +671,12 @@ mod tests {
     #[test]
     fn https_and_svcb() {
         assert_eq!(
-            wire("HTTPS", "1 . alpn=\"h2,h3\" port=443"),
-            "1 . alpn=\"h2,h3\" port=443"
+            wire("HTTPS", "1 . ALPN=\"h2,h3\" port=443"),
+            "1 . alpn=h2,h3 port=443"
+        );
+        assert_eq!(
+            canonical("HTTPS", "1 . alpn=\"h2,h3\""),
+            canonical("HTTPS", "1 . alpn=h2,h3")
         );
         assert_eq!(
             wire(
@@ -778,6 +788,42 @@ mod tests {
         );
         // Values that do not parse still compare with whitespace collapsed.
         assert_eq!(canonical("MX", "bad   value"), "bad value");
+    }
+
+    /// Odd input never panics, whatever the type.
+    #[test]
+    fn odd_input_does_not_panic() {
+        let odd = [
+            "",
+            " ",
+            "\"",
+            "\\",
+            "\"\\",
+            "\\9",
+            "\\777",
+            "1 \"",
+            "é\u{0}",
+            "0 0 0 0 0 0 0",
+            "1 . =",
+            "1 . key",
+            "1 . key99999=",
+            "@",
+            ".",
+            "..",
+            "*",
+            "xn--",
+            "xn--99999999999",
+        ];
+        let types = SUPPORTED_TYPES.iter().chain(&["SOA", "X"]);
+        for rtype in types {
+            for value in odd {
+                let _ = to_wire(rtype, value, APEX);
+                let _ = canonical(rtype, value);
+                let _ = to_user(rtype, value, APEX);
+                let _ = name::display(value);
+                let _ = name::relative(value, APEX);
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,21 @@
-//! The JSON config: its model, how it is read, and ([`validate`]) how it is checked before any
-//! network call. Records come out as [`RecordSet`]s in wire form, grouped by name, type and set
-//! identifier.
+//! The JSON config: its model, how it is read and checked before any network call, and
+//! ([`export`]) how live record sets are written back in its format. Records come out as
+//! [`RecordSet`]s in wire form, grouped by name, type and set identifier.
+//!
+//! The format (every object denies unknown fields):
+//! ```json
+//! { "default_ttl": 300,
+//!   "registrars": { "none": { "type": "NONE" } },
+//!   "dns_providers": { "r53_main": { "type": "ROUTE53" } },
+//!   "domains": [ { "name": "example.tld", "registrar": "none", "dns_providers": ["r53_main"],
+//!                  "zone_id": "Z…", "default_ttl": 600, "keep_unknown": false,
+//!                  "ignore": [ { "name": "_acme-challenge*", "types": ["TXT"] } ],
+//!                  "records": [ { "name": "test", "type": "A", "value": "1.2.3.4" } ] } ] }
+//! ```
+//! A record has `name` and `type`, then one of `value`, `strings` (TXT, SPF) or `alias`
+//! (`target`, `zone_id`, `evaluate_target_health`), an optional `ttl`, and optionally
+//! `set_identifier` with one routing policy (`weight`, `region`, `failover`, `geolocation`,
+//! `geoproximity`, `multivalue`, `cidr`) and `health_check_id`.
 
 pub mod export;
 mod raw;

@@ -3,7 +3,9 @@
 //! A plan can be written out for review (`preview --out plan.json`) and applied later exactly as
 //! written (`push --plan plan.json`). Each zone in the file carries a fingerprint of the live record
 //! sets it was computed against; push refuses a zone whose fingerprint no longer matches, so
-//! nothing is written to a zone that changed since the plan was made.
+//! nothing is written to a zone that changed since the plan was made. Each zone also names its
+//! DNS provider (the creds entry push opens to reach it) and the share of its record sets a push
+//! may change or delete without `--force`, so `push --plan` needs no config.
 
 use std::fmt;
 
@@ -22,18 +24,24 @@ const PLAN_FORMAT: &str = "r53ctl-plan/1";
 pub struct ZonePlan {
     /// The domain as the user wrote it.
     pub domain: String,
+    /// The DNS provider (creds entry) whose credentials and endpoint reach the zone.
+    pub provider: String,
     pub zone: HostedZone,
     pub diff: ZoneDiff,
     /// The ChangeResourceRecordSets requests, in order.
     pub batches: Vec<Vec<ChangeAction>>,
     /// [`fingerprint`] of the live record sets the diff was computed against.
     pub live_fingerprint: String,
+    /// How much of the zone a push of this plan may change without `--force`.
+    pub safety: SafetyLimits,
 }
 
 impl ZonePlan {
-    /// Plans the requests that apply `diff` to `zone`, whose record sets were `live`.
+    /// Plans the requests that apply `diff` to `zone` of `provider`, whose record sets were
+    /// `live`, under the default [`SafetyLimits`].
     pub fn new(
         domain: &str,
+        provider: &str,
         zone: HostedZone,
         diff: ZoneDiff,
         limits: &Limits,
@@ -42,11 +50,18 @@ impl ZonePlan {
         let batches = batch::batches(&diff.changes, limits)?;
         Ok(ZonePlan {
             domain: domain.to_string(),
+            provider: provider.to_string(),
             zone,
             diff,
             batches,
             live_fingerprint: fingerprint(live),
+            safety: SafetyLimits::default(),
         })
+    }
+
+    /// The plan with `safety` as its limits.
+    pub fn with_safety(self, safety: SafetyLimits) -> ZonePlan {
+        ZonePlan { safety, ..self }
     }
 
     /// Whether the plan applies in one request, so that it applies completely or not at all.
@@ -73,22 +88,11 @@ impl ZonePlan {
         self.diff.changes.iter().filter(|c| kind(c)).count()
     }
 
-    /// Why a push must refuse this plan for a zone of `live_count` record sets, if it must: it
-    /// changes or deletes more than `limits.max_share` of them, and the zone has at least
-    /// `limits.min_record_sets`.
-    pub fn safety_violation(
-        &self,
-        live_count: usize,
-        limits: &SafetyLimits,
-    ) -> Option<SafetyViolation> {
-        let changed = self.deletes() + self.modifies();
-        // A quotient is rounded like the literal limit, so exactly 30% of any zone is not > 0.3.
-        let too_many = changed as f64 / live_count as f64 > limits.max_share;
-        (live_count >= limits.min_record_sets && too_many).then_some(SafetyViolation {
-            changed,
-            live: live_count,
-            max_share: limits.max_share,
-        })
+    /// Why a push must refuse this plan for a zone of `live_count` record sets, if it must (see
+    /// [`SafetyLimits::check`]).
+    pub fn safety_violation(&self, live_count: usize) -> Option<SafetyViolation> {
+        self.safety
+            .check(self.deletes() + self.modifies(), live_count)
     }
 }
 
@@ -99,6 +103,29 @@ pub struct SafetyLimits {
     pub max_share: f64,
     /// Zones with fewer live record sets are not checked.
     pub min_record_sets: usize,
+}
+
+impl SafetyLimits {
+    /// The default limits with `max_share` instead of the default share, when given.
+    pub fn with_max_share(max_share: Option<f64>) -> SafetyLimits {
+        let default = SafetyLimits::default();
+        SafetyLimits {
+            max_share: max_share.unwrap_or(default.max_share),
+            ..default
+        }
+    }
+
+    /// The violation, if changing or deleting `changed` of a zone's `live_count` record sets is
+    /// more than `max_share` of them and the zone has at least `min_record_sets`.
+    pub fn check(&self, changed: usize, live_count: usize) -> Option<SafetyViolation> {
+        // A quotient is rounded like the literal limit, so exactly 30% of any zone is not > 0.3.
+        let too_many = changed as f64 / live_count as f64 > self.max_share;
+        (live_count >= self.min_record_sets && too_many).then_some(SafetyViolation {
+            changed,
+            live: live_count,
+            max_share: self.max_share,
+        })
+    }
 }
 
 impl Default for SafetyLimits {
@@ -146,16 +173,31 @@ fn percent(share: f64) -> String {
 }
 
 /// A zone's part of a plan read back from a file: exactly the requests to send.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlannedZone {
     pub domain: String,
+    /// The DNS provider (creds entry) whose credentials and endpoint reach the zone.
+    pub provider: String,
     pub zone: HostedZone,
     /// [`fingerprint`] of the live record sets the plan was computed against.
     pub live_fingerprint: String,
     pub batches: Vec<Vec<ChangeAction>>,
+    pub safety: SafetyLimits,
 }
 
 impl PlannedZone {
+    /// Why a push must refuse this plan for a zone of `live_count` record sets, if it must. Every
+    /// record set the plan changes or deletes has exactly one DELETE.
+    pub fn safety_violation(&self, live_count: usize) -> Option<SafetyViolation> {
+        let changed = self
+            .batches
+            .iter()
+            .flatten()
+            .filter(|c| c.action == Action::Delete)
+            .count();
+        self.safety.check(changed, live_count)
+    }
+
     /// Checks that the zone still holds the record sets the plan was computed against.
     pub fn check_live(&self, live: &[RecordSet]) -> Result<(), PlanError> {
         let now = fingerprint(live);
@@ -193,12 +235,12 @@ impl fmt::Display for PlanError {
             PlanError::Malformed { at, problem } => {
                 write!(
                     f,
-                    "plan file: {at}: {problem}; write the plan again with `preview --out`"
+                    "{at}: {problem}; write the plan again with `preview --out`"
                 )
             }
             PlanError::UnsupportedFormat { found } => write!(
                 f,
-                "plan file has format {found:?}, but this r53ctl reads {PLAN_FORMAT:?}; \
+                "its format is {found:?}, but this r53ctl reads {PLAN_FORMAT:?}; \
                  write the plan again with this version's `preview --out`"
             ),
             PlanError::ZoneChanged {
@@ -253,6 +295,8 @@ fn zone_plan_to_json(plan: &ZonePlan) -> Value {
         .collect();
     json!({
         "domain": plan.domain,
+        "provider": plan.provider,
+        "max_change_share": plan.safety.max_share,
         "zone": {
             "id": plan.zone.id,
             "name": plan.zone.name,
@@ -367,8 +411,10 @@ fn planned_zone_from_json(zone: &At<'_>) -> Result<PlannedZone, PlanError> {
                 .collect()
         })
         .collect::<Result<_, _>>()?;
+    let max_share = zone.get("max_change_share")?.share()?;
     Ok(PlannedZone {
         domain: zone.get("domain")?.string()?,
+        provider: zone.get("provider")?.string()?,
         zone: HostedZone {
             id: hosted.get("id")?.string()?,
             name: hosted.get("name")?.string()?,
@@ -381,6 +427,7 @@ fn planned_zone_from_json(zone: &At<'_>) -> Result<PlannedZone, PlanError> {
         },
         live_fingerprint: zone.get("live_fingerprint")?.string()?,
         batches,
+        safety: SafetyLimits::with_max_share(Some(max_share)),
     })
 }
 
@@ -539,6 +586,14 @@ impl<'a> At<'a> {
         self.value
             .as_bool()
             .ok_or_else(|| self.malformed("expected true or false"))
+    }
+
+    /// A share of a zone: a number from 0 to 1.
+    fn share(&self) -> Result<f64, PlanError> {
+        self.value
+            .as_f64()
+            .filter(|share| (0.0..=1.0).contains(share))
+            .ok_or_else(|| self.malformed("expected a number from 0 to 1"))
     }
 
     fn u64(&self) -> Result<u64, PlanError> {
@@ -703,7 +758,15 @@ mod tests {
             changes,
             ..ZoneDiff::default()
         };
-        ZonePlan::new("Example.tld", zone(), diff, &Limits::default(), &live).unwrap()
+        ZonePlan::new(
+            "Example.tld",
+            "r53_main",
+            zone(),
+            diff,
+            &Limits::default(),
+            &live,
+        )
+        .unwrap()
     }
 
     fn plan_with(deletes: usize, modifies: usize, creates: usize) -> ZonePlan {
@@ -720,20 +783,30 @@ mod tests {
             changes,
             ..ZoneDiff::default()
         };
-        ZonePlan::new("example.tld", zone(), diff, &Limits::default(), &[]).unwrap()
+        ZonePlan::new(
+            "example.tld",
+            "r53_main",
+            zone(),
+            diff,
+            &Limits::default(),
+            &[],
+        )
+        .unwrap()
     }
 
     #[test]
     fn plan_round_trips_every_record_set_shape() {
-        let plan = sample_plan();
+        let plan = sample_plan().with_safety(SafetyLimits::with_max_share(Some(0.5)));
         let text = to_json(std::slice::from_ref(&plan)).to_string();
         let document: Value = serde_json::from_str(&text).unwrap();
         let read = from_json(&document).unwrap();
         let expected = PlannedZone {
             domain: plan.domain.clone(),
+            provider: "r53_main".into(),
             zone: plan.zone.clone(),
             live_fingerprint: plan.live_fingerprint.clone(),
             batches: plan.batches.clone(),
+            safety: SafetyLimits::with_max_share(Some(0.5)),
         };
         assert_eq!(read, vec![expected]);
         let shapes = every_shape();
@@ -766,7 +839,8 @@ mod tests {
             max_records: 2,
             max_value_chars: 100,
         };
-        let split = ZonePlan::new("d", zone(), plan.diff.clone(), &limits, &[]).unwrap();
+        let split =
+            ZonePlan::new("d", "r53_main", zone(), plan.diff.clone(), &limits, &[]).unwrap();
         assert!(!split.is_atomic());
     }
 
@@ -777,7 +851,8 @@ mod tests {
             changes: vec![Change::Create(huge)],
             ..ZoneDiff::default()
         };
-        let err = ZonePlan::new("d", zone(), diff, &Limits::default(), &[]).unwrap_err();
+        let err =
+            ZonePlan::new("d", "r53_main", zone(), diff, &Limits::default(), &[]).unwrap_err();
         assert!(matches!(err, BatchError::TooLarge { records: 1001, .. }));
     }
 
@@ -803,9 +878,11 @@ mod tests {
         let live = every_shape();
         let planned = PlannedZone {
             domain: "example.tld".into(),
+            provider: "r53_main".into(),
             zone: zone(),
             live_fingerprint: fingerprint(&live),
             batches: Vec::new(),
+            safety: SafetyLimits::default(),
         };
         assert_eq!(planned.check_live(&live), Ok(()));
         let err = planned.check_live(&live[1..]).unwrap_err();
@@ -872,23 +949,59 @@ mod tests {
 
     #[test]
     fn exactly_the_share_limit_is_allowed() {
-        let limits = SafetyLimits::default();
-        assert_eq!(plan_with(2, 1, 50).safety_violation(10, &limits), None);
-        assert_eq!(plan_with(18, 18, 0).safety_violation(120, &limits), None);
-        assert!(plan_with(2, 2, 0).safety_violation(10, &limits).is_some());
-        assert!(plan_with(37, 0, 0).safety_violation(120, &limits).is_some());
+        assert_eq!(plan_with(2, 1, 50).safety_violation(10), None);
+        assert_eq!(plan_with(18, 18, 0).safety_violation(120), None);
+        assert!(plan_with(2, 2, 0).safety_violation(10).is_some());
+        assert!(plan_with(37, 0, 0).safety_violation(120).is_some());
     }
 
     #[test]
     fn small_zones_are_not_checked() {
-        let limits = SafetyLimits::default();
-        assert_eq!(plan_with(9, 0, 0).safety_violation(9, &limits), None);
-        assert!(plan_with(10, 0, 0).safety_violation(10, &limits).is_some());
+        assert_eq!(plan_with(9, 0, 0).safety_violation(9), None);
+        assert!(plan_with(10, 0, 0).safety_violation(10).is_some());
+    }
+
+    #[test]
+    fn a_domain_share_replaces_the_default() {
+        let plan = plan_with(5, 0, 0);
+        assert!(plan.safety_violation(10).is_some());
+        let relaxed = plan.with_safety(SafetyLimits::with_max_share(Some(0.5)));
+        assert_eq!(relaxed.safety_violation(10), None);
+        assert!(plan_with(6, 0, 0)
+            .with_safety(SafetyLimits::with_max_share(Some(0.5)))
+            .safety_violation(10)
+            .is_some());
+    }
+
+    /// A plan read back counts what it changes from its DELETEs, as the plan it was written from.
+    #[test]
+    fn planned_zone_counts_like_its_plan() {
+        let plan = plan_with(3, 2, 4);
+        let read = from_json(&to_json(std::slice::from_ref(&plan))).unwrap();
+        assert_eq!(read[0].safety_violation(10), plan.safety_violation(10));
+        assert_eq!(read[0].safety_violation(10).map(|v| v.changed), Some(5));
+        assert_eq!(read[0].safety_violation(20), None);
+    }
+
+    #[test]
+    fn shares_outside_0_to_1_are_refused() {
+        let err = read_error(|d| d["zones"][0]["max_change_share"] = json!(1.5));
+        assert!(
+            matches!(&err, PlanError::Malformed { at, .. } if at == "$.zones[0].max_change_share"),
+            "{err}"
+        );
+        let err = read_error(|d| {
+            d["zones"][0].as_object_mut().unwrap().remove("provider");
+        });
+        assert!(
+            err.to_string().contains("missing field \"provider\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn violation_gives_the_numbers() {
-        let violation = plan_with(40, 5, 3).safety_violation(120, &SafetyLimits::default());
+        let violation = plan_with(40, 5, 3).safety_violation(120);
         let expected = SafetyViolation {
             changed: 45,
             live: 120,

@@ -6,6 +6,7 @@ mod create_domains;
 mod get_zones;
 mod preview;
 mod push;
+mod push_plan;
 mod zones;
 
 use crate::cli::{Args, Command};

@@ -11,13 +11,11 @@ use crate::diff::{self, DiffOptions};
 use crate::error::{Error, EXIT_OK};
 use crate::model::RecordSet;
 use crate::output::{self, plural, Format};
-use crate::plan::ZonePlan;
+use crate::plan::{SafetyLimits, ZonePlan};
 use crate::route53::Client;
 
-/// A domain's zone under one DNS provider, read and planned.
+/// A domain's zone under one DNS provider (`plan.provider`), read and planned.
 pub struct Target {
-    /// The DNS provider (creds entry) name.
-    pub provider: String,
     /// The live record sets the plan was computed against.
     pub live: Vec<RecordSet>,
     pub plan: ZonePlan,
@@ -59,17 +57,14 @@ pub fn plan_one(client: &Client, domain: &Domain, provider: &str) -> Result<Targ
     let live = client
         .list_record_sets(&zone.id)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
-    let plan = plan_against(domain, zone, &live)?;
-    Ok(Target {
-        provider: provider.to_string(),
-        live,
-        plan,
-    })
+    let plan = plan_against(domain, provider, zone, &live)?;
+    Ok(Target { live, plan })
 }
 
-/// The plan that brings `zone`, holding `live`, in line with `domain`.
+/// The plan that brings `zone` of `provider`, holding `live`, in line with `domain`.
 pub fn plan_against(
     domain: &Domain,
+    provider: &str,
     zone: crate::model::HostedZone,
     live: &[RecordSet],
 ) -> Result<ZonePlan, String> {
@@ -83,8 +78,16 @@ pub fn plan_against(
             zone_id: &zone.id,
         },
     );
-    ZonePlan::new(&domain.display_name, zone, diff, &Limits::default(), live)
-        .map_err(|e| format!("domain {}: {e}", domain.display_name))
+    let plan = ZonePlan::new(
+        &domain.display_name,
+        provider,
+        zone,
+        diff,
+        &Limits::default(),
+        live,
+    )
+    .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
+    Ok(plan.with_safety(SafetyLimits::with_max_share(domain.max_change_share)))
 }
 
 pub fn run(args: &Args) -> Result<i32, Error> {
@@ -99,7 +102,14 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         Format::Json => println!("{}", output::plans_json(&targets_view(&targets), &[])),
     }
     if let Some(path) = &args.out {
-        write_plan_file(path, &targets)?;
+        if failures.is_empty() {
+            write_plan_file(path, &targets)?;
+        } else {
+            output::warn(&format!(
+                "no plan was written to {}: a plan must cover every selected zone",
+                path.display()
+            ));
+        }
     }
     fail_if_any(&failures, targets.len() + failures.len())?;
     if args.expect_no_changes && changes > 0 {
@@ -112,7 +122,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
 pub fn targets_view(targets: &[Target]) -> Vec<(&str, &ZonePlan)> {
     targets
         .iter()
-        .map(|t| (t.provider.as_str(), &t.plan))
+        .map(|t| (t.plan.provider.as_str(), &t.plan))
         .collect()
 }
 

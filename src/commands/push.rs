@@ -1,5 +1,6 @@
 //! `r53ctl push`: applies the plans preview shows, request by request, and says exactly what was
-//! and was not applied when anything fails.
+//! and was not applied when anything fails. With `--plan` it applies a plan file instead
+//! ([`super::push_plan`]).
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,6 @@ use crate::commands::zones;
 use crate::error::{Error, EXIT_OK};
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural, Format};
-use crate::plan::SafetyLimits;
 use crate::route53::{ApiError, Client};
 
 /// How many times one request whose outcome was unknown is checked and sent again.
@@ -19,7 +19,7 @@ const MAX_RECONCILES: usize = 3;
 
 /// What happened to one zone.
 #[derive(Debug, Default)]
-struct ZoneOutcome {
+pub(super) struct ZoneOutcome {
     /// Changes Route 53 accepted, one per applied request.
     accepted: Vec<ChangeInfo>,
     /// Record changes in the accepted requests.
@@ -28,7 +28,20 @@ struct ZoneOutcome {
     error: Option<String>,
 }
 
+impl ZoneOutcome {
+    /// A zone nothing was sent to, for `reason`.
+    pub(super) fn not_applied(reason: String) -> ZoneOutcome {
+        ZoneOutcome {
+            error: Some(reason),
+            ..ZoneOutcome::default()
+        }
+    }
+}
+
 pub fn run(args: &Args) -> Result<i32, Error> {
+    if let Some(plan) = &args.plan {
+        return super::push_plan::run(args, plan);
+    }
     let format = args.output_format()?;
     let config = crate::config::load(&args.config)?;
     let domains = zones::selected_domains(&config, args)?;
@@ -38,18 +51,16 @@ pub fn run(args: &Args) -> Result<i32, Error> {
 
     let mut outcomes = Vec::new();
     for target in &targets {
-        let Some(client) = clients.get(&target.provider) else {
+        let plan = &target.plan;
+        let Some(client) = clients.get(&plan.provider) else {
             continue;
         };
         if format == Format::Text {
-            print!(
-                "{}",
-                output::plans_text(&[(target.provider.as_str(), &target.plan)])
-            );
+            print!("{}", output::plans_text(&[(plan.provider.as_str(), plan)]));
         }
-        let outcome = apply_zone(client, target, args);
+        let outcome = apply_zone(client, &plan.zone.id, &plan.batches, args);
         if format == Format::Text {
-            print!("{}", outcome_text(target, &outcome));
+            print!("{}", outcome_text(plan.batches.len(), &outcome));
         }
         outcomes.push(outcome);
     }
@@ -61,7 +72,8 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         );
     }
     preview::fail_if_any(&failures, targets.len() + failures.len())?;
-    summarise(&targets, &outcomes)
+    let domains: Vec<&str> = targets.iter().map(|t| t.plan.domain.as_str()).collect();
+    summarise(&domains, &outcomes)
 }
 
 /// Refuses the whole push, before anything is sent, when a zone would lose or change more than
@@ -74,10 +86,15 @@ fn check_safety(targets: &[Target], force: bool) -> Result<(), Error> {
         .iter()
         .filter_map(|t| {
             t.plan
-                .safety_violation(t.live.len(), &SafetyLimits::default())
+                .safety_violation(t.live.len())
                 .map(|v| format!("{}: {v}", t.plan.domain))
         })
         .collect();
+    refuse_if_any(&violations)
+}
+
+/// The refusal of a push for `violations` (one line per zone), if there are any.
+pub(super) fn refuse_if_any(violations: &[String]) -> Result<(), Error> {
     if violations.is_empty() {
         return Ok(());
     }
@@ -87,12 +104,17 @@ fn check_safety(targets: &[Target], force: bool) -> Result<(), Error> {
     )))
 }
 
-/// Sends a zone's requests in order; stops at the first that fails.
-fn apply_zone(client: &Client, target: &Target, args: &Args) -> ZoneOutcome {
+/// Sends the requests `batches` to zone `zone_id` in order; stops at the first that fails.
+pub(super) fn apply_zone(
+    client: &Client,
+    zone_id: &str,
+    batches: &[Vec<ChangeAction>],
+    args: &Args,
+) -> ZoneOutcome {
     let mut outcome = ZoneOutcome::default();
-    let total = target.plan.batches.len();
-    for (index, batch) in target.plan.batches.iter().enumerate() {
-        match send_batch(client, &target.plan.zone.id, batch) {
+    let total = batches.len();
+    for (index, batch) in batches.iter().enumerate() {
+        match send_batch(client, zone_id, batch) {
             Ok(info) => {
                 outcome.accepted.push(info);
                 outcome.applied_changes += batch.len();
@@ -101,7 +123,7 @@ fn apply_zone(client: &Client, target: &Target, args: &Args) -> ZoneOutcome {
                 outcome.error = Some(format!(
                     "request {} of {total} failed: {err}{}",
                     index + 1,
-                    not_applied_note(&target.plan.batches[index..])
+                    not_applied_note(&batches[index..])
                 ));
                 return outcome;
             }
@@ -224,8 +246,8 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
     }
 }
 
-fn outcome_text(target: &Target, outcome: &ZoneOutcome) -> String {
-    let total = target.plan.batches.len();
+/// What happened to a zone of `total` requests, as text.
+pub(super) fn outcome_text(total: usize, outcome: &ZoneOutcome) -> String {
     let mut text = String::new();
     if total > 0 {
         text.push_str(&format!(
@@ -241,7 +263,8 @@ fn outcome_text(target: &Target, outcome: &ZoneOutcome) -> String {
     text
 }
 
-fn outcome_json(outcome: &ZoneOutcome) -> Map<String, Value> {
+/// What happened to a zone, as fields of its JSON object.
+pub(super) fn outcome_json(outcome: &ZoneOutcome) -> Map<String, Value> {
     let value = json!({
         "applied_requests": outcome.accepted.len(),
         "applied_change_actions": outcome.applied_changes,
@@ -254,12 +277,13 @@ fn outcome_json(outcome: &ZoneOutcome) -> Map<String, Value> {
     }
 }
 
-fn summarise(targets: &[Target], outcomes: &[ZoneOutcome]) -> Result<i32, Error> {
-    let failed: Vec<&str> = targets
+/// Success, or the error naming each of `domains` whose outcome (same order) failed.
+pub(super) fn summarise(domains: &[&str], outcomes: &[ZoneOutcome]) -> Result<i32, Error> {
+    let failed: Vec<&str> = domains
         .iter()
         .zip(outcomes)
         .filter(|(_, o)| o.error.is_some())
-        .map(|(t, _)| t.plan.domain.as_str())
+        .map(|(d, _)| *d)
         .collect();
     if failed.is_empty() {
         return Ok(EXIT_OK);

@@ -9,6 +9,7 @@
 //!   "dns_providers": { "r53_main": { "type": "ROUTE53" } },
 //!   "domains": [ { "name": "example.tld", "registrar": "none", "dns_providers": ["r53_main"],
 //!                  "zone_id": "Z…", "default_ttl": 600, "keep_unknown": false,
+//!                  "max_change_share": 0.5,
 //!                  "ignore": [ { "name": "_acme-challenge*", "types": ["TXT"] } ],
 //!                  "records": [ { "name": "test", "type": "A", "value": "1.2.3.4" } ] } ] }
 //! ```
@@ -70,6 +71,9 @@ pub struct Domain {
     pub ignore: Vec<IgnoreRule>,
     /// Keep live record sets the config does not name (dnscontrol's NO_PURGE).
     pub keep_unknown: bool,
+    /// The share (0 to 1) of the zone's record sets a push may change or delete without
+    /// `--force`; `None` means the default.
+    pub max_change_share: Option<f64>,
 }
 
 /// Config-wide default TTL when the file gives none.

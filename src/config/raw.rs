@@ -42,6 +42,7 @@ pub struct RawDomain {
     pub default_ttl: Option<u32>,
     #[serde(default)]
     pub keep_unknown: bool,
+    pub max_change_share: Option<f64>,
     #[serde(default)]
     pub ignore: Vec<RawIgnore>,
     #[serde(default)]

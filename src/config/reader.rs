@@ -226,10 +226,12 @@ fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) ->
         records: records?,
         ignore: ignore?,
         keep_unknown: raw.keep_unknown,
+        max_change_share: raw.max_change_share,
     })
 }
 
-/// The domain's registrar and DNS providers exist, and there is at least one provider.
+/// The domain's registrar and DNS providers exist, there is at least one provider, and its
+/// `zone_id` and `max_change_share` are well formed.
 fn check_references(raw: &RawDomain, known: &Known<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let registrar_names: Vec<&str> = known.registrars.iter().map(|r| r.name.as_str()).collect();
@@ -268,6 +270,15 @@ fn check_references(raw: &RawDomain, known: &Known<'_>) -> Vec<Problem> {
         let fix =
             "give the bare hosted zone id, e.g. \"Z0123456789ABCDEFGHIJ\", or leave zone_id out";
         problems.push(Problem::new("zone_id is not a hosted zone id").with_fix(fix));
+    }
+    if let Some(share) = raw
+        .max_change_share
+        .filter(|share| !(0.0..=1.0).contains(share))
+    {
+        let message = format!("max_change_share {share} is not a share from 0 to 1");
+        let fix =
+            "write e.g. 0.5 to let a push change or delete up to half of the zone's record sets";
+        problems.push(Problem::new(message).with_fix(fix));
     }
     problems
 }
@@ -607,6 +618,26 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("bare hosted zone id"));
+    }
+
+    #[test]
+    fn max_change_share_is_a_share() {
+        let domain = |share: &str| {
+            format!(
+                r#"{{ {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none",
+                "dns_providers": ["r53_main"], "max_change_share": {share} }}] }}"#
+            )
+        };
+        let config = parse(Path::new("x.json"), &domain("0.5")).unwrap();
+        assert_eq!(config.domains[0].max_change_share, Some(0.5));
+        assert_eq!(
+            parse(Path::new("x.json"), &domain("1")).unwrap().domains[0].max_change_share,
+            Some(1.0)
+        );
+        for bad in ["1.5", "-0.1"] {
+            let errors = errors_in(&domain(bad));
+            assert!(find(&errors, "is not a share from 0 to 1").fix.is_some());
+        }
     }
 
     #[test]

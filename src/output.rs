@@ -82,7 +82,13 @@ pub enum Colour {
 
 /// Whether output to a stream that `is_terminal` may be coloured.
 fn colour_allowed(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    colour_allowed_with(is_terminal, std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the empty string
+/// (no-color.org).
+fn colour_allowed_with(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 fn paint(colour: Colour, text: &str, enabled: bool) -> String {
@@ -362,6 +368,15 @@ mod tests {
             describe(&rs),
             "app.example.tld A [eu weight=10] ALIAS lb.example.tld (zone Z1, evaluate target health)"
         );
+    }
+
+    #[test]
+    fn colour_follows_terminal_and_no_color() {
+        use std::ffi::OsStr;
+        assert!(colour_allowed_with(true, None));
+        assert!(colour_allowed_with(true, Some(OsStr::new(""))));
+        assert!(!colour_allowed_with(true, Some(OsStr::new("1"))));
+        assert!(!colour_allowed_with(false, None));
     }
 
     #[test]

@@ -56,13 +56,16 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             continue;
         };
         if format == Format::Text {
-            print!("{}", output::plans_text(&[(plan.provider.as_str(), plan)]));
+            print!("{}", output::zone_plan_text(&plan.provider, plan));
         }
         let outcome = apply_zone(client, &plan.zone.id, &plan.batches, args);
         if format == Format::Text {
             print!("{}", outcome_text(plan.batches.len(), &outcome));
         }
         outcomes.push(outcome);
+    }
+    if format == Format::Text {
+        print!("{}", output::total_text(&preview::targets_view(&targets)));
     }
     if format == Format::Json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();

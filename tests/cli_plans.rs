@@ -1,0 +1,482 @@
+//! Reviewed plans (`preview --out`, `push --plan`), safety limits, many zones, output for scripts
+//! and `push --wait`, through the r53ctl binary against a local Route 53 API server (moto).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+/// A scratch folder with a creds.json, and the endpoint r53ctl talks to.
+struct Workspace {
+    dir: PathBuf,
+    endpoint: String,
+}
+
+impl Workspace {
+    fn new(name: &str, endpoint: &str) -> Workspace {
+        let dir = std::env::temp_dir().join(format!("r53ctl-plans-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        let creds = dir.join("creds.json");
+        std::fs::write(
+            &creds,
+            r#"{"r53_main": {"TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret"}}"#,
+        )
+        .expect("creds.json");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        Workspace {
+            dir,
+            endpoint: endpoint.to_string(),
+        }
+    }
+
+    fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.dir.join(name), content).expect("write file");
+    }
+
+    fn write_config(&self, name: &str, config: &Value) {
+        self.write(name, &config.to_string());
+    }
+
+    fn read_json(&self, name: &str) -> Value {
+        let text = std::fs::read_to_string(self.dir.join(name)).expect("read file");
+        serde_json::from_str(&text).expect("JSON file")
+    }
+
+    /// Runs r53ctl in the workspace against `self.endpoint`.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_r53ctl"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env_clear()
+            .env("HOME", &self.dir)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL_ROUTE_53", &self.endpoint)
+            .output()
+            .expect("run r53ctl")
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// A domain entry of the config.
+fn domain(name: &str, records: Value) -> Value {
+    json!({ "name": name, "registrar": "none", "dns_providers": ["r53_main"], "records": records })
+}
+
+fn config(domains: Vec<Value>) -> Value {
+    json!({
+        "registrars": { "none": { "type": "NONE" } },
+        "dns_providers": { "r53_main": { "type": "ROUTE53" } },
+        "domains": domains
+    })
+}
+
+/// `count` A records `host0`, `host1`, … starting at number `from`.
+fn hosts(from: usize, count: usize) -> Value {
+    let records: Vec<Value> = (from..from + count)
+        .map(|i| json!({ "name": format!("host{i}"), "type": "A", "value": format!("10.0.0.{i}") }))
+        .collect();
+    json!(records)
+}
+
+/// The zone's record sets as `get-zones` exports them, without SOA and NS.
+fn live_records(ws: &Workspace, domain: &str) -> Vec<Value> {
+    let out = ws.run(&["get-zones", "r53_main", domain]);
+    assert_exit(&out, 0);
+    let exported: Value = serde_json::from_str(&stdout(&out)).expect("get-zones JSON");
+    exported["domains"][0]["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r["type"] != "SOA" && r["type"] != "NS")
+        .collect()
+}
+
+fn has_record(live: &[Value], name: &str, value: &str) -> bool {
+    live.iter()
+        .any(|r| r["name"] == name && r["value"] == value)
+}
+
+#[test]
+fn a_reviewed_plan_is_applied_exactly_without_a_config() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("apply", &moto.url);
+    let v1 = config(vec![domain(
+        "plan.tld",
+        json!([
+            { "name": "keep", "type": "A", "value": "1.1.1.1" },
+            { "name": "change", "type": "A", "value": "2.2.2.2" },
+            { "name": "gone", "type": "A", "value": "3.3.3.3" },
+        ]),
+    )]);
+    ws.write_config("dnsconfig.json", &v1);
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    assert_exit(&ws.run(&["push"]), 0);
+
+    let v2 = config(vec![domain(
+        "plan.tld",
+        json!([
+            { "name": "keep", "type": "A", "value": "1.1.1.1" },
+            { "name": "change", "type": "A", "value": "4.4.4.4" },
+            { "name": "new", "type": "TXT", "value": "hello" },
+        ]),
+    )]);
+    ws.write_config("dnsconfig.json", &v2);
+    assert_exit(&ws.run(&["preview", "--out", "plan.json"]), 0);
+    let plan = ws.read_json("plan.json");
+    assert_eq!(plan["format"], "r53ctl-plan/1");
+    assert_eq!(plan["zones"][0]["provider"], "r53_main");
+    assert_eq!(plan["zones"][0]["max_change_share"], json!(0.3));
+
+    // No config at all: the plan alone says what to send and where.
+    std::fs::remove_file(ws.dir.join("dnsconfig.json")).expect("remove config");
+    let push = ws.run(&["push", "--plan", "plan.json"]);
+    assert_exit(&push, 0);
+    let text = stdout(&push);
+    assert!(
+        text.contains("applied 1 of 1 request (4 change actions)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("DELETE gone.plan.tld A 300 3.3.3.3"),
+        "{text}"
+    );
+
+    ws.write_config("dnsconfig.json", &v2);
+    let after = ws.run(&["preview", "--expect-no-changes"]);
+    assert_exit(&after, 0);
+    assert!(
+        stdout(&after).contains("Total: 0 changes"),
+        "{}",
+        stdout(&after)
+    );
+    let live = live_records(&ws, "plan.tld");
+    assert_eq!(live.len(), 3, "{live:?}");
+    assert!(has_record(&live, "change", "4.4.4.4"), "{live:?}");
+}
+
+#[test]
+fn a_zone_changed_since_the_plan_is_not_touched_and_others_apply() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("changed", &moto.url);
+    let records = |value: &str| json!([{ "name": "www", "type": "A", "value": value }]);
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![
+            domain("a.tld", records("1.1.1.1")),
+            domain("b.tld", records("1.1.1.1")),
+        ]),
+    );
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    assert_exit(&ws.run(&["push"]), 0);
+
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![
+            domain("a.tld", records("2.2.2.2")),
+            domain("b.tld", records("2.2.2.2")),
+        ]),
+    );
+    assert_exit(&ws.run(&["preview", "--out", "plan.json"]), 0);
+
+    // Someone else changes a.tld after the plan was reviewed.
+    ws.write_config(
+        "theirs.json",
+        &config(vec![domain(
+            "a.tld",
+            json!([
+                { "name": "www", "type": "A", "value": "1.1.1.1" },
+                { "name": "theirs", "type": "A", "value": "9.9.9.9" },
+            ]),
+        )]),
+    );
+    assert_exit(&ws.run(&["push", "--config", "theirs.json"]), 0);
+
+    let push = ws.run(&["push", "--plan", "plan.json"]);
+    assert_exit(&push, 1);
+    let text = stdout(&push);
+    assert!(
+        text.contains("zone a.tld (") && text.contains("changed since the plan was made"),
+        "{text}"
+    );
+    assert!(text.contains("nothing was written to it"), "{text}");
+    assert!(stderr(&push).contains("a.tld"), "{}", stderr(&push));
+
+    let a = live_records(&ws, "a.tld");
+    assert!(
+        has_record(&a, "www", "1.1.1.1") && has_record(&a, "theirs", "9.9.9.9"),
+        "{a:?}"
+    );
+    assert_eq!(a.len(), 2, "{a:?}");
+    let b = live_records(&ws, "b.tld");
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert!(has_record(&b, "www", "2.2.2.2"), "{b:?}");
+}
+
+/// Plan files are checked before anything is read or sent; a bad one is a usage error (exit 2).
+#[test]
+fn unreadable_malformed_and_unsupported_plans_are_usage_errors() {
+    // Nothing listens here: a run that tried the network would fail with exit 1, not 2.
+    let ws = Workspace::new("badplan", "http://127.0.0.1:9");
+    let zone = json!({
+        "domain": "x.tld", "provider": "r53_main", "max_change_share": 0.3,
+        "zone": { "id": "Z1", "name": "x.tld.", "private": false },
+        "live_fingerprint": "sha256:00",
+        "batches": [[{ "action": "UPSERT", "record_set": {
+            "name": "a.x.tld.", "type": "A", "ttl": 300, "values": ["1.1.1.1"] } }]]
+    });
+    let cases = [
+        ("missing.json", None, "cannot read it"),
+        ("garbage.json", Some("{not json".to_string()), "not JSON"),
+        (
+            "future.json",
+            Some(json!({ "format": "r53ctl-plan/9", "zones": [] }).to_string()),
+            "its format is \"r53ctl-plan/9\"",
+        ),
+        (
+            "upsert.json",
+            Some(json!({ "format": "r53ctl-plan/1", "zones": [zone] }).to_string()),
+            "$.zones[0].batches[0][0].action: action \"UPSERT\" is not CREATE or DELETE",
+        ),
+    ];
+    for (file, content, expected) in cases {
+        if let Some(content) = content {
+            ws.write(file, &content);
+        }
+        let out = ws.run(&["push", "--plan", file]);
+        assert_exit(&out, 2);
+        let err = stderr(&out);
+        assert!(err.contains(&format!("plan file {file}: ")), "{err}");
+        assert!(err.contains(expected), "{err}");
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    }
+}
+
+#[test]
+fn a_push_that_changes_too_much_of_a_zone_is_refused() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("safety", &moto.url);
+    // 10 hosts + SOA + NS: 12 live record sets.
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain("safe.tld", hosts(0, 10))]),
+    );
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    assert_exit(&ws.run(&["push"]), 0);
+
+    // Deleting 4 of 12 (33.3%) is more than the default 30%.
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain("safe.tld", hosts(0, 6))]),
+    );
+    let refused = ws.run(&["push"]);
+    assert_exit(&refused, 4);
+    let err = stderr(&refused);
+    assert!(
+        err.contains(
+            "safe.tld: would change or delete 4 of 12 record sets (33.3%), more than the 30% limit"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        live_records(&ws, "safe.tld").len(),
+        10,
+        "nothing may be sent"
+    );
+
+    // A reviewed plan is held to the same limit.
+    assert_exit(&ws.run(&["preview", "--out", "plan.json"]), 0);
+    assert_exit(&ws.run(&["push", "--plan", "plan.json"]), 4);
+    assert_eq!(
+        live_records(&ws, "safe.tld").len(),
+        10,
+        "nothing may be sent"
+    );
+
+    // The domain may allow more.
+    let mut relaxed = domain("safe.tld", hosts(0, 6));
+    relaxed["max_change_share"] = json!(0.5);
+    ws.write_config("dnsconfig.json", &config(vec![relaxed]));
+    assert_exit(&ws.run(&["push"]), 0);
+    assert_eq!(live_records(&ws, "safe.tld").len(), 6);
+
+    // Or --force, once: deleting 5 of 14 (35.7%).
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain("safe.tld", hosts(0, 12))]),
+    );
+    assert_exit(&ws.run(&["push"]), 0);
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain("safe.tld", hosts(0, 7))]),
+    );
+    assert_exit(&ws.run(&["push"]), 4);
+    assert_exit(&ws.run(&["push", "--force"]), 0);
+    assert_eq!(live_records(&ws, "safe.tld").len(), 7);
+}
+
+#[test]
+fn an_invalid_max_change_share_is_a_config_error() {
+    let ws = Workspace::new("badshare", "http://127.0.0.1:9");
+    let mut entry = domain("x.tld", json!([]));
+    entry["max_change_share"] = json!(1.5);
+    ws.write_config("dnsconfig.json", &config(vec![entry]));
+    let out = ws.run(&["check"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("max_change_share 1.5 is not a share from 0 to 1"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// 200 zones are each read once, concurrently, with one client, and all reported.
+#[test]
+fn two_hundred_zones_preview_in_one_run() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("many", &moto.url);
+    let domains: Vec<Value> = (0..200)
+        .map(|i| {
+            domain(
+                &format!("zone{i}.tld"),
+                json!([{ "name": "www", "type": "A", "value": "192.0.2.1" }]),
+            )
+        })
+        .collect();
+    ws.write_config("dnsconfig.json", &config(domains));
+    assert_exit(&ws.run(&["create-domains"]), 0);
+
+    let out = ws.run(&["preview", "--debug", "--concurrency", "8"]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("Total: 200 changes in 200 of 200 zones"),
+        "{}",
+        stdout(&out)
+    );
+    let err = stderr(&out);
+    assert!(
+        !err.lines()
+            .any(|l| l.starts_with("error") || l.starts_with("warning")),
+        "{err}"
+    );
+    let reads: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("debug: request ") && l.ends_with("(ListResourceRecordSets)"))
+        .filter_map(|l| l.split("/hostedzone/").nth(1)?.split('/').next())
+        .collect();
+    let zones: BTreeSet<&str> = reads.iter().copied().collect();
+    assert_eq!(reads.len(), 200, "one read per zone");
+    assert_eq!(zones.len(), 200, "no zone read twice");
+    let clients = err
+        .lines()
+        .filter(|l| l.contains("creds entry \"r53_main\": credentials from"))
+        .count();
+    assert_eq!(clients, 1, "one client for the provider:\n{err}");
+}
+
+#[test]
+fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("json", &moto.url);
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain(
+            "json.tld",
+            json!([{ "name": "a", "type": "A", "value": "1.1.1.1" }]),
+        )]),
+    );
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    assert_exit(&ws.run(&["preview", "--expect-no-changes"]), 3);
+    assert_exit(&ws.run(&["preview", "--format", "yaml"]), 2);
+
+    let push = ws.run(&["push", "--format", "json"]);
+    assert_exit(&push, 0);
+    let report: Value =
+        serde_json::from_str(&stdout(&push)).expect("push prints one JSON document");
+    let zone = &report["zones"][0];
+    assert_eq!(zone["domain"], "json.tld", "{report}");
+    assert_eq!(zone["applied_requests"], 1, "{report}");
+    assert_eq!(zone["applied_change_actions"], 1, "{report}");
+    assert_eq!(
+        zone["change_ids"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
+    assert_eq!(zone["error"], Value::Null, "{report}");
+
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain(
+            "json.tld",
+            json!([{ "name": "a", "type": "A", "value": "2.2.2.2" }]),
+        )]),
+    );
+    assert_exit(
+        &ws.run(&["preview", "--out", "plan.json", "--format", "json"]),
+        0,
+    );
+    let push = ws.run(&["push", "--plan", "plan.json", "--format", "json"]);
+    assert_exit(&push, 0);
+    let report: Value =
+        serde_json::from_str(&stdout(&push)).expect("push --plan prints one JSON document");
+    assert_eq!(report["zones"][0]["applied_change_actions"], 2, "{report}");
+    assert_eq!(report["total_change_actions"], 2, "{report}");
+
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain("nozone.tld", json!([]))]),
+    );
+    let failed = ws.run(&["push", "--format", "json"]);
+    assert_exit(&failed, 1);
+    let report: Value = serde_json::from_str(&stdout(&failed))
+        .expect("a failed push still prints one JSON document");
+    assert_eq!(report["zones"], json!([]), "{report}");
+}
+
+#[test]
+fn push_wait_asks_for_the_change_status() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("wait", &moto.url);
+    ws.write_config(
+        "dnsconfig.json",
+        &config(vec![domain(
+            "wait.tld",
+            json!([{ "name": "a", "type": "A", "value": "1.1.1.1" }]),
+        )]),
+    );
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    let out = ws.run(&["push", "--wait", "--debug"]);
+    assert_exit(&out, 0);
+    let err = stderr(&out);
+    let position = |operation: &str| {
+        err.lines().position(|l| {
+            l.starts_with("debug: request ") && l.ends_with(&format!("({operation})"))
+        })
+    };
+    let change = position("ChangeResourceRecordSets").expect("a change was sent");
+    let status = position("GetChange").unwrap_or_else(|| panic!("no GetChange request:\n{err}"));
+    assert!(status > change, "{err}");
+}

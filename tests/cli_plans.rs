@@ -465,6 +465,13 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
         serde_json::from_str(&stdout(&push)).expect("push --plan prints one JSON document");
     assert_eq!(report["zones"][0]["applied_change_actions"], 2, "{report}");
     assert_eq!(report["total_change_actions"], 2, "{report}");
+    let uncovered = ws.run(&["push", "--plan", "plan.json", "--domains", "other.tld"]);
+    assert_exit(&uncovered, 2);
+    assert!(
+        stderr(&uncovered).contains("which the plan does not cover; it covers: json.tld"),
+        "{}",
+        stderr(&uncovered)
+    );
 
     ws.write_config(
         "dnsconfig.json",
@@ -475,6 +482,12 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
     let report: Value = serde_json::from_str(&stdout(&failed))
         .expect("a failed push still prints one JSON document");
     assert_eq!(report["zones"], json!([]), "{report}");
+    let partial = ws.run(&["preview", "--out", "partial.json"]);
+    assert_exit(&partial, 1);
+    assert!(
+        !ws.dir.join("partial.json").exists(),
+        "a plan must cover every zone"
+    );
 }
 
 #[test]

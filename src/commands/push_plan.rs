@@ -210,3 +210,68 @@ fn plan_outcomes_json(planned: &[PlannedZone], outcomes: &[ZoneOutcome]) -> Valu
 fn change_actions(zone: &PlannedZone) -> usize {
     zone.batches.iter().map(Vec::len).sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChangeAction, HostedZone, RecordSet};
+    use crate::plan::SafetyLimits;
+
+    fn planned(batches: Vec<Vec<ChangeAction>>) -> PlannedZone {
+        PlannedZone {
+            domain: "example.tld".into(),
+            provider: "r53_main".into(),
+            zone: HostedZone {
+                id: "Z1".into(),
+                name: "example.tld.".into(),
+                private: false,
+                record_set_count: None,
+                comment: None,
+            },
+            live_fingerprint: "sha256:00".into(),
+            batches,
+            safety: SafetyLimits::default(),
+        }
+    }
+
+    fn change(action: Action, value: &str) -> ChangeAction {
+        ChangeAction {
+            action,
+            record_set: RecordSet::simple("www.example.tld.", "A", 300, vec![value.into()]),
+        }
+    }
+
+    #[test]
+    fn zone_text_lists_every_action_of_every_request() {
+        let zone = planned(vec![
+            vec![change(Action::Delete, "192.0.2.1")],
+            vec![change(Action::Create, "192.0.2.2")],
+        ]);
+        let text = zone_text(&zone);
+        assert!(text.starts_with("example.tld (zone Z1, provider r53_main)\n"));
+        let delete = text.find("DELETE www.example.tld A 300 192.0.2.1");
+        let create = text.find("CREATE www.example.tld A 300 192.0.2.2");
+        assert!(
+            delete.is_some() && create.is_some() && delete < create,
+            "{text}"
+        );
+        assert!(zone_text(&planned(Vec::new())).ends_with("  no changes\n"));
+    }
+
+    #[test]
+    fn json_report_names_the_zone_and_why_it_was_not_applied() {
+        let zone = planned(vec![vec![
+            change(Action::Delete, "192.0.2.1"),
+            change(Action::Create, "192.0.2.2"),
+        ]]);
+        let outcome = ZoneOutcome::not_applied("zone changed".into());
+        let report = plan_outcomes_json(std::slice::from_ref(&zone), &[outcome]);
+        let object = &report["zones"][0];
+        assert_eq!(object["zone_id"], "Z1");
+        assert_eq!(object["provider"], "r53_main");
+        assert_eq!(object["change_actions"], 2);
+        assert_eq!(object["applied_requests"], 0);
+        assert_eq!(object["error"], "zone changed");
+        assert_eq!(report["total_change_actions"], 2);
+    }
+}

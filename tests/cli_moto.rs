@@ -168,7 +168,9 @@ fn create_modify_delete_and_no_op() {
 #[test]
 fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
     let moto = common::Moto::start();
-    let proxy = proxy::Proxy::start(moto.url.trim_start_matches("http://"));
+    // Strict: the proxy refuses a DELETE that does not match the live record set, as Route 53
+    // does and moto does not.
+    let proxy = proxy::Proxy::start_strict(moto.url.trim_start_matches("http://"));
     let ws = Workspace::new("race", &proxy.url);
     ws.write_config(
         "dnsconfig.json",
@@ -180,22 +182,24 @@ fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
     assert_exit(&ws.run(&["create-domains"]), 0);
     assert_exit(&ws.run(&["push"]), 0);
 
-    // Ours: delete test, create new. Theirs, written directly to the server between our read and
-    // our write: test replaced by other. Our DELETE no longer matches the live zone, so the whole
-    // request must fail. (Route 53 refuses a DELETE whose TTL or values differ from the live
-    // record set; moto refuses only a DELETE of a missing one, so theirs removes it.)
+    // Ours: test 1.1.1.1 -> 2.2.2.2, and a new record set. Theirs, written directly to the server
+    // between our read and our write: test -> 9.9.9.9. Our DELETE of test 1.1.1.1 no longer
+    // matches the live record set, so the whole request must fail and theirs must stand.
     ws.write_config(
         "dnsconfig.json",
         &config(
             "race.tld",
-            json!([{ "name": "new", "type": "A", "value": "3.3.3.3" }]),
+            json!([
+                { "name": "test", "type": "A", "value": "2.2.2.2" },
+                { "name": "new", "type": "A", "value": "3.3.3.3" },
+            ]),
         ),
     );
     ws.write_config(
         "theirs.json",
         &config(
             "race.tld",
-            json!([{ "name": "other", "type": "A", "value": "9.9.9.9" }]),
+            json!([{ "name": "test", "type": "A", "value": "9.9.9.9" }]),
         ),
     );
     let (dir, direct) = (ws.dir.clone(), moto.url.clone());
@@ -205,19 +209,27 @@ fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
             0,
         );
     });
+    let posts_before = proxy.count("POST", "/rrset");
 
     let out = ws.run(&["push"]);
     assert_exit(&out, 1);
-    let err = stderr(&out);
-    assert!(err.contains("request 1 of 1 failed"), "{err}");
-    assert!(err.contains("not applied"), "{err}");
+    let report = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(report.contains("request 1 of 1"), "{report}");
+    assert!(report.contains("InvalidChangeBatch"), "{report}");
+    assert!(report.contains("not applied"), "{report}");
+    assert_eq!(
+        proxy.count("POST", "/rrset") - posts_before,
+        1,
+        "a refused change batch is never sent again: {:?}",
+        proxy.log()
+    );
 
     let direct_ws = Workspace::new("race-check", &moto.url);
     let live = live_records(&direct_ws, "race.tld");
     assert_eq!(live.len(), 1, "nothing of ours may be written: {live:?}");
     assert_eq!(
         (&live[0]["name"], &live[0]["value"]),
-        (&json!("other"), &json!("9.9.9.9"))
+        (&json!("test"), &json!("9.9.9.9"))
     );
 }
 

@@ -158,21 +158,27 @@ pub fn plans_text(plans: &[(&str, &ZonePlan)]) -> String {
     for (provider, plan) in plans {
         text.push_str(&zone_plan_text(provider, plan));
     }
+    text.push_str(&total_text(plans));
+    text
+}
+
+/// The closing line of a preview or push: how many changes in how many zones.
+pub fn total_text(plans: &[(&str, &ZonePlan)]) -> String {
     let changes: usize = plans.iter().map(|(_, p)| p.diff.changes.len()).sum();
     let zones_changed = plans
         .iter()
         .filter(|(_, p)| !p.diff.changes.is_empty())
         .count();
-    text.push_str(&format!(
+    format!(
         "Total: {changes} change{} in {zones_changed} of {} zone{}\n",
         plural(changes),
         plans.len(),
         plural(plans.len())
-    ));
-    text
+    )
 }
 
-fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
+/// One zone's block of a preview or push: a header line, then one line per change.
+pub fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
     let mut text = format!(
         "{} (zone {}, provider {provider})\n",
         plan.domain, plan.zone.id

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: starts a local Route 53 API server (moto) on 127.0.0.1, creates example.tld, then
-# runs preview, push and preview again with fixtures/config/example.json. Stops the server on exit.
+# runs preview, push and preview again with fixtures/demo/dnsconfig.json. Stops the server on exit.
 set -euo pipefail
 moto=$1
 r53ctl=$2
@@ -20,7 +20,7 @@ export AWS_ENDPOINT_URL_ROUTE_53="http://127.0.0.1:$port"
 run() {
   echo
   echo "\$ r53ctl $*"
-  "$r53ctl" --config fixtures/config/example.json --creds fixtures/demo/creds.json "$@"
+  "$r53ctl" --config fixtures/demo/dnsconfig.json --creds fixtures/demo/creds.json "$@"
 }
 run create-domains
 run preview

@@ -95,6 +95,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let (targets, failures) = plan_all(args, &config, &clients)?;
     let changes: usize = targets.iter().map(|t| t.plan.diff.changes.len()).sum();
     match format {
+        Format::Text if targets.is_empty() => {}
         Format::Text => print!("{}", output::plans_text(&targets_view(&targets))),
         Format::Json => println!("{}", output::plans_json(&targets_view(&targets), &[])),
     }

@@ -42,16 +42,16 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             continue;
         };
         if format == Format::Text {
-            print!(
-                "{}",
-                output::plans_text(&[(target.provider.as_str(), &target.plan)])
-            );
+            print!("{}", output::zone_plan_text(&target.provider, &target.plan));
         }
         let outcome = apply_zone(client, target, args);
         if format == Format::Text {
             print!("{}", outcome_text(target, &outcome));
         }
         outcomes.push(outcome);
+    }
+    if format == Format::Text {
+        print!("{}", output::total_text(&preview::targets_view(&targets)));
     }
     if format == Format::Json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();

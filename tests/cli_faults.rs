@@ -300,9 +300,18 @@ fn a_push_of_two_requests_whose_second_fails_reports_exactly_the_first() {
     let out = ws.run(&["push", "--format", "json"]);
     assert_exit(&out, 1);
     let err = stderr(&out);
-    assert!(err.contains("request 2 of 2 was not applied"), "{err}");
+    assert!(
+        err.contains("push did not complete for 1 zone: big.tld"),
+        "{err}"
+    );
     let report: Value = serde_json::from_str(&stdout(&out)).expect("push JSON");
     let zone = &report["zones"][0];
+    assert!(
+        zone["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("request 2 of 2 was not applied")),
+        "{zone}"
+    );
     let requests = zone["request_outcomes"]
         .as_array()
         .expect("request outcomes");

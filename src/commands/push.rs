@@ -221,9 +221,7 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
         if !answer_lost && !answer_lost_before {
             return RequestOutcome::NotApplied(err.to_string());
         }
-        output::warn(&format!(
-            "zone {zone_id}: {err}; reading the zone to find out whether the request was applied"
-        ));
+        output::warn(&reconcile_note(zone_id, &err));
         let live = match client.list_record_sets(zone_id) {
             Ok(live) => live,
             Err(read_err) => {
@@ -250,6 +248,20 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
         "sent {MAX_RECONCILES} times and every answer was lost; re-reading the zone showed none \
          of it applied"
     ))
+}
+
+/// Why the zone is read again after `err`.
+fn reconcile_note(zone_id: &str, err: &ApiError) -> String {
+    match err {
+        ApiError::OutcomeUnknown { cause, .. } => format!(
+            "zone {zone_id}: the answer to a change request was lost ({cause}); reading the zone \
+             to find out whether it was applied"
+        ),
+        _ => format!(
+            "zone {zone_id}: the change request, sent again after its answer was lost, was \
+             refused ({err}); reading the zone to find out whether the first attempt applied"
+        ),
+    }
 }
 
 /// Where a zone stands relative to one request.

@@ -443,6 +443,72 @@ mod tests {
         }
     }
 
+    fn report(outcome: RequestOutcome) -> RequestReport {
+        RequestReport {
+            changes: vec![change(Action::Create, a("www.example.tld.", "1.1.1.1"))],
+            outcome,
+        }
+    }
+
+    fn accepted(id: &str) -> RequestOutcome {
+        RequestOutcome::Applied(Sent::Accepted(ChangeInfo {
+            id: id.into(),
+            status: "PENDING".into(),
+            submitted_at: String::new(),
+        }))
+    }
+
+    #[test]
+    fn the_report_names_each_request_and_how_it_is_known_to_be_applied() {
+        let requests = vec![
+            report(accepted("C1")),
+            report(RequestOutcome::Applied(Sent::FoundApplied)),
+            report(RequestOutcome::NotApplied("InvalidChangeBatch: no".into())),
+            report(RequestOutcome::NotSent),
+        ];
+        let outcome = ZoneOutcome {
+            error: first_failure(&requests),
+            requests,
+        };
+        let text = outcome_text(4, &outcome);
+        let expected = [
+            "request 1 of 4 (1 change action): applied (change C1)",
+            "request 2 of 4 (1 change action): applied (confirmed by re-reading the zone)",
+            "request 3 of 4 (1 change action): NOT applied: InvalidChangeBatch: no",
+            "request 4 of 4 (1 change action): not sent, NOT applied",
+            "applied 2 of 4 requests (2 change actions)",
+            "FAILED: request 3 of 4 was not applied; the 1 request after it was not sent",
+        ];
+        for line in expected {
+            assert!(text.contains(line), "{line:?} missing from:\n{text}");
+        }
+        let json = outcome_json(&outcome);
+        assert_eq!(json["applied_requests"], 2);
+        assert_eq!(json["change_ids"], serde_json::json!(["C1"]));
+        let statuses: Vec<&Value> = (0..4)
+            .map(|i| &json["request_outcomes"][i]["status"])
+            .collect();
+        assert_eq!(
+            statuses,
+            ["applied", "applied", "not_applied", "not_sent"]
+                .map(Value::from)
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            json["request_outcomes"][1]["detail"],
+            "confirmed by re-reading the zone"
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_never_called_not_applied() {
+        let requests = vec![report(RequestOutcome::Unknown("lost".into()))];
+        let failure = first_failure(&requests).unwrap();
+        assert_eq!(failure, "request 1 of 1 may or may not have been applied");
+        assert_eq!(first_failure(&[report(accepted("C1"))]), None);
+    }
+
     #[test]
     fn batch_state_tells_applied_from_not_applied() {
         let old = a("www.example.tld.", "1.1.1.1");

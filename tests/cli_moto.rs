@@ -1,105 +1,13 @@
 //! The r53ctl binary end to end against a local Route 53 API server (moto) on 127.0.0.1:
 //! create, modify, delete, no-op, a conflicting change, paging, and the error paths.
 
+mod cli;
 mod common;
 mod proxy;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use serde_json::{json, Value};
 
-/// A scratch folder with a creds.json, and the endpoint r53ctl talks to.
-struct Workspace {
-    dir: PathBuf,
-    endpoint: String,
-}
-
-impl Workspace {
-    fn new(name: &str, endpoint: &str) -> Workspace {
-        let dir = std::env::temp_dir().join(format!("r53ctl-it-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        std::fs::write(
-            dir.join("creds.json"),
-            r#"{"r53_main": {"TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret"}}"#,
-        )
-        .expect("creds.json");
-        set_owner_only(&dir.join("creds.json"));
-        Workspace {
-            dir,
-            endpoint: endpoint.to_string(),
-        }
-    }
-
-    fn write_config(&self, name: &str, config: &Value) {
-        std::fs::write(self.dir.join(name), config.to_string()).expect("write config");
-    }
-
-    /// Runs r53ctl in the workspace against `self.endpoint`.
-    fn run(&self, args: &[&str]) -> Output {
-        run_in(&self.dir, &self.endpoint, args)
-    }
-}
-
-fn run_in(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_r53ctl"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_ROUTE_53", endpoint)
-        .output()
-        .expect("run r53ctl")
-}
-
-fn set_owner_only(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(out),
-        stderr(out)
-    );
-}
-
-fn config(domain: &str, records: Value) -> Value {
-    json!({
-        "registrars": { "none": { "type": "NONE" } },
-        "dns_providers": { "r53_main": { "type": "ROUTE53" } },
-        "domains": [ { "name": domain, "registrar": "none", "dns_providers": ["r53_main"],
-                       "records": records } ]
-    })
-}
-
-/// The zone's record sets as `get-zones` exports them, without SOA and NS.
-fn live_records(ws: &Workspace, domain: &str) -> Vec<Value> {
-    let out = ws.run(&["get-zones", "r53_main", domain]);
-    assert_exit(&out, 0);
-    let exported: Value = serde_json::from_str(&stdout(&out)).expect("get-zones JSON");
-    exported["domains"][0]["records"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r["type"] != "SOA" && r["type"] != "NS")
-        .collect()
-}
+use cli::{assert_exit, config, stderr, stdout, Workspace};
 
 #[test]
 fn create_modify_delete_and_no_op() {
@@ -158,7 +66,7 @@ fn create_modify_delete_and_no_op() {
 
     assert_exit(&ws.run(&["push"]), 0);
     assert_exit(&ws.run(&["preview", "--expect-no-changes"]), 0);
-    let live = live_records(&ws, "cmd.tld");
+    let live = ws.live_records("cmd.tld");
     assert_eq!(live.len(), 4, "{live:?}");
     assert!(live
         .iter()
@@ -202,12 +110,9 @@ fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
             json!([{ "name": "test", "type": "A", "value": "9.9.9.9" }]),
         ),
     );
-    let (dir, direct) = (ws.dir.clone(), moto.url.clone());
+    let theirs = ws.via(&moto.url);
     proxy.before_forward("POST", "/rrset", move |_| {
-        assert_exit(
-            &run_in(&dir, &direct, &["push", "--config", "theirs.json"]),
-            0,
-        );
+        assert_exit(&theirs.run(&["push", "--config", "theirs.json"]), 0);
     });
     let posts_before = proxy.count("POST", "/rrset");
 
@@ -224,8 +129,7 @@ fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
         proxy.log()
     );
 
-    let direct_ws = Workspace::new("race-check", &moto.url);
-    let live = live_records(&direct_ws, "race.tld");
+    let live = ws.via(&moto.url).live_records("race.tld");
     assert_eq!(live.len(), 1, "nothing of ours may be written: {live:?}");
     assert_eq!(
         (&live[0]["name"], &live[0]["value"]),
@@ -261,7 +165,7 @@ fn zones_larger_than_one_page_and_one_request() {
         pages >= 5,
         "1,202 record sets need at least 5 pages of 300, saw {pages}"
     );
-    assert_eq!(live_records(&ws, "paging.tld").len(), 1200);
+    assert_eq!(ws.live_records("paging.tld").len(), 1200);
 }
 
 #[test]

@@ -102,7 +102,10 @@ fn every_kind_of_record_set_round_trips_through_push_and_get_zones() {
                 "alias": { "target": "target", "zone_id": zone_id(&ws, "rt.tld"),
                            "evaluate_target_health": false } }),
     ] {
-        assert!(records.contains(&expected), "{expected} not in {exported:#}");
+        assert!(
+            records.contains(&expected),
+            "{expected} not in {exported:#}"
+        );
     }
     let long_txt = records
         .iter()
@@ -119,7 +122,12 @@ fn every_kind_of_record_set_round_trips_through_push_and_get_zones() {
     let pushed = ws.run_ok(&["push", "--config", "exported.json"], 0);
     assert!(pushed.contains("Total: 0 changes"), "{pushed}");
     ws.run_ok(
-        &["preview", "--config", "exported.json", "--expect-no-changes"],
+        &[
+            "preview",
+            "--config",
+            "exported.json",
+            "--expect-no-changes",
+        ],
         0,
     );
     ws.run_ok(&["preview", "--expect-no-changes"], 0);
@@ -131,6 +139,8 @@ fn every_kind_of_record_set_round_trips_through_push_and_get_zones() {
         "www\t60\tIN\tCNAME\tv6.rt.tld.",
         "xn--bcher-kva\t300\tIN\tA\t192.0.2.3",
         "sub\t300\tIN\tNS\tns1.other.tld.",
+        "*\t300\tIN\tA\t192.0.2.2",
+        "*.wild\t300\tIN\tTXT\t\"wildcard\"",
     ] {
         assert!(bind.lines().any(|l| l == line), "{line:?} not in\n{bind}");
     }
@@ -179,7 +189,12 @@ fn other_spellings_of_the_same_records_do_not_diff() {
         ),
     );
     let preview = ws.run_ok(
-        &["preview", "--config", "respelled.json", "--expect-no-changes"],
+        &[
+            "preview",
+            "--config",
+            "respelled.json",
+            "--expect-no-changes",
+        ],
         0,
     );
     assert!(preview.contains("no changes"), "{preview}");
@@ -270,11 +285,18 @@ fn ignored_and_unknown_record_sets_apex_ns_and_soa_are_left_alone() {
         "{preview}"
     );
     assert!(preview.contains("DELETE legacy.hands.tld A"), "{preview}");
-    assert!(!preview.contains(" SOA") && !preview.contains(" NS"), "{preview}");
+    assert!(
+        !preview.contains(" SOA") && !preview.contains(" NS"),
+        "{preview}"
+    );
 
     ws.write_config(
         "dnsconfig.json",
-        &config_with("hands.tld", records.clone(), json!({ "keep_unknown": true })),
+        &config_with(
+            "hands.tld",
+            records.clone(),
+            json!({ "keep_unknown": true }),
+        ),
     );
     let preview = ws.run_ok(&["preview", "--expect-no-changes"], 0);
     assert!(
@@ -284,10 +306,16 @@ fn ignored_and_unknown_record_sets_apex_ns_and_soa_are_left_alone() {
     ws.run_ok(&["push"], 0);
 
     let ignoring = json!({ "ignore": [{ "name": "_acme-challenge*" }] });
-    ws.write_config("dnsconfig.json", &config_with("hands.tld", records, ignoring));
+    ws.write_config(
+        "dnsconfig.json",
+        &config_with("hands.tld", records, ignoring),
+    );
     ws.run_ok(&["push"], 0);
     let live = ws.run_ok(&["get-zones", "r53_main", "hands.tld"], 0);
-    assert!(live.contains("_acme-challenge.www"), "ignored TXT kept: {live}");
+    assert!(
+        live.contains("_acme-challenge.www"),
+        "ignored TXT kept: {live}"
+    );
     assert!(!live.contains("legacy"), "unknown A deleted: {live}");
     assert!(live.contains("172800"), "apex NS keeps its TTL: {live}");
 }

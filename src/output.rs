@@ -422,6 +422,37 @@ mod tests {
     }
 
     #[test]
+    fn traffic_policy_record_sets_are_kept_and_said_so() {
+        let zone = crate::model::HostedZone {
+            id: "Z1".into(),
+            name: "example.tld.".into(),
+            private: false,
+            record_set_count: None,
+            comment: None,
+        };
+        let live = RecordSet {
+            traffic_policy_instance_id: Some("tpi-1".into()),
+            ..RecordSet::simple("tp.example.tld.", "A", 60, vec!["192.0.2.8".into()])
+        };
+        let options = crate::diff::DiffOptions {
+            apex: "example.tld.",
+            zone_id: "Z1",
+            ignore: &[],
+            keep_unknown: false,
+            protections: &[],
+        };
+        let diff = crate::diff::diff_zone(&[], std::slice::from_ref(&live), &options);
+        let limits = crate::batch::Limits::default();
+        let plan = ZonePlan::new("example.tld", zone, diff, &limits, &[live]).expect("plan");
+        let text = plans_text(&[("r53_main", &plan)]);
+        assert!(
+            text.contains("  KEEP   tp.example.tld A (made by a traffic policy"),
+            "{text}"
+        );
+        assert!(text.contains("no changes"), "{text}");
+    }
+
+    #[test]
     fn paint_only_when_enabled() {
         assert_eq!(paint(Colour::Red, "x", false), "x");
         assert_eq!(paint(Colour::Green, "x", true), "\x1b[32mx\x1b[0m");

@@ -10,11 +10,11 @@
 //! - record sets made by a traffic policy: moto has no CreateTrafficPolicy(Instance);
 //! - record set protections: moto has no ListResourceRecordSetProtections.
 
+mod cli;
 mod common;
-mod workspace;
 
+use cli::{assert_exit, config, config_with, stderr, Workspace};
 use serde_json::{json, Value};
-use workspace::{assert_exit, config, config_with, stderr, Workspace};
 
 const LONG_TXT_BYTES: usize = 300;
 const HEALTH_CHECK: &str = "abcdef12-3456-7890-abcd-ef1234567890";

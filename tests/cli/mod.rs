@@ -67,6 +67,14 @@ impl Workspace {
             .expect("run r53ctl")
     }
 
+    /// Runs r53ctl and checks its exit code; returns stdout.
+    #[track_caller]
+    pub fn run_ok(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_exit(&out, code);
+        stdout(&out)
+    }
+
     /// The zone's record sets as `get-zones` exports them, without SOA and NS.
     pub fn live_records(&self, domain: &str) -> Vec<Value> {
         let out = self.run(&["get-zones", "r53_main", domain]);
@@ -101,12 +109,21 @@ pub fn assert_exit(out: &Output, code: i32) {
     );
 }
 
-/// A config of one domain with `records`, served by the DNS provider `r53_main`.
-pub fn config(domain: &str, records: Value) -> Value {
+/// A config with one domain `domain` on provider `r53_main`, extended by the fields of `extra`.
+pub fn config_with(domain: &str, records: Value, extra: Value) -> Value {
+    let mut domain_object = json!({ "name": domain, "registrar": "none",
+                                    "dns_providers": ["r53_main"], "records": records });
+    if let (Some(target), Value::Object(fields)) = (domain_object.as_object_mut(), extra) {
+        target.extend(fields);
+    }
     json!({
         "registrars": { "none": { "type": "NONE" } },
         "dns_providers": { "r53_main": { "type": "ROUTE53" } },
-        "domains": [ { "name": domain, "registrar": "none", "dns_providers": ["r53_main"],
-                       "records": records } ]
+        "domains": [domain_object]
     })
+}
+
+/// A config of one domain with `records`, served by the DNS provider `r53_main`.
+pub fn config(domain: &str, records: Value) -> Value {
+    config_with(domain, records, json!({}))
 }

@@ -425,7 +425,8 @@ mod tests {
             ..Default::default()
         };
         let limits = crate::batch::Limits::default();
-        let plan = ZonePlan::new("example.tld", "r53_main", zone, diff, &limits, &[]).expect("plan");
+        let plan =
+            ZonePlan::new("example.tld", "r53_main", zone, diff, &limits, &[]).expect("plan");
         let text = plans_text(&[("r53_main", &plan)]);
         assert!(
             text.contains(
@@ -464,7 +465,8 @@ mod tests {
         };
         let diff = crate::diff::diff_zone(&[], std::slice::from_ref(&live), &options);
         let limits = crate::batch::Limits::default();
-        let plan = ZonePlan::new("example.tld", "r53_main", zone, diff, &limits, &[live]).expect("plan");
+        let plan =
+            ZonePlan::new("example.tld", "r53_main", zone, diff, &limits, &[live]).expect("plan");
         let text = plans_text(&[("r53_main", &plan)]);
         assert!(
             text.contains("  KEEP   tp.example.tld A (made by a traffic policy"),

@@ -1,93 +1,32 @@
 //! Reviewed plans (`preview --out`, `push --plan`), safety limits, many zones, output for scripts
 //! and `push --wait`, through the r53ctl binary against a local Route 53 API server (moto).
 
+mod cli;
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
+use cli::{assert_exit, config, config_with, stderr, stdout, Workspace};
 use r53ctl::http::{Transport, TransportOptions};
 use r53ctl::route53::{BucketLimit, Client, ClientOptions, Endpoint, Limits};
 use serde_json::{json, Value};
 
-/// A scratch folder with a creds.json, and the endpoint r53ctl talks to.
-struct Workspace {
-    dir: PathBuf,
-    endpoint: String,
+fn write(ws: &Workspace, name: &str, content: &str) {
+    std::fs::write(ws.dir.join(name), content).expect("write file");
 }
 
-impl Workspace {
-    fn new(name: &str, endpoint: &str) -> Workspace {
-        let dir = std::env::temp_dir().join(format!("r53ctl-plans-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        let creds = dir.join("creds.json");
-        std::fs::write(
-            &creds,
-            r#"{"r53_main": {"TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret"}}"#,
-        )
-        .expect("creds.json");
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-        Workspace {
-            dir,
-            endpoint: endpoint.to_string(),
-        }
-    }
-
-    fn write(&self, name: &str, content: &str) {
-        std::fs::write(self.dir.join(name), content).expect("write file");
-    }
-
-    fn write_config(&self, name: &str, config: &Value) {
-        self.write(name, &config.to_string());
-    }
-
-    fn read_json(&self, name: &str) -> Value {
-        let text = std::fs::read_to_string(self.dir.join(name)).expect("read file");
-        serde_json::from_str(&text).expect("JSON file")
-    }
-
-    /// Runs r53ctl in the workspace against `self.endpoint`.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_r53ctl"))
-            .args(args)
-            .current_dir(&self.dir)
-            .env_clear()
-            .env("HOME", &self.dir)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ENDPOINT_URL_ROUTE_53", &self.endpoint)
-            .output()
-            .expect("run r53ctl")
-    }
+fn read_json(ws: &Workspace, name: &str) -> Value {
+    let text = std::fs::read_to_string(ws.dir.join(name)).expect("read file");
+    serde_json::from_str(&text).expect("JSON file")
 }
 
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(out),
-        stderr(out)
-    );
-}
-
-/// A domain entry of the config.
+/// A domain entry of a config.
 fn domain(name: &str, records: Value) -> Value {
     json!({ "name": name, "registrar": "none", "dns_providers": ["r53_main"], "records": records })
 }
 
-fn config(domains: Vec<Value>) -> Value {
+/// A config of several domains, each served by the DNS provider `r53_main`.
+fn config_of(domains: Vec<Value>) -> Value {
     json!({
         "registrars": { "none": { "type": "NONE" } },
         "dns_providers": { "r53_main": { "type": "ROUTE53" } },
@@ -103,20 +42,6 @@ fn hosts(from: usize, count: usize) -> Value {
     json!(records)
 }
 
-/// The zone's record sets as `get-zones` exports them, without SOA and NS.
-fn live_records(ws: &Workspace, domain: &str) -> Vec<Value> {
-    let out = ws.run(&["get-zones", "r53_main", domain]);
-    assert_exit(&out, 0);
-    let exported: Value = serde_json::from_str(&stdout(&out)).expect("get-zones JSON");
-    exported["domains"][0]["records"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r["type"] != "SOA" && r["type"] != "NS")
-        .collect()
-}
-
 fn has_record(live: &[Value], name: &str, value: &str) -> bool {
     live.iter()
         .any(|r| r["name"] == name && r["value"] == value)
@@ -126,29 +51,29 @@ fn has_record(live: &[Value], name: &str, value: &str) -> bool {
 fn a_reviewed_plan_is_applied_exactly_without_a_config() {
     let moto = common::Moto::start();
     let ws = Workspace::new("apply", &moto.url);
-    let v1 = config(vec![domain(
+    let v1 = config(
         "plan.tld",
         json!([
             { "name": "keep", "type": "A", "value": "1.1.1.1" },
             { "name": "change", "type": "A", "value": "2.2.2.2" },
             { "name": "gone", "type": "A", "value": "3.3.3.3" },
         ]),
-    )]);
+    );
     ws.write_config("dnsconfig.json", &v1);
     assert_exit(&ws.run(&["create-domains"]), 0);
     assert_exit(&ws.run(&["push"]), 0);
 
-    let v2 = config(vec![domain(
+    let v2 = config(
         "plan.tld",
         json!([
             { "name": "keep", "type": "A", "value": "1.1.1.1" },
             { "name": "change", "type": "A", "value": "4.4.4.4" },
             { "name": "new", "type": "TXT", "value": "hello" },
         ]),
-    )]);
+    );
     ws.write_config("dnsconfig.json", &v2);
     assert_exit(&ws.run(&["preview", "--out", "plan.json"]), 0);
-    let plan = ws.read_json("plan.json");
+    let plan = read_json(&ws, "plan.json");
     assert_eq!(plan["format"], "r53ctl-plan/1");
     assert_eq!(plan["zones"][0]["provider"], "r53_main");
     assert_eq!(plan["zones"][0]["max_change_share"], json!(0.3));
@@ -166,6 +91,12 @@ fn a_reviewed_plan_is_applied_exactly_without_a_config() {
         text.contains("DELETE gone.plan.tld A 300 3.3.3.3"),
         "{text}"
     );
+    assert!(!text.contains('\x1b'), "no colour off a terminal: {text:?}");
+    assert!(
+        stderr(&push).is_empty(),
+        "no progress off a terminal: {}",
+        stderr(&push)
+    );
 
     ws.write_config("dnsconfig.json", &v2);
     let after = ws.run(&["preview", "--expect-no-changes"]);
@@ -175,7 +106,7 @@ fn a_reviewed_plan_is_applied_exactly_without_a_config() {
         "{}",
         stdout(&after)
     );
-    let live = live_records(&ws, "plan.tld");
+    let live = ws.live_records("plan.tld");
     assert_eq!(live.len(), 3, "{live:?}");
     assert!(has_record(&live, "change", "4.4.4.4"), "{live:?}");
 }
@@ -187,7 +118,7 @@ fn a_zone_changed_since_the_plan_is_not_touched_and_others_apply() {
     let records = |value: &str| json!([{ "name": "www", "type": "A", "value": value }]);
     ws.write_config(
         "dnsconfig.json",
-        &config(vec![
+        &config_of(vec![
             domain("a.tld", records("1.1.1.1")),
             domain("b.tld", records("1.1.1.1")),
         ]),
@@ -197,7 +128,7 @@ fn a_zone_changed_since_the_plan_is_not_touched_and_others_apply() {
 
     ws.write_config(
         "dnsconfig.json",
-        &config(vec![
+        &config_of(vec![
             domain("a.tld", records("2.2.2.2")),
             domain("b.tld", records("2.2.2.2")),
         ]),
@@ -207,13 +138,13 @@ fn a_zone_changed_since_the_plan_is_not_touched_and_others_apply() {
     // Someone else changes a.tld after the plan was reviewed.
     ws.write_config(
         "theirs.json",
-        &config(vec![domain(
+        &config(
             "a.tld",
             json!([
                 { "name": "www", "type": "A", "value": "1.1.1.1" },
                 { "name": "theirs", "type": "A", "value": "9.9.9.9" },
             ]),
-        )]),
+        ),
     );
     assert_exit(&ws.run(&["push", "--config", "theirs.json"]), 0);
 
@@ -227,13 +158,13 @@ fn a_zone_changed_since_the_plan_is_not_touched_and_others_apply() {
     assert!(text.contains("nothing was written to it"), "{text}");
     assert!(stderr(&push).contains("a.tld"), "{}", stderr(&push));
 
-    let a = live_records(&ws, "a.tld");
+    let a = ws.live_records("a.tld");
     assert!(
         has_record(&a, "www", "1.1.1.1") && has_record(&a, "theirs", "9.9.9.9"),
         "{a:?}"
     );
     assert_eq!(a.len(), 2, "{a:?}");
-    let b = live_records(&ws, "b.tld");
+    let b = ws.live_records("b.tld");
     assert_eq!(b.len(), 1, "{b:?}");
     assert!(has_record(&b, "www", "2.2.2.2"), "{b:?}");
 }
@@ -266,7 +197,7 @@ fn unreadable_malformed_and_unsupported_plans_are_usage_errors() {
     ];
     for (file, content, expected) in cases {
         if let Some(content) = content {
-            ws.write(file, &content);
+            write(&ws, file, &content);
         }
         let out = ws.run(&["push", "--plan", file]);
         assert_exit(&out, 2);
@@ -282,18 +213,12 @@ fn a_push_that_changes_too_much_of_a_zone_is_refused() {
     let moto = common::Moto::start();
     let ws = Workspace::new("safety", &moto.url);
     // 10 hosts + SOA + NS: 12 live record sets.
-    ws.write_config(
-        "dnsconfig.json",
-        &config(vec![domain("safe.tld", hosts(0, 10))]),
-    );
+    ws.write_config("dnsconfig.json", &config("safe.tld", hosts(0, 10)));
     assert_exit(&ws.run(&["create-domains"]), 0);
     assert_exit(&ws.run(&["push"]), 0);
 
     // Deleting 4 of 12 (33.3%) is more than the default 30%.
-    ws.write_config(
-        "dnsconfig.json",
-        &config(vec![domain("safe.tld", hosts(0, 6))]),
-    );
+    ws.write_config("dnsconfig.json", &config("safe.tld", hosts(0, 6)));
     let refused = ws.run(&["push"]);
     assert_exit(&refused, 4);
     let err = stderr(&refused);
@@ -303,49 +228,33 @@ fn a_push_that_changes_too_much_of_a_zone_is_refused() {
         ),
         "{err}"
     );
-    assert_eq!(
-        live_records(&ws, "safe.tld").len(),
-        10,
-        "nothing may be sent"
-    );
+    assert_eq!(ws.live_records("safe.tld").len(), 10, "nothing may be sent");
 
     // A reviewed plan is held to the same limit.
     assert_exit(&ws.run(&["preview", "--out", "plan.json"]), 0);
     assert_exit(&ws.run(&["push", "--plan", "plan.json"]), 4);
-    assert_eq!(
-        live_records(&ws, "safe.tld").len(),
-        10,
-        "nothing may be sent"
-    );
+    assert_eq!(ws.live_records("safe.tld").len(), 10, "nothing may be sent");
 
     // The domain may allow more.
-    let mut relaxed = domain("safe.tld", hosts(0, 6));
-    relaxed["max_change_share"] = json!(0.5);
-    ws.write_config("dnsconfig.json", &config(vec![relaxed]));
+    let relaxed = config_with("safe.tld", hosts(0, 6), json!({ "max_change_share": 0.5 }));
+    ws.write_config("dnsconfig.json", &relaxed);
     assert_exit(&ws.run(&["push"]), 0);
-    assert_eq!(live_records(&ws, "safe.tld").len(), 6);
+    assert_eq!(ws.live_records("safe.tld").len(), 6);
 
     // Or --force, once: deleting 5 of 14 (35.7%).
-    ws.write_config(
-        "dnsconfig.json",
-        &config(vec![domain("safe.tld", hosts(0, 12))]),
-    );
+    ws.write_config("dnsconfig.json", &config("safe.tld", hosts(0, 12)));
     assert_exit(&ws.run(&["push"]), 0);
-    ws.write_config(
-        "dnsconfig.json",
-        &config(vec![domain("safe.tld", hosts(0, 7))]),
-    );
+    ws.write_config("dnsconfig.json", &config("safe.tld", hosts(0, 7)));
     assert_exit(&ws.run(&["push"]), 4);
     assert_exit(&ws.run(&["push", "--force"]), 0);
-    assert_eq!(live_records(&ws, "safe.tld").len(), 7);
+    assert_eq!(ws.live_records("safe.tld").len(), 7);
 }
 
 #[test]
 fn an_invalid_max_change_share_is_a_config_error() {
     let ws = Workspace::new("badshare", "http://127.0.0.1:9");
-    let mut entry = domain("x.tld", json!([]));
-    entry["max_change_share"] = json!(1.5);
-    ws.write_config("dnsconfig.json", &config(vec![entry]));
+    let bad = config_with("x.tld", json!([]), json!({ "max_change_share": 1.5 }));
+    ws.write_config("dnsconfig.json", &bad);
     let out = ws.run(&["check"]);
     assert_exit(&out, 2);
     assert!(
@@ -388,7 +297,7 @@ fn two_hundred_zones_preview_in_one_run() {
     }
     let www = json!([{ "name": "www", "type": "A", "value": "192.0.2.1" }]);
     let domains: Vec<Value> = names.iter().map(|n| domain(n, www.clone())).collect();
-    ws.write_config("dnsconfig.json", &config(domains));
+    ws.write_config("dnsconfig.json", &config_of(domains));
 
     let out = ws.run(&["preview", "--debug", "--concurrency", "8"]);
     assert_exit(&out, 0);
@@ -424,10 +333,10 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
     let ws = Workspace::new("json", &moto.url);
     ws.write_config(
         "dnsconfig.json",
-        &config(vec![domain(
+        &config(
             "json.tld",
             json!([{ "name": "a", "type": "A", "value": "1.1.1.1" }]),
-        )]),
+        ),
     );
     assert_exit(&ws.run(&["create-domains"]), 0);
     assert_exit(&ws.run(&["preview", "--expect-no-changes"]), 3);
@@ -437,6 +346,11 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
     assert_exit(&push, 0);
     let report: Value =
         serde_json::from_str(&stdout(&push)).expect("push prints one JSON document");
+    assert!(
+        stderr(&push).is_empty(),
+        "nothing but JSON: {}",
+        stderr(&push)
+    );
     let zone = &report["zones"][0];
     assert_eq!(zone["domain"], "json.tld", "{report}");
     assert_eq!(zone["applied_requests"], 1, "{report}");
@@ -450,10 +364,10 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
 
     ws.write_config(
         "dnsconfig.json",
-        &config(vec![domain(
+        &config(
             "json.tld",
             json!([{ "name": "a", "type": "A", "value": "2.2.2.2" }]),
-        )]),
+        ),
     );
     assert_exit(
         &ws.run(&["preview", "--out", "plan.json", "--format", "json"]),
@@ -473,10 +387,7 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
         stderr(&uncovered)
     );
 
-    ws.write_config(
-        "dnsconfig.json",
-        &config(vec![domain("nozone.tld", json!([]))]),
-    );
+    ws.write_config("dnsconfig.json", &config("nozone.tld", json!([])));
     let failed = ws.run(&["push", "--format", "json"]);
     assert_exit(&failed, 1);
     let report: Value = serde_json::from_str(&stdout(&failed))
@@ -496,10 +407,10 @@ fn push_wait_asks_for_the_change_status() {
     let ws = Workspace::new("wait", &moto.url);
     ws.write_config(
         "dnsconfig.json",
-        &config(vec![domain(
+        &config(
             "wait.tld",
             json!([{ "name": "a", "type": "A", "value": "1.1.1.1" }]),
-        )]),
+        ),
     );
     assert_exit(&ws.run(&["create-domains"]), 0);
     let out = ws.run(&["push", "--wait", "--debug"]);

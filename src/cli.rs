@@ -368,15 +368,17 @@ Usage: r53ctl push [OPTIONS]
 Options:
   --domains A,B         Only these domains
   --format text|json    Output format on stdout (default: text)
-  --plan FILE           Apply exactly the plan 'preview --out FILE' wrote; a zone that
-                        changed since is not touched
-  --force               Push even when a zone would lose or change more than its safety share
+  --plan FILE           Apply exactly the plan 'preview --out FILE' wrote, without the
+                        config; a zone that changed since is not touched (exit 1)
+  --force               Push even when a zone would change or delete more than its
+                        max_change_share of record sets (default 0.3)
   --wait                Wait until Route 53 reports each change INSYNC
   --wait-timeout SECS   How long --wait waits (default: 600)
   --concurrency N       Zones read at once (default: 4)
   --config, --creds, --endpoint, --debug as for every command
 
-Exit codes: 0 success, 1 error, 2 usage or config error, 4 refused by a safety limit.
+Exit codes: 0 success, 1 error, 2 usage, config or plan file error, 4 refused by a safety
+limit.
 ";
 
 const HELP_GET_ZONES: &str = "\

@@ -117,7 +117,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     }
     preview::fail_if_any(&failures, targets.len() + failures.len())?;
     let domains: Vec<&str> = targets.iter().map(|t| t.plan.domain.as_str()).collect();
-    summarise(&domains, &outcomes)
+    summarise(&domains, &outcomes, "running push again converges")
 }
 
 /// Refuses the whole push, before anything is sent, when a zone would lose or change more than
@@ -424,8 +424,13 @@ fn request_json(number: usize, request: &RequestReport) -> Value {
     })
 }
 
-/// Success, or the error naming each of `domains` whose outcome (same order) failed.
-pub(super) fn summarise(domains: &[&str], outcomes: &[ZoneOutcome]) -> Result<i32, Error> {
+/// Success, or the error naming each of `domains` whose outcome (same order) failed and saying
+/// what to do next.
+pub(super) fn summarise(
+    domains: &[&str],
+    outcomes: &[ZoneOutcome],
+    next_step: &str,
+) -> Result<i32, Error> {
     let failed: Vec<&str> = domains
         .iter()
         .zip(outcomes)
@@ -436,8 +441,7 @@ pub(super) fn summarise(domains: &[&str], outcomes: &[ZoneOutcome]) -> Result<i3
         return Ok(EXIT_OK);
     }
     Err(Error::Failed(format!(
-        "push did not complete for {}: {}; what was applied is listed above, and running push \
-         again converges",
+        "push did not complete for {}: {}; what was applied is listed above; {next_step}",
         plural_zones(failed.len()),
         failed.join(", ")
     )))

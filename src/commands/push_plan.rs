@@ -26,6 +26,7 @@ struct Ready<'c> {
     live_count: usize,
 }
 
+/// Applies the plan file at `path` and returns the exit code of a run that did not fail.
 pub fn run(args: &Args, path: &Path) -> Result<i32, Error> {
     let format = args.output_format()?;
     let planned = selected(read_plan(path)?, args)?;
@@ -54,7 +55,11 @@ pub fn run(args: &Args, path: &Path) -> Result<i32, Error> {
         println!("{}", plan_outcomes_json(&planned, &outcomes));
     }
     let domains: Vec<&str> = planned.iter().map(|z| z.domain.as_str()).collect();
-    push::summarise(&domains, &outcomes)
+    push::summarise(
+        &domains,
+        &outcomes,
+        "for those, preview again with --out and review the new plan",
+    )
 }
 
 /// The zones of the plan file at `path`.

@@ -230,8 +230,15 @@ fn a_push_that_changes_too_much_of_a_zone_is_refused() {
     );
     assert_eq!(ws.live_records("safe.tld").len(), 10, "nothing may be sent");
 
-    // A reviewed plan is held to the same limit.
-    assert_exit(&ws.run(&["preview", "--out", "plan.json"]), 0);
+    // preview says so; a reviewed plan is held to the same limit.
+    let preview = ws.run(&["preview", "--out", "plan.json"]);
+    assert_exit(&preview, 0);
+    assert!(
+        stderr(&preview)
+            .contains("warning: push will refuse safe.tld: would change or delete 4 of 12"),
+        "{}",
+        stderr(&preview)
+    );
     assert_exit(&ws.run(&["push", "--plan", "plan.json"]), 4);
     assert_eq!(ws.live_records("safe.tld").len(), 10, "nothing may be sent");
 

@@ -129,6 +129,9 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         Format::Text => print!("{}", output::plans_text(&targets_view(&targets))),
         Format::Json => println!("{}", output::plans_json(&targets_view(&targets), &[])),
     }
+    for violation in safety_violations(&targets) {
+        output::warn(&format!("push will refuse {violation}"));
+    }
     if let Some(path) = &args.out {
         if failures.is_empty() {
             write_plan_file(path, &targets)?;
@@ -144,6 +147,19 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         return Err(Error::ChangesPending(changes));
     }
     Ok(EXIT_OK)
+}
+
+/// One line per target whose plan changes or deletes more of its zone than its safety limits
+/// allow: what push refuses without `--force`.
+pub fn safety_violations(targets: &[Target]) -> Vec<String> {
+    targets
+        .iter()
+        .filter_map(|t| {
+            t.plan
+                .safety_violation(t.live.len())
+                .map(|v| format!("{}: {v}", t.plan.domain))
+        })
+        .collect()
 }
 
 /// What output needs of each target.

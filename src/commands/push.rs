@@ -126,15 +126,7 @@ fn check_safety(targets: &[Target], force: bool) -> Result<(), Error> {
     if force {
         return Ok(());
     }
-    let violations: Vec<String> = targets
-        .iter()
-        .filter_map(|t| {
-            t.plan
-                .safety_violation(t.live.len())
-                .map(|v| format!("{}: {v}", t.plan.domain))
-        })
-        .collect();
-    refuse_if_any(&violations)
+    refuse_if_any(&preview::safety_violations(targets))
 }
 
 /// The refusal of a push for `violations` (one line per zone), if there are any.

@@ -178,8 +178,8 @@ impl fmt::Display for TransportError {
         match self {
             TransportError::CaBundle { path, detail } => write!(
                 f,
-                "cannot use CA bundle {} ({detail}); AWS_CA_BUNDLE / ca_bundle must name a PEM \
-                 file of CA certificates",
+                "cannot use CA bundle {} ({detail}); AWS_CA_BUNDLE, or CaBundle in creds.json, \
+                 must name a PEM file of CA certificates",
                 path.display()
             ),
             TransportError::InvalidProxy { proxy } => write!(
@@ -206,12 +206,15 @@ impl fmt::Display for TransportError {
             } => write!(
                 f,
                 "TLS handshake with {target} failed: certificate not trusted ({detail}); if a \
-                 proxy or firewall re-signs TLS, point AWS_CA_BUNDLE (or ca_bundle in creds.json) \
-                 at its CA certificate"
+                 proxy or firewall re-signs TLS, or the endpoint uses a private CA, point \
+                 AWS_CA_BUNDLE (or CaBundle in creds.json) at its CA certificate"
             ),
             TransportError::Tls { target, detail, .. } => write!(
                 f,
-                "TLS handshake with {target} failed ({detail}); is the endpoint an HTTPS server?"
+                "TLS handshake with {target} failed ({detail}); check that the endpoint speaks \
+                 HTTPS (a plain-HTTP server needs an http:// URL), and if a proxy or firewall \
+                 intercepts TLS, point AWS_CA_BUNDLE (or CaBundle in creds.json) at its CA \
+                 certificate"
             ),
             TransportError::Proxy { proxy, detail } => write!(
                 f,
@@ -795,6 +798,11 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, TransportError::Tls { .. }), "{err:?}");
         assert!(!err.may_have_been_sent());
+        let text = err.to_string();
+        assert!(
+            text.contains("http:// URL") && text.contains("AWS_CA_BUNDLE"),
+            "{text}"
+        );
     }
 
     #[test]

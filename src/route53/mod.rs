@@ -343,7 +343,15 @@ impl Client {
             };
             match retry::decide(call.kind, &err) {
                 retry::Decision::Retry if attempt + 1 < self.retry.max_attempts => {
-                    self.clock.sleep(self.retry.backoff(attempt, &self.jitter));
+                    let wait = self.retry.backoff(attempt, &self.jitter);
+                    crate::debug!(
+                        "{} attempt {} of {} failed ({err}); retrying in {:.1}s",
+                        call.operation,
+                        attempt + 1,
+                        self.retry.max_attempts,
+                        wait.as_secs_f64()
+                    );
+                    self.clock.sleep(wait);
                     attempt += 1;
                 }
                 retry::Decision::OutcomeUnknown => {

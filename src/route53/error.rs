@@ -189,7 +189,8 @@ impl AwsError {
                 "the session token has expired: refresh the temporary credentials".to_string()
             }
             "AccessDenied" | "AccessDeniedException" => format!(
-                "the IAM policy of these credentials does not allow route53:{}",
+                "the IAM policy of these credentials does not allow route53:{}; add it to the \
+                 policy of the IAM user or role (README lists every action r53ctl needs)",
                 self.operation
             ),
             "RequestTimeTooSkewed" => format!(

@@ -470,6 +470,15 @@ impl Transport {
             },
             // rustls reports handshake failures as InvalidData I/O errors.
             K::InvalidData if target.https => tls_error(name, detail),
+            _ if is_resolver_failure(&detail) => match proxy {
+                Some(choice) => TransportError::Proxy {
+                    proxy: choice.display.clone(),
+                    detail: format!("cannot resolve the proxy host: {detail}"),
+                },
+                None => TransportError::Dns {
+                    host: target.host.clone(),
+                },
+            },
             _ => TransportError::Other {
                 target: name,
                 detail,
@@ -492,6 +501,12 @@ impl Transport {
             limit,
         }
     }
+}
+
+/// Whether an I/O error is the system resolver's failure to look a name up. std reports it
+/// with an unstable error kind, so only its message tells (`getaddrinfo` on unix).
+fn is_resolver_failure(detail: &str) -> bool {
+    detail.starts_with("failed to lookup address information")
 }
 
 fn tls_error(target: String, detail: String) -> TransportError {
@@ -756,6 +771,18 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
         assert!(text.contains("check the endpoint"), "{text}");
+    }
+
+    #[test]
+    fn unresolvable_host_is_a_dns_error_that_was_not_sent() {
+        // .invalid never resolves (RFC 6761), with or without a network.
+        let transport = Transport::new(&TransportOptions::default()).unwrap();
+        let err = transport
+            .send(&get("http://r53ctl-test.invalid/"))
+            .unwrap_err();
+        assert!(matches!(err, TransportError::Dns { .. }), "{err:?}");
+        assert!(!err.may_have_been_sent());
+        assert!(err.to_string().contains("r53ctl-test.invalid"), "{err}");
     }
 
     #[test]

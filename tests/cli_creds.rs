@@ -428,9 +428,10 @@ fn invalid_client_token_id_says_the_key_id_is_unknown() {
         403,
         "InvalidClientTokenId",
         &[
-            "GetHostedZoneCount",
+            "creds entry \"r53_main\" does not work: GetHostedZoneCount failed",
             "access key id is not known",
             "KeyId in creds.json",
+            "\n  credentials: creds.json entry \"r53_main\"",
         ],
     );
 }

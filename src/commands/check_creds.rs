@@ -21,13 +21,11 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let source = client.credentials_source();
     let endpoint = client.endpoint();
     let count = client.hosted_zone_count().map_err(|err| {
-        Error::failed(
-            format!(
-                "creds entry \"{entry}\" (credentials from {source}, endpoint {}) does not work",
-                endpoint.url
-            ),
-            err,
-        )
+        Error::Failed(format!(
+            "creds entry \"{entry}\" does not work: {err}\n  credentials: {source}\n  endpoint: \
+             {} (signing region {})",
+            endpoint.url, endpoint.region
+        ))
     })?;
     println!("creds entry \"{entry}\" works");
     println!("  credentials:  {source}");

@@ -273,11 +273,12 @@ impl EntryReader<'_> {
 }
 
 /// A warning when creds.json can be read by its group or by others (it holds secrets), for the
-/// caller to print; `None` when the permissions are tight or the file does not exist.
+/// caller to print; `None` when the permissions are tight or `path` is not a file.
 #[cfg(unix)]
 pub fn permission_warning(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let metadata = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let mode = metadata.permissions().mode() & 0o777;
     let readers = match (mode & 0o040 != 0, mode & 0o004 != 0) {
         (true, true) => "its group and by others",
         (true, false) => "its group",
@@ -512,5 +513,10 @@ mod tests {
             .contains("by its group (mode 640)"));
         std::fs::remove_file(&path).unwrap();
         assert_eq!(permission_warning(&path), None);
+        assert_eq!(
+            permission_warning(&std::env::temp_dir()),
+            None,
+            "not a file"
+        );
     }
 }

@@ -345,8 +345,7 @@ impl Client {
                 retry::Decision::Retry if attempt + 1 < self.retry.max_attempts => {
                     let wait = self.retry.backoff(attempt, &self.jitter);
                     crate::debug!(
-                        "{} attempt {} of {} failed ({err}); retrying in {:.1}s",
-                        call.operation,
+                        "{err}; attempt {} of {}, retrying in {:.1}s",
                         attempt + 1,
                         self.retry.max_attempts,
                         wait.as_secs_f64()

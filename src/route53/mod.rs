@@ -344,7 +344,14 @@ impl Client {
             };
             match retry::decide(call.kind, &err) {
                 retry::Decision::Retry if attempt + 1 < self.retry.max_attempts => {
-                    self.clock.sleep(self.retry.backoff(attempt, &self.jitter));
+                    let wait = self.retry.backoff(attempt, &self.jitter);
+                    crate::debug!(
+                        "{err}; attempt {} of {}, retrying in {:.1}s",
+                        attempt + 1,
+                        self.retry.max_attempts,
+                        wait.as_secs_f64()
+                    );
+                    self.clock.sleep(wait);
                     attempt += 1;
                 }
                 retry::Decision::OutcomeUnknown => {

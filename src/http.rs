@@ -155,6 +155,17 @@ pub enum TransportError {
 impl TransportError {
     /// Whether the request may have reached the server (and so a write may have been applied).
     /// `false` only when the failure certainly came before any byte of the request was sent.
+    /// Whether the endpoint could not be reached at all: its name did not resolve, nothing
+    /// accepted the connection, or the proxy failed.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Dns { .. }
+                | TransportError::Unreachable { .. }
+                | TransportError::Proxy { .. }
+        )
+    }
+
     pub fn may_have_been_sent(&self) -> bool {
         match self {
             TransportError::CaBundle { .. }

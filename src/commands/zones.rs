@@ -11,7 +11,7 @@ use crate::creds::{self, Overrides};
 use crate::error::Error;
 use crate::http::Transport;
 use crate::model::HostedZone;
-use crate::route53::Client;
+use crate::route53::{Client, ClientOptions, Limits};
 
 /// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With
 /// `--debug`, `creds::open_account` says where the credentials and the endpoint come from.
@@ -24,10 +24,15 @@ pub fn open_client(args: &Args, entry: &str) -> Result<Client, Error> {
         .map_err(|err| Error::Failed(err.to_string()))?;
     let transport = Transport::new(&account.transport)
         .map_err(|err| Error::failed(format!("creds entry \"{entry}\""), err))?;
-    Ok(Client::new(
+    let options = ClientOptions {
+        limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
+        ..ClientOptions::default()
+    };
+    Ok(Client::with_options(
         transport,
         account.endpoint,
         account.credentials,
+        options,
     ))
 }
 

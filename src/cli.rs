@@ -85,6 +85,10 @@ pub struct Args {
     /// `--endpoint URL`: the Route 53 API endpoint to use instead of AWS's.
     pub endpoint: Option<String>,
     pub debug: bool,
+    /// `--max-rate N`: at most N Route 53 requests per second.
+    pub max_rate: Option<f64>,
+    /// `--max-change-rate N`: at most N record changes per second.
+    pub max_change_rate: Option<f64>,
     /// `--domains a,b`: limit the run to these domains.
     pub domains: Option<Vec<String>>,
     pub expect_no_changes: bool,
@@ -111,6 +115,8 @@ impl Args {
             creds: PathBuf::from("creds.json"),
             endpoint: None,
             debug: false,
+            max_rate: None,
+            max_change_rate: None,
             domains: None,
             expect_no_changes: false,
             format: None,
@@ -194,6 +200,10 @@ fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
             Long("creds") => args.creds = parser.value()?.into(),
             Long("endpoint") => args.endpoint = Some(string(parser.value()?)?),
             Long("debug") => args.debug = true,
+            Long("max-rate") => args.max_rate = Some(rate(&mut parser, "max-rate")?),
+            Long("max-change-rate") => {
+                args.max_change_rate = Some(rate(&mut parser, "max-change-rate")?)
+            }
             Long(name) => {
                 let name = name.to_string();
                 set_command_option(&mut args, &name, &mut parser)?;
@@ -282,6 +292,17 @@ fn number(parser: &mut lexopt::Parser, name: &str) -> Result<u64, Error> {
         .map_err(|_| Error::Usage(format!("--{name} takes a whole number, not '{value}'")))
 }
 
+/// A positive rate per second.
+fn rate(parser: &mut lexopt::Parser, name: &str) -> Result<f64, Error> {
+    let value = string(parser.value()?)?;
+    match value.parse::<f64>() {
+        Ok(rate) if rate > 0.0 && rate.is_finite() => Ok(rate),
+        _ => Err(Error::Usage(format!(
+            "--{name} takes a number of operations per second above 0, not '{value}'"
+        ))),
+    }
+}
+
 fn string(value: OsString) -> Result<String, Error> {
     value
         .into_string()
@@ -325,6 +346,10 @@ Options for every command:
                     (also AWS_ENDPOINT_URL_ROUTE_53)
   --debug           Say where credentials came from, which endpoint and region are
                     used, and each request made; never prints a secret
+  --max-rate N      At most N Route 53 requests per second (default: Route 53's
+                    account limit, 10); lower it when other tools share the account
+  --max-change-rate N
+                    At most N record changes per second (default: 100)
   -h, --help        This help; 'r53ctl COMMAND --help' for a command's options
   -V, --version     Print the version
 
@@ -476,6 +501,16 @@ mod tests {
         assert!(parse_strs(&["deploy"]).is_err());
         let err = parse_strs(&["preview", "--colour"]).unwrap_err();
         assert!(err.to_string().contains("unknown option --colour"), "{err}");
+    }
+
+    #[test]
+    fn rates_are_positive_numbers() {
+        let a = run_args(&["preview", "--max-rate", "2.5", "--max-change-rate", "50"]);
+        assert_eq!((a.max_rate, a.max_change_rate), (Some(2.5), Some(50.0)));
+        for bad in ["0", "-1", "fast", "inf"] {
+            let err = parse_strs(&["preview", "--max-rate", bad]).unwrap_err();
+            assert!(err.to_string().contains("above 0"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -155,6 +155,17 @@ pub enum TransportError {
 impl TransportError {
     /// Whether the request may have reached the server (and so a write may have been applied).
     /// `false` only when the failure certainly came before any byte of the request was sent.
+    /// Whether the endpoint could not be reached at all: its name did not resolve, nothing
+    /// accepted the connection, or the proxy failed.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Dns { .. }
+                | TransportError::Unreachable { .. }
+                | TransportError::Proxy { .. }
+        )
+    }
+
     pub fn may_have_been_sent(&self) -> bool {
         match self {
             TransportError::CaBundle { .. }
@@ -178,8 +189,8 @@ impl fmt::Display for TransportError {
         match self {
             TransportError::CaBundle { path, detail } => write!(
                 f,
-                "cannot use CA bundle {} ({detail}); AWS_CA_BUNDLE / ca_bundle must name a PEM \
-                 file of CA certificates",
+                "cannot use CA bundle {} ({detail}); AWS_CA_BUNDLE, or CaBundle in creds.json, \
+                 must name a PEM file of CA certificates",
                 path.display()
             ),
             TransportError::InvalidProxy { proxy } => write!(
@@ -206,12 +217,15 @@ impl fmt::Display for TransportError {
             } => write!(
                 f,
                 "TLS handshake with {target} failed: certificate not trusted ({detail}); if a \
-                 proxy or firewall re-signs TLS, point AWS_CA_BUNDLE (or ca_bundle in creds.json) \
-                 at its CA certificate"
+                 proxy or firewall re-signs TLS, or the endpoint uses a private CA, point \
+                 AWS_CA_BUNDLE (or CaBundle in creds.json) at its CA certificate"
             ),
             TransportError::Tls { target, detail, .. } => write!(
                 f,
-                "TLS handshake with {target} failed ({detail}); is the endpoint an HTTPS server?"
+                "TLS handshake with {target} failed ({detail}); check that the endpoint speaks \
+                 HTTPS (a plain-HTTP server needs an http:// URL), and if a proxy or firewall \
+                 intercepts TLS, point AWS_CA_BUNDLE (or CaBundle in creds.json) at its CA \
+                 certificate"
             ),
             TransportError::Proxy { proxy, detail } => write!(
                 f,
@@ -467,6 +481,15 @@ impl Transport {
             },
             // rustls reports handshake failures as InvalidData I/O errors.
             K::InvalidData if target.https => tls_error(name, detail),
+            _ if is_resolver_failure(&detail) => match proxy {
+                Some(choice) => TransportError::Proxy {
+                    proxy: choice.display.clone(),
+                    detail: format!("cannot resolve the proxy host: {detail}"),
+                },
+                None => TransportError::Dns {
+                    host: target.host.clone(),
+                },
+            },
             _ => TransportError::Other {
                 target: name,
                 detail,
@@ -489,6 +512,12 @@ impl Transport {
             limit,
         }
     }
+}
+
+/// Whether an I/O error is the system resolver's failure to look a name up. std reports it
+/// with an unstable error kind, so only its message tells (`getaddrinfo` on unix).
+fn is_resolver_failure(detail: &str) -> bool {
+    detail.starts_with("failed to lookup address information")
 }
 
 fn tls_error(target: String, detail: String) -> TransportError {
@@ -756,6 +785,18 @@ mod tests {
     }
 
     #[test]
+    fn unresolvable_host_is_a_dns_error_that_was_not_sent() {
+        // .invalid never resolves (RFC 6761), with or without a network.
+        let transport = Transport::new(&TransportOptions::default()).unwrap();
+        let err = transport
+            .send(&get("http://r53ctl-test.invalid/"))
+            .unwrap_err();
+        assert!(matches!(err, TransportError::Dns { .. }), "{err:?}");
+        assert!(!err.may_have_been_sent());
+        assert!(err.to_string().contains("r53ctl-test.invalid"), "{err}");
+    }
+
+    #[test]
     fn unreachable_proxy_is_named_without_its_password() {
         let port = unused_port();
         let options = TransportOptions {
@@ -795,6 +836,11 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, TransportError::Tls { .. }), "{err:?}");
         assert!(!err.may_have_been_sent());
+        let text = err.to_string();
+        assert!(
+            text.contains("http:// URL") && text.contains("AWS_CA_BUNDLE"),
+            "{text}"
+        );
     }
 
     #[test]

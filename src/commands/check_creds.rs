@@ -4,6 +4,9 @@ use crate::cli::Args;
 use crate::commands::zones;
 use crate::error::{Error, EXIT_OK};
 
+/// Sends GetHostedZoneCount as creds entry `NAME`; prints where the credentials came from, the
+/// endpoint and the account's zone count. A failure names the same, so that a user can tell
+/// which key was refused by which endpoint.
 pub fn run(args: &Args) -> Result<i32, Error> {
     let entry = match args.positional.as_slice() {
         [entry] => entry,
@@ -15,13 +18,21 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         }
     };
     let client = zones::open_client(args, entry)?;
-    let count = client
-        .hosted_zone_count()
-        .map_err(|e| Error::failed(format!("checking creds entry \"{entry}\""), e))?;
+    let source = client.credentials_source();
+    let endpoint = client.endpoint();
+    let count = client.hosted_zone_count().map_err(|err| {
+        Error::Failed(format!(
+            "creds entry \"{entry}\" does not work: {err}\n  credentials: {source}\n  endpoint: \
+             {} (signing region {})",
+            endpoint.url, endpoint.region
+        ))
+    })?;
+    println!("creds entry \"{entry}\" works");
+    println!("  credentials:  {source}");
     println!(
-        "creds entry \"{entry}\" works: credentials from {}; the account has {count} hosted zone{}",
-        client.credentials_source(),
-        crate::output::plural(count as usize)
+        "  endpoint:     {} (signing region {})",
+        endpoint.url, endpoint.region
     );
+    println!("  hosted zones: {count}");
     Ok(EXIT_OK)
 }

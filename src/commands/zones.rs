@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 use crate::cli::Args;
 use crate::config::{Config, Domain};
@@ -11,31 +11,39 @@ use crate::creds::{self, Overrides};
 use crate::error::Error;
 use crate::http::Transport;
 use crate::model::HostedZone;
-use crate::route53::Client;
+use crate::route53::{Client, ClientOptions, Limits};
 
-/// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`.
+/// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With
+/// `--debug`, `creds::open_account` says where the credentials and the endpoint come from.
 pub fn open_client(args: &Args, entry: &str) -> Result<Client, Error> {
+    warn_once_if_creds_readable(args);
     let overrides = Overrides {
         endpoint: args.endpoint.clone(),
     };
-    if let Some(warning) = creds::permission_warning(&args.creds) {
-        crate::output::warn(&warning);
-    }
     let account = creds::open_account(&args.creds, entry, &creds::process_env, &overrides)
         .map_err(|err| Error::Failed(err.to_string()))?;
-    crate::debug!(
-        "creds entry \"{entry}\": credentials from {}; endpoint {} signed for region {}",
-        account.credentials.source(),
-        account.endpoint.url,
-        account.endpoint.region
-    );
     let transport = Transport::new(&account.transport)
         .map_err(|err| Error::failed(format!("creds entry \"{entry}\""), err))?;
-    Ok(Client::new(
+    let options = ClientOptions {
+        limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
+        ..ClientOptions::default()
+    };
+    Ok(Client::with_options(
         transport,
         account.endpoint,
         account.credentials,
+        options,
     ))
+}
+
+/// Warns once per run, however many clients are opened, when creds.json is readable by others.
+fn warn_once_if_creds_readable(args: &Args) {
+    static CHECKED: Once = Once::new();
+    CHECKED.call_once(|| {
+        if let Some(warning) = creds::permission_warning(&args.creds) {
+            crate::output::warn(&warning);
+        }
+    });
 }
 
 /// One client per DNS provider that `domains` use, keyed by provider (creds entry) name.

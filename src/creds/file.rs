@@ -10,7 +10,7 @@ use super::error::CredsError;
 use super::Env;
 
 /// The keys a ROUTE53 entry may have. `DelegationSet` is dnscontrol's and is ignored here.
-const KNOWN_KEYS: [&str; 11] = [
+const KNOWN_KEYS: [&str; 12] = [
     "TYPE",
     "KeyId",
     "SecretKey",
@@ -21,6 +21,7 @@ const KNOWN_KEYS: [&str; 11] = [
     "Partition",
     "Endpoint",
     "Region",
+    "CaBundle",
     "DelegationSet",
 ];
 
@@ -45,6 +46,9 @@ pub struct CredsEntry {
     pub endpoint: Option<String>,
     /// Signing region override.
     pub region: Option<String>,
+    /// PEM file of CA certificates to trust for this entry's requests, instead of
+    /// `AWS_CA_BUNDLE` or the built-in roots; a relative path is relative to creds.json.
+    pub ca_bundle: Option<PathBuf>,
 }
 
 impl fmt::Debug for CredsEntry {
@@ -62,6 +66,7 @@ impl fmt::Debug for CredsEntry {
             .field("partition", &self.partition)
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
+            .field("ca_bundle", &self.ca_bundle)
             .finish()
     }
 }
@@ -120,9 +125,12 @@ impl CredsFile {
     /// Why this file gave no entry `name`, for the "no credentials" message.
     pub(crate) fn absence(&self, name: &str) -> String {
         match self {
-            CredsFile::Missing(path) => format!("creds.json: {} does not exist", path.display()),
+            CredsFile::Missing(path) => format!(
+                "creds file {} does not exist (--creds FILE names another)",
+                path.display()
+            ),
             CredsFile::Present { path, entries } if entries.contains_key(name) => format!(
-                "creds.json: entry \"{name}\" in {} has neither KeyId/SecretKey nor Profile",
+                "creds file {}: entry \"{name}\" has neither KeyId/SecretKey nor Profile",
                 path.display()
             ),
             CredsFile::Present { path, entries } => {
@@ -133,7 +141,7 @@ impl CredsFile {
                     format!("it has {}", names.join(", "))
                 };
                 format!(
-                    "creds.json: {} has no entry \"{name}\" ({listed})",
+                    "creds file {} has no entry \"{name}\" ({listed})",
                     path.display()
                 )
             }
@@ -168,9 +176,26 @@ impl EntryReader<'_> {
             partition: get("Partition")?,
             endpoint: get("Endpoint")?,
             region: get("Region")?,
+            ca_bundle: self.ca_bundle(get("CaBundle")?)?,
         };
         self.check_combination(&entry)?;
         Ok(entry)
+    }
+
+    /// `CaBundle` as a path, relative to the directory of creds.json; it must be a file.
+    fn ca_bundle(&self, value: Option<String>) -> Result<Option<PathBuf>, CredsError> {
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let base = self.path.parent().unwrap_or(Path::new(""));
+        let path = base.join(value);
+        if !path.is_file() {
+            return Err(self.invalid(format!(
+                "CaBundle names {}, which is not a file; point it at a PEM file of CA certificates",
+                path.display()
+            )));
+        }
+        Ok(Some(path))
     }
 
     /// Catches `KeyID`, `secretkey` and the like, which would otherwise be silently ignored.
@@ -248,11 +273,12 @@ impl EntryReader<'_> {
 }
 
 /// A warning when creds.json can be read by its group or by others (it holds secrets), for the
-/// caller to print; `None` when the permissions are tight or the file does not exist.
+/// caller to print; `None` when the permissions are tight or `path` is not a file.
 #[cfg(unix)]
 pub fn permission_warning(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let metadata = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let mode = metadata.permissions().mode() & 0o777;
     let readers = match (mode & 0o040 != 0, mode & 0o004 != 0) {
         (true, true) => "its group and by others",
         (true, false) => "its group",
@@ -260,7 +286,7 @@ pub fn permission_warning(path: &Path) -> Option<String> {
         (false, false) => return None,
     };
     Some(format!(
-        "warning: {} holds secrets but can be read by {readers} (mode {mode:03o}); run: chmod 600 {}",
+        "{} holds secrets but can be read by {readers} (mode {mode:03o}); run: chmod 600 {}",
         path.display(),
         path.display()
     ))
@@ -428,6 +454,28 @@ mod tests {
     }
 
     #[test]
+    fn ca_bundle_is_relative_to_the_creds_file_and_must_exist() {
+        let dir = std::env::temp_dir().join(format!("r53ctl-ca-bundle-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("ca.pem"), "pem").unwrap();
+        let creds = dir.join("creds.json");
+        std::fs::write(
+            &creds,
+            r#"{"r53_main": {"CaBundle": "ca.pem"}, "r53_bad": {"CaBundle": "nope.pem"}}"#,
+        )
+        .unwrap();
+        let file = CredsFile::load(&creds).unwrap();
+        let entry = file.entry("r53_main", &env_with).unwrap().unwrap();
+        assert_eq!(entry.ca_bundle, Some(dir.join("ca.pem")));
+        let text = file.entry("r53_bad", &env_with).unwrap_err().to_string();
+        assert!(
+            text.contains("r53_bad") && text.contains(&dir.join("nope.pem").display().to_string()),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn debug_output_redacts_secrets() {
         let entry = CredsEntry {
             key_id: Some("AKIAVISIBLE".into()),
@@ -465,5 +513,10 @@ mod tests {
             .contains("by its group (mode 640)"));
         std::fs::remove_file(&path).unwrap();
         assert_eq!(permission_warning(&path), None);
+        assert_eq!(
+            permission_warning(&std::env::temp_dir()),
+            None,
+            "not a file"
+        );
     }
 }

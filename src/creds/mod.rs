@@ -102,9 +102,12 @@ pub fn open_account_with_clock(
     overrides: &Overrides,
     clock: Clock,
 ) -> Result<Account, CredsError> {
-    let transport = transport_options(env)?;
+    let mut transport = transport_options(env)?;
     let creds_file = file::CredsFile::load(creds_path)?;
     let entry = creds_file.entry(name, env)?;
+    if let Some(ca_bundle) = entry.as_ref().and_then(|e| e.ca_bundle.clone()) {
+        transport.ca_bundle = Some(ca_bundle);
+    }
     let partition = partition_of(entry.as_ref())?;
     let settings = EndpointSettings {
         command_line: overrides.endpoint.as_deref(),
@@ -121,9 +124,12 @@ pub fn open_account_with_clock(
         clock,
     };
     let credentials = chain.account_credentials(name, &creds_file, entry.as_ref())?;
-    crate::debug!("credentials for \"{name}\": {}", credentials.source());
     crate::debug!(
-        "Route 53 endpoint {} (from {origin}), signing region {}",
+        "creds entry \"{name}\": credentials from {}",
+        credentials.source()
+    );
+    crate::debug!(
+        "creds entry \"{name}\": Route 53 endpoint {} (from {origin}), signing region {}",
         endpoint.url,
         endpoint.region
     );

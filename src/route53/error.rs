@@ -104,12 +104,17 @@ impl fmt::Display for ApiError {
                 status,
                 request_id,
                 body_start,
-            } => write!(
-                f,
-                "{operation} failed: HTTP {status}, request id {}, and the body is not a Route 53 \
-                 answer (a proxy or firewall may have answered instead): {body_start:?}",
-                request_id.as_deref().unwrap_or("none")
-            ),
+            } => {
+                write!(f, "{operation} failed: HTTP {status}")?;
+                if let Some(id) = request_id {
+                    write!(f, ", request id {id}")?;
+                }
+                write!(
+                    f,
+                    ", with an answer that is not Route 53's: {body_start:?}\n  hint: {}",
+                    non_route53_hint(*status)
+                )
+            }
             ApiError::Transport { operation, source } => write!(f, "{operation} failed: {source}"),
             ApiError::Parse { operation, detail } => write!(
                 f,
@@ -189,7 +194,8 @@ impl AwsError {
                 "the session token has expired: refresh the temporary credentials".to_string()
             }
             "AccessDenied" | "AccessDeniedException" => format!(
-                "the IAM policy of these credentials does not allow route53:{}",
+                "the IAM policy of these credentials does not allow route53:{}; add it to the \
+                 policy of the IAM user or role (README lists every action r53ctl needs)",
                 self.operation
             ),
             "RequestTimeTooSkewed" => format!(
@@ -214,6 +220,24 @@ impl AwsError {
             _ => return None,
         };
         Some(hint)
+    }
+}
+
+/// What an error status with a body Route 53 would not send usually means.
+fn non_route53_hint(status: u16) -> &'static str {
+    match status {
+        404 | 405 => {
+            "the endpoint URL is likely wrong: Route 53's is https://route53.amazonaws.com (no \
+             path); check --endpoint, Endpoint in creds.json and AWS_ENDPOINT_URL_ROUTE_53"
+        }
+        407 => {
+            "the proxy wants credentials: give them in HTTPS_PROXY as \
+             http://user:password@host:port"
+        }
+        _ => {
+            "something other than Route 53 answered, such as a proxy, a firewall or a wrong \
+             endpoint; check the endpoint and HTTPS_PROXY / NO_PROXY"
+        }
     }
 }
 
@@ -302,6 +326,29 @@ mod tests {
         ] {
             assert!(text.contains(part), "{part} missing from {text}");
         }
+    }
+
+    #[test]
+    fn a_foreign_error_answer_gets_a_hint_by_status() {
+        let http = |status, request_id: Option<&str>| ApiError::Http {
+            operation: "GetHostedZoneCount",
+            status,
+            request_id: request_id.map(str::to_string),
+            body_start: "<html>Not Found</html>".into(),
+        };
+        let not_found = http(404, None).to_string();
+        assert!(
+            not_found.contains("HTTP 404, with an answer that is not Route 53's")
+                && not_found.contains("endpoint URL is likely wrong")
+                && !not_found.contains("request id"),
+            "{not_found}"
+        );
+        let proxy = http(407, Some("r-1")).to_string();
+        assert!(
+            proxy.contains("request id r-1") && proxy.contains("proxy wants credentials"),
+            "{proxy}"
+        );
+        assert!(http(502, None).to_string().contains("HTTPS_PROXY"));
     }
 
     #[test]

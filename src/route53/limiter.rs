@@ -53,6 +53,27 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// These limits, lowered to at most `requests` requests and `changes` record changes per
+    /// second, for a user who shares the account's Route 53 quota with other tools.
+    pub fn at_most(mut self, requests: Option<f64>, changes: Option<f64>) -> Limits {
+        if let Some(rate) = requests {
+            // AWS's buckets hold five seconds of their rate; a lowered one keeps that shape.
+            let lower = |limit: BucketLimit| match rate < limit.per_second {
+                true => BucketLimit::new((rate * 5.0).clamp(1.0, limit.burst), rate),
+                false => limit,
+            };
+            self.requests = lower(self.requests);
+            self.per_operation = lower(self.per_operation);
+            for (_, limit) in &mut self.operations {
+                *limit = lower(*limit);
+            }
+        }
+        if let Some(rate) = changes {
+            self.changes = BucketLimit::new(self.changes.burst, self.changes.per_second.min(rate));
+        }
+        self
+    }
+
     fn for_operation(&self, operation: &str) -> BucketLimit {
         self.operations
             .iter()
@@ -182,6 +203,16 @@ mod tests {
 
     fn total_sleep(clock: &FakeClock) -> Duration {
         clock.sleeps.lock().unwrap().iter().sum()
+    }
+
+    #[test]
+    fn at_most_lowers_rates_and_keeps_bursts_proportionate() {
+        let limits = Limits::default().at_most(Some(2.0), Some(20.0));
+        assert_eq!(limits.requests, BucketLimit::new(10.0, 2.0));
+        assert_eq!(limits.per_operation, BucketLimit::new(10.0, 2.0));
+        assert_eq!(limits.changes, BucketLimit::new(1000.0, 20.0));
+        let unchanged = Limits::default().at_most(Some(100.0), None);
+        assert_eq!(unchanged, Limits::default());
     }
 
     #[test]

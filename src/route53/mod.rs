@@ -342,9 +342,16 @@ impl Client {
                 Ok(body) => return Ok(body),
                 Err(err) => err,
             };
+            let attempts = self.retry.attempts_for(&err);
             match retry::decide(call.kind, &err) {
-                retry::Decision::Retry if attempt + 1 < self.retry.max_attempts => {
-                    self.clock.sleep(self.retry.backoff(attempt, &self.jitter));
+                retry::Decision::Retry if attempt + 1 < attempts => {
+                    let wait = self.retry.backoff(attempt, &self.jitter);
+                    crate::debug!(
+                        "{err}; attempt {} of {attempts}, retrying in {:.1}s",
+                        attempt + 1,
+                        wait.as_secs_f64()
+                    );
+                    self.clock.sleep(wait);
                     attempt += 1;
                 }
                 retry::Decision::OutcomeUnknown => {

@@ -51,6 +51,9 @@ pub struct RetryPolicy {
     pub cap: Duration,
     /// Attempts in all, the first included; 1 disables retries.
     pub max_attempts: u32,
+    /// Attempts in all when the endpoint cannot be reached at all (DNS, refused connection,
+    /// proxy): usually a wrong endpoint or network, which waiting rarely mends.
+    pub max_unreachable_attempts: u32,
 }
 
 impl Default for RetryPolicy {
@@ -59,11 +62,22 @@ impl Default for RetryPolicy {
             base: Duration::from_millis(200),
             cap: Duration::from_secs(20),
             max_attempts: 8,
+            max_unreachable_attempts: 3,
         }
     }
 }
 
 impl RetryPolicy {
+    /// How many attempts in all a call that failed with `err` may take.
+    pub fn attempts_for(&self, err: &ApiError) -> u32 {
+        match err {
+            ApiError::Transport { source, .. } if source.is_unreachable() => {
+                self.max_unreachable_attempts.min(self.max_attempts)
+            }
+            _ => self.max_attempts,
+        }
+    }
+
     /// The longest wait after failed attempt number `attempt` (0 for the first).
     pub fn ceiling(&self, attempt: u32) -> Duration {
         let factor = 1u32.checked_shl(attempt.min(31)).unwrap_or(u32::MAX);
@@ -290,6 +304,17 @@ mod tests {
             assert_eq!(decide(Read, &err), read, "read: {err:?}");
             assert_eq!(decide(Write, &err), write, "write: {err:?}");
         }
+    }
+
+    #[test]
+    fn an_unreachable_endpoint_gets_fewer_attempts() {
+        let policy = RetryPolicy::default();
+        let refused = transport(TransportError::Unreachable {
+            target: "127.0.0.1:9".into(),
+            detail: "refused".into(),
+        });
+        assert_eq!(policy.attempts_for(&refused), 3);
+        assert_eq!(policy.attempts_for(&aws(400, "Throttling")), 8);
     }
 
     #[test]

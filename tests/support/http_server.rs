@@ -32,6 +32,8 @@ impl Recorded {
 pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
+    /// Headers besides Content-Type, Content-Length and Connection.
+    pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
@@ -40,8 +42,15 @@ impl Reply {
         Reply {
             status,
             content_type,
+            headers: Vec::new(),
             body: body.into(),
         }
+    }
+
+    /// This reply with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
     }
 
     pub fn text(status: u16, body: impl Into<String>) -> Reply {
@@ -93,8 +102,13 @@ fn serve(stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Recorded>>) 
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push(request);
+    let extra: String = reply
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     let head = format!(
-        "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         reply.status,
         reply.content_type,
         reply.body.len()

@@ -1,0 +1,581 @@
+//! The r53ctl binary's credentials, endpoints and error messages, end to end: `check-creds`
+//! against moto, every usual AWS error answered by a fake Route 53 on 127.0.0.1 (real-shaped
+//! `<ErrorResponse>` bodies, `x-amzn-RequestId` and `Date` headers), network failures, and
+//! `--debug` output that never shows a secret.
+//!
+//! Secrets: the SecretKey, the session Token and request signatures must appear nowhere in
+//! stdout or stderr. The KeyId may: it is an identifier, not a secret (AWS shows it in CloudTrail
+//! and the IAM console, and it is what tells a user which key was refused).
+
+mod common;
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::json;
+use support::http_server::{Recorded, Reply, TestServer};
+
+const KEY_ID: &str = "AKIDR53CTLCLITEST001";
+const SECRET_KEY: &str = "cli-secret-Zq7v/x9Lk2Rr8Tt0";
+const SESSION_TOKEN: &str = "cli-session-token-Wm4Pp1Yy6Hh3";
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/dns";
+/// The `Date` a fake server answers with: far from any test run's clock.
+const SERVER_DATE: &str = "Thu, 26 Nov 2026 22:30:00 GMT";
+
+/// A scratch folder with dnsconfig.json and creds.json (mode 600) for entry `r53_main`.
+struct Workspace {
+    dir: PathBuf,
+}
+
+impl Workspace {
+    fn new(name: &str) -> Workspace {
+        let dir =
+            std::env::temp_dir().join(format!("r53ctl-cli-creds-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        let ws = Workspace { dir };
+        ws.write_creds(&json!({ "r53_main": {
+            "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "Token": SESSION_TOKEN
+        }}));
+        ws.write(
+            "dnsconfig.json",
+            &json!({
+                "registrars": { "none": { "type": "NONE" } },
+                "dns_providers": { "r53_main": { "type": "ROUTE53" } },
+                "domains": [ { "name": format!("{name}.tld"), "registrar": "none",
+                               "dns_providers": ["r53_main"],
+                               "records": [ { "name": "a", "type": "A", "value": "192.0.2.1" } ] } ]
+            })
+            .to_string(),
+        );
+        ws
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        let path = self.dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, text).expect("write file");
+    }
+
+    fn write_creds(&self, creds: &serde_json::Value) {
+        self.write("creds.json", &creds.to_string());
+        self.chmod("creds.json", 0o600);
+    }
+
+    fn chmod(&self, name: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.dir.join(name), std::fs::Permissions::from_mode(mode))
+            .expect("chmod");
+    }
+
+    /// Runs r53ctl here with a clean environment plus `env`; instance metadata is off.
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_r53ctl"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env_clear()
+            .env("HOME", &self.dir)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(env.iter().copied())
+            .output()
+            .expect("run r53ctl");
+        Run::of(&output)
+    }
+}
+
+/// What one run printed, and how it ended.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn of(output: &Output) -> Run {
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    fn assert_exit(&self, code: i32) -> &Run {
+        assert_eq!(self.code, Some(code), "{self}");
+        self
+    }
+
+    /// Asserts that stderr contains every one of `parts`.
+    #[track_caller]
+    fn assert_stderr_has(&self, parts: &[&str]) -> &Run {
+        for part in parts {
+            assert!(self.stderr.contains(part), "{part:?} missing from\n{self}");
+        }
+        self
+    }
+
+    /// Asserts that no secret, and no request signature, was printed.
+    #[track_caller]
+    fn assert_no_secret(&self, signatures: &[String]) -> &Run {
+        let mut secrets = vec![SECRET_KEY.to_string(), SESSION_TOKEN.to_string()];
+        secrets.extend(signatures.iter().cloned());
+        for secret in &secrets {
+            assert!(
+                !self.stdout.contains(secret.as_str()) && !self.stderr.contains(secret.as_str()),
+                "secret {secret:?} printed:\n{self}"
+            );
+        }
+        assert!(!self.stderr.contains("Signature="), "{self}");
+        self
+    }
+
+    /// Asserts that no line repeats a context, as in "domain x: domain x: …".
+    #[track_caller]
+    fn assert_no_repeated_context(&self) -> &Run {
+        for line in self.stderr.lines() {
+            let parts: Vec<&str> = line.split(": ").collect();
+            assert!(
+                parts.windows(2).all(|pair| pair[0] != pair[1]),
+                "repeated context in {line:?}"
+            );
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn fixture(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+/// A fake Route 53 that answers every request with `body` and `status`, as AWS does: XML, a
+/// request id header and a Date header.
+fn fake_route53(status: u16, body: String, request_id: &'static str) -> TestServer {
+    TestServer::start(move |_| {
+        Reply::new(status, "text/xml", body.clone())
+            .with_header("x-amzn-RequestId", request_id)
+            .with_header("Date", SERVER_DATE)
+    })
+}
+
+/// The `Signature=` value of every request the server received.
+fn signatures(requests: &[Recorded]) -> Vec<String> {
+    requests
+        .iter()
+        .filter_map(|r| r.header("authorization"))
+        .filter_map(|auth| auth.split("Signature=").nth(1))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A plain-HTTP server as most are: whatever arrives, it answers 400 Bad Request and closes.
+/// Returns its `host:port`.
+fn plain_http_listener() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let address = listener.local_addr().expect("local address").to_string();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    address
+}
+
+/// A local port nothing listens on.
+fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free local port")
+}
+
+fn host_port(url: &str) -> &str {
+    url.trim_start_matches("http://")
+}
+
+#[test]
+fn check_creds_names_the_source_and_counts_the_zones() {
+    let moto = common::Moto::start();
+    let client = moto.client();
+    common::create_zone(&client, &common::unique_zone_name("one"));
+    common::create_zone(&client, &common::unique_zone_name("two"));
+    let ws = Workspace::new("checkcreds");
+    let endpoint = ["--endpoint", moto.url.as_str()];
+
+    let from_entry = ws.run(&[&["check-creds", "r53_main"][..], &endpoint].concat(), &[]);
+    from_entry.assert_exit(0);
+    for part in [
+        "creds entry \"r53_main\" works",
+        "credentials:  creds.json entry \"r53_main\"",
+        &format!("endpoint:     {} (signing region us-east-1)", moto.url),
+        "hosted zones: 2",
+    ] {
+        assert!(from_entry.stdout.contains(part), "{part:?}\n{from_entry}");
+    }
+
+    ws.write_creds(&json!({ "r53_profile": { "TYPE": "ROUTE53", "Profile": "ci" } }));
+    ws.write(
+        ".aws/credentials",
+        &format!("[ci]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET_KEY}\n"),
+    );
+    let from_profile = ws.run(
+        &[&["check-creds", "r53_profile"][..], &endpoint].concat(),
+        &[],
+    );
+    from_profile.assert_exit(0);
+    assert!(
+        from_profile
+            .stdout
+            .contains("credentials:  profile \"ci\" in"),
+        "{from_profile}"
+    );
+
+    let environment = [
+        ("AWS_ACCESS_KEY_ID", KEY_ID),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+    ];
+    let from_env = ws.run(
+        &[&["check-creds", "r53_env"][..], &endpoint].concat(),
+        &environment,
+    );
+    from_env.assert_exit(0);
+    assert!(
+        from_env.stdout.contains("credentials:  environment"),
+        "{from_env}"
+    );
+    for run in [&from_entry, &from_profile, &from_env] {
+        run.assert_no_secret(&[]);
+    }
+}
+
+#[test]
+fn a_missing_creds_entry_names_the_entry_the_file_and_the_naming_rule() {
+    let ws = Workspace::new("noentry");
+    ws.write_creds(
+        &json!({ "r53_other": { "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY } }),
+    );
+    for args in [&["preview"][..], &["check-creds", "r53_main"][..]] {
+        ws.run(args, &[])
+            .assert_exit(1)
+            .assert_stderr_has(&[
+                "no AWS credentials found for DNS provider \"r53_main\"",
+                "creds file creds.json has no entry \"r53_main\" (it has r53_other)",
+                "must match the DNS provider's name in the config",
+            ])
+            .assert_no_secret(&[])
+            .assert_no_repeated_context();
+    }
+}
+
+#[test]
+fn debug_shows_sources_and_endpoints_but_never_a_secret() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("debug");
+    let endpoint = ["--endpoint", moto.url.as_str(), "--debug"];
+    let mut runs = Vec::new();
+    for command in [
+        &["create-domains"][..],
+        &["preview"][..],
+        &["push"][..],
+        &["check-creds", "r53_main"][..],
+    ] {
+        let run = ws.run(&[command, &endpoint].concat(), &[]);
+        run.assert_exit(0);
+        runs.push(run);
+    }
+    let check = runs.last().expect("check-creds ran");
+    check.assert_stderr_has(&[
+        "debug: creds entry \"r53_main\": credentials from creds.json entry \"r53_main\"",
+        &format!(
+            "debug: creds entry \"r53_main\": Route 53 endpoint {} (from --endpoint), signing \
+             region us-east-1",
+            moto.url
+        ),
+    ]);
+    assert_eq!(
+        check.stderr.matches("credentials from").count(),
+        1,
+        "the source is said once:\n{check}"
+    );
+    for run in &runs {
+        run.assert_no_secret(&[]);
+    }
+
+    let denied = fake_route53(
+        403,
+        fixture("route53/error_signature_does_not_match.xml"),
+        "debug-req-1",
+    );
+    let failed = ws.run(
+        &[
+            "check-creds",
+            "r53_main",
+            "--debug",
+            "--endpoint",
+            &denied.url,
+        ],
+        &[],
+    );
+    failed
+        .assert_exit(1)
+        .assert_no_secret(&signatures(&denied.requests()));
+    assert!(
+        !signatures(&denied.requests()).is_empty(),
+        "requests were signed"
+    );
+
+    let tls = ws.run(
+        &[
+            "preview",
+            "--debug",
+            "--endpoint",
+            &format!("https://{}", plain_http_listener()),
+        ],
+        &[],
+    );
+    tls.assert_exit(1).assert_no_secret(&[]);
+}
+
+#[test]
+fn an_sts_failure_shows_code_and_request_id_but_no_secret() {
+    let sts = TestServer::start(|_| {
+        Reply::new(403, "text/xml", fixture("creds/sts-error.xml"))
+            .with_header("x-amzn-RequestId", "4a5b0e1c-7c9e-4a3e-8b32-EXAMPLE")
+    });
+    let ws = Workspace::new("sts");
+    ws.write_creds(&json!({ "r53_main": {
+        "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "Token": SESSION_TOKEN,
+        "RoleArn": ROLE_ARN
+    }}));
+    let run = ws.run(
+        &[
+            "check-creds",
+            "r53_main",
+            "--debug",
+            "--endpoint",
+            "http://127.0.0.1:9",
+        ],
+        &[("AWS_ENDPOINT_URL_STS", sts.url.as_str())],
+    );
+    run.assert_exit(1)
+        .assert_stderr_has(&[
+            "AssumeRole",
+            ROLE_ARN,
+            "AccessDenied (HTTP 403)",
+            "4a5b0e1c-7c9e-4a3e-8b32-EXAMPLE",
+            "trust policy",
+        ])
+        .assert_no_secret(&signatures(&sts.requests()))
+        .assert_no_repeated_context();
+    assert!(!sts.requests().is_empty(), "STS was asked");
+}
+
+/// Runs `args` against a fake Route 53 answering `fixture` with `status`; the run must fail
+/// with exit 1 and show the code, the HTTP status, the request id and `hint`.
+fn assert_aws_error(
+    args: &[&str],
+    fixture_name: &str,
+    status: u16,
+    code: &str,
+    hint: &[&str],
+) -> Run {
+    let request_id = "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE";
+    let server = fake_route53(
+        status,
+        fixture(&format!("route53/{fixture_name}")),
+        request_id,
+    );
+    let ws = Workspace::new(&code.to_ascii_lowercase());
+    let run = ws.run(&[args, &["--endpoint", server.url.as_str()]].concat(), &[]);
+    run.assert_exit(1)
+        .assert_stderr_has(&[
+            code,
+            &format!("HTTP {status}"),
+            &format!("request id {request_id}"),
+        ])
+        .assert_stderr_has(hint)
+        .assert_no_secret(&signatures(&server.requests()))
+        .assert_no_repeated_context();
+    run
+}
+
+#[test]
+fn invalid_client_token_id_says_the_key_id_is_unknown() {
+    assert_aws_error(
+        &["check-creds", "r53_main"],
+        "error_invalid_client_token_id.xml",
+        403,
+        "InvalidClientTokenId",
+        &[
+            "creds entry \"r53_main\" does not work: GetHostedZoneCount failed",
+            "access key id is not known",
+            "KeyId in creds.json",
+            "\n  credentials: creds.json entry \"r53_main\"",
+        ],
+    );
+}
+
+#[test]
+fn signature_does_not_match_says_the_secret_key_is_wrong() {
+    assert_aws_error(
+        &["check-creds", "r53_main"],
+        "error_signature_does_not_match.xml",
+        403,
+        "SignatureDoesNotMatch",
+        &["secret key is wrong", "SecretKey in creds.json"],
+    );
+}
+
+#[test]
+fn expired_token_says_to_refresh_the_credentials() {
+    assert_aws_error(
+        &["check-creds", "r53_main"],
+        "error_expired_token.xml",
+        403,
+        "ExpiredToken",
+        &["session token has expired", "refresh"],
+    );
+}
+
+#[test]
+fn access_denied_names_the_iam_action() {
+    assert_aws_error(
+        &["preview"],
+        "error_access_denied.xml",
+        403,
+        "AccessDenied",
+        &[
+            "domain accessdenied.tld",
+            "does not allow route53:ListHostedZonesByName",
+        ],
+    );
+}
+
+#[test]
+fn request_time_too_skewed_shows_local_and_server_time() {
+    let run = assert_aws_error(
+        &["check-creds", "r53_main"],
+        "error_request_time_too_skewed.xml",
+        403,
+        "RequestTimeTooSkewed",
+        &[&format!("server time {SERVER_DATE}"), "fix the clock"],
+    );
+    let local = run
+        .stderr
+        .split("local time ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').nth(1))
+        .unwrap_or_default();
+    assert!(
+        local.trim_start().ends_with("GMT"),
+        "no local time in\n{run}"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_named_with_the_fix() {
+    let ws = Workspace::new("unreachable");
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    ws.run(&["check-creds", "r53_main", "--endpoint", &url], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&[
+            &format!("cannot connect to {}", host_port(&url)),
+            "check the endpoint",
+        ])
+        .assert_no_repeated_context();
+}
+
+#[test]
+fn https_to_a_plain_http_server_says_tls_and_names_aws_ca_bundle() {
+    let url = format!("https://{}", plain_http_listener());
+    let ws = Workspace::new("tls");
+    ws.run(&["check-creds", "r53_main", "--endpoint", &url], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&["TLS handshake with", "http:// URL", "AWS_CA_BUNDLE"])
+        .assert_no_repeated_context();
+}
+
+#[test]
+fn an_unreachable_proxy_is_named() {
+    let ws = Workspace::new("proxy");
+    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    let endpoint = format!("https://127.0.0.1:{}", closed_port());
+    ws.run(
+        &["check-creds", "r53_main", "--endpoint", &endpoint],
+        &[("HTTPS_PROXY", proxy.as_str())],
+    )
+    .assert_exit(1)
+    .assert_stderr_has(&[&format!("proxy {proxy} failed"), "HTTPS_PROXY"])
+    .assert_no_repeated_context();
+}
+
+#[test]
+fn a_creds_entry_ca_bundle_is_used_for_its_requests() {
+    let ws = Workspace::new("cabundle");
+    ws.write("not-a-ca.pem", "not a certificate\n");
+    ws.write_creds(&json!({
+        "r53_main": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "not-a-ca.pem" },
+        "r53_missing": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "missing.pem" }
+    }));
+    let endpoint = format!("http://127.0.0.1:{}", closed_port());
+    ws.run(&["check-creds", "r53_main", "--endpoint", &endpoint], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&[
+            "not-a-ca.pem",
+            "no PEM certificate",
+            "CaBundle in creds.json",
+        ]);
+    ws.run(
+        &["check-creds", "r53_missing", "--endpoint", &endpoint],
+        &[],
+    )
+    .assert_exit(1)
+    .assert_stderr_has(&["entry \"r53_missing\"", "missing.pem", "not a file"]);
+}
+
+#[test]
+fn a_creds_file_others_can_read_gets_one_warning() {
+    let server = TestServer::start(|_| {
+        Reply::new(
+            200,
+            "text/xml",
+            fixture("cli_creds/get_hosted_zone_count.xml"),
+        )
+    });
+    let ws = Workspace::new("perms");
+    let check = ["check-creds", "r53_main", "--endpoint", server.url.as_str()];
+
+    let tight = ws.run(&check, &[]);
+    tight.assert_exit(0);
+    assert!(!tight.stderr.contains("warning"), "{tight}");
+
+    ws.chmod("creds.json", 0o644);
+    let loose = ws.run(&check, &[]);
+    loose.assert_exit(0).assert_stderr_has(&[
+        "warning: creds.json holds secrets but can be read by its group and by others (mode 644); \
+         run: chmod 600 creds.json",
+    ]);
+    assert_eq!(loose.stderr.matches("warning").count(), 1, "{loose}");
+    assert!(loose.stdout.contains("hosted zones: 3"), "{loose}");
+}

@@ -332,6 +332,19 @@ fn two_hundred_zones_preview_in_one_run() {
         .filter(|l| l.contains("creds entry \"r53_main\": credentials from"))
         .count();
     assert_eq!(clients, 1, "one client for the provider:\n{err}");
+    let requests_of = |operation: &str| {
+        err.lines()
+            .filter(|l| l.starts_with("debug: request ") && l.ends_with(&format!("({operation})")))
+            .count()
+    };
+    assert_eq!(
+        (
+            requests_of("ListHostedZonesByName"),
+            requests_of("ListHostedZones")
+        ),
+        (0, 2),
+        "200 zones are found by listing the account's zones once (2 pages), not one by one"
+    );
 }
 
 #[test]

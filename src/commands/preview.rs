@@ -9,7 +9,7 @@ use crate::commands::zones;
 use crate::config::{Config, Domain};
 use crate::diff::{self, DiffOptions};
 use crate::error::{Error, EXIT_OK};
-use crate::model::{RecordSet, RecordSetProtection};
+use crate::model::{HostedZone, RecordSet, RecordSetProtection};
 use crate::output::{self, plural, Format};
 use crate::plan::{SafetyLimits, ZonePlan};
 use crate::route53::Client;
@@ -33,11 +33,13 @@ pub fn plan_all(
         .iter()
         .flat_map(|d| d.providers.iter().map(move |p| (*d, p.as_str())))
         .collect();
+    let listings = zone_listings(clients, &work);
     let results = zones::map_concurrently(&work, args.concurrency, |(domain, provider)| {
         let client = clients
             .get(*provider)
             .ok_or_else(|| format!("no client was opened for provider {provider}"))?;
-        plan_one(client, domain, provider)
+        let listed = listings.get(provider).and_then(Option::as_deref);
+        plan_one(client, domain, provider, listed)
     });
     let mut targets = Vec::new();
     let mut failures = Vec::new();
@@ -50,14 +52,46 @@ pub fn plan_all(
     Ok((targets, failures))
 }
 
-/// Reads one zone and plans its changes.
-pub fn plan_one(client: &Client, domain: &Domain, provider: &str) -> Result<Target, String> {
-    let zone = zones::find_zone(client, domain).map_err(|e| e.to_string())?;
+/// Every zone of each provider's account, where listing them once is cheaper than looking up
+/// its domains one by one.
+fn zone_listings<'w>(
+    clients: &BTreeMap<String, Client>,
+    work: &[(&Domain, &'w str)],
+) -> BTreeMap<&'w str, Option<Vec<HostedZone>>> {
+    let mut lookups: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, provider) in work {
+        *lookups.entry(provider).or_default() += 1;
+    }
+    lookups
+        .into_iter()
+        .filter_map(|(provider, n)| {
+            let client = clients.get(provider)?;
+            Some((provider, zones::list_zones_if_cheaper(client, n)))
+        })
+        .collect()
+}
+
+/// Reads one zone and plans its changes; `listed` holds every zone of the account when known.
+pub fn plan_one(
+    client: &Client,
+    domain: &Domain,
+    provider: &str,
+    listed: Option<&[HostedZone]>,
+) -> Result<Target, String> {
+    let zone = zones::find_zone(client, domain, listed).map_err(|e| e.to_string())?;
     output::progress(&format!("reading {} ({})", domain.display_name, zone.id));
     let live = client
         .list_record_sets(&zone.id)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
+    let plan = plan_against(domain, provider, zone.clone(), &live, &[])?;
+    // Protections only matter to changes: a zone already in line costs no extra request.
+    if plan.diff.changes.is_empty() {
+        return Ok(Target { live, plan });
+    }
     let protections = read_protections(client, domain, &zone.id)?;
+    if protections.is_empty() {
+        return Ok(Target { live, plan });
+    }
     let plan = plan_against(domain, provider, zone, &live, &protections)?;
     Ok(Target { live, plan })
 }
@@ -90,7 +124,7 @@ fn read_protections(
 pub fn plan_against(
     domain: &Domain,
     provider: &str,
-    zone: crate::model::HostedZone,
+    zone: HostedZone,
     live: &[RecordSet],
     protections: &[RecordSetProtection],
 ) -> Result<ZonePlan, String> {

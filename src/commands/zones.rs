@@ -11,7 +11,8 @@ use crate::creds::{self, Overrides};
 use crate::error::Error;
 use crate::http::Transport;
 use crate::model::HostedZone;
-use crate::route53::{Client, ClientOptions, Limits};
+use crate::route53::xml::bare_id;
+use crate::route53::{Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 
 /// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With
 /// `--debug`, `creds::open_account` says where the credentials and the endpoint come from.
@@ -88,13 +89,39 @@ pub fn selected_domains<'c>(config: &'c Config, args: &Args) -> Result<Vec<&'c D
     Ok(selected)
 }
 
+/// Every hosted zone of the account behind `client`, when listing them all takes fewer requests
+/// than looking up each of `lookups` domains by name; `None` when it does not, or when the
+/// account's zone count cannot be read (the lookups by name then say what is wrong).
+pub fn list_zones_if_cheaper(client: &Client, lookups: usize) -> Option<Vec<HostedZone>> {
+    // Counting and listing take at least two requests: never cheaper for fewer lookups.
+    if lookups < 3 {
+        return None;
+    }
+    let count = client.hosted_zone_count().ok()?;
+    let pages = usize::try_from(count.div_ceil(u64::from(ZONES_PAGE_SIZE))).ok()?;
+    if pages + 1 >= lookups {
+        return None;
+    }
+    crate::debug!("listing all {count} hosted zones once instead of {lookups} lookups by name");
+    client.list_hosted_zones().ok()
+}
+
 /// The hosted zone `domain` maps to: the one its `zone_id` names, else the only zone of its name.
-pub fn find_zone(client: &Client, domain: &Domain) -> Result<HostedZone, Error> {
+/// `listed`, every zone of the account when the caller has them, saves the lookup request.
+pub fn find_zone(
+    client: &Client,
+    domain: &Domain,
+    listed: Option<&[HostedZone]>,
+) -> Result<HostedZone, Error> {
     let context = format!("domain {}", domain.display_name);
     if let Some(id) = &domain.zone_id {
-        let zone = client
-            .get_hosted_zone(id)
-            .map_err(|err| Error::failed(&context, err))?;
+        let known = listed.and_then(|all| all.iter().find(|z| z.id == bare_id(id)));
+        let zone = match known {
+            Some(zone) => zone.clone(),
+            None => client
+                .get_hosted_zone(id)
+                .map_err(|err| Error::failed(&context, err))?,
+        };
         if crate::name::normalize(&zone.name) != domain.name {
             return Err(Error::Failed(format!(
                 "{context}: zone_id {id} is the hosted zone of {}, not of {}",
@@ -104,9 +131,16 @@ pub fn find_zone(client: &Client, domain: &Domain) -> Result<HostedZone, Error> 
         }
         return Ok(zone);
     }
-    let zones = client
-        .hosted_zones_named(&domain.name)
-        .map_err(|err| Error::failed(&context, err))?;
+    let zones = match listed {
+        Some(all) => all
+            .iter()
+            .filter(|z| crate::name::normalize(&z.name) == domain.name)
+            .cloned()
+            .collect(),
+        None => client
+            .hosted_zones_named(&domain.name)
+            .map_err(|err| Error::failed(&context, err))?,
+    };
     match zones.as_slice() {
         [] => Err(Error::Failed(format!(
             "{context}: this account has no hosted zone named {}; create it with \

@@ -27,7 +27,7 @@ pub use xml::{CreatedZone, RecordPosition};
 /// The path prefix of every operation.
 const API_PREFIX: &str = "/2013-04-01";
 /// Largest page ListHostedZones and ListHostedZonesByName allow.
-const ZONES_PAGE_SIZE: u32 = 100;
+pub const ZONES_PAGE_SIZE: u32 = 100;
 /// Largest page ListResourceRecordSets allows.
 const RECORDS_PAGE_SIZE: u32 = 300;
 /// How many bytes of a non-XML error body are shown.

@@ -62,6 +62,7 @@ impl Command {
                 "format",
                 "plan",
                 "force",
+                "refuse-blocked",
                 "wait",
                 "wait-timeout",
                 "concurrency",
@@ -99,6 +100,8 @@ pub struct Args {
     /// `--plan FILE` for push.
     pub plan: Option<PathBuf>,
     pub force: bool,
+    /// `--refuse-blocked`: push no change to a zone with changes blocked by protections.
+    pub refuse_blocked: bool,
     pub wait: bool,
     pub wait_timeout: Duration,
     /// How many zones are read at once.
@@ -123,6 +126,7 @@ impl Args {
             out: None,
             plan: None,
             force: false,
+            refuse_blocked: false,
             wait: false,
             wait_timeout: Duration::from_secs(600),
             concurrency: 4,
@@ -271,6 +275,7 @@ fn set_command_option(
         "out" => args.out = Some(parser.value()?.into()),
         "plan" => args.plan = Some(parser.value()?.into()),
         "force" => args.force = true,
+        "refuse-blocked" => args.refuse_blocked = true,
         "wait" => args.wait = true,
         "wait-timeout" => args.wait_timeout = Duration::from_secs(number(parser, name)?),
         "concurrency" => {
@@ -397,6 +402,8 @@ Options:
                         config; a zone that changed since is not touched (exit 1)
   --force               Push even when a zone would change or delete more than its
                         max_change_share of record sets (default 0.3)
+  --refuse-blocked      Send nothing to a zone when some of its changes are blocked by a
+                        record set protection (default: push the rest, list the blocked)
   --wait                Wait until Route 53 reports each change INSYNC
   --wait-timeout SECS   How long --wait waits (default: 600)
   --concurrency N       Zones read at once (default: 4)

@@ -99,7 +99,10 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         if format == Format::Text {
             print!("{}", output::zone_plan_text(&plan.provider, plan));
         }
-        let outcome = apply_zone(client, &plan.zone.id, &plan.batches, args);
+        let outcome = match refusal_for_blocked(target, args.refuse_blocked) {
+            Some(reason) => ZoneOutcome::not_applied(reason),
+            None => apply_zone(client, &plan.zone.id, &plan.batches, args),
+        };
         if format == Format::Text {
             print!("{}", outcome_text(plan.batches.len(), &outcome));
         }
@@ -118,6 +121,19 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     preview::fail_if_any(&failures, targets.len() + failures.len())?;
     let domains: Vec<&str> = targets.iter().map(|t| t.plan.domain.as_str()).collect();
     summarise(&domains, &outcomes, "running push again converges")
+}
+
+/// Why a zone is not pushed at all under `--refuse-blocked`: some of its changes are blocked by
+/// record set protections, and the user wants all of a zone's changes or none.
+fn refusal_for_blocked(target: &Target, refuse_blocked: bool) -> Option<String> {
+    let blocked = target.plan.diff.blocked.len();
+    (refuse_blocked && blocked > 0).then(|| {
+        format!(
+            "{blocked} change{} blocked by record set protections (see BLOCKED above) and \
+             --refuse-blocked asks for all of the zone's changes or none: nothing was sent",
+            plural(blocked)
+        )
+    })
 }
 
 /// Refuses the whole push, before anything is sent, when a zone would lose or change more than
@@ -471,6 +487,41 @@ mod tests {
             status: "PENDING".into(),
             submitted_at: String::new(),
         }))
+    }
+
+    fn target_with_blocked(blocked: usize) -> Target {
+        let zone = crate::model::HostedZone {
+            id: "Z1".into(),
+            name: "example.tld.".into(),
+            private: false,
+            record_set_count: None,
+            comment: None,
+        };
+        let mut diff = crate::diff::ZoneDiff::default();
+        diff.changes.push(crate::diff::Change::Create(a(
+            "www.example.tld.",
+            "1.1.1.1",
+        )));
+        for i in 0..blocked {
+            let rs = a(&format!("locked{i}.example.tld."), "2.2.2.2");
+            diff.blocked.push((crate::diff::Change::Create(rs), None));
+        }
+        let limits = crate::batch::Limits::default();
+        let plan = crate::plan::ZonePlan::new("example.tld", "r53_main", zone, diff, &limits, &[])
+            .expect("plan");
+        Target {
+            live: Vec::new(),
+            plan,
+        }
+    }
+
+    #[test]
+    fn refuse_blocked_holds_back_only_zones_with_blocked_changes() {
+        assert_eq!(refusal_for_blocked(&target_with_blocked(0), true), None);
+        assert_eq!(refusal_for_blocked(&target_with_blocked(2), false), None);
+        let reason = refusal_for_blocked(&target_with_blocked(2), true).expect("refused");
+        assert!(reason.starts_with("2 changes blocked"), "{reason}");
+        assert!(reason.contains("nothing was sent"), "{reason}");
     }
 
     #[test]

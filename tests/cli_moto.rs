@@ -187,3 +187,26 @@ fn a_domain_without_a_hosted_zone_is_named_with_the_fix() {
         "{err}"
     );
 }
+
+#[test]
+fn a_record_set_too_large_for_any_request_is_refused_before_anything_is_sent() {
+    let moto = common::Moto::start();
+    let proxy = proxy::Proxy::start(moto.url.trim_start_matches("http://"));
+    let ws = Workspace::new("toolarge", &proxy.url);
+    // Nine TXT values of 3,900 characters: each is within Route 53's 4,000, together they pass
+    // the 32,000 characters one ChangeResourceRecordSets request may carry.
+    let records: Vec<Value> = (0..9)
+        .map(|i| json!({ "name": "big", "type": "TXT", "value": format!("{i}{}", "x".repeat(3899)) }))
+        .collect();
+    ws.write_config("dnsconfig.json", &config("toolarge.tld", json!(records)));
+    assert_exit(&ws.run(&["create-domains"]), 0);
+
+    let out = ws.run(&["push"]);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("big.toolarge.tld") && err.contains("32000 characters"),
+        "{err}"
+    );
+    assert_eq!(proxy.count("POST", "/rrset"), 0, "{:?}", proxy.log());
+}

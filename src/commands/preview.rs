@@ -29,6 +29,7 @@ pub fn plan_all(
     clients: &BTreeMap<String, Client>,
 ) -> Result<(Vec<Target>, Vec<String>), Error> {
     let domains = zones::selected_domains(config, args)?;
+    warn_registrars_left_alone(config, &domains);
     let work: Vec<(&Domain, &str)> = domains
         .iter()
         .flat_map(|d| d.providers.iter().map(move |p| (*d, p.as_str())))
@@ -50,6 +51,28 @@ pub fn plan_all(
         }
     }
     Ok((targets, failures))
+}
+
+/// Says which domains name a ROUTE53 registrar: r53ctl accepts it, as dnscontrol configs use it,
+/// but does not manage delegation at the registrar, and must not let that pass unsaid.
+fn warn_registrars_left_alone(config: &Config, domains: &[&Domain]) {
+    let at_route53: Vec<&str> = domains
+        .iter()
+        .filter(|d| {
+            config
+                .registrars
+                .iter()
+                .any(|r| r.name == d.registrar && r.kind == "ROUTE53")
+        })
+        .map(|d| d.display_name.as_str())
+        .collect();
+    if !at_route53.is_empty() {
+        output::warn(&format!(
+            "registrar ROUTE53 ({}): r53ctl manages the hosted zones only; the name servers \
+             registered for these domains are neither checked nor changed",
+            at_route53.join(", ")
+        ));
+    }
 }
 
 /// Every zone of each provider's account, where listing them once is cheaper than looking up

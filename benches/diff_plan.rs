@@ -50,6 +50,7 @@ fn main() {
         zone_id: "ZBENCH",
         ignore: &[],
         keep_unknown: false,
+        protections: &[],
     };
 
     run("changed zone", &desired, &live, &options);

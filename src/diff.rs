@@ -10,11 +10,13 @@
 //!   without a TTL takes the live TTL (or [`DEFAULT_APEX_NS_TTL`] if it has to be created);
 //! - a live record set that matches an [`IgnoreRule`] and is not desired is left alone; a desired
 //!   record set always wins over an ignore rule and is managed as usual;
-//! - with `keep_unknown`, live record sets not in `desired` are left alone instead of deleted.
+//! - with `keep_unknown`, live record sets not in `desired` are left alone instead of deleted;
+//! - a change to a name and type under a record set protection is not made but reported in
+//!   [`ZoneDiff::blocked`]: Route 53 would refuse the whole request that holds it.
 
 use std::collections::BTreeMap;
 
-use crate::model::{AliasTarget, RecordKey, RecordSet};
+use crate::model::{AliasTarget, RecordKey, RecordSet, RecordSetProtection};
 
 /// The TTL Route 53 gives a new public zone's apex NS record set.
 pub const DEFAULT_APEX_NS_TTL: u32 = 172_800;
@@ -125,6 +127,9 @@ pub struct ZoneDiff {
     pub left_alone: Vec<(RecordSet, LeftAlone)>,
     /// Desired record sets that were not applied, sorted by key.
     pub not_applied: Vec<(RecordSet, NotApplied)>,
+    /// Changes left out because a record set protection covers their name and type, with the
+    /// protection's comment; sorted by key.
+    pub blocked: Vec<(Change, Option<String>)>,
 }
 
 /// How to diff one zone.
@@ -136,6 +141,8 @@ pub struct DiffOptions<'a> {
     pub zone_id: &'a str,
     pub ignore: &'a [IgnoreRule],
     pub keep_unknown: bool,
+    /// The zone's record set protections.
+    pub protections: &'a [RecordSetProtection],
 }
 
 /// The desired and live record set of one key.
@@ -173,7 +180,29 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
         zone.diff_key(&key, pair, &mut diff);
     }
     diff.not_applied.sort_by_cached_key(|(rs, _)| rs.key());
+    set_aside_protected(&mut diff, options.protections);
     diff
+}
+
+/// Moves the changes a protection covers from `diff.changes` to `diff.blocked`.
+fn set_aside_protected(diff: &mut ZoneDiff, protections: &[RecordSetProtection]) {
+    if protections.is_empty() {
+        return;
+    }
+    let covering = |change: &Change| {
+        let key = change.key();
+        protections
+            .iter()
+            .find(|p| p.rtype == key.rtype && crate::name::normalize(&p.name) == key.name)
+    };
+    let mut kept = Vec::with_capacity(diff.changes.len());
+    for change in std::mem::take(&mut diff.changes) {
+        match covering(&change) {
+            Some(protection) => diff.blocked.push((change, protection.comment.clone())),
+            None => kept.push(change),
+        }
+    }
+    diff.changes = kept;
 }
 
 /// What the rules need to know about the zone being diffed.
@@ -352,6 +381,7 @@ mod tests {
             zone_id: ZONE_ID,
             ignore,
             keep_unknown,
+            protections: &[],
         };
         diff_zone(desired, live, &options)
     }
@@ -611,6 +641,54 @@ mod tests {
         let d = diff(&names, &[]);
         let keys: Vec<String> = d.changes.iter().map(|c| c.key().name).collect();
         assert_eq!(keys, ["a.example.tld.", "b.example.tld.", "c.example.tld."]);
+    }
+
+    #[test]
+    fn protected_names_and_types_are_blocked_not_changed() {
+        let protection = |name: &str, rtype: &str, comment: Option<&str>| RecordSetProtection {
+            name: name.to_string(),
+            rtype: rtype.to_string(),
+            comment: comment.map(str::to_string),
+        };
+        let protections = [
+            protection("WWW.example.tld", "A", Some("frozen for the launch")),
+            protection("\\052.example.tld.", "A", None),
+            protection("mail.example.tld.", "A", None),
+        ];
+        let live_www = a("www.example.tld.", 300, &["192.0.2.1"]);
+        let new_www = a("www.example.tld.", 300, &["192.0.2.2"]);
+        let wildcard = a("*.example.tld.", 300, &["192.0.2.3"]);
+        let old = a("old.example.tld.", 300, &["192.0.2.4"]);
+        let mail_txt = RecordSet::simple("mail.example.tld.", "TXT", 60, vec!["\"t\"".into()]);
+        let options = DiffOptions {
+            apex: APEX,
+            zone_id: ZONE_ID,
+            ignore: &[],
+            keep_unknown: false,
+            protections: &protections,
+        };
+        let d = diff_zone(
+            &[new_www.clone(), wildcard.clone(), mail_txt.clone()],
+            &[live_www.clone(), old.clone()],
+            &options,
+        );
+        assert_eq!(
+            d.changes,
+            vec![Change::Create(mail_txt), Change::Delete(old)]
+        );
+        assert_eq!(
+            d.blocked,
+            vec![
+                (Change::Create(wildcard), None),
+                (
+                    Change::Modify {
+                        old: live_www,
+                        new: new_www
+                    },
+                    Some("frozen for the launch".to_string())
+                ),
+            ]
+        );
     }
 
     #[test]

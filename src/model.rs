@@ -198,3 +198,14 @@ pub struct ChangeAction {
     pub action: Action,
     pub record_set: RecordSet,
 }
+
+/// A record set protection: while it exists, Route 53 refuses every change that creates, changes
+/// or deletes a record set of this name and type (any set identifier).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordSetProtection {
+    /// Wire-form name.
+    pub name: String,
+    pub rtype: String,
+    /// Why it was protected, as its creator wrote it.
+    pub comment: Option<String>,
+}

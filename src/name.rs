@@ -90,6 +90,48 @@ pub fn relative(wire: &str, apex: &str) -> String {
         .join(".")
 }
 
+/// `wire` as a BIND zone file writes an owner name under `$ORIGIN apex`: `@` for the apex, the
+/// labels before the apex for names inside the zone, else the absolute name with a trailing dot.
+/// Labels are ASCII (punycode), a wildcard label is `*`, and every other byte outside
+/// `a-z0-9-_` is a `\DDD` escape in decimal, as zone files (RFC 1035) write them.
+pub fn zone_file_relative(wire: &str, apex: &str) -> String {
+    let name = labels(wire);
+    let zone = labels(apex);
+    let in_zone = name.len() > zone.len() && name.ends_with(&zone);
+    let shown = if name == zone {
+        return "@".to_string();
+    } else if in_zone {
+        name.get(..name.len() - zone.len()).unwrap_or_default()
+    } else {
+        name.as_slice()
+    };
+    let text = shown
+        .iter()
+        .map(|l| zone_file_label(l))
+        .collect::<Vec<_>>()
+        .join(".");
+    if in_zone {
+        text
+    } else {
+        text + "."
+    }
+}
+
+fn zone_file_label(label: &[u8]) -> String {
+    if label == b"*" {
+        return "*".to_string();
+    }
+    let mut out = String::new();
+    for &b in label {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\{b:03}"));
+        }
+    }
+    out
+}
+
 /// Whether wire-form `name` is `apex` or below it.
 pub fn is_in_zone(name: &str, apex: &str) -> bool {
     let name = labels(name);
@@ -360,6 +402,20 @@ pub fn punycode_decode(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zone_file_relative_names() {
+        let apex = "example.tld.";
+        assert_eq!(zone_file_relative("example.tld.", apex), "@");
+        assert_eq!(zone_file_relative("\\052.example.tld.", apex), "*");
+        assert_eq!(
+            zone_file_relative("bücher.example.tld.", apex),
+            "xn--bcher-kva"
+        );
+        assert_eq!(zone_file_relative("a\\056b.example.tld.", apex), "a\\046b");
+        assert_eq!(zone_file_relative("other.tld.", apex), "other.tld.");
+        assert_eq!(zone_file_relative("x\\052.tld.", apex), "x\\042.tld.");
+    }
 
     #[test]
     fn normalize_case_and_trailing_dot() {

@@ -158,42 +158,41 @@ pub fn plans_text(plans: &[(&str, &ZonePlan)]) -> String {
     for (provider, plan) in plans {
         text.push_str(&zone_plan_text(provider, plan));
     }
+    text.push_str(&total_text(plans));
+    text
+}
+
+/// The closing line of a preview or push: how many changes in how many zones.
+pub fn total_text(plans: &[(&str, &ZonePlan)]) -> String {
     let changes: usize = plans.iter().map(|(_, p)| p.diff.changes.len()).sum();
     let zones_changed = plans
         .iter()
         .filter(|(_, p)| !p.diff.changes.is_empty())
         .count();
-    text.push_str(&format!(
+    format!(
         "Total: {changes} change{} in {zones_changed} of {} zone{}\n",
         plural(changes),
         plans.len(),
         plural(plans.len())
-    ));
-    text
+    )
 }
 
-fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
+/// One zone's block of a preview or push: a header line, then one line per change.
+pub fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
     let mut text = format!(
         "{} (zone {}, provider {provider})\n",
         plan.domain, plan.zone.id
     );
     for change in &plan.diff.changes {
-        let line = match change {
-            Change::Create(new) => {
-                paint_stdout(Colour::Green, &format!("CREATE {}", describe(new)))
-            }
-            Change::Delete(old) => paint_stdout(Colour::Red, &format!("DELETE {}", describe(old))),
-            Change::Modify { old, new } => paint_stdout(
-                Colour::Yellow,
-                &format!(
-                    "MODIFY {} {} -> {}",
-                    identity(old),
-                    content(old),
-                    content(new)
-                ),
-            ),
+        let colour = match change {
+            Change::Create(_) => Colour::Green,
+            Change::Delete(_) => Colour::Red,
+            Change::Modify { .. } => Colour::Yellow,
         };
-        text.push_str(&format!("  {line}\n"));
+        text.push_str(&format!(
+            "  {}\n",
+            paint_stdout(colour, &describe_change(change))
+        ));
     }
     for (rs, reason) in &plan.diff.left_alone {
         if *reason != LeftAlone::ZoneApex {
@@ -203,6 +202,17 @@ fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
                 left_alone_reason(reason)
             ));
         }
+    }
+    for (change, comment) in &plan.diff.blocked {
+        text.push_str(&format!(
+            "  {} {} (protected{}; push leaves it out)\n",
+            paint_stdout(Colour::Red, "BLOCKED"),
+            describe_change(change),
+            comment
+                .as_deref()
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default()
+        ));
     }
     let n = plan.diff.changes.len();
     if n == 0 {
@@ -220,6 +230,20 @@ fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
         ));
     }
     text
+}
+
+/// `CREATE …`, `DELETE …` or `MODIFY … -> …`: one change on one line.
+fn describe_change(change: &Change) -> String {
+    match change {
+        Change::Create(new) => format!("CREATE {}", describe(new)),
+        Change::Delete(old) => format!("DELETE {}", describe(old)),
+        Change::Modify { old, new } => format!(
+            "MODIFY {} {} -> {}",
+            identity(old),
+            content(old),
+            content(new)
+        ),
+    }
 }
 
 fn left_alone_reason(reason: &LeftAlone) -> &'static str {
@@ -250,23 +274,18 @@ pub fn plans_json(plans: &[(&str, &ZonePlan)], extra: &[Map<String, Value>]) -> 
 
 fn zone_plan_json(provider: &str, plan: &ZonePlan) -> Map<String, Value> {
     let record = crate::plan::record_set_to_json;
-    let changes: Vec<Value> = plan
-        .diff
-        .changes
-        .iter()
-        .map(|change| match change {
-            Change::Create(new) => json!({"action": "create", "new": record(new)}),
-            Change::Delete(old) => json!({"action": "delete", "old": record(old)}),
-            Change::Modify { old, new } => {
-                json!({"action": "modify", "old": record(old), "new": record(new)})
-            }
-        })
-        .collect();
+    let changes: Vec<Value> = plan.diff.changes.iter().map(change_json).collect();
     let left_alone: Vec<Value> = plan
         .diff
         .left_alone
         .iter()
         .map(|(rs, reason)| json!({"record_set": record(rs), "reason": left_alone_reason(reason)}))
+        .collect();
+    let blocked: Vec<Value> = plan
+        .diff
+        .blocked
+        .iter()
+        .map(|(change, comment)| json!({"change": change_json(change), "protection_comment": comment}))
         .collect();
     let count = |f: fn(&Change) -> bool| plan.diff.changes.iter().filter(|c| f(c)).count();
     let object = json!({
@@ -276,6 +295,7 @@ fn zone_plan_json(provider: &str, plan: &ZonePlan) -> Map<String, Value> {
         "zone_name": plan.zone.name,
         "changes": changes,
         "left_alone": left_alone,
+        "blocked": blocked,
         "counts": {
             "create": count(|c| matches!(c, Change::Create(_))),
             "modify": count(|c| matches!(c, Change::Modify { .. })),
@@ -287,6 +307,17 @@ fn zone_plan_json(provider: &str, plan: &ZonePlan) -> Map<String, Value> {
     match object {
         Value::Object(map) => map,
         _ => Map::new(),
+    }
+}
+
+fn change_json(change: &Change) -> Value {
+    let record = crate::plan::record_set_to_json;
+    match change {
+        Change::Create(new) => json!({"action": "create", "new": record(new)}),
+        Change::Delete(old) => json!({"action": "delete", "old": record(old)}),
+        Change::Modify { old, new } => {
+            json!({"action": "modify", "old": record(old), "new": record(new)})
+        }
     }
 }
 
@@ -362,6 +393,69 @@ mod tests {
             describe(&rs),
             "app.example.tld A [eu weight=10] ALIAS lb.example.tld (zone Z1, evaluate target health)"
         );
+    }
+
+    #[test]
+    fn blocked_changes_are_shown_and_not_counted() {
+        let zone = crate::model::HostedZone {
+            id: "Z1".into(),
+            name: "example.tld.".into(),
+            private: false,
+            record_set_count: None,
+            comment: None,
+        };
+        let www = RecordSet::simple("www.example.tld.", "A", 300, vec!["192.0.2.1".into()]);
+        let diff = crate::diff::ZoneDiff {
+            blocked: vec![(Change::Create(www), Some("frozen".into()))],
+            ..Default::default()
+        };
+        let limits = crate::batch::Limits::default();
+        let plan = ZonePlan::new("example.tld", zone, diff, &limits, &[]).expect("plan");
+        let text = plans_text(&[("r53_main", &plan)]);
+        assert!(
+            text.contains(
+                "  BLOCKED CREATE www.example.tld A 300 192.0.2.1 (protected: frozen; push leaves \
+                 it out)\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Total: 0 changes"), "{text}");
+        let json = plans_json(&[("r53_main", &plan)], &[]);
+        assert_eq!(
+            json["zones"][0]["blocked"][0]["protection_comment"],
+            "frozen"
+        );
+    }
+
+    #[test]
+    fn traffic_policy_record_sets_are_kept_and_said_so() {
+        let zone = crate::model::HostedZone {
+            id: "Z1".into(),
+            name: "example.tld.".into(),
+            private: false,
+            record_set_count: None,
+            comment: None,
+        };
+        let live = RecordSet {
+            traffic_policy_instance_id: Some("tpi-1".into()),
+            ..RecordSet::simple("tp.example.tld.", "A", 60, vec!["192.0.2.8".into()])
+        };
+        let options = crate::diff::DiffOptions {
+            apex: "example.tld.",
+            zone_id: "Z1",
+            ignore: &[],
+            keep_unknown: false,
+            protections: &[],
+        };
+        let diff = crate::diff::diff_zone(&[], std::slice::from_ref(&live), &options);
+        let limits = crate::batch::Limits::default();
+        let plan = ZonePlan::new("example.tld", zone, diff, &limits, &[live]).expect("plan");
+        let text = plans_text(&[("r53_main", &plan)]);
+        assert!(
+            text.contains("  KEEP   tp.example.tld A (made by a traffic policy"),
+            "{text}"
+        );
+        assert!(text.contains("no changes"), "{text}");
     }
 
     #[test]

@@ -1,105 +1,13 @@
 //! The r53ctl binary end to end against a local Route 53 API server (moto) on 127.0.0.1:
 //! create, modify, delete, no-op, a conflicting change, paging, and the error paths.
 
+mod cli;
 mod common;
 mod proxy;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use serde_json::{json, Value};
 
-/// A scratch folder with a creds.json, and the endpoint r53ctl talks to.
-struct Workspace {
-    dir: PathBuf,
-    endpoint: String,
-}
-
-impl Workspace {
-    fn new(name: &str, endpoint: &str) -> Workspace {
-        let dir = std::env::temp_dir().join(format!("r53ctl-it-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        std::fs::write(
-            dir.join("creds.json"),
-            r#"{"r53_main": {"TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret"}}"#,
-        )
-        .expect("creds.json");
-        set_owner_only(&dir.join("creds.json"));
-        Workspace {
-            dir,
-            endpoint: endpoint.to_string(),
-        }
-    }
-
-    fn write_config(&self, name: &str, config: &Value) {
-        std::fs::write(self.dir.join(name), config.to_string()).expect("write config");
-    }
-
-    /// Runs r53ctl in the workspace against `self.endpoint`.
-    fn run(&self, args: &[&str]) -> Output {
-        run_in(&self.dir, &self.endpoint, args)
-    }
-}
-
-fn run_in(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_r53ctl"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_ROUTE_53", endpoint)
-        .output()
-        .expect("run r53ctl")
-}
-
-fn set_owner_only(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(out),
-        stderr(out)
-    );
-}
-
-fn config(domain: &str, records: Value) -> Value {
-    json!({
-        "registrars": { "none": { "type": "NONE" } },
-        "dns_providers": { "r53_main": { "type": "ROUTE53" } },
-        "domains": [ { "name": domain, "registrar": "none", "dns_providers": ["r53_main"],
-                       "records": records } ]
-    })
-}
-
-/// The zone's record sets as `get-zones` exports them, without SOA and NS.
-fn live_records(ws: &Workspace, domain: &str) -> Vec<Value> {
-    let out = ws.run(&["get-zones", "r53_main", domain]);
-    assert_exit(&out, 0);
-    let exported: Value = serde_json::from_str(&stdout(&out)).expect("get-zones JSON");
-    exported["domains"][0]["records"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r["type"] != "SOA" && r["type"] != "NS")
-        .collect()
-}
+use cli::{assert_exit, config, stderr, stdout, Workspace};
 
 #[test]
 fn create_modify_delete_and_no_op() {
@@ -158,7 +66,7 @@ fn create_modify_delete_and_no_op() {
 
     assert_exit(&ws.run(&["push"]), 0);
     assert_exit(&ws.run(&["preview", "--expect-no-changes"]), 0);
-    let live = live_records(&ws, "cmd.tld");
+    let live = ws.live_records("cmd.tld");
     assert_eq!(live.len(), 4, "{live:?}");
     assert!(live
         .iter()
@@ -168,7 +76,9 @@ fn create_modify_delete_and_no_op() {
 #[test]
 fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
     let moto = common::Moto::start();
-    let proxy = proxy::Proxy::start(moto.url.trim_start_matches("http://"));
+    // Strict: the proxy refuses a DELETE that does not match the live record set, as Route 53
+    // does and moto does not.
+    let proxy = proxy::Proxy::start_strict(moto.url.trim_start_matches("http://"));
     let ws = Workspace::new("race", &proxy.url);
     ws.write_config(
         "dnsconfig.json",
@@ -180,44 +90,50 @@ fn a_record_set_changed_by_someone_else_fails_the_push_whole() {
     assert_exit(&ws.run(&["create-domains"]), 0);
     assert_exit(&ws.run(&["push"]), 0);
 
-    // Ours: delete test, create new. Theirs, written directly to the server between our read and
-    // our write: test replaced by other. Our DELETE no longer matches the live zone, so the whole
-    // request must fail. (Route 53 refuses a DELETE whose TTL or values differ from the live
-    // record set; moto refuses only a DELETE of a missing one, so theirs removes it.)
+    // Ours: test 1.1.1.1 -> 2.2.2.2, and a new record set. Theirs, written directly to the server
+    // between our read and our write: test -> 9.9.9.9. Our DELETE of test 1.1.1.1 no longer
+    // matches the live record set, so the whole request must fail and theirs must stand.
     ws.write_config(
         "dnsconfig.json",
         &config(
             "race.tld",
-            json!([{ "name": "new", "type": "A", "value": "3.3.3.3" }]),
+            json!([
+                { "name": "test", "type": "A", "value": "2.2.2.2" },
+                { "name": "new", "type": "A", "value": "3.3.3.3" },
+            ]),
         ),
     );
     ws.write_config(
         "theirs.json",
         &config(
             "race.tld",
-            json!([{ "name": "other", "type": "A", "value": "9.9.9.9" }]),
+            json!([{ "name": "test", "type": "A", "value": "9.9.9.9" }]),
         ),
     );
-    let (dir, direct) = (ws.dir.clone(), moto.url.clone());
+    let theirs = ws.via(&moto.url);
     proxy.before_forward("POST", "/rrset", move |_| {
-        assert_exit(
-            &run_in(&dir, &direct, &["push", "--config", "theirs.json"]),
-            0,
-        );
+        assert_exit(&theirs.run(&["push", "--config", "theirs.json"]), 0);
     });
+    let posts_before = proxy.count("POST", "/rrset");
 
     let out = ws.run(&["push"]);
     assert_exit(&out, 1);
-    let err = stderr(&out);
-    assert!(err.contains("request 1 of 1 failed"), "{err}");
-    assert!(err.contains("not applied"), "{err}");
+    let report = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(report.contains("request 1 of 1"), "{report}");
+    assert!(report.contains("InvalidChangeBatch"), "{report}");
+    assert!(report.contains("not applied"), "{report}");
+    assert_eq!(
+        proxy.count("POST", "/rrset") - posts_before,
+        1,
+        "a refused change batch is never sent again: {:?}",
+        proxy.log()
+    );
 
-    let direct_ws = Workspace::new("race-check", &moto.url);
-    let live = live_records(&direct_ws, "race.tld");
+    let live = ws.via(&moto.url).live_records("race.tld");
     assert_eq!(live.len(), 1, "nothing of ours may be written: {live:?}");
     assert_eq!(
         (&live[0]["name"], &live[0]["value"]),
-        (&json!("other"), &json!("9.9.9.9"))
+        (&json!("test"), &json!("9.9.9.9"))
     );
 }
 
@@ -249,7 +165,7 @@ fn zones_larger_than_one_page_and_one_request() {
         pages >= 5,
         "1,202 record sets need at least 5 pages of 300, saw {pages}"
     );
-    assert_eq!(live_records(&ws, "paging.tld").len(), 1200);
+    assert_eq!(ws.live_records("paging.tld").len(), 1200);
 }
 
 #[test]

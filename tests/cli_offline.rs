@@ -1,29 +1,13 @@
 //! The binary's behaviour that needs no server: help, usage errors, config validation and
 //! credential errors, each with its exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli;
 
-fn r53ctl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_r53ctl"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .expect("run r53ctl")
-}
+use cli::{stderr as err_text, stdout as out_text, Workspace};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("r53ctl-offline-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+/// A workspace whose endpoint is a closed port: nothing here may reach a server.
+fn scratch(name: &str) -> Workspace {
+    Workspace::new(&format!("offline-{name}"), "http://127.0.0.1:9")
 }
 
 const GOOD: &str = r#"{
@@ -35,7 +19,7 @@ const GOOD: &str = r#"{
 
 #[test]
 fn help_goes_to_stdout_and_exits_zero_for_every_command() {
-    let dir = scratch("help");
+    let ws = scratch("help");
     for command in [
         "check",
         "preview",
@@ -44,44 +28,44 @@ fn help_goes_to_stdout_and_exits_zero_for_every_command() {
         "check-creds",
         "create-domains",
     ] {
-        let out = r53ctl(&dir, &[command, "--help"]);
+        let out = ws.run(&[command, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{command}");
         assert!(
-            text(&out.stdout).contains(&format!("r53ctl {command}")),
+            out_text(&out).contains(&format!("r53ctl {command}")),
             "{command}"
         );
         assert!(out.stderr.is_empty(), "{command}");
     }
-    let out = r53ctl(&dir, &["--help"]);
-    assert!(text(&out.stdout).contains("Exit codes"));
+    let out = ws.run(&["--help"]);
+    assert!(out_text(&out).contains("Exit codes"));
 }
 
 #[test]
 fn a_wrong_flag_is_a_usage_error() {
-    let dir = scratch("flag");
-    let out = r53ctl(&dir, &["preview", "--dommains", "x"]);
+    let ws = scratch("flag");
+    let out = ws.run(&["preview", "--dommains", "x"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unknown option --dommains"));
+    assert!(err_text(&out).contains("unknown option --dommains"));
     assert!(out.stdout.is_empty());
 }
 
 #[test]
 fn check_accepts_a_valid_config() {
-    let dir = scratch("valid");
-    std::fs::write(dir.join("dnsconfig.json"), GOOD).unwrap();
-    let out = r53ctl(&dir, &["check"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("valid (1 domain, 1 record set)"));
+    let ws = scratch("valid");
+    std::fs::write(ws.dir.join("dnsconfig.json"), GOOD).unwrap();
+    let out = ws.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", err_text(&out));
+    assert!(out_text(&out).contains("valid (1 domain, 1 record set)"));
 }
 
 #[test]
 fn check_names_file_domain_record_and_problem() {
-    let dir = scratch("invalid");
+    let ws = scratch("invalid");
     let bad = GOOD.replace("1.2.3.4", "1.2.3.400");
-    std::fs::write(dir.join("bad.json"), bad).unwrap();
-    let out = r53ctl(&dir, &["check", "--config", "bad.json"]);
+    std::fs::write(ws.dir.join("bad.json"), bad).unwrap();
+    let out = ws.run(&["check", "--config", "bad.json"]);
     assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let err = err_text(&out);
     for part in ["bad.json", "example.tld", "test", "1.2.3.400"] {
         assert!(err.contains(part), "missing {part:?} in {err}");
     }
@@ -89,11 +73,11 @@ fn check_names_file_domain_record_and_problem() {
 
 #[test]
 fn invalid_json_reports_line_and_column() {
-    let dir = scratch("json");
-    std::fs::write(dir.join("dnsconfig.json"), "{\n  \"domains\": [,]\n}").unwrap();
-    let out = r53ctl(&dir, &["check"]);
+    let ws = scratch("json");
+    std::fs::write(ws.dir.join("dnsconfig.json"), "{\n  \"domains\": [,]\n}").unwrap();
+    let out = ws.run(&["check"]);
     assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let err = err_text(&out);
     assert!(
         err.contains("dnsconfig.json") && err.contains("line 2"),
         "{err}"
@@ -102,20 +86,24 @@ fn invalid_json_reports_line_and_column() {
 
 #[test]
 fn a_missing_config_file_is_named() {
-    let dir = scratch("nofile");
-    let out = r53ctl(&dir, &["check", "--config", "nope.json"]);
+    let ws = scratch("nofile");
+    let out = ws.run(&["check", "--config", "nope.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("nope.json"));
+    assert!(err_text(&out).contains("nope.json"));
 }
 
 #[test]
 fn a_missing_creds_entry_names_entry_file_and_variables() {
-    let dir = scratch("nocreds");
-    std::fs::write(dir.join("dnsconfig.json"), GOOD).unwrap();
-    std::fs::write(dir.join("creds.json"), r#"{"other": {"TYPE": "ROUTE53"}}"#).unwrap();
-    let out = r53ctl(&dir, &["preview", "--endpoint", "http://127.0.0.1:9"]);
+    let ws = scratch("nocreds");
+    std::fs::write(ws.dir.join("dnsconfig.json"), GOOD).unwrap();
+    std::fs::write(
+        ws.dir.join("creds.json"),
+        r#"{"other": {"TYPE": "ROUTE53"}}"#,
+    )
+    .unwrap();
+    let out = ws.run(&["preview", "--endpoint", "http://127.0.0.1:9"]);
     assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    let err = err_text(&out);
     for part in ["r53_main", "creds.json", "AWS_ACCESS_KEY_ID"] {
         assert!(err.contains(part), "missing {part:?} in {err}");
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: starts a local Route 53 API server (moto) on 127.0.0.1, creates the zone
-# example.tld, then runs preview, push and preview again with fixtures/config/example.json.
+# example.tld, then runs preview, push and preview again with fixtures/demo/dnsconfig.json.
 # Needs only bash and python3 (moto comes from `make`'s venv). Stops the server on exit.
 #
 # Usage: tests/demo.sh MOTO_SERVER R53CTL
@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # default; creds.json gets mode 600 as r53ctl asks of a file that may hold secrets.
 work=$(mktemp -d)
 log="$work/moto.log"
-cp "$root/fixtures/config/example.json" "$work/dnsconfig.json"
+cp "$root/fixtures/demo/dnsconfig.json" "$work/dnsconfig.json"
 install -m 600 "$root/fixtures/demo/creds.json" "$work/creds.json"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -54,14 +54,13 @@ run() {
 }
 
 say "A local Route 53 API answers on $AWS_ENDPOINT_URL_ROUTE_53 (AWS_ENDPOINT_URL_ROUTE_53)." \
-  "dnsconfig.json is fixtures/config/example.json; creds.json reads keys from the environment." \
-  "example.org in that config names the zone id of a real account, so the demo sticks to example.tld."
+  "dnsconfig.json is fixtures/demo/dnsconfig.json; creds.json reads keys from the environment."
 say "Create the hosted zone; Route 53 gives it four name servers."
-run create-domains --domains example.tld
+run create-domains
 say "Preview: what push would change. Nothing is sent."
-run preview --domains example.tld
+run preview
 say "Push: the same changes, sent in one atomic request."
-run push --domains example.tld
+run push
 say "Preview again: the zone now matches the config (exit 3 if anything were left)."
-run preview --domains example.tld --expect-no-changes
+run preview --expect-no-changes
 say "Demo done: the second preview found nothing left to change."

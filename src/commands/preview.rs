@@ -9,7 +9,7 @@ use crate::commands::zones;
 use crate::config::{Config, Domain};
 use crate::diff::{self, DiffOptions};
 use crate::error::{Error, EXIT_OK};
-use crate::model::RecordSet;
+use crate::model::{RecordSet, RecordSetProtection};
 use crate::output::{self, plural, Format};
 use crate::plan::ZonePlan;
 use crate::route53::Client;
@@ -59,7 +59,8 @@ pub fn plan_one(client: &Client, domain: &Domain, provider: &str) -> Result<Targ
     let live = client
         .list_record_sets(&zone.id)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
-    let plan = plan_against(domain, zone, &live)?;
+    let protections = read_protections(client, domain, &zone.id)?;
+    let plan = plan_against(domain, zone, &live, &protections)?;
     Ok(Target {
         provider: provider.to_string(),
         live,
@@ -67,11 +68,35 @@ pub fn plan_one(client: &Client, domain: &Domain, provider: &str) -> Result<Targ
     })
 }
 
-/// The plan that brings `zone`, holding `live`, in line with `domain`.
+/// The zone's record set protections. Without permission to list them (an IAM policy written
+/// before the API existed) a warning is shown and none are assumed: Route 53 still refuses a
+/// request that touches a protected record set, whole, so nothing is changed by mistake.
+fn read_protections(
+    client: &Client,
+    domain: &Domain,
+    zone_id: &str,
+) -> Result<Vec<RecordSetProtection>, String> {
+    match client.list_record_set_protections(zone_id) {
+        Ok(protections) => Ok(protections),
+        Err(err) if err.code() == Some("AccessDenied") => {
+            output::warn(&format!(
+                "domain {}: cannot list record set protections ({err}); allow \
+                 route53:ListResourceRecordSetProtections to see protected record sets in \
+                 the preview",
+                domain.display_name
+            ));
+            Ok(Vec::new())
+        }
+        Err(err) => Err(format!("domain {}: {err}", domain.display_name)),
+    }
+}
+
+/// The plan that brings `zone`, holding `live` under `protections`, in line with `domain`.
 pub fn plan_against(
     domain: &Domain,
     zone: crate::model::HostedZone,
     live: &[RecordSet],
+    protections: &[RecordSetProtection],
 ) -> Result<ZonePlan, String> {
     let diff = diff::diff_zone(
         &domain.records,
@@ -81,6 +106,7 @@ pub fn plan_against(
             ignore: &domain.ignore,
             keep_unknown: domain.keep_unknown,
             zone_id: &zone.id,
+            protections,
         },
     );
     ZonePlan::new(&domain.display_name, zone, diff, &Limits::default(), live)
@@ -95,6 +121,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let (targets, failures) = plan_all(args, &config, &clients)?;
     let changes: usize = targets.iter().map(|t| t.plan.diff.changes.len()).sum();
     match format {
+        Format::Text if targets.is_empty() => {}
         Format::Text => print!("{}", output::plans_text(&targets_view(&targets))),
         Format::Json => println!("{}", output::plans_json(&targets_view(&targets), &[])),
     }

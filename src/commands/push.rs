@@ -20,12 +20,55 @@ const MAX_RECONCILES: usize = 3;
 /// What happened to one zone.
 #[derive(Debug, Default)]
 struct ZoneOutcome {
-    /// Changes Route 53 accepted, one per applied request.
-    accepted: Vec<ChangeInfo>,
-    /// Record changes in the accepted requests.
-    applied_changes: usize,
-    /// Why the zone's push stopped early.
+    /// One per request sent or left unsent, in order; shorter than the zone's requests only
+    /// when the zone was given up before any was sent.
+    requests: Vec<RequestReport>,
+    /// Why the zone's push did not complete.
     error: Option<String>,
+}
+
+/// One request of a zone and what became of it.
+#[derive(Debug)]
+struct RequestReport {
+    changes: Vec<ChangeAction>,
+    outcome: RequestOutcome,
+}
+
+/// What became of one ChangeResourceRecordSets request.
+#[derive(Debug)]
+enum RequestOutcome {
+    /// It is applied.
+    Applied(Sent),
+    /// It failed and is certainly not applied.
+    NotApplied(String),
+    /// It may or may not be applied.
+    Unknown(String),
+    /// It was not sent because an earlier request of the zone did not apply.
+    NotSent,
+}
+
+/// How an applied request came to be known as applied.
+#[derive(Debug)]
+enum Sent {
+    /// Route 53 accepted it and answered with this change.
+    Accepted(ChangeInfo),
+    /// Its answer was lost, and re-reading the zone showed every change of it in place.
+    FoundApplied,
+}
+
+impl ZoneOutcome {
+    fn applied(&self) -> impl Iterator<Item = &RequestReport> {
+        self.requests
+            .iter()
+            .filter(|r| matches!(r.outcome, RequestOutcome::Applied(_)))
+    }
+
+    fn accepted_changes(&self) -> impl Iterator<Item = &ChangeInfo> {
+        self.requests.iter().filter_map(|r| match &r.outcome {
+            RequestOutcome::Applied(Sent::Accepted(info)) => Some(info),
+            _ => None,
+        })
+    }
 }
 
 pub fn run(args: &Args) -> Result<i32, Error> {
@@ -42,16 +85,16 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             continue;
         };
         if format == Format::Text {
-            print!(
-                "{}",
-                output::plans_text(&[(target.provider.as_str(), &target.plan)])
-            );
+            print!("{}", output::zone_plan_text(&target.provider, &target.plan));
         }
-        let outcome = apply_zone(client, target, args);
+        let outcome = apply_zone(client, &target.plan.zone.id, &target.plan.batches, args);
         if format == Format::Text {
-            print!("{}", outcome_text(target, &outcome));
+            print!("{}", outcome_text(target.plan.batches.len(), &outcome));
         }
         outcomes.push(outcome);
+    }
+    if format == Format::Text {
+        print!("{}", output::total_text(&preview::targets_view(&targets)));
     }
     if format == Format::Json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
@@ -87,87 +130,138 @@ fn check_safety(targets: &[Target], force: bool) -> Result<(), Error> {
     )))
 }
 
-/// Sends a zone's requests in order; stops at the first that fails.
-fn apply_zone(client: &Client, target: &Target, args: &Args) -> ZoneOutcome {
-    let mut outcome = ZoneOutcome::default();
-    let total = target.plan.batches.len();
-    for (index, batch) in target.plan.batches.iter().enumerate() {
-        match send_batch(client, &target.plan.zone.id, batch) {
-            Ok(info) => {
-                outcome.accepted.push(info);
-                outcome.applied_changes += batch.len();
-            }
-            Err(err) => {
-                outcome.error = Some(format!(
-                    "request {} of {total} failed: {err}{}",
-                    index + 1,
-                    not_applied_note(&target.plan.batches[index..])
-                ));
-                return outcome;
-            }
-        }
+/// Sends the requests `batches` to zone `zone_id` in order; stops at the first that does not
+/// certainly apply, and leaves the rest unsent.
+fn apply_zone(
+    client: &Client,
+    zone_id: &str,
+    batches: &[Vec<ChangeAction>],
+    args: &Args,
+) -> ZoneOutcome {
+    let mut requests = Vec::with_capacity(batches.len());
+    let mut stopped = false;
+    for batch in batches {
+        let outcome = match stopped {
+            true => RequestOutcome::NotSent,
+            false => send_batch(client, zone_id, batch),
+        };
+        stopped |= !matches!(outcome, RequestOutcome::Applied(_));
+        requests.push(RequestReport {
+            changes: batch.clone(),
+            outcome,
+        });
     }
-    if args.wait {
-        if let Some(last) = outcome.accepted.last() {
-            if let Err(err) = wait_insync(client, &last.id, args.wait_timeout) {
-                outcome.error = Some(err);
-            }
-        }
+    let mut outcome = ZoneOutcome {
+        error: first_failure(&requests),
+        requests,
+    };
+    if args.wait && outcome.error.is_none() {
+        outcome.error = wait_for_applied(client, &outcome, args.wait_timeout).err();
     }
     outcome
 }
 
-fn not_applied_note(remaining: &[Vec<ChangeAction>]) -> String {
-    let changes: usize = remaining.iter().map(Vec::len).sum();
-    format!(
-        "\n  not applied: {} request{} ({changes} change actions), listed above from this one on",
-        remaining.len(),
-        plural(remaining.len())
-    )
+/// Why the zone's push did not complete: the first request that did not apply, and how many
+/// were left unsent after it.
+fn first_failure(requests: &[RequestReport]) -> Option<String> {
+    let total = requests.len();
+    let (index, failed) = requests
+        .iter()
+        .enumerate()
+        .find(|(_, r)| !matches!(r.outcome, RequestOutcome::Applied(_)))?;
+    let what = match &failed.outcome {
+        RequestOutcome::Unknown(_) => "may or may not have been applied",
+        _ => "was not applied",
+    };
+    let unsent = total - index - 1;
+    let mut text = format!("request {} of {total} {what}", index + 1);
+    if unsent > 0 {
+        text.push_str(&format!(
+            "; the {unsent} request{} after it {} not sent",
+            plural(unsent),
+            if unsent == 1 { "was" } else { "were" }
+        ));
+    }
+    Some(text)
 }
 
-/// Sends one request. When its outcome is unknown (the connection broke after sending), reads
-/// the zone to learn whether it was applied, and sends it again only if it certainly was not.
-fn send_batch(
+/// Waits for the last change Route 53 accepted; an applied request whose answer was lost has
+/// no change id to wait for.
+fn wait_for_applied(
     client: &Client,
-    zone_id: &str,
-    batch: &[ChangeAction],
-) -> Result<ChangeInfo, String> {
+    outcome: &ZoneOutcome,
+    timeout: Duration,
+) -> Result<(), String> {
+    if let Some(last) = outcome.accepted_changes().last() {
+        wait_insync(client, &last.id, timeout)?;
+    }
+    if outcome
+        .applied()
+        .any(|r| matches!(r.outcome, RequestOutcome::Applied(Sent::FoundApplied)))
+    {
+        output::warn(
+            "--wait: a request confirmed by re-reading the zone has no change id to wait for; \
+             it propagates on its own",
+        );
+    }
+    Ok(())
+}
+
+/// Sends one request. When its outcome is unknown (the answer was lost), reads the zone to learn
+/// whether it was applied, and sends it again only if it certainly was not. A resend Route 53
+/// refuses is checked the same way: the earlier attempt may have landed meanwhile.
+fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> RequestOutcome {
+    let mut answer_lost_before = false;
     for _ in 0..MAX_RECONCILES {
-        match client.change_record_sets(zone_id, batch, "r53ctl push") {
-            Ok(info) => return Ok(info),
-            Err(ApiError::OutcomeUnknown { .. }) => {
-                output::warn(&format!(
-                    "zone {zone_id}: the outcome of a request is unknown; reading the zone to \
-                     find out whether it was applied"
-                ));
-                let live = client
-                    .list_record_sets(zone_id)
-                    .map_err(|e| e.to_string())?;
-                match batch_state(&live, batch) {
-                    BatchState::Applied => {
-                        return Ok(ChangeInfo {
-                            id: String::new(),
-                            status: "APPLIED".into(),
-                            submitted_at: String::new(),
-                        })
-                    }
-                    BatchState::NotApplied => continue,
-                    BatchState::Unclear => {
-                        return Err("the outcome was unknown and the zone now matches neither \
-                                    the state before nor after the request (someone else is \
-                                    changing it); run preview to see where it stands"
-                            .into())
-                    }
-                }
+        let err = match client.change_record_sets(zone_id, batch, "r53ctl push") {
+            Ok(info) => return RequestOutcome::Applied(Sent::Accepted(info)),
+            Err(err) => err,
+        };
+        let answer_lost = matches!(err, ApiError::OutcomeUnknown { .. });
+        if !answer_lost && !answer_lost_before {
+            return RequestOutcome::NotApplied(err.to_string());
+        }
+        output::warn(&reconcile_note(zone_id, &err));
+        let live = match client.list_record_sets(zone_id) {
+            Ok(live) => live,
+            Err(read_err) => {
+                return RequestOutcome::Unknown(format!(
+                    "{err}; reading the zone to find out failed too: {read_err}"
+                ))
             }
-            Err(err) => return Err(err.to_string()),
+        };
+        match batch_state(&live, batch) {
+            BatchState::Applied => return RequestOutcome::Applied(Sent::FoundApplied),
+            BatchState::NotApplied if answer_lost => answer_lost_before = true,
+            BatchState::NotApplied => return RequestOutcome::NotApplied(err.to_string()),
+            BatchState::Unclear => {
+                return RequestOutcome::Unknown(
+                    "the answer was lost and the zone now matches neither the state before nor \
+                     after the request (someone else is changing it); run preview to see where \
+                     it stands"
+                        .into(),
+                )
+            }
         }
     }
-    Err(format!(
-        "the outcome stayed unknown after {MAX_RECONCILES} attempts; nothing of this request was \
-         applied"
+    RequestOutcome::NotApplied(format!(
+        "sent {MAX_RECONCILES} times and every answer was lost; re-reading the zone showed none \
+         of it applied"
     ))
+}
+
+/// Why the zone is read again after `err`.
+fn reconcile_note(zone_id: &str, err: &ApiError) -> String {
+    match err {
+        ApiError::OutcomeUnknown { cause, .. } => format!(
+            "zone {zone_id}: the answer to a change request was lost ({cause}); reading the zone \
+             to find out whether it was applied"
+        ),
+        _ => format!(
+            "zone {zone_id}: the change request, sent again after its answer was lost, was \
+             refused ({err}); reading the zone to find out whether the first attempt applied"
+        ),
+    }
 }
 
 /// Where a zone stands relative to one request.
@@ -200,9 +294,6 @@ fn batch_state(live: &[RecordSet], batch: &[ChangeAction]) -> BatchState {
 
 /// Polls GetChange until Route 53 reports the change INSYNC, or `timeout` passes.
 fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<(), String> {
-    if change_id.is_empty() {
-        return Ok(());
-    }
     let start = Instant::now();
     let mut delay = Duration::from_secs(1);
     loop {
@@ -224,15 +315,25 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
     }
 }
 
-fn outcome_text(target: &Target, outcome: &ZoneOutcome) -> String {
-    let total = target.plan.batches.len();
+/// What happened to a zone of `total` requests, as text: one line per request, then a total.
+fn outcome_text(total: usize, outcome: &ZoneOutcome) -> String {
     let mut text = String::new();
-    if total > 0 {
+    for (index, request) in outcome.requests.iter().enumerate() {
         text.push_str(&format!(
-            "  applied {} of {total} request{} ({} change actions)\n",
-            outcome.accepted.len(),
+            "  request {} of {total} ({} change action{}): {}\n",
+            index + 1,
+            request.changes.len(),
+            plural(request.changes.len()),
+            request_status_text(&request.outcome)
+        ));
+    }
+    if total > 0 {
+        let applied: Vec<&RequestReport> = outcome.applied().collect();
+        let changes: usize = applied.iter().map(|r| r.changes.len()).sum();
+        text.push_str(&format!(
+            "  applied {} of {total} request{} ({changes} change actions)\n",
+            applied.len(),
             plural(total),
-            outcome.applied_changes
         ));
     }
     if let Some(err) = &outcome.error {
@@ -241,17 +342,68 @@ fn outcome_text(target: &Target, outcome: &ZoneOutcome) -> String {
     text
 }
 
+fn request_status_text(outcome: &RequestOutcome) -> String {
+    match outcome {
+        RequestOutcome::Applied(Sent::Accepted(info)) => format!("applied (change {})", info.id),
+        RequestOutcome::Applied(Sent::FoundApplied) => {
+            "applied (confirmed by re-reading the zone)".into()
+        }
+        RequestOutcome::NotApplied(err) => format!("NOT applied: {err}"),
+        RequestOutcome::Unknown(err) => format!("UNKNOWN whether applied: {err}"),
+        RequestOutcome::NotSent => "not sent, NOT applied".into(),
+    }
+}
+
+/// What happened to a zone, as fields of its JSON object.
 fn outcome_json(outcome: &ZoneOutcome) -> Map<String, Value> {
+    let requests: Vec<Value> = outcome
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(index, request)| request_json(index + 1, request))
+        .collect();
     let value = json!({
-        "applied_requests": outcome.accepted.len(),
-        "applied_change_actions": outcome.applied_changes,
-        "change_ids": outcome.accepted.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        "applied_requests": outcome.applied().count(),
+        "applied_change_actions": outcome.applied().map(|r| r.changes.len()).sum::<usize>(),
+        "change_ids": outcome.accepted_changes().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        "request_outcomes": requests,
         "error": outcome.error,
     });
     match value {
         Value::Object(map) => map,
         _ => Map::new(),
     }
+}
+
+fn request_json(number: usize, request: &RequestReport) -> Value {
+    let (status, detail, change_id) = match &request.outcome {
+        RequestOutcome::Applied(Sent::Accepted(info)) => ("applied", None, Some(info.id.as_str())),
+        RequestOutcome::Applied(Sent::FoundApplied) => {
+            ("applied", Some("confirmed by re-reading the zone"), None)
+        }
+        RequestOutcome::NotApplied(err) => ("not_applied", Some(err.as_str()), None),
+        RequestOutcome::Unknown(err) => ("unknown", Some(err.as_str()), None),
+        RequestOutcome::NotSent => ("not_sent", None, None),
+    };
+    let changes: Vec<Value> = request
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "action": c.action.as_str(),
+                "name": c.record_set.name,
+                "type": c.record_set.rtype,
+                "set_identifier": c.record_set.set_identifier,
+            })
+        })
+        .collect();
+    json!({
+        "request": number,
+        "status": status,
+        "detail": detail,
+        "change_id": change_id,
+        "changes": changes,
+    })
 }
 
 fn summarise(targets: &[Target], outcomes: &[ZoneOutcome]) -> Result<i32, Error> {
@@ -289,6 +441,72 @@ mod tests {
             action,
             record_set: rs,
         }
+    }
+
+    fn report(outcome: RequestOutcome) -> RequestReport {
+        RequestReport {
+            changes: vec![change(Action::Create, a("www.example.tld.", "1.1.1.1"))],
+            outcome,
+        }
+    }
+
+    fn accepted(id: &str) -> RequestOutcome {
+        RequestOutcome::Applied(Sent::Accepted(ChangeInfo {
+            id: id.into(),
+            status: "PENDING".into(),
+            submitted_at: String::new(),
+        }))
+    }
+
+    #[test]
+    fn the_report_names_each_request_and_how_it_is_known_to_be_applied() {
+        let requests = vec![
+            report(accepted("C1")),
+            report(RequestOutcome::Applied(Sent::FoundApplied)),
+            report(RequestOutcome::NotApplied("InvalidChangeBatch: no".into())),
+            report(RequestOutcome::NotSent),
+        ];
+        let outcome = ZoneOutcome {
+            error: first_failure(&requests),
+            requests,
+        };
+        let text = outcome_text(4, &outcome);
+        let expected = [
+            "request 1 of 4 (1 change action): applied (change C1)",
+            "request 2 of 4 (1 change action): applied (confirmed by re-reading the zone)",
+            "request 3 of 4 (1 change action): NOT applied: InvalidChangeBatch: no",
+            "request 4 of 4 (1 change action): not sent, NOT applied",
+            "applied 2 of 4 requests (2 change actions)",
+            "FAILED: request 3 of 4 was not applied; the 1 request after it was not sent",
+        ];
+        for line in expected {
+            assert!(text.contains(line), "{line:?} missing from:\n{text}");
+        }
+        let json = outcome_json(&outcome);
+        assert_eq!(json["applied_requests"], 2);
+        assert_eq!(json["change_ids"], serde_json::json!(["C1"]));
+        let statuses: Vec<&Value> = (0..4)
+            .map(|i| &json["request_outcomes"][i]["status"])
+            .collect();
+        assert_eq!(
+            statuses,
+            ["applied", "applied", "not_applied", "not_sent"]
+                .map(Value::from)
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            json["request_outcomes"][1]["detail"],
+            "confirmed by re-reading the zone"
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_never_called_not_applied() {
+        let requests = vec![report(RequestOutcome::Unknown("lost".into()))];
+        let failure = first_failure(&requests).unwrap();
+        assert_eq!(failure, "request 1 of 1 may or may not have been applied");
+        assert_eq!(first_failure(&[report(accepted("C1"))]), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod limiter;
+pub mod protection;
 pub mod retry;
 pub mod xml;
 

@@ -2,9 +2,16 @@
 //! API server. Rules match requests by method and path; a matching rule fires a fault a number
 //! of times, then the proxy forwards as usual. Every request is logged.
 //!
+//! In strict mode ([`Proxy::start_strict`]) the proxy also enforces Route 53's rules for
+//! ChangeResourceRecordSets that moto lacks (see [`route53_rules`]): it reads the zone from the
+//! server first and refuses a request Route 53 would refuse, whole, with `InvalidChangeBatch`.
+//! Tests that must hold on real Route 53 use strict mode.
+//!
 //! One request per connection (`connection: close` both ways) keeps the forwarding simple.
 
 #![allow(dead_code)]
+
+mod route53_rules;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -21,6 +28,8 @@ pub enum Fault {
     PriorRequestNotComplete,
     /// Answers `500 InternalError` without forwarding.
     ServerError,
+    /// Answers `400 InvalidChangeBatch` without forwarding: a permanent refusal.
+    InvalidChangeBatch,
     /// Forwards, then answers `503` (the request was applied, the client cannot know it).
     ServerErrorAfterForward,
     /// Closes the connection without forwarding.
@@ -33,12 +42,14 @@ pub enum Fault {
     Truncate,
 }
 
-/// A fault for the next `times` requests of `method` whose path contains `path`.
+/// A fault for `times` requests of `method` whose path contains `path`, after the first `skip`
+/// such requests went through untouched.
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub method: &'static str,
     pub path: &'static str,
     pub fault: Fault,
+    pub skip: usize,
     pub times: usize,
 }
 
@@ -61,33 +72,57 @@ struct State {
     log: Vec<String>,
 }
 
+/// What every connection handler shares.
+struct Shared {
+    upstream: String,
+    strict: bool,
+    state: Mutex<State>,
+    /// Held from a strict check until the checked request is answered upstream, so no other
+    /// change slips in between.
+    writes: Mutex<()>,
+}
+
 /// A running proxy; it stops accepting when dropped (the listener thread ends with the process).
 pub struct Proxy {
     pub url: String,
-    state: Arc<Mutex<State>>,
+    shared: Arc<Shared>,
 }
 
 impl Proxy {
     /// Starts a proxy in front of `upstream` (`host:port`).
     pub fn start(upstream: &str) -> Proxy {
+        Proxy::launch(upstream, false)
+    }
+
+    /// Starts a proxy in front of `upstream` that refuses, as Route 53 does and moto does not,
+    /// a ChangeResourceRecordSets request with a CREATE of an existing record set or a DELETE
+    /// that does not match the live record set exactly.
+    pub fn start_strict(upstream: &str) -> Proxy {
+        Proxy::launch(upstream, true)
+    }
+
+    fn launch(upstream: &str, strict: bool) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let url = format!("http://{}", listener.local_addr().expect("proxy address"));
-        let state = Arc::new(Mutex::new(State::default()));
-        let shared = Arc::clone(&state);
-        let upstream = upstream.to_string();
+        let shared = Arc::new(Shared {
+            upstream: upstream.to_string(),
+            strict,
+            state: Mutex::new(State::default()),
+            writes: Mutex::new(()),
+        });
+        let for_listener = Arc::clone(&shared);
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let state = Arc::clone(&shared);
-                let upstream = upstream.clone();
-                thread::spawn(move || handle(stream, &upstream, &state));
+                let shared = Arc::clone(&for_listener);
+                thread::spawn(move || handle(stream, &shared));
             }
         });
-        Proxy { url, state }
+        Proxy { url, shared }
     }
 
     /// Adds a fault rule.
     pub fn inject(&self, rule: Rule) {
-        self.state.lock().unwrap().rules.push(rule);
+        self.state().rules.push(rule);
     }
 
     /// Runs `hook` once, just before the first request of `method` with `path` in its path is
@@ -98,52 +133,128 @@ impl Proxy {
         path: &'static str,
         hook: impl FnMut(&Request) + Send + 'static,
     ) {
-        self.state.lock().unwrap().hook = Some((method, path, Box::new(hook)));
+        self.state().hook = Some((method, path, Box::new(hook)));
     }
 
     /// `METHOD path -> outcome` for every request so far.
     pub fn log(&self) -> Vec<String> {
-        self.state.lock().unwrap().log.clone()
+        self.state().log.clone()
     }
 
     /// How many requests of `method` had `path` in their path.
     pub fn count(&self, method: &str, path: &str) -> usize {
+        self.matching(method, path, "")
+    }
+
+    /// How many requests of `method` with `path` in their path reached the server.
+    pub fn forwarded(&self, method: &str, path: &str) -> usize {
+        self.matching(method, path, "-> forwarded")
+    }
+
+    fn matching(&self, method: &str, path: &str, outcome: &str) -> usize {
         self.log()
             .iter()
             .filter(|l| l.starts_with(&format!("{method} ")) && l.contains(path))
+            .filter(|l| l.contains(outcome))
             .count()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.shared.state.lock().unwrap()
     }
 }
 
-fn handle(mut client: TcpStream, upstream: &str, state: &Mutex<State>) {
+/// Records the outcome of one request in the log; always before the client can see it, so a
+/// test that reads the log after r53ctl exits sees every outcome.
+struct Entry<'a> {
+    shared: &'a Shared,
+    index: usize,
+    line: String,
+}
+
+impl Entry<'_> {
+    fn record(&self, outcome: &str) {
+        if let Some(line) = self.shared.state.lock().unwrap().log.get_mut(self.index) {
+            *line = format!("{} -> {outcome}", self.line);
+        }
+    }
+}
+
+fn handle(mut client: TcpStream, shared: &Shared) {
     let Some(request) = read_request(&mut client) else {
         return;
     };
-    let fault = take_fault(state, &request);
-    run_hook(state, &request);
-    let outcome = match fault {
-        Some(Fault::Throttle) => answer_error(&mut client, 400, "Throttling", "Rate exceeded"),
+    let entry = arrive(shared, &request);
+    let fault = take_fault(&shared.state, &request);
+    run_hook(&shared.state, &request);
+    match fault {
+        Some(Fault::Throttle) => {
+            answer_error(&mut client, &entry, 400, "Throttling", "Rate exceeded")
+        }
         Some(Fault::PriorRequestNotComplete) => answer_error(
             &mut client,
+            &entry,
             400,
             "PriorRequestNotComplete",
             "The request was rejected because Route 53 was still processing a prior request.",
         ),
-        Some(Fault::ServerError) => answer_error(&mut client, 500, "InternalError", "boom"),
+        Some(Fault::ServerError) => answer_error(&mut client, &entry, 500, "InternalError", "boom"),
+        Some(Fault::InvalidChangeBatch) => answer_error(
+            &mut client,
+            &entry,
+            400,
+            "InvalidChangeBatch",
+            "injected permanent refusal",
+        ),
         Some(Fault::ResetBefore) => {
+            entry.record("reset before forwarding");
             let _ = client.shutdown(Shutdown::Both);
-            "reset before forwarding"
         }
-        other => match forward(&request, upstream) {
-            Some(response) => deliver(&mut client, &response, other),
-            None => answer_error(&mut client, 502, "BadGateway", "upstream unreachable"),
-        },
-    };
-    state
-        .lock()
-        .unwrap()
-        .log
-        .push(format!("{} {} -> {outcome}", request.method, request.path));
+        other => forward_checked(&mut client, &entry, &request, shared, other),
+    }
+}
+
+fn arrive<'a>(shared: &'a Shared, request: &Request) -> Entry<'a> {
+    let line = format!("{} {}", request.method, request.path);
+    let mut state = shared.state.lock().unwrap();
+    state.log.push(format!("{line} -> pending"));
+    Entry {
+        shared,
+        index: state.log.len() - 1,
+        line,
+    }
+}
+
+/// Forwards `request`, after the strict check for a change request in strict mode.
+fn forward_checked(
+    client: &mut TcpStream,
+    entry: &Entry<'_>,
+    request: &Request,
+    shared: &Shared,
+    fault: Option<Fault>,
+) {
+    let zone = route53_rules::change_request_zone(&request.method, &request.path);
+    let _serialised = shared.writes.lock().unwrap();
+    if let Some(zone) = zone.filter(|_| shared.strict) {
+        match route53_rules::violations(&shared.upstream, &zone, &request.body) {
+            Ok(messages) if messages.is_empty() => {}
+            Ok(messages) => {
+                entry.record("refused: InvalidChangeBatch (strict)");
+                let body = route53_rules::invalid_change_batch(&messages);
+                write_answer(client, 400, &body);
+                return;
+            }
+            Err(problem) => {
+                entry.record(&format!("strict check failed: {problem}"));
+                write_answer(client, 502, &problem);
+                return;
+            }
+        }
+    }
+    match forward(request, &shared.upstream) {
+        Some(response) => deliver(client, entry, &response, fault),
+        None => answer_error(client, entry, 502, "BadGateway", "upstream unreachable"),
+    }
 }
 
 fn take_fault(state: &Mutex<State>, request: &Request) -> Option<Fault> {
@@ -152,6 +263,10 @@ fn take_fault(state: &Mutex<State>, request: &Request) -> Option<Fault> {
         .rules
         .iter_mut()
         .find(|r| r.times > 0 && r.method == request.method && request.path.contains(r.path))?;
+    if rule.skip > 0 {
+        rule.skip -= 1;
+        return None;
+    }
     rule.times -= 1;
     Some(rule.fault)
 }
@@ -171,40 +286,53 @@ fn run_hook(state: &Mutex<State>, request: &Request) {
     }
 }
 
-fn deliver(client: &mut TcpStream, response: &[u8], fault: Option<Fault>) -> &'static str {
+fn deliver(client: &mut TcpStream, entry: &Entry<'_>, response: &[u8], fault: Option<Fault>) {
     match fault {
         Some(Fault::ResetAfter) => {
+            entry.record("forwarded, then reset");
             let _ = client.shutdown(Shutdown::Both);
-            "forwarded, then reset"
         }
         Some(Fault::ServerErrorAfterForward) => {
-            answer_error(client, 503, "ServiceUnavailable", "try later");
-            "forwarded, then 503"
+            entry.record("forwarded, then 503");
+            write_answer(
+                client,
+                503,
+                &error_body(503, "ServiceUnavailable", "try later"),
+            );
         }
         Some(Fault::Slow(delay)) => {
+            entry.record("forwarded slowly");
             thread::sleep(delay);
             let _ = client.write_all(response);
-            "forwarded slowly"
         }
         Some(Fault::Truncate) => {
-            let cut = response.len() - response.len() / 4;
+            entry.record("forwarded, body truncated");
+            let body_start = find(response, b"\r\n\r\n").map_or(0, |p| p + 4);
+            let cut = body_start + (response.len() - body_start) / 2;
             let _ = client.write_all(&response[..cut]);
             let _ = client.shutdown(Shutdown::Both);
-            "forwarded, body truncated"
         }
         _ => {
+            entry.record("forwarded");
             let _ = client.write_all(response);
-            "forwarded"
         }
     }
 }
 
-fn answer_error(client: &mut TcpStream, status: u16, code: &str, message: &str) -> &'static str {
-    let body = format!(
+fn answer_error(client: &mut TcpStream, entry: &Entry<'_>, status: u16, code: &str, message: &str) {
+    entry.record(&format!("injected {status} {code}"));
+    write_answer(client, status, &error_body(status, code, message));
+}
+
+fn error_body(status: u16, code: &str, message: &str) -> String {
+    format!(
         "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">\
          <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>\
          <RequestId>proxy-{status}</RequestId></ErrorResponse>"
-    );
+    )
+}
+
+fn write_answer(client: &mut TcpStream, status: u16, body: &str) {
     let head = format!(
         "HTTP/1.1 {status} Injected\r\ncontent-type: text/xml\r\ncontent-length: {}\r\n\
          x-amzn-requestid: proxy-{status}\r\nconnection: close\r\n\r\n",
@@ -212,7 +340,6 @@ fn answer_error(client: &mut TcpStream, status: u16, code: &str, message: &str) 
     );
     let _ = client.write_all(head.as_bytes());
     let _ = client.write_all(body.as_bytes());
-    "injected error"
 }
 
 fn read_request(stream: &mut TcpStream) -> Option<Request> {

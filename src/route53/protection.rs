@@ -1,0 +1,214 @@
+//! ListResourceRecordSetProtections: which names and types of a zone Route 53 refuses to change.
+//!
+//! `GET /2013-04-01/hostedzone/{Id}/rrsetprotection?maxresults=…&nexttoken=…` answers
+//! `<ListResourceRecordSetProtectionsResponse>` with a `<ResourceRecordSetProtections>` list, each
+//! entry holding `<RecordName>`, `<RecordType>` and an optional `<Comment>`, and a `<NextToken>`
+//! while more pages follow.
+//!
+//! A server without this API (an older Route 53 compatible server, or moto) answers the path with
+//! an HTTP 404 that is not a Route 53 error document; that is read as "no protections". Route 53
+//! itself answers every error, its 404 `NoSuchHostedZone` included, with an `ErrorResponse`
+//! document, so a missing zone still fails as it should. Nothing is lost by the leniency: Route 53
+//! enforces protections itself and refuses the whole change batch that touches one.
+
+use super::xml::{self, parse_document, Element};
+use super::{encode, parse_error, ApiError, Call, Client, Query, API_PREFIX};
+use crate::model::RecordSetProtection;
+
+/// Largest page ListResourceRecordSetProtections allows.
+const PROTECTIONS_PAGE_SIZE: u32 = 300;
+
+/// One page of protections and the token of the next, if any.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ProtectionsPage {
+    pub protections: Vec<RecordSetProtection>,
+    pub next_token: Option<String>,
+}
+
+/// Parses a ListResourceRecordSetProtectionsResponse. Every child of the list is one protection,
+/// whatever its element name.
+pub fn parse_list_protections(body: &[u8]) -> Result<ProtectionsPage, String> {
+    let root = parse_document(body)?;
+    let protections = match root.child("ResourceRecordSetProtections") {
+        Some(list) => list
+            .children
+            .iter()
+            .map(protection)
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    let next_token = root
+        .text_of("NextToken")
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .map(str::to_string);
+    Ok(ProtectionsPage {
+        protections,
+        next_token,
+    })
+}
+
+fn protection(element: &Element) -> Result<RecordSetProtection, String> {
+    let field = |name: &str| {
+        element
+            .text_of(name)
+            .ok_or_else(|| format!("<{}> has no <{name}>", element.name))
+    };
+    Ok(RecordSetProtection {
+        name: field("RecordName")?.to_string(),
+        rtype: field("RecordType")?.to_ascii_uppercase(),
+        comment: element
+            .text_of("Comment")
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+    })
+}
+
+/// Whether `err` says the server does not offer ListResourceRecordSetProtections at all: an
+/// HTTP 404 without a Route 53 error document.
+fn api_missing(err: &ApiError) -> bool {
+    matches!(err, ApiError::Http { status: 404, .. })
+}
+
+impl Client {
+    /// Every record set protection of the zone (ListResourceRecordSetProtections, all pages);
+    /// empty when the server does not offer the API (see the module docs).
+    pub fn list_record_set_protections(
+        &self,
+        zone_id: &str,
+    ) -> Result<Vec<RecordSetProtection>, ApiError> {
+        const OPERATION: &str = "ListResourceRecordSetProtections";
+        let zone_id = xml::bare_id(zone_id);
+        let scope = format!("zone {zone_id}");
+        let mut protections = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = Query::default();
+            query.add("maxresults", &PROTECTIONS_PAGE_SIZE.to_string());
+            if let Some(token) = &token {
+                query.add("nexttoken", token);
+            }
+            let path = format!(
+                "{API_PREFIX}/hostedzone/{}/rrsetprotection{}",
+                encode(zone_id),
+                query.finish()
+            );
+            let body = match self.call(&Call::read(OPERATION, path, &scope)) {
+                Err(err) if api_missing(&err) && token.is_none() => {
+                    crate::debug!(
+                        "{OPERATION} is not offered by this endpoint ({err}); no protections"
+                    );
+                    return Ok(Vec::new());
+                }
+                other => other?,
+            };
+            let page = parse_list_protections(&body).map_err(parse_error(OPERATION))?;
+            protections.extend(page.protections);
+            match page.next_token {
+                None => return Ok(protections),
+                Some(next) if token.as_ref() == Some(&next) => {
+                    return Err(ApiError::PagingStuck {
+                        operation: OPERATION,
+                        scope,
+                        position: format!("nexttoken={next}"),
+                    })
+                }
+                Some(next) => token = Some(next),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/fixtures/records/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn protected(name: &str, rtype: &str, comment: Option<&str>) -> RecordSetProtection {
+        RecordSetProtection {
+            name: name.to_string(),
+            rtype: rtype.to_string(),
+            comment: comment.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn reads_a_page_and_its_next_token() {
+        let page = parse_list_protections(&fixture("list_rrset_protections_page1.xml")).unwrap();
+        assert_eq!(
+            page,
+            ProtectionsPage {
+                protections: vec![
+                    protected("example.com.", "MX", Some("mail cut-over frozen & audited")),
+                    protected("\\052.example.com.", "A", None),
+                ],
+                next_token: Some("eyJuYW1lIjoid3d3In0=".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn last_and_empty_pages_have_no_token() {
+        let last = parse_list_protections(&fixture("list_rrset_protections_last.xml")).unwrap();
+        assert_eq!(last.next_token, None);
+        assert_eq!(
+            last.protections,
+            vec![protected(
+                "www.example.com.",
+                "CNAME",
+                Some("owned by the CDN team")
+            )]
+        );
+        let empty = parse_list_protections(&fixture("list_rrset_protections_empty.xml")).unwrap();
+        assert_eq!(
+            empty,
+            ProtectionsPage {
+                protections: vec![],
+                next_token: None
+            }
+        );
+    }
+
+    #[test]
+    fn an_entry_without_name_or_type_is_an_error() {
+        let body = b"<ListResourceRecordSetProtectionsResponse><ResourceRecordSetProtections>\
+                     <ResourceRecordSetProtection><RecordType>A</RecordType>\
+                     </ResourceRecordSetProtection></ResourceRecordSetProtections>\
+                     </ListResourceRecordSetProtectionsResponse>";
+        let err = parse_list_protections(body).unwrap_err();
+        assert!(err.contains("RecordName"), "{err}");
+    }
+
+    #[test]
+    fn only_a_404_without_a_route53_error_means_the_api_is_missing() {
+        let html = ApiError::Http {
+            operation: "ListResourceRecordSetProtections",
+            status: 404,
+            request_id: None,
+            body_start: "<!doctype html>".into(),
+        };
+        assert!(api_missing(&html));
+        let no_zone = ApiError::Aws(Box::new(super::super::AwsError {
+            operation: "ListResourceRecordSetProtections",
+            status: 404,
+            code: "NoSuchHostedZone".into(),
+            message: "No hosted zone found with ID: Z1".into(),
+            messages: vec![],
+            request_id: None,
+            server_date: None,
+            local_time: std::time::SystemTime::UNIX_EPOCH,
+        }));
+        assert!(!api_missing(&no_zone));
+        let forbidden = ApiError::Http {
+            operation: "ListResourceRecordSetProtections",
+            status: 403,
+            request_id: None,
+            body_start: "denied".into(),
+        };
+        assert!(!api_missing(&forbidden));
+    }
+}

@@ -25,15 +25,18 @@ import urllib.request
 # Runs r53ctl in a fresh process, so that getrusage(RUSAGE_CHILDREN) covers r53ctl alone, and
 # timestamps each `--debug` line of its stderr as it arrives.
 WRAPPER = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-lines = [(time.perf_counter(), line.rstrip("\\n")) for line in proc.stderr]
-code = proc.wait()
-wall = time.perf_counter() - start
+import json, resource, subprocess, sys, tempfile, time
+with tempfile.TemporaryFile("w+") as stdout:
+    start = time.perf_counter()
+    proc = subprocess.Popen(sys.argv[1:], stdout=stdout, stderr=subprocess.PIPE, text=True)
+    lines = [(time.perf_counter(), line.rstrip("\\n")) for line in proc.stderr]
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    stdout.seek(0)
+    tail = stdout.read()[-3000:]
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-                  "rss_kib": usage.ru_maxrss, "lines": lines}))
+                  "rss_kib": usage.ru_maxrss, "lines": lines, "stdout": tail}))
 """
 
 REQUEST = "debug: request "
@@ -100,8 +103,9 @@ def measure(r53ctl, args, env):
                          capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
     if result["code"] not in (0, 3):
-        stderr = "\n".join(line for _, line in result["lines"][-30:])
-        sys.exit(f"r53ctl {' '.join(args)} failed (exit {result['code']}):\n{stderr}")
+        stderr = "\n".join(line for _, line in result["lines"][-10:])
+        sys.exit(f"r53ctl {' '.join(args)} failed (exit {result['code']}):\n"
+                 f"{result['stdout']}\n{stderr}")
     requests, by_operation, server = request_stats(result["lines"])
     result.update(requests=requests, by_operation=by_operation, server=server)
     return result

@@ -1,6 +1,7 @@
 //! `r53ctl push`: applies the plans preview shows, request by request, and says exactly what was
 //! and was not applied when anything fails.
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
@@ -274,7 +275,7 @@ enum BatchState {
 
 /// Whether `live` shows every effect of `batch`, none of them, or something else.
 fn batch_state(live: &[RecordSet], batch: &[ChangeAction]) -> BatchState {
-    let live: Vec<RecordSet> = live.iter().map(RecordSet::comparable).collect();
+    let live: HashSet<RecordSet> = live.iter().map(RecordSet::comparable).collect();
     let present = |rs: &RecordSet| live.contains(&rs.comparable());
     let effects: Vec<bool> = batch
         .iter()

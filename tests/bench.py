@@ -1,5 +1,6 @@
-"""`make bench`: r53ctl's wall time, CPU time, peak memory and requests for preview and push of
-zones of 1,000 and 10,000 record sets against the local Route 53 API server (moto).
+"""`make bench`: r53ctl's start-up time, then its wall time, CPU time, peak memory and requests
+for preview and push of zones of 1,000 and 10,000 record sets against the local Route 53 API
+server (moto).
 
 Usage: python tests/bench.py MOTO_SERVER R53CTL [COUNT ...]   (counts default to 1000 10000)
 
@@ -15,6 +16,7 @@ Columns:
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,22 +24,42 @@ import tempfile
 import time
 import urllib.request
 
-# Runs r53ctl in a fresh process, so that getrusage(RUSAGE_CHILDREN) covers r53ctl alone, and
-# timestamps each `--debug` line of its stderr as it arrives.
+# Runs a command in a fresh process, so that getrusage(RUSAGE_CHILDREN) covers that command
+# alone, and timestamps each line of its stderr as it arrives. A process forked from Python has
+# Python's memory counted in its peak (about 12 MiB), so when GNU time is installed (argv[1]) the
+# command runs under it, forked from that small process, and its peak memory comes from there.
 WRAPPER = """
 import json, resource, subprocess, sys, tempfile, time
-with tempfile.TemporaryFile("w+") as stdout:
+gnu_time, command = sys.argv[1], sys.argv[2:]
+with tempfile.NamedTemporaryFile("w+") as stdout, tempfile.NamedTemporaryFile("w+") as peak:
+    if gnu_time:
+        command = [gnu_time, "--format=%M", "--output=" + peak.name, *command]
     start = time.perf_counter()
-    proc = subprocess.Popen(sys.argv[1:], stdout=stdout, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True)
     lines = [(time.perf_counter(), line.rstrip("\\n")) for line in proc.stderr]
     code = proc.wait()
     wall = time.perf_counter() - start
     stdout.seek(0)
     tail = stdout.read()[-3000:]
+    measured = peak.read().split()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss_kib = int(measured[-1]) if gnu_time and measured else usage.ru_maxrss
 print(json.dumps({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-                  "rss_kib": usage.ru_maxrss, "lines": lines, "stdout": tail}))
+                  "rss_kib": rss_kib, "lines": lines, "stdout": tail}))
 """
+
+
+def find_gnu_time():
+    """The path of GNU time, or "" when it is not installed."""
+    path = shutil.which("time") or "/usr/bin/time"
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=5)
+    except OSError:
+        return ""
+    return path if "GNU" in out.stdout + out.stderr else ""
+
+
+GNU_TIME = find_gnu_time()
 
 REQUEST = "debug: request "
 RESPONSE = "debug: response "
@@ -99,12 +121,17 @@ def request_stats(lines):
 
 def measure(r53ctl, args, env):
     """Runs `r53ctl --debug ARGS` once; returns its measurements."""
-    out = subprocess.run([sys.executable, "-c", WRAPPER, r53ctl, "--debug", *args], env=env,
+    return run_measured([r53ctl, "--debug", *args], env)
+
+
+def run_measured(command, env):
+    """Runs `command` once; returns its measurements."""
+    out = subprocess.run([sys.executable, "-c", WRAPPER, GNU_TIME, *command], env=env,
                          capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
     if result["code"] not in (0, 3):
         stderr = "\n".join(line for _, line in result["lines"][-10:])
-        sys.exit(f"r53ctl {' '.join(args)} failed (exit {result['code']}):\n"
+        sys.exit(f"{' '.join(command)} failed (exit {result['code']}):\n"
                  f"{result['stdout']}\n{stderr}")
     requests, by_operation, server = request_stats(result["lines"])
     result.update(requests=requests, by_operation=by_operation, server=server)
@@ -120,6 +147,23 @@ def row(label, m):
     operations = ", ".join(f"{n} {op}" for op, n in m["by_operation"].items())
     return (f"{label:<28}{m['wall']:>8.2f}{m['cpu']:>8.2f}{m['rss_kib'] / 1024:>10.1f}"
             f"{m['server']:>10.2f}{paced:>9.2f}{m['requests']:>10}  {operations}")
+
+
+def startup(r53ctl, env, work, runs=20):
+    """Median wall and CPU time and peak memory of commands that never touch the network."""
+    path = os.path.join(work, "check10000.json")
+    with open(path, "w") as f:
+        json.dump(config("check.tld", 10000, 0), f)
+    print(f"{'start-up, median of ' + str(runs) + ' runs':<40}{'wall ms':>9}{'cpu ms':>9}"
+          f"{'peak MiB':>10}")
+    for label, args in (("r53ctl --version", ["--version"]),
+                        ("r53ctl check, 10000 record sets", ["check", "--config", path])):
+        results = sorted((run_measured([r53ctl, *args], env) for _ in range(runs)),
+                       key=lambda m: m["wall"])
+        median = results[len(results) // 2]
+        print(f"{label:<40}{median['wall'] * 1000:>9.1f}{median['cpu'] * 1000:>9.1f}"
+              f"{median['rss_kib'] / 1024:>10.1f}", flush=True)
+    print()
 
 
 def bench_zone(r53ctl, env, work, creds, count):
@@ -145,6 +189,8 @@ def main():
         sys.exit(__doc__)
     moto, r53ctl = sys.argv[1], os.path.abspath(sys.argv[2])
     counts = [int(c) for c in sys.argv[3:]] or [1000, 10000]
+    if not GNU_TIME:
+        print("note: GNU time is not installed; peak MiB includes the Python wrapper's ~12 MiB")
     server, endpoint = start_moto(moto)
     try:
         work = tempfile.mkdtemp(prefix="r53ctl-bench-")
@@ -155,6 +201,7 @@ def main():
         with open(creds, "w") as f:
             json.dump({"r53_main": {"TYPE": "ROUTE53"}}, f)
         os.chmod(creds, 0o600)
+        startup(r53ctl, env, work)
         print(HEADER, flush=True)
         for count in counts:
             bench_zone(r53ctl, env, work, creds, count)

@@ -44,11 +44,13 @@ static:
 	@env -i ./$(STATIC) check --config fixtures/config/example.json
 	@echo "$(STATIC): $$(stat -c %s $(STATIC)) bytes, statically linked, runs with an empty environment"
 
-## bench: preview and push of large zones against moto, and the diff of 100,000 record sets
+## bench: the diff and batching of 100,000 record sets in process, then start-up times and
+## preview and push of zones of BENCH_COUNTS record sets against moto (10,000 takes moto ~10 min)
+BENCH_COUNTS ?= 1000 10000
 bench: $(MOTO)
 	cargo build --release
 	cargo bench --bench diff_plan
-	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl
+	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl $(BENCH_COUNTS)
 
 clean:
 	cargo clean

@@ -9,8 +9,10 @@ Columns:
   cpu s     r53ctl's own CPU time (user + system)
   peak MiB  r53ctl's peak resident memory
   server s  time between sending each request and its answer: the server's share (moto is slow)
-  paced s   the rest of the wall time, spent neither computing nor waiting for an answer: mostly
-            r53ctl's client-side copy of Route 53's token buckets (100 record changes per second)
+  other s   the rest of the wall time, spent neither computing nor awaiting an answer: mostly
+            r53ctl's client-side copy of Route 53's token buckets (it paces ChangeResourceRecordSets
+            to 100 record changes per second after a burst of 1,000), and waiting for a CPU on a
+            busy machine
   requests  HTTP requests r53ctl sent, retries included, then how many of each operation
 """
 
@@ -138,15 +140,15 @@ def run_measured(command, env):
     return result
 
 
-HEADER = (f"{'step':<28}{'wall s':>8}{'cpu s':>8}{'peak MiB':>10}{'server s':>10}{'paced s':>9}"
+HEADER = (f"{'step':<28}{'wall s':>8}{'cpu s':>8}{'peak MiB':>10}{'server s':>10}{'other s':>9}"
           f"{'requests':>10}  by operation")
 
 
 def row(label, m):
-    paced = max(m["wall"] - m["server"] - m["cpu"], 0.0)
+    other = max(m["wall"] - m["server"] - m["cpu"], 0.0)
     operations = ", ".join(f"{n} {op}" for op, n in m["by_operation"].items())
     return (f"{label:<28}{m['wall']:>8.2f}{m['cpu']:>8.2f}{m['rss_kib'] / 1024:>10.1f}"
-            f"{m['server']:>10.2f}{paced:>9.2f}{m['requests']:>10}  {operations}")
+            f"{m['server']:>10.2f}{other:>9.2f}{m['requests']:>10}  {operations}")
 
 
 def startup(r53ctl, env, work, runs=20):

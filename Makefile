@@ -31,17 +31,26 @@ lint:
 demo: $(MOTO) build
 	@bash tests/demo.sh "$(MOTO)" target/release/r53ctl
 
-## static: a statically linked, size-optimised binary
+## static: a statically linked, size-optimised binary that runs with no environment and no
+## shared libraries (FROM scratch); checks that it is static and that it runs, prints its size
+STATIC := target/$(TARGET)/release/r53ctl
 static:
 	RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --target $(TARGET)
-	@ls -l target/$(TARGET)/release/r53ctl
-	@file target/$(TARGET)/release/r53ctl
+	@file $(STATIC) | grep -Eq 'statically linked|static-pie linked' \
+	  || { echo "error: $(STATIC) is not statically linked: $$(file -b $(STATIC))" >&2; exit 1; }
+	@! ldd $(STATIC) 2>&1 | grep -q '=>' \
+	  || { echo "error: $(STATIC) loads shared libraries:" >&2; ldd $(STATIC) >&2; exit 1; }
+	@env -i ./$(STATIC) --help >/dev/null
+	@env -i ./$(STATIC) check --config fixtures/config/example.json
+	@echo "$(STATIC): $$(stat -c %s $(STATIC)) bytes, statically linked, runs with an empty environment"
 
-## bench: preview and push of large zones against moto, and the diff of 100,000 record sets
+## bench: the diff and batching of 100,000 record sets in process, then start-up times and
+## preview and push of zones of BENCH_COUNTS record sets against moto (10,000 takes moto ~10 min)
+BENCH_COUNTS ?= 1000 10000
 bench: $(MOTO)
 	cargo build --release
 	cargo bench --bench diff_plan
-	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl
+	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl $(BENCH_COUNTS)
 
 clean:
 	cargo clean

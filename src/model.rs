@@ -9,7 +9,7 @@
 use std::fmt;
 
 /// One Route 53 resource record set.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RecordSet {
     /// Wire-form owner name, e.g. `\052.example.tld.`.
     pub name: String,
@@ -29,7 +29,7 @@ pub struct RecordSet {
 }
 
 /// Route 53's `AliasTarget`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AliasTarget {
     pub hosted_zone_id: String,
     /// Wire-form target name.
@@ -38,7 +38,7 @@ pub struct AliasTarget {
 }
 
 /// The routing policy of a record set that carries a `SetIdentifier`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Routing {
     Weighted {
         weight: u32,

@@ -2,6 +2,7 @@
 //! and was not applied when anything fails. With `--plan` it applies a plan file instead
 //! ([`super::push_plan`]).
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
@@ -300,7 +301,7 @@ enum BatchState {
 
 /// Whether `live` shows every effect of `batch`, none of them, or something else.
 fn batch_state(live: &[RecordSet], batch: &[ChangeAction]) -> BatchState {
-    let live: Vec<RecordSet> = live.iter().map(RecordSet::comparable).collect();
+    let live: HashSet<RecordSet> = live.iter().map(RecordSet::comparable).collect();
     let present = |rs: &RecordSet| live.contains(&rs.comparable());
     let effects: Vec<bool> = batch
         .iter()

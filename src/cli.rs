@@ -354,7 +354,9 @@ Options for every command:
   --max-rate N      At most N Route 53 requests per second (default: Route 53's
                     account limit, 10); lower it when other tools share the account
   --max-change-rate N
-                    At most N record changes per second (default: 100)
+                    At most N record changes per second (default: 100, a cautious
+                    guess at Route 53's change-throughput limit; raise it if your
+                    account allows more)
   -h, --help        This help; 'r53ctl COMMAND --help' for a command's options
   -V, --version     Print the version
 

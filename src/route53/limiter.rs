@@ -53,8 +53,10 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// These limits, lowered to at most `requests` requests and `changes` record changes per
-    /// second, for a user who shares the account's Route 53 quota with other tools.
+    /// These limits with at most `requests` requests per second (never above Route 53's own),
+    /// for a user who shares the account's quota with other tools, and `changes` record changes
+    /// per second (lower or higher: AWS's change-throughput numbers are not published where we
+    /// could confirm them, so the default is a guess the user may correct).
     pub fn at_most(mut self, requests: Option<f64>, changes: Option<f64>) -> Limits {
         if let Some(rate) = requests {
             // AWS's buckets hold five seconds of their rate; a lowered one keeps that shape.
@@ -69,7 +71,7 @@ impl Limits {
             }
         }
         if let Some(rate) = changes {
-            self.changes = BucketLimit::new(self.changes.burst, self.changes.per_second.min(rate));
+            self.changes = BucketLimit::new(self.changes.burst, rate);
         }
         self
     }
@@ -213,6 +215,8 @@ mod tests {
         assert_eq!(limits.changes, BucketLimit::new(1000.0, 20.0));
         let unchanged = Limits::default().at_most(Some(100.0), None);
         assert_eq!(unchanged, Limits::default());
+        let faster = Limits::default().at_most(None, Some(500.0));
+        assert_eq!(faster.changes, BucketLimit::new(1000.0, 500.0));
     }
 
     #[test]

@@ -71,7 +71,7 @@ fn run(scenario: &str, desired: &[RecordSet], live: &[RecordSet], options: &Diff
     let start = Instant::now();
     let diff = diff_zone(desired, live, options);
     let diffed = start.elapsed();
-    let requests = match batches(&diff.changes, &Limits::default()) {
+    let requests = match batches(APEX, &diff.changes, &Limits::default()) {
         Ok(requests) => requests,
         Err(err) => {
             eprintln!("{scenario}: batching failed: {err}");

@@ -72,8 +72,12 @@ impl fmt::Display for BatchError {
 impl std::error::Error for BatchError {}
 
 /// The requests that apply `changes`, in order: one whenever they fit.
-pub fn batches(changes: &[Change], limits: &Limits) -> Result<Vec<Vec<ChangeAction>>, BatchError> {
-    let mut units: Vec<Unit<'_>> = changes.iter().map(Unit::of).collect();
+pub fn batches(
+    apex: &str,
+    changes: &[Change],
+    limits: &Limits,
+) -> Result<Vec<Vec<ChangeAction>>, BatchError> {
+    let mut units: Vec<Unit<'_>> = changes.iter().map(|c| Unit::of(c, apex)).collect();
     if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
         return Err(BatchError::TooLarge {
             key: unit.key.clone(),
@@ -143,7 +147,8 @@ impl Phase {
 
 /// Changes that must share one request, in the order they are sent.
 struct Unit<'c> {
-    changes: Vec<&'c Change>,
+    /// Each change, and whether it is sent as an UPSERT (see [`is_upsert`]).
+    changes: Vec<(&'c Change, bool)>,
     cost: Cost,
     phase: Phase,
     /// The key of the first change, for ordering and error messages.
@@ -151,13 +156,16 @@ struct Unit<'c> {
 }
 
 impl<'c> Unit<'c> {
-    fn of(change: &'c Change) -> Unit<'c> {
+    fn of(change: &'c Change, apex: &str) -> Unit<'c> {
+        let upsert = is_upsert(change, apex);
         let cost = match change {
             Change::Create(rs) | Change::Delete(rs) => Cost::of(rs),
+            // Route 53 counts an UPSERT's values twice.
+            Change::Modify { new, .. } if upsert => Cost::of(new).plus(Cost::of(new)),
             Change::Modify { old, new } => Cost::of(old).plus(Cost::of(new)),
         };
         Unit {
-            changes: vec![change],
+            changes: vec![(change, upsert)],
             cost,
             phase: Phase::of(change),
             key: change.key(),
@@ -175,18 +183,32 @@ impl<'c> Unit<'c> {
             joined.changes.extend(unit.changes);
             joined.cost = joined.cost.plus(unit.cost);
         }
-        joined.changes.sort_by_key(|c| Phase::of(c));
+        joined.changes.sort_by_key(|(c, _)| Phase::of(c));
         joined
     }
 
     fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
-        self.changes.iter().flat_map(|change| match change {
-            Change::Create(rs) => vec![action(Action::Create, rs)],
-            Change::Delete(rs) => vec![action(Action::Delete, rs)],
-            Change::Modify { old, new } => {
-                vec![action(Action::Delete, old), action(Action::Create, new)]
-            }
-        })
+        self.changes
+            .iter()
+            .flat_map(|(change, upsert)| match change {
+                Change::Create(rs) => vec![action(Action::Create, rs)],
+                Change::Delete(rs) => vec![action(Action::Delete, rs)],
+                Change::Modify { new, .. } if *upsert => vec![action(Action::Upsert, new)],
+                Change::Modify { old, new } => {
+                    vec![action(Action::Delete, old), action(Action::Create, new)]
+                }
+            })
+    }
+}
+
+/// Whether `change` must be sent as an UPSERT: a change of the zone's apex NS or SOA record set,
+/// which Route 53 never lets a request delete, not even to create it anew in the same request.
+/// Every other change is a DELETE of the exact live record set plus a CREATE, so that a record
+/// set someone changed since it was read makes the request fail instead of being overwritten.
+fn is_upsert(change: &Change, apex: &str) -> bool {
+    match change {
+        Change::Modify { new, .. } => new.is_apex(apex, "NS") || new.is_apex(apex, "SOA"),
+        _ => false,
     }
 }
 
@@ -204,7 +226,7 @@ fn group_replacements_by_name<'c>(units: Vec<Unit<'c>>, limits: &Limits) -> Vec<
     let mut grouped = Vec::with_capacity(units.len());
     for unit in units {
         match unit.changes.as_slice() {
-            [Change::Create(_) | Change::Delete(_)] => {
+            [(Change::Create(_) | Change::Delete(_), _)] => {
                 by_name.entry(unit.key.name.clone()).or_default().push(unit)
             }
             _ => grouped.push(unit),
@@ -308,7 +330,7 @@ impl Constraints {
             }
         };
         for (u, unit) in units.iter().enumerate() {
-            for change in &unit.changes {
+            for (change, _) in &unit.changes {
                 match change {
                     Change::Delete(rs) => {
                         link(Barrier::NameFreed, rs.key().name, Side::Before, u);
@@ -407,6 +429,33 @@ mod tests {
     use super::*;
     use crate::model::AliasTarget;
 
+    /// The zone the tests' changes belong to.
+    const APEX: &str = "example.tld.";
+
+    #[test]
+    fn the_apex_ns_is_changed_by_upsert_as_route53_never_deletes_it() {
+        let old = RecordSet::simple(APEX, "NS", 172_800, vec!["ns-1.awsdns-1.com.".into()]);
+        let new = RecordSet {
+            ttl: Some(3600),
+            ..old.clone()
+        };
+        let requests = batches(APEX, &[modify(old.clone())], &Limits::default()).unwrap();
+        let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
+        assert_eq!(actions, vec![Action::Upsert]);
+        assert_eq!(requests[0][0].record_set.ttl, Some(60));
+        let below = RecordSet {
+            name: format!("sub.{APEX}"),
+            ..new
+        };
+        let requests = batches(APEX, &[modify(below)], &Limits::default()).unwrap();
+        let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
+        assert_eq!(
+            actions,
+            vec![Action::Delete, Action::Create],
+            "only the apex is upserted"
+        );
+    }
+
     fn record(name: &str, rtype: &str, values: usize, chars_each: usize) -> RecordSet {
         let values = (0..values).map(|i| format!("{i:0>chars_each$}")).collect();
         RecordSet::simple(name, rtype, 300, values)
@@ -460,7 +509,7 @@ mod tests {
 
     #[test]
     fn no_changes_no_requests() {
-        assert_eq!(batches(&[], &Limits::default()), Ok(Vec::new()));
+        assert_eq!(batches(APEX, &[], &Limits::default()), Ok(Vec::new()));
     }
 
     #[test]
@@ -472,7 +521,7 @@ mod tests {
             Change::Delete(a("b.tld.")),
             Change::Delete(alias("a.tld.", "elb.amazonaws.com.")),
         ];
-        let requests = batches(&changes, &Limits::default()).unwrap();
+        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         assert_eq!(requests.len(), 1);
         let expected = [
             ("DELETE", "a.tld."),
@@ -490,7 +539,7 @@ mod tests {
     fn modify_deletes_the_live_record_set_exactly_and_never_upserts() {
         let old = record("www.tld.", "TXT", 2, 5);
         let change = modify(old.clone());
-        let requests = batches(&[change.clone()], &Limits::default()).unwrap();
+        let requests = batches(APEX, &[change.clone()], &Limits::default()).unwrap();
         let Change::Modify { new, .. } = change else {
             unreachable!()
         };
@@ -529,7 +578,7 @@ mod tests {
     fn many_changes_split_into_few_requests_within_limits() {
         let changes = many_changes();
         let limits = Limits::default();
-        let requests = batches(&changes, &limits).unwrap();
+        let requests = batches(APEX, &changes, &limits).unwrap();
         let total = requests
             .iter()
             .fold(Cost::default(), |sum, r| sum.plus(cost(r)));
@@ -560,7 +609,7 @@ mod tests {
         let changes: Vec<Change> = (0..5000)
             .map(|i| Change::Create(record(&format!("r{i}.tld."), "TXT", 1, 40)))
             .collect();
-        let requests = batches(&changes, &Limits::default()).unwrap();
+        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         // 800 values of 40 characters fill 32,000 characters.
         let mut expected = vec![800; 6];
         expected.push(200);
@@ -570,7 +619,7 @@ mod tests {
     #[test]
     fn modify_pairs_are_never_split_and_phases_stay_ordered() {
         let changes = many_changes();
-        let requests = batches(&changes, &Limits::default()).unwrap();
+        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         for request in &requests {
             for (i, action) in request.iter().enumerate() {
                 if action.record_set.rtype == "AAAA" {
@@ -609,7 +658,7 @@ mod tests {
     fn oversize_record_set_is_too_large_before_anything_is_sent() {
         let huge = record("big.tld.", "TXT", 1001, 4);
         let changes = [Change::Create(a("ok.tld.")), Change::Create(huge.clone())];
-        let err = batches(&changes, &Limits::default()).unwrap_err();
+        let err = batches(APEX, &changes, &Limits::default()).unwrap_err();
         assert_eq!(
             err,
             BatchError::TooLarge {
@@ -631,7 +680,7 @@ mod tests {
     #[test]
     fn modify_pair_counts_both_record_sets() {
         let old = record("big.tld.", "TXT", 600, 10);
-        let err = batches(&[modify(old)], &Limits::default()).unwrap_err();
+        let err = batches(APEX, &[modify(old)], &Limits::default()).unwrap_err();
         let BatchError::TooLarge { records, chars, .. } = err;
         assert_eq!((records, chars), (1200, 12000));
     }
@@ -639,7 +688,7 @@ mod tests {
     #[test]
     fn too_many_characters_is_too_large() {
         let wide = record("wide.tld.", "TXT", 9, 4000);
-        assert!(batches(&[Change::Create(wide)], &Limits::default()).is_err());
+        assert!(batches(APEX, &[Change::Create(wide)], &Limits::default()).is_err());
     }
 
     #[test]
@@ -650,7 +699,10 @@ mod tests {
             Change::Create(alias("x.tld.", "elb.amazonaws.com.")),
             Change::Delete(alias("y.tld.", "elb.amazonaws.com.")),
         ];
-        assert_eq!(batches(&changes, &Limits::default()).unwrap().len(), 1);
+        assert_eq!(
+            batches(APEX, &changes, &Limits::default()).unwrap().len(),
+            1
+        );
     }
 
     #[test]
@@ -660,7 +712,7 @@ mod tests {
             .collect();
         changes.push(Change::Create(a("www.tld.")));
         changes.push(Change::Delete(record("www.tld.", "CNAME", 1, 12)));
-        let requests = batches(&changes, &Limits::default()).unwrap();
+        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         let holding: Vec<&Vec<ChangeAction>> = requests
             .iter()
             .filter(|r| r.iter().any(|a| a.record_set.name == "www.tld."))
@@ -680,7 +732,7 @@ mod tests {
             Change::Create(record("www.tld.", "A", 2, 3)),
             Change::Delete(record("www.tld.", "CNAME", 1, 3)),
         ];
-        let requests = batches(&changes, &limits).unwrap();
+        let requests = batches(APEX, &changes, &limits).unwrap();
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0][0].action, Action::Delete);
     }
@@ -695,7 +747,7 @@ mod tests {
             .map(|i| Change::Create(weighted(i)))
             .chain((30..60).map(|i| Change::Delete(weighted(i))))
             .collect();
-        let requests = batches(&changes, &Limits::default()).unwrap();
+        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         assert_eq!(requests.len(), 6);
         let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
         assert!(actions[..30].iter().all(|a| *a == Action::Delete));
@@ -713,7 +765,7 @@ mod tests {
             Change::Create(alias("b.tld.", "c.tld.")),
             Change::Create(a("c.tld.")),
         ];
-        let seq = sequence(&batches(&create, &limits).unwrap());
+        let seq = sequence(&batches(APEX, &create, &limits).unwrap());
         assert!(position(&seq, "CREATE", "c.tld.") < position(&seq, "CREATE", "b.tld."));
         assert!(position(&seq, "CREATE", "b.tld.") < position(&seq, "CREATE", "a.tld."));
         let delete = [
@@ -721,7 +773,7 @@ mod tests {
             Change::Delete(alias("b.tld.", "c.tld.")),
             Change::Delete(alias("a.tld.", "B.tld")),
         ];
-        let seq = sequence(&batches(&delete, &limits).unwrap());
+        let seq = sequence(&batches(APEX, &delete, &limits).unwrap());
         assert!(position(&seq, "DELETE", "a.tld.") < position(&seq, "DELETE", "b.tld."));
         assert!(position(&seq, "DELETE", "b.tld.") < position(&seq, "DELETE", "c.tld."));
     }
@@ -740,7 +792,7 @@ mod tests {
             Change::Create(a("new.tld.")),
             Change::Delete(a("old.tld.")),
         ];
-        let requests = batches(&changes, &limits).unwrap();
+        let requests = batches(APEX, &changes, &limits).unwrap();
         let seq = sequence(&requests);
         assert!(position(&seq, "CREATE", "new.tld.") < position(&seq, "CREATE", "www.tld."));
         assert!(position(&seq, "CREATE", "www.tld.") < position(&seq, "DELETE", "old.tld."));
@@ -749,8 +801,11 @@ mod tests {
     #[test]
     fn order_does_not_depend_on_input_order() {
         let mut changes = many_changes();
-        let forward = batches(&changes, &Limits::default()).unwrap();
+        let forward = batches(APEX, &changes, &Limits::default()).unwrap();
         changes.reverse();
-        assert_eq!(batches(&changes, &Limits::default()).unwrap(), forward);
+        assert_eq!(
+            batches(APEX, &changes, &Limits::default()).unwrap(),
+            forward
+        );
     }
 }

@@ -47,7 +47,7 @@ impl ZonePlan {
         limits: &Limits,
         live: &[RecordSet],
     ) -> Result<ZonePlan, BatchError> {
-        let batches = batch::batches(&diff.changes, limits)?;
+        let batches = batch::batches(&zone.name, &diff.changes, limits)?;
         Ok(ZonePlan {
             domain: domain.to_string(),
             provider: provider.to_string(),
@@ -382,8 +382,9 @@ fn routing_to_json(routing: &Routing) -> Value {
     }
 }
 
-/// Reads back a document written by [`to_json`]. Only CREATE and DELETE actions are accepted:
-/// r53ctl never plans an UPSERT, which would overwrite a record set without checking it.
+/// Reads back a document written by [`to_json`]. Only CREATE and DELETE actions are accepted,
+/// and UPSERT of the zone's apex NS or SOA record set (which Route 53 never lets a request
+/// delete): r53ctl plans no other UPSERT, which would overwrite a record set without checking it.
 pub fn from_json(document: &Value) -> Result<Vec<PlannedZone>, PlanError> {
     let root = At::root(document);
     let format = root.get("format")?.string()?;
@@ -399,6 +400,7 @@ pub fn from_json(document: &Value) -> Result<Vec<PlannedZone>, PlanError> {
 
 fn planned_zone_from_json(zone: &At<'_>) -> Result<PlannedZone, PlanError> {
     let hosted = zone.get("zone")?;
+    let apex = hosted.get("name")?.string()?;
     let batches = zone
         .get("batches")?
         .items()?
@@ -407,7 +409,7 @@ fn planned_zone_from_json(zone: &At<'_>) -> Result<PlannedZone, PlanError> {
             request
                 .items()?
                 .iter()
-                .map(change_action_from_json)
+                .map(|change| change_action_from_json(change, &apex))
                 .collect()
         })
         .collect::<Result<_, _>>()?;
@@ -431,19 +433,23 @@ fn planned_zone_from_json(zone: &At<'_>) -> Result<PlannedZone, PlanError> {
     })
 }
 
-fn change_action_from_json(change: &At<'_>) -> Result<ChangeAction, PlanError> {
+fn change_action_from_json(change: &At<'_>, apex: &str) -> Result<ChangeAction, PlanError> {
     let action_field = change.get("action")?;
+    let record_set = record_set_from_json(&change.get("record_set")?)?;
     let action = match action_field.string()?.as_str() {
         "CREATE" => Action::Create,
         "DELETE" => Action::Delete,
+        "UPSERT" if record_set.is_apex(apex, "NS") || record_set.is_apex(apex, "SOA") => {
+            Action::Upsert
+        }
         other => {
-            return Err(action_field.malformed(&format!("action {other:?} is not CREATE or DELETE")))
+            return Err(action_field.malformed(&format!(
+                "action {other:?} is not CREATE or DELETE (UPSERT only for the zone's apex NS \
+                 or SOA)"
+            )))
         }
     };
-    Ok(ChangeAction {
-        action,
-        record_set: record_set_from_json(&change.get("record_set")?)?,
-    })
+    Ok(ChangeAction { action, record_set })
 }
 
 fn record_set_from_json(rs: &At<'_>) -> Result<RecordSet, PlanError> {
@@ -769,6 +775,34 @@ mod tests {
         .unwrap()
     }
 
+    #[test]
+    fn an_apex_ns_upsert_round_trips() {
+        let ns = |ttl: u32| RecordSet {
+            ttl: Some(ttl),
+            ..RecordSet::simple("example.tld.", "NS", 0, vec!["ns-1.awsdns-1.com.".into()])
+        };
+        let diff = ZoneDiff {
+            changes: vec![Change::Modify {
+                old: ns(172_800),
+                new: ns(3600),
+            }],
+            ..ZoneDiff::default()
+        };
+        let live = [ns(172_800)];
+        let plan = ZonePlan::new(
+            "example.tld",
+            "r53_main",
+            zone(),
+            diff,
+            &Limits::default(),
+            &live,
+        )
+        .unwrap();
+        assert_eq!(plan.batches[0][0].action, Action::Upsert);
+        let read = from_json(&to_json(std::slice::from_ref(&plan))).unwrap();
+        assert_eq!(read[0].batches, plan.batches);
+    }
+
     fn plan_with(deletes: usize, modifies: usize, creates: usize) -> ZonePlan {
         let rs = |i: usize| a(&format!("r{i}.example.tld."), &["192.0.2.1"]);
         let changes = (0..deletes)
@@ -907,7 +941,9 @@ mod tests {
             err,
             PlanError::Malformed {
                 at: "$.zones[0].batches[0][0].action".into(),
-                problem: "action \"UPSERT\" is not CREATE or DELETE, found \"UPSERT\"".into(),
+                problem: "action \"UPSERT\" is not CREATE or DELETE (UPSERT only for the zone's \
+                          apex NS or SOA), found \"UPSERT\""
+                    .into(),
             }
         );
     }

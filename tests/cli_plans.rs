@@ -192,7 +192,7 @@ fn unreadable_malformed_and_unsupported_plans_are_usage_errors() {
         (
             "upsert.json",
             Some(json!({ "format": "r53ctl-plan/1", "zones": [zone] }).to_string()),
-            "$.zones[0].batches[0][0].action: action \"UPSERT\" is not CREATE or DELETE",
+            "$.zones[0].batches[0][0].action: action \"UPSERT\" is not CREATE or DELETE (UPSERT only",
         ),
     ];
     for (file, content, expected) in cases {

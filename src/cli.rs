@@ -168,11 +168,11 @@ enum Parsed {
 pub fn main() -> i32 {
     match parse(std::env::args_os().skip(1)) {
         Ok(Parsed::Help(text)) => {
-            print!("{text}");
+            crate::output::data(text);
             EXIT_OK
         }
         Ok(Parsed::Version) => {
-            println!("r53ctl {}", env!("CARGO_PKG_VERSION"));
+            crate::output::data(&format!("r53ctl {}\n", env!("CARGO_PKG_VERSION")));
             EXIT_OK
         }
         Ok(Parsed::Run(args)) => {

@@ -40,6 +40,21 @@ macro_rules! debug {
     };
 }
 
+/// Writes `text`, a run's data, to stdout. A reader that went away (`r53ctl preview | head`) is
+/// no reason to stop a run, least of all a push midway: what it no longer reads is dropped.
+pub fn data(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to stdout: {err}");
+        }
+    }
+}
+
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
     eprintln!("{}: {message}", paint_stderr(Colour::Yellow, "warning"));

@@ -109,3 +109,25 @@ fn a_missing_creds_entry_names_entry_file_and_variables() {
     }
     assert!(!err.contains("NoCredentialProviders"));
 }
+
+#[test]
+fn a_closed_stdout_is_no_reason_to_panic() {
+    let ws = scratch("pipe");
+    std::fs::write(ws.dir.join("dnsconfig.json"), GOOD).unwrap();
+    for args in [&["--help"][..], &["check"][..]] {
+        // A pipe whose reader is already gone: every write to it fails with EPIPE.
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_r53ctl"))
+            .args(args)
+            .current_dir(&ws.dir)
+            .env_clear()
+            .env("HOME", &ws.dir)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run r53ctl");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", err_text(&out));
+        assert!(out.stderr.is_empty(), "{args:?}: {}", err_text(&out));
+    }
+}

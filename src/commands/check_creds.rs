@@ -27,12 +27,12 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             endpoint.url, endpoint.region
         ))
     })?;
-    println!("creds entry \"{entry}\" works");
-    println!("  credentials:  {source}");
-    println!(
-        "  endpoint:     {} (signing region {})",
+    crate::output::data(&format!("creds entry \"{entry}\" works\n"));
+    crate::output::data(&format!("  credentials:  {source}\n"));
+    crate::output::data(&format!(
+        "  endpoint:     {} (signing region {})\n",
         endpoint.url, endpoint.region
-    );
-    println!("  hosted zones: {count}");
+    ));
+    crate::output::data(&format!("  hosted zones: {count}\n"));
     Ok(EXIT_OK)
 }

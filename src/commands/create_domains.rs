@@ -3,6 +3,7 @@
 use crate::cli::Args;
 use crate::commands::zones;
 use crate::error::{Error, EXIT_OK};
+use crate::output;
 
 pub fn run(args: &Args) -> Result<i32, Error> {
     let config = crate::config::load(&args.config)?;
@@ -18,19 +19,19 @@ pub fn run(args: &Args) -> Result<i32, Error> {
                 .hosted_zones_named(&domain.name)
                 .map_err(|e| Error::failed(&context, e))?;
             if let Some(zone) = existing.first() {
-                println!("{}: exists ({})", domain.display_name, zone.id);
+                output::data(&format!("{}: exists ({})\n", domain.display_name, zone.id));
                 continue;
             }
             let caller_reference = format!("r53ctl-{}-{}", domain.name, unix_nanos());
             let created = client
                 .create_hosted_zone(&domain.name, &caller_reference, Some("created by r53ctl"))
                 .map_err(|e| Error::failed(&context, e))?;
-            println!(
-                "{}: created ({}); delegate it to: {}",
+            output::data(&format!(
+                "{}: created ({}); delegate it to: {}\n",
                 domain.display_name,
                 created.zone.id,
                 created.name_servers.join(" ")
-            );
+            ));
         }
     }
     Ok(EXIT_OK)

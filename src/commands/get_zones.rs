@@ -30,7 +30,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     match &args.out {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Error::failed(format!("writing {}", path.display()), e))?,
-        None => print!("{text}"),
+        None => crate::output::data(&text),
     }
     Ok(EXIT_OK)
 }

@@ -183,8 +183,11 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let changes: usize = targets.iter().map(|t| t.plan.diff.changes.len()).sum();
     match format {
         Format::Text if targets.is_empty() => {}
-        Format::Text => print!("{}", output::plans_text(&targets_view(&targets))),
-        Format::Json => println!("{}", output::plans_json(&targets_view(&targets), &[])),
+        Format::Text => output::data(&output::plans_text(&targets_view(&targets))),
+        Format::Json => output::data(&format!(
+            "{}\n",
+            output::plans_json(&targets_view(&targets), &[])
+        )),
     }
     for violation in safety_violations(&targets) {
         output::warn(&format!("push will refuse {violation}"));

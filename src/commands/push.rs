@@ -98,26 +98,26 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             continue;
         };
         if format == Format::Text {
-            print!("{}", output::zone_plan_text(&plan.provider, plan));
+            output::data(&output::zone_plan_text(&plan.provider, plan));
         }
         let outcome = match refusal_for_blocked(target, args.refuse_blocked) {
             Some(reason) => ZoneOutcome::not_applied(reason),
             None => apply_zone(client, &plan.zone.id, &plan.batches, args),
         };
         if format == Format::Text {
-            print!("{}", outcome_text(plan.batches.len(), &outcome));
+            output::data(&outcome_text(plan.batches.len(), &outcome));
         }
         outcomes.push(outcome);
     }
     if format == Format::Text {
-        print!("{}", output::total_text(&preview::targets_view(&targets)));
+        output::data(&output::total_text(&preview::targets_view(&targets)));
     }
     if format == Format::Json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
-        println!(
-            "{}",
+        output::data(&format!(
+            "{}\n",
             output::plans_json(&preview::targets_view(&targets), &extra)
-        );
+        ));
     }
     preview::fail_if_any(&failures, targets.len() + failures.len())?;
     let domains: Vec<&str> = targets.iter().map(|t| t.plan.domain.as_str()).collect();

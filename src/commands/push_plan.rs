@@ -40,19 +40,19 @@ pub fn run(args: &Args, path: &Path) -> Result<i32, Error> {
     let mut outcomes = Vec::new();
     for (zone, ready) in planned.iter().zip(readiness) {
         if format == Format::Text {
-            print!("{}", zone_text(zone));
+            crate::output::data(&zone_text(zone));
         }
         let outcome = match ready {
             Ok(ready) => push::apply_zone(ready.client, &zone.zone.id, &zone.batches, args),
             Err(reason) => ZoneOutcome::not_applied(reason),
         };
         if format == Format::Text {
-            print!("{}", push::outcome_text(zone.batches.len(), &outcome));
+            crate::output::data(&push::outcome_text(zone.batches.len(), &outcome));
         }
         outcomes.push(outcome);
     }
     if format == Format::Json {
-        println!("{}", plan_outcomes_json(&planned, &outcomes));
+        crate::output::data(&format!("{}\n", plan_outcomes_json(&planned, &outcomes)));
     }
     let domains: Vec<&str> = planned.iter().map(|z| z.domain.as_str()).collect();
     push::summarise(

@@ -18,7 +18,6 @@ mod net;
 mod process;
 mod shared;
 mod sts;
-mod time;
 mod transport;
 mod web_identity;
 

@@ -6,9 +6,9 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use super::error::CredsError;
-use super::time::parse_iso8601;
 use crate::http::{Request, Response, Transport, TransportOptions};
 use crate::sigv4::Credentials;
+use crate::time::parse_iso8601;
 
 /// Sends `request`, whatever the status; `what` names the source for messages.
 pub(crate) fn send(

@@ -106,7 +106,7 @@ pub(crate) fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::creds::time::parse_iso8601;
+    use crate::time::parse_iso8601;
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -268,7 +268,7 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::creds::time::parse_iso8601;
+    use crate::time::parse_iso8601;
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

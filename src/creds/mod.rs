@@ -175,3 +175,16 @@ impl ProvideCredentials for StaticProvider {
         self.source.clone()
     }
 }
+
+/// fixtures/creds, where the unit tests of the credential sources keep real-shaped files.
+#[cfg(test)]
+fn fixtures_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/creds")
+}
+
+/// The bytes of a file in fixtures/creds.
+#[cfg(test)]
+fn read_fixture(name: &str) -> Vec<u8> {
+    let path = fixtures_dir().join(name);
+    std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}

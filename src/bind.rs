@@ -68,13 +68,7 @@ mod tests {
 
     #[test]
     fn writes_plain_record_sets_in_zone_file_form_and_comments_the_rest() {
-        let zone = HostedZone {
-            id: "Z1".into(),
-            name: "example.tld.".into(),
-            private: false,
-            record_set_count: None,
-            comment: None,
-        };
+        let zone = HostedZone::example();
         let mut weighted = RecordSet::simple("api.example.tld.", "A", 60, vec!["1.1.1.1".into()]);
         weighted.set_identifier = Some("eu".into());
         weighted.routing = Some(crate::model::Routing::Weighted { weight: 5 });

@@ -390,6 +390,11 @@ mod tests {
         diff_with(desired, live, &[], false)
     }
 
+    /// The changes of a diff that only modifies `old` into `new`.
+    fn modify(old: RecordSet, new: RecordSet) -> Vec<Change> {
+        vec![Change::Modify { old, new }]
+    }
+
     fn ignore(name: &str, types: &[&str]) -> IgnoreRule {
         IgnoreRule {
             name: name.to_string(),
@@ -417,13 +422,7 @@ mod tests {
         let live = a("www.example.tld.", 300, &["192.0.2.1"]);
         let desired = a("www.example.tld.", 300, &["192.0.2.9"]);
         let d = diff(&[desired.clone()], &[live.clone()]);
-        assert_eq!(
-            d.changes,
-            vec![Change::Modify {
-                old: live,
-                new: desired
-            }]
-        );
+        assert_eq!(d.changes, modify(live, desired));
     }
 
     #[test]
@@ -438,13 +437,7 @@ mod tests {
         let live = a("www.example.tld.", 300, &["192.0.2.1"]);
         let desired = a("www.example.tld.", 60, &["192.0.2.1"]);
         let d = diff(&[desired.clone()], &[live.clone()]);
-        assert_eq!(
-            d.changes,
-            vec![Change::Modify {
-                old: live,
-                new: desired
-            }]
-        );
+        assert_eq!(d.changes, modify(live, desired));
     }
 
     #[test]
@@ -505,13 +498,7 @@ mod tests {
         assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::ZoneApex)]);
         let desired = ns(Some(172_800), &["ns-2.awsdns-2.net."]);
         let d = diff(&[desired.clone()], &[live.clone()]);
-        assert_eq!(
-            d.changes,
-            vec![Change::Modify {
-                old: live,
-                new: desired
-            }]
-        );
+        assert_eq!(d.changes, modify(live, desired));
     }
 
     #[test]
@@ -521,7 +508,7 @@ mod tests {
         assert_eq!(d, ZoneDiff::default());
         let d = diff(&[ns(None, &["ns-9.awsdns-9.org."])], &[live.clone()]);
         let new = ns(Some(3600), &["ns-9.awsdns-9.org."]);
-        assert_eq!(d.changes, vec![Change::Modify { old: live, new }]);
+        assert_eq!(d.changes, modify(live, new));
     }
 
     #[test]

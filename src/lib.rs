@@ -19,3 +19,4 @@ pub mod plan;
 pub mod rdata;
 pub mod route53;
 pub mod sigv4;
+pub mod time;

@@ -163,6 +163,20 @@ pub struct HostedZone {
     pub comment: Option<String>,
 }
 
+#[cfg(test)]
+impl HostedZone {
+    /// A public zone `Z1` named `example.tld.`, for unit tests.
+    pub(crate) fn example() -> HostedZone {
+        HostedZone {
+            id: "Z1".into(),
+            name: "example.tld.".into(),
+            private: false,
+            record_set_count: None,
+            comment: None,
+        }
+    }
+}
+
 /// The status of a submitted change, from ChangeResourceRecordSets or GetChange.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeInfo {

@@ -427,13 +427,7 @@ mod tests {
 
     #[test]
     fn blocked_changes_are_shown_and_not_counted() {
-        let zone = crate::model::HostedZone {
-            id: "Z1".into(),
-            name: "example.tld.".into(),
-            private: false,
-            record_set_count: None,
-            comment: None,
-        };
+        let zone = crate::model::HostedZone::example();
         let www = RecordSet::simple("www.example.tld.", "A", 300, vec!["192.0.2.1".into()]);
         let diff = crate::diff::ZoneDiff {
             blocked: vec![(Change::Create(www), Some("frozen".into()))],
@@ -460,13 +454,7 @@ mod tests {
 
     #[test]
     fn traffic_policy_record_sets_are_kept_and_said_so() {
-        let zone = crate::model::HostedZone {
-            id: "Z1".into(),
-            name: "example.tld.".into(),
-            private: false,
-            record_set_count: None,
-            comment: None,
-        };
+        let zone = crate::model::HostedZone::example();
         let live = RecordSet {
             traffic_policy_instance_id: Some("tpi-1".into()),
             ..RecordSet::simple("tp.example.tld.", "A", 60, vec!["192.0.2.8".into()])

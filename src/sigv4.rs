@@ -6,12 +6,13 @@
 //! re-encoded, the session token is signed, and no `x-amz-content-sha256` header is added.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::http::Request;
+pub use crate::time::{amz_date, date_stamp};
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -145,57 +146,6 @@ pub fn signature(string_to_sign: &str, params: &SigningParams<'_>) -> String {
     let service_key = hmac_sha256(&region_key, params.service.as_bytes());
     let signing_key = hmac_sha256(&service_key, b"aws4_request");
     hex(&hmac_sha256(&signing_key, string_to_sign.as_bytes()))
-}
-
-/// `time` in the ISO 8601 basic form AWS uses in `x-amz-date`, e.g. `20150830T123600Z` (UTC).
-pub fn amz_date(time: SystemTime) -> String {
-    let seconds = unix_seconds(time);
-    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
-    let second_of_day = seconds.rem_euclid(86_400);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60,
-    )
-}
-
-/// The UTC date of `time` as in a credential scope, e.g. `20150830`.
-pub fn date_stamp(time: SystemTime) -> String {
-    let (year, month, day) = civil_from_days(unix_seconds(time).div_euclid(86_400));
-    format!("{year:04}{month:02}{day:02}")
-}
-
-/// Whole seconds since 1970-01-01T00:00:00Z, rounded down (also before 1970).
-fn unix_seconds(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => {
-            let before = before.duration();
-            let whole = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
-            -whole - i64::from(before.subsec_nanos() > 0)
-        }
-    }
-}
-
-/// (year, month, day) of a day counted from 1970-01-01 in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days`: eras of 400 years, years starting in March).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let shifted = days.saturating_add(719_468); // days from 0000-03-01
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 fn credential_scope(params: &SigningParams<'_>) -> String {
@@ -533,7 +483,7 @@ fn parse_port(port: &str) -> Result<u16, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     fn at(seconds: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(seconds)
@@ -634,75 +584,6 @@ mod tests {
         request.headers = vec![("bad name".to_owned(), "v".to_owned())];
         let error = sign(&mut request, &test_params(&credentials)).unwrap_err();
         assert!(error.to_string().contains("not an HTTP token"));
-    }
-
-    #[test]
-    fn amz_date_formats_utc_time() {
-        // The AWS test suite's timestamp.
-        assert_eq!(amz_date(at(1_440_938_160)), "20150830T123600Z");
-        assert_eq!(date_stamp(at(1_440_938_160)), "20150830");
-        assert_eq!(amz_date(UNIX_EPOCH), "19700101T000000Z");
-        assert_eq!(amz_date(at(86_399)), "19700101T235959Z");
-    }
-
-    #[test]
-    fn amz_date_handles_leap_years_and_far_dates() {
-        assert_eq!(amz_date(at(951_782_400)), "20000229T000000Z"); // 2000 is a leap year
-        assert_eq!(amz_date(at(951_868_800)), "20000301T000000Z");
-        assert_eq!(amz_date(at(1_709_164_800)), "20240229T000000Z");
-        assert_eq!(amz_date(at(4_107_542_399)), "21000228T235959Z"); // 2100 is not
-        assert_eq!(amz_date(at(4_107_542_400)), "21000301T000000Z");
-        assert_eq!(amz_date(at(946_684_799)), "19991231T235959Z");
-        assert_eq!(amz_date(at(2_147_483_647)), "20380119T031407Z"); // i32 limit
-        assert_eq!(amz_date(at(2_147_483_648)), "20380119T031408Z");
-        assert_eq!(amz_date(at(253_402_300_799)), "99991231T235959Z");
-    }
-
-    #[test]
-    fn amz_date_rounds_down_before_1970() {
-        assert_eq!(
-            amz_date(UNIX_EPOCH - Duration::from_millis(500)),
-            "19691231T235959Z"
-        );
-        assert_eq!(
-            amz_date(UNIX_EPOCH - Duration::from_secs(86_400 * 365)),
-            "19690101T000000Z"
-        );
-    }
-
-    #[test]
-    fn civil_from_days_steps_one_day_at_a_time_for_four_centuries() {
-        // Walks day by day from 1900-01-01 and checks each date follows the previous one.
-        let mut previous = civil_from_days(-25_567);
-        assert_eq!(previous, (1900, 1, 1));
-        for days in -25_566..120_000 {
-            let (year, month, day) = civil_from_days(days);
-            let next_day = (previous.0, previous.1, previous.2 + 1);
-            let next_month = (previous.0, previous.1 + 1, 1);
-            let next_year = (previous.0 + 1, 1, 1);
-            let current = (year, month, day);
-            assert!(
-                current == next_day || current == next_month || current == next_year,
-                "{previous:?} -> {current:?}"
-            );
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-            let month_length = [
-                31,
-                if leap { 29 } else { 28 },
-                31,
-                30,
-                31,
-                30,
-                31,
-                31,
-                30,
-                31,
-                30,
-                31,
-            ];
-            assert!(day <= month_length[usize::try_from(month - 1).unwrap()]);
-            previous = current;
-        }
     }
 
     #[test]

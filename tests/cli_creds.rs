@@ -7,14 +7,16 @@
 //! stdout or stderr. The KeyId may: it is an identifier, not a secret (AWS shows it in CloudTrail
 //! and the IAM console, and it is what tells a user which key was refused).
 
+mod cli;
 mod common;
 mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
+use cli::Workspace;
 use serde_json::json;
 use support::http_server::{Recorded, Reply, TestServer};
 
@@ -25,67 +27,26 @@ const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/dns";
 /// The `Date` a fake server answers with: far from any test run's clock.
 const SERVER_DATE: &str = "Thu, 26 Nov 2026 22:30:00 GMT";
 
-/// A scratch folder with dnsconfig.json and creds.json (mode 600) for entry `r53_main`.
-struct Workspace {
-    dir: PathBuf,
+/// A workspace with dnsconfig.json (domain `<name>.tld`) and a creds.json entry `r53_main`
+/// holding [`KEY_ID`], [`SECRET_KEY`] and [`SESSION_TOKEN`]; each run names its endpoint.
+fn workspace(name: &str) -> Workspace {
+    let ws = Workspace::without_endpoint(&format!("cli-creds-{name}"));
+    ws.write_creds(&json!({ "r53_main": {
+        "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "Token": SESSION_TOKEN
+    }}));
+    ws.write_config(
+        "dnsconfig.json",
+        &cli::config(
+            &format!("{name}.tld"),
+            json!([ { "name": "a", "type": "A", "value": "192.0.2.1" } ]),
+        ),
+    );
+    ws
 }
 
-impl Workspace {
-    fn new(name: &str) -> Workspace {
-        let dir =
-            std::env::temp_dir().join(format!("r53ctl-cli-creds-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        let ws = Workspace { dir };
-        ws.write_creds(&json!({ "r53_main": {
-            "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "Token": SESSION_TOKEN
-        }}));
-        ws.write(
-            "dnsconfig.json",
-            &json!({
-                "registrars": { "none": { "type": "NONE" } },
-                "dns_providers": { "r53_main": { "type": "ROUTE53" } },
-                "domains": [ { "name": format!("{name}.tld"), "registrar": "none",
-                               "dns_providers": ["r53_main"],
-                               "records": [ { "name": "a", "type": "A", "value": "192.0.2.1" } ] } ]
-            })
-            .to_string(),
-        );
-        ws
-    }
-
-    fn write(&self, name: &str, text: &str) {
-        let path = self.dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(path, text).expect("write file");
-    }
-
-    fn write_creds(&self, creds: &serde_json::Value) {
-        self.write("creds.json", &creds.to_string());
-        self.chmod("creds.json", 0o600);
-    }
-
-    fn chmod(&self, name: &str, mode: u32) {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(self.dir.join(name), std::fs::Permissions::from_mode(mode))
-            .expect("chmod");
-    }
-
-    /// Runs r53ctl here with a clean environment plus `env`; instance metadata is off.
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_r53ctl"))
-            .args(args)
-            .current_dir(&self.dir)
-            .env_clear()
-            .env("HOME", &self.dir)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .envs(env.iter().copied())
-            .output()
-            .expect("run r53ctl");
-        Run::of(&output)
-    }
+/// Runs r53ctl in `ws` with `env` added to its clean environment; instance metadata is off.
+fn run(ws: &Workspace, args: &[&str], env: &[(&str, &str)]) -> Run {
+    Run::of(&ws.run_with_env(args, env))
 }
 
 /// What one run printed, and how it ended.
@@ -220,10 +181,14 @@ fn check_creds_names_the_source_and_counts_the_zones() {
     let client = moto.client();
     common::create_zone(&client, &common::unique_zone_name("one"));
     common::create_zone(&client, &common::unique_zone_name("two"));
-    let ws = Workspace::new("checkcreds");
+    let ws = workspace("checkcreds");
     let endpoint = ["--endpoint", moto.url.as_str()];
 
-    let from_entry = ws.run(&[&["check-creds", "r53_main"][..], &endpoint].concat(), &[]);
+    let from_entry = run(
+        &ws,
+        &[&["check-creds", "r53_main"][..], &endpoint].concat(),
+        &[],
+    );
     from_entry.assert_exit(0);
     for part in [
         "creds entry \"r53_main\" works",
@@ -239,7 +204,8 @@ fn check_creds_names_the_source_and_counts_the_zones() {
         ".aws/credentials",
         &format!("[ci]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET_KEY}\n"),
     );
-    let from_profile = ws.run(
+    let from_profile = run(
+        &ws,
         &[&["check-creds", "r53_profile"][..], &endpoint].concat(),
         &[],
     );
@@ -255,7 +221,8 @@ fn check_creds_names_the_source_and_counts_the_zones() {
         ("AWS_ACCESS_KEY_ID", KEY_ID),
         ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
     ];
-    let from_env = ws.run(
+    let from_env = run(
+        &ws,
         &[&["check-creds", "r53_env"][..], &endpoint].concat(),
         &environment,
     );
@@ -271,12 +238,12 @@ fn check_creds_names_the_source_and_counts_the_zones() {
 
 #[test]
 fn a_missing_creds_entry_names_the_entry_the_file_and_the_naming_rule() {
-    let ws = Workspace::new("noentry");
+    let ws = workspace("noentry");
     ws.write_creds(
         &json!({ "r53_other": { "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY } }),
     );
     for args in [&["preview"][..], &["check-creds", "r53_main"][..]] {
-        ws.run(args, &[])
+        run(&ws, args, &[])
             .assert_exit(1)
             .assert_stderr_has(&[
                 "no AWS credentials found for DNS provider \"r53_main\"",
@@ -291,7 +258,7 @@ fn a_missing_creds_entry_names_the_entry_the_file_and_the_naming_rule() {
 #[test]
 fn debug_shows_sources_and_endpoints_but_never_a_secret() {
     let moto = common::Moto::start();
-    let ws = Workspace::new("debug");
+    let ws = workspace("debug");
     let endpoint = ["--endpoint", moto.url.as_str(), "--debug"];
     let mut runs = Vec::new();
     for command in [
@@ -300,7 +267,7 @@ fn debug_shows_sources_and_endpoints_but_never_a_secret() {
         &["push"][..],
         &["check-creds", "r53_main"][..],
     ] {
-        let run = ws.run(&[command, &endpoint].concat(), &[]);
+        let run = run(&ws, &[command, &endpoint].concat(), &[]);
         run.assert_exit(0);
         runs.push(run);
     }
@@ -327,7 +294,8 @@ fn debug_shows_sources_and_endpoints_but_never_a_secret() {
         fixture("route53/error_signature_does_not_match.xml"),
         "debug-req-1",
     );
-    let failed = ws.run(
+    let failed = run(
+        &ws,
         &[
             "check-creds",
             "r53_main",
@@ -345,7 +313,8 @@ fn debug_shows_sources_and_endpoints_but_never_a_secret() {
         "requests were signed"
     );
 
-    let tls = ws.run(
+    let tls = run(
+        &ws,
         &[
             "preview",
             "--debug",
@@ -363,12 +332,13 @@ fn an_sts_failure_shows_code_and_request_id_but_no_secret() {
         Reply::new(403, "text/xml", fixture("creds/sts-error.xml"))
             .with_header("x-amzn-RequestId", "4a5b0e1c-7c9e-4a3e-8b32-EXAMPLE")
     });
-    let ws = Workspace::new("sts");
+    let ws = workspace("sts");
     ws.write_creds(&json!({ "r53_main": {
         "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "Token": SESSION_TOKEN,
         "RoleArn": ROLE_ARN
     }}));
-    let run = ws.run(
+    let run = run(
+        &ws,
         &[
             "check-creds",
             "r53_main",
@@ -406,8 +376,12 @@ fn assert_aws_error(
         fixture(&format!("route53/{fixture_name}")),
         request_id,
     );
-    let ws = Workspace::new(&code.to_ascii_lowercase());
-    let run = ws.run(&[args, &["--endpoint", server.url.as_str()]].concat(), &[]);
+    let ws = workspace(&code.to_ascii_lowercase());
+    let run = run(
+        &ws,
+        &[args, &["--endpoint", server.url.as_str()]].concat(),
+        &[],
+    );
     run.assert_exit(1)
         .assert_stderr_has(&[
             code,
@@ -495,9 +469,9 @@ fn request_time_too_skewed_shows_local_and_server_time() {
 
 #[test]
 fn an_unreachable_endpoint_is_named_with_the_fix() {
-    let ws = Workspace::new("unreachable");
+    let ws = workspace("unreachable");
     let url = format!("http://127.0.0.1:{}", closed_port());
-    ws.run(&["check-creds", "r53_main", "--endpoint", &url], &[])
+    run(&ws, &["check-creds", "r53_main", "--endpoint", &url], &[])
         .assert_exit(1)
         .assert_stderr_has(&[
             &format!("cannot connect to {}", host_port(&url)),
@@ -509,8 +483,8 @@ fn an_unreachable_endpoint_is_named_with_the_fix() {
 #[test]
 fn https_to_a_plain_http_server_says_tls_and_names_aws_ca_bundle() {
     let url = format!("https://{}", plain_http_listener());
-    let ws = Workspace::new("tls");
-    ws.run(&["check-creds", "r53_main", "--endpoint", &url], &[])
+    let ws = workspace("tls");
+    run(&ws, &["check-creds", "r53_main", "--endpoint", &url], &[])
         .assert_exit(1)
         .assert_stderr_has(&["TLS handshake with", "http:// URL", "AWS_CA_BUNDLE"])
         .assert_no_repeated_context();
@@ -518,10 +492,11 @@ fn https_to_a_plain_http_server_says_tls_and_names_aws_ca_bundle() {
 
 #[test]
 fn an_unreachable_proxy_is_named() {
-    let ws = Workspace::new("proxy");
+    let ws = workspace("proxy");
     let proxy = format!("http://127.0.0.1:{}", closed_port());
     let endpoint = format!("https://127.0.0.1:{}", closed_port());
-    ws.run(
+    run(
+        &ws,
         &["check-creds", "r53_main", "--endpoint", &endpoint],
         &[("HTTPS_PROXY", proxy.as_str())],
     )
@@ -532,21 +507,26 @@ fn an_unreachable_proxy_is_named() {
 
 #[test]
 fn a_creds_entry_ca_bundle_is_used_for_its_requests() {
-    let ws = Workspace::new("cabundle");
+    let ws = workspace("cabundle");
     ws.write("not-a-ca.pem", "not a certificate\n");
     ws.write_creds(&json!({
         "r53_main": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "not-a-ca.pem" },
         "r53_missing": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "missing.pem" }
     }));
     let endpoint = format!("http://127.0.0.1:{}", closed_port());
-    ws.run(&["check-creds", "r53_main", "--endpoint", &endpoint], &[])
-        .assert_exit(1)
-        .assert_stderr_has(&[
-            "not-a-ca.pem",
-            "no PEM certificate",
-            "CaBundle in creds.json",
-        ]);
-    ws.run(
+    run(
+        &ws,
+        &["check-creds", "r53_main", "--endpoint", &endpoint],
+        &[],
+    )
+    .assert_exit(1)
+    .assert_stderr_has(&[
+        "not-a-ca.pem",
+        "no PEM certificate",
+        "CaBundle in creds.json",
+    ]);
+    run(
+        &ws,
         &["check-creds", "r53_missing", "--endpoint", &endpoint],
         &[],
     )
@@ -563,15 +543,15 @@ fn a_creds_file_others_can_read_gets_one_warning() {
             fixture("cli_creds/get_hosted_zone_count.xml"),
         )
     });
-    let ws = Workspace::new("perms");
+    let ws = workspace("perms");
     let check = ["check-creds", "r53_main", "--endpoint", server.url.as_str()];
 
-    let tight = ws.run(&check, &[]);
+    let tight = run(&ws, &check, &[]);
     tight.assert_exit(0);
     assert!(!tight.stderr.contains("warning"), "{tight}");
 
     ws.chmod("creds.json", 0o644);
-    let loose = ws.run(&check, &[]);
+    let loose = run(&ws, &check, &[]);
     loose.assert_exit(0).assert_stderr_has(&[
         "warning: creds.json holds secrets but can be read by its group and by others (mode 644); \
          run: chmod 600 creds.json",

@@ -6,32 +6,14 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use cli::{assert_exit, config, config_with, stderr, stdout, Workspace};
+use cli::{assert_exit, config, config_of, config_with, domain, stderr, stdout, Workspace};
 use r53ctl::http::{Transport, TransportOptions};
 use r53ctl::route53::{BucketLimit, Client, ClientOptions, Endpoint, Limits};
 use serde_json::{json, Value};
 
-fn write(ws: &Workspace, name: &str, content: &str) {
-    std::fs::write(ws.dir.join(name), content).expect("write file");
-}
-
 fn read_json(ws: &Workspace, name: &str) -> Value {
     let text = std::fs::read_to_string(ws.dir.join(name)).expect("read file");
     serde_json::from_str(&text).expect("JSON file")
-}
-
-/// A domain entry of a config.
-fn domain(name: &str, records: Value) -> Value {
-    json!({ "name": name, "registrar": "none", "dns_providers": ["r53_main"], "records": records })
-}
-
-/// A config of several domains, each served by the DNS provider `r53_main`.
-fn config_of(domains: Vec<Value>) -> Value {
-    json!({
-        "registrars": { "none": { "type": "NONE" } },
-        "dns_providers": { "r53_main": { "type": "ROUTE53" } },
-        "domains": domains
-    })
 }
 
 /// `count` A records `host0`, `host1`, … starting at number `from`.
@@ -197,7 +179,7 @@ fn unreadable_malformed_and_unsupported_plans_are_usage_errors() {
     ];
     for (file, content, expected) in cases {
         if let Some(content) = content {
-            write(&ws, file, &content);
+            ws.write(file, &content);
         }
         let out = ws.run(&["push", "--plan", file]);
         assert_exit(&out, 2);

@@ -226,13 +226,7 @@ mod tests {
         PlannedZone {
             domain: "example.tld".into(),
             provider: "r53_main".into(),
-            zone: HostedZone {
-                id: "Z1".into(),
-                name: "example.tld.".into(),
-                private: false,
-                record_set_count: None,
-                comment: None,
-            },
+            zone: HostedZone::example(),
             live_fingerprint: "sha256:00".into(),
             batches,
             safety: SafetyLimits::default(),

@@ -435,6 +435,10 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
+    fn parsed(json: &str, index: usize) -> Entry {
+        entry(&record(json), index, APEX).expect(json)
+    }
+
     fn problems(json: &str) -> Vec<Problem> {
         entry(&record(json), 0, APEX).expect_err(json)
     }
@@ -470,12 +474,10 @@ mod tests {
 
     #[test]
     fn simple_entry() {
-        let e = entry(
-            &record(r#"{"name":"www","type":"cname","value":"test","ttl":60}"#),
+        let e = parsed(
+            r#"{"name":"www","type":"cname","value":"test","ttl":60}"#,
             2,
-            APEX,
-        )
-        .unwrap();
+        );
         assert_eq!(e.label, "www cname (records[2])");
         assert_eq!(e.rtype, "CNAME");
         assert_eq!(e.value.as_deref(), Some("test.example.tld."));
@@ -490,12 +492,8 @@ mod tests {
                 .contains("more than one")
         );
         assert!(message(r#"{"name":"a","type":"A","strings":["y"]}"#).contains("TXT and SPF"));
-        let e = entry(
-            &record(r#"{"name":"a","type":"TXT","strings":["x","y"]}"#),
-            0,
-            APEX,
-        );
-        assert_eq!(e.unwrap().value.as_deref(), Some("\"x\" \"y\""));
+        let e = parsed(r#"{"name":"a","type":"TXT","strings":["x","y"]}"#, 0);
+        assert_eq!(e.value.as_deref(), Some("\"x\" \"y\""));
     }
 
     #[test]
@@ -512,12 +510,7 @@ mod tests {
 
     #[test]
     fn aliases() {
-        let e = entry(
-            &record(r#"{"name":"app","type":"A","alias":{"target":"lb"}}"#),
-            0,
-            APEX,
-        )
-        .unwrap();
+        let e = parsed(r#"{"name":"app","type":"A","alias":{"target":"lb"}}"#, 0);
         let alias = e.alias.unwrap();
         assert_eq!(alias.dns_name, "lb.example.tld.");
         assert_eq!(alias.hosted_zone_id, "");

@@ -4,9 +4,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use super::error::CredsError;
-use super::time::format_iso8601;
 use super::ProvideCredentials;
 use crate::sigv4::Credentials;
+use crate::time::format_iso8601;
 
 /// The current time; tests pass a clock they move by hand.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;

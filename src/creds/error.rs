@@ -5,7 +5,7 @@ use std::io;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::time::format_iso8601;
+use crate::time::format_iso8601;
 
 /// A failure to find, read or obtain credentials, or to work out where to send requests.
 /// No variant ever holds a secret.

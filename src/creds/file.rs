@@ -302,12 +302,7 @@ pub fn permission_warning(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/creds")
-            .join(name)
-    }
+    use crate::creds::fixtures_dir;
 
     fn env_with(name: &str) -> Option<String> {
         match name {
@@ -332,7 +327,7 @@ mod tests {
 
     #[test]
     fn reads_a_dnscontrol_creds_file() {
-        let file = CredsFile::load(&fixture("creds.json")).unwrap();
+        let file = CredsFile::load(&fixtures_dir().join("creds.json")).unwrap();
         let entry = file.entry("r53_main", &env_with).unwrap().unwrap();
         assert_eq!(entry.key_id.as_deref(), Some("AKIAIOSFODNN7EXAMPLE"));
         assert_eq!(
@@ -356,10 +351,10 @@ mod tests {
 
     #[test]
     fn missing_file_and_missing_entry_are_not_errors_but_are_explained() {
-        let missing = CredsFile::load(&fixture("no-such-creds.json")).unwrap();
+        let missing = CredsFile::load(&fixtures_dir().join("no-such-creds.json")).unwrap();
         assert_eq!(missing.entry("r53_main", &env_with).unwrap(), None);
         assert!(missing.absence("r53_main").contains("does not exist"));
-        let file = CredsFile::load(&fixture("creds.json")).unwrap();
+        let file = CredsFile::load(&fixtures_dir().join("creds.json")).unwrap();
         assert_eq!(file.entry("r53_other", &env_with).unwrap(), None);
         let note = file.absence("r53_other");
         assert!(

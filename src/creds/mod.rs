@@ -18,7 +18,6 @@ mod net;
 mod process;
 mod shared;
 mod sts;
-mod time;
 mod transport;
 mod web_identity;
 
@@ -175,4 +174,17 @@ impl ProvideCredentials for StaticProvider {
     fn source(&self) -> String {
         self.source.clone()
     }
+}
+
+/// fixtures/creds, where the unit tests of the credential sources keep real-shaped files.
+#[cfg(test)]
+fn fixtures_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/creds")
+}
+
+/// The bytes of a file in fixtures/creds.
+#[cfg(test)]
+fn read_fixture(name: &str) -> Vec<u8> {
+    let path = fixtures_dir().join(name);
+    std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }

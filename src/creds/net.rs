@@ -6,9 +6,9 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use super::error::CredsError;
-use super::time::parse_iso8601;
 use crate::http::{Request, Response, Transport, TransportOptions};
 use crate::sigv4::Credentials;
+use crate::time::parse_iso8601;
 
 /// Sends `request`, whatever the status; `what` names the source for messages.
 pub(crate) fn send(
@@ -54,6 +54,17 @@ pub(crate) fn expect_ok(response: Response, what: &str, url: &str) -> Result<Res
 pub(crate) fn credentials_from_json(body: &[u8], token_key: &str) -> Result<Credentials, String> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|error| format!("the answer is not JSON ({error})"))?;
+    credentials_from_value(&value, token_key, "the answer")
+}
+
+/// Takes `AccessKeyId`, `SecretAccessKey`, `token_key` and `Expiration` out of a JSON object;
+/// `document` names it in messages ("the answer has no AccessKeyId"). Empty strings count as
+/// missing. Messages never quote a value other than Expiration.
+pub(crate) fn credentials_from_value(
+    value: &Value,
+    token_key: &str,
+    document: &str,
+) -> Result<Credentials, String> {
     let text = |key: &str| {
         value
             .get(key)
@@ -63,7 +74,7 @@ pub(crate) fn credentials_from_json(body: &[u8], token_key: &str) -> Result<Cred
     let required = |key: &str| {
         text(key)
             .map(str::to_string)
-            .ok_or_else(|| format!("the answer has no {key}"))
+            .ok_or_else(|| format!("{document} has no {key}"))
     };
     Ok(Credentials {
         access_key_id: required("AccessKeyId")?,

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use super::error::CredsError;
-use super::net::expiration;
+use super::net::credentials_from_value;
 use super::ProvideCredentials;
 use crate::sigv4::Credentials;
 
@@ -84,40 +84,18 @@ pub(crate) fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
         }
         None => return Err("its output has no \"Version\": 1".into()),
     }
-    let text = |key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-    };
-    let required = |key: &str| {
-        text(key)
-            .map(str::to_string)
-            .ok_or_else(|| format!("its output has no {key}"))
-    };
-    Ok(Credentials {
-        access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: text("SessionToken").map(str::to_string),
-        expires_at: text("Expiration").map(expiration).transpose()?,
-    })
+    credentials_from_value(&value, "SessionToken", "its output")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::creds::time::parse_iso8601;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/creds")
-            .join(name);
-        std::fs::read(path).unwrap()
-    }
+    use crate::creds::read_fixture;
+    use crate::time::parse_iso8601;
 
     #[test]
     fn parses_version_1_output() {
-        let credentials = parse_output(&fixture("process-output.json")).unwrap();
+        let credentials = parse_output(&read_fixture("process-output.json")).unwrap();
         assert_eq!(credentials.access_key_id, "ASIAPROCESSEXAMPLE");
         assert_eq!(credentials.secret_access_key, "process/secret/EXAMPLE");
         assert_eq!(

@@ -449,13 +449,10 @@ fn profile_name(section: &str, is_config: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixtures() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/creds")
-    }
+    use crate::creds::fixtures_dir;
 
     fn files() -> SharedFiles {
-        let dir = fixtures();
+        let dir = fixtures_dir();
         let env = move |name: &str| match name {
             "AWS_SHARED_CREDENTIALS_FILE" => {
                 Some(dir.join("aws-credentials").display().to_string())
@@ -535,7 +532,7 @@ mod tests {
             *source,
             format!(
                 "profile \"prod\" in {}",
-                fixtures().join("aws-credentials").display()
+                fixtures_dir().join("aws-credentials").display()
             )
         );
     }

@@ -268,18 +268,12 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::creds::time::parse_iso8601;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/creds")
-            .join(name);
-        std::fs::read(path).unwrap()
-    }
+    use crate::creds::read_fixture;
+    use crate::time::parse_iso8601;
 
     #[test]
     fn parses_assume_role_response() {
-        let credentials = parse_credentials(&fixture("sts-assume-role.xml")).unwrap();
+        let credentials = parse_credentials(&read_fixture("sts-assume-role.xml")).unwrap();
         assert_eq!(credentials.access_key_id, "ASIAIOSFODNN7EXAMPLE");
         assert_eq!(
             credentials.secret_access_key,
@@ -298,7 +292,7 @@ mod tests {
     #[test]
     fn parses_web_identity_response() {
         let credentials =
-            parse_credentials(&fixture("sts-assume-role-with-web-identity.xml")).unwrap();
+            parse_credentials(&read_fixture("sts-assume-role-with-web-identity.xml")).unwrap();
         assert_eq!(credentials.access_key_id, "ASIAWEBIDENTITYEXAMPLE");
         assert_eq!(
             credentials.expires_at,
@@ -308,7 +302,7 @@ mod tests {
 
     #[test]
     fn parses_error_response() {
-        let error = parse_error(&fixture("sts-error.xml")).unwrap();
+        let error = parse_error(&read_fixture("sts-error.xml")).unwrap();
         assert_eq!(error.code, "AccessDenied");
         assert_eq!(
             error.message,
@@ -335,7 +329,7 @@ mod tests {
             .contains("UTF-8"));
         assert!(parse_credentials(b"<x>&bogus;</x>").is_err());
         assert_eq!(parse_error(b"Service Unavailable"), None);
-        assert_eq!(parse_error(&fixture("sts-assume-role.xml")), None);
+        assert_eq!(parse_error(&read_fixture("sts-assume-role.xml")), None);
     }
 
     #[test]

@@ -149,33 +149,24 @@ impl Client {
     /// Every hosted zone of the account (ListHostedZones, all pages).
     pub fn list_hosted_zones(&self) -> Result<Vec<HostedZone>, ApiError> {
         const OPERATION: &str = "ListHostedZones";
-        let mut zones = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
+        let scope = "the account's hosted zones";
+        let read_page = |marker: Option<&String>| {
             let mut query = Query::default();
-            if let Some(marker) = &marker {
+            if let Some(marker) = marker {
                 query.add("marker", marker);
             }
             query.add("maxitems", &ZONES_PAGE_SIZE.to_string());
             let body = self.call(&Call::read(
                 OPERATION,
                 format!("{API_PREFIX}/hostedzone{}", query.finish()),
-                "the account's hosted zones",
+                scope,
             ))?;
             let page = xml::parse_list_hosted_zones(&body).map_err(parse_error(OPERATION))?;
-            zones.extend(page.zones);
-            match page.next_marker {
-                None => return Ok(zones),
-                Some(next) if marker.as_ref() == Some(&next) => {
-                    return Err(ApiError::PagingStuck {
-                        operation: OPERATION,
-                        scope: "the account's hosted zones".into(),
-                        position: format!("marker={next}"),
-                    })
-                }
-                Some(next) => marker = Some(next),
-            }
-        }
+            Ok((page.zones, page.next_marker))
+        };
+        read_all_pages(OPERATION, scope, read_page, |marker| {
+            format!("marker={marker}")
+        })
     }
 
     /// The hosted zones named `dns_name` (ListHostedZonesByName). Several zones may share a name
@@ -184,11 +175,9 @@ impl Client {
         const OPERATION: &str = "ListHostedZonesByName";
         let wanted = crate::name::normalize(dns_name);
         let scope = format!("hosted zones named {wanted}");
-        let mut zones = Vec::new();
-        let mut position: Option<(String, String)> = None;
-        loop {
+        let read_page = |position: Option<&(String, String)>| {
             let mut query = Query::default();
-            match &position {
+            match position {
                 Some((name, id)) => {
                     query.add("dnsname", name);
                     query.add("hostedzoneid", id);
@@ -205,27 +194,18 @@ impl Client {
                 xml::parse_list_hosted_zones_by_name(&body).map_err(parse_error(OPERATION))?;
             // The listing starts at `dns_name` in Route 53's order, so the zones of that name
             // come first; the first other name ends them.
-            let before = zones.len();
             let page_len = page.zones.len();
-            zones.extend(
-                page.zones
-                    .into_iter()
-                    .take_while(|zone| crate::name::normalize(&zone.name) == wanted),
-            );
-            let passed_the_name = zones.len() - before < page_len;
-            match page.next {
-                None => return Ok(zones),
-                Some(_) if passed_the_name => return Ok(zones),
-                Some(next) if position.as_ref() == Some(&next) => {
-                    return Err(ApiError::PagingStuck {
-                        operation: OPERATION,
-                        scope,
-                        position: format!("dnsname={} hostedzoneid={}", next.0, next.1),
-                    })
-                }
-                Some(next) => position = Some(next),
-            }
-        }
+            let zones: Vec<HostedZone> = page
+                .zones
+                .into_iter()
+                .take_while(|zone| crate::name::normalize(&zone.name) == wanted)
+                .collect();
+            let passed_the_name = zones.len() < page_len;
+            Ok((zones, page.next.filter(|_| !passed_the_name)))
+        };
+        read_all_pages(OPERATION, &scope, read_page, |(name, id)| {
+            format!("dnsname={name} hostedzoneid={id}")
+        })
     }
 
     /// GetHostedZone.
@@ -245,37 +225,27 @@ impl Client {
         const OPERATION: &str = "ListResourceRecordSets";
         let zone_id = xml::bare_id(zone_id);
         let scope = format!("zone {zone_id}");
-        let mut record_sets = Vec::new();
-        let mut position: Option<RecordPosition> = None;
-        loop {
+        let read_page = |position: Option<&RecordPosition>| {
             let body = self.call(&Call::read(
                 OPERATION,
                 format!(
                     "{API_PREFIX}/hostedzone/{}/rrset{}",
                     encode(zone_id),
-                    record_query(position.as_ref())
+                    record_query(position)
                 ),
                 &scope,
             ))?;
             let page = xml::parse_list_record_sets(&body).map_err(parse_error(OPERATION))?;
-            record_sets.extend(page.record_sets);
-            match page.next {
-                None => return Ok(record_sets),
-                Some(next) if position.as_ref() == Some(&next) => {
-                    return Err(ApiError::PagingStuck {
-                        operation: OPERATION,
-                        scope,
-                        position: format!(
-                            "name={} type={} identifier={}",
-                            next.name,
-                            next.rtype,
-                            next.identifier.as_deref().unwrap_or("-")
-                        ),
-                    })
-                }
-                Some(next) => position = Some(next),
-            }
-        }
+            Ok((page.record_sets, page.next))
+        };
+        read_all_pages(OPERATION, &scope, read_page, |next| {
+            format!(
+                "name={} type={} identifier={}",
+                next.name,
+                next.rtype,
+                next.identifier.as_deref().unwrap_or("-")
+            )
+        })
     }
 
     /// ChangeResourceRecordSets: applies all `changes` atomically, or none.
@@ -472,6 +442,35 @@ fn error_from_response(operation: &'static str, response: &Response) -> ApiError
                 request_id: header_request_id,
                 body_start: String::from_utf8_lossy(excerpt).into_owned(),
             }
+        }
+    }
+}
+
+/// Reads every page of a listing. `read_page` reads the page that starts at a position (`None`:
+/// the first) and returns its items and where the next page starts (`None`: it was the last).
+/// A listing that hands back the position it was just asked for would never end: that is
+/// [`ApiError::PagingStuck`], with the position as `describe` writes it.
+fn read_all_pages<Position: PartialEq, Item>(
+    operation: &'static str,
+    scope: &str,
+    mut read_page: impl FnMut(Option<&Position>) -> Result<(Vec<Item>, Option<Position>), ApiError>,
+    describe: impl Fn(&Position) -> String,
+) -> Result<Vec<Item>, ApiError> {
+    let mut items = Vec::new();
+    let mut position: Option<Position> = None;
+    loop {
+        let (page, next) = read_page(position.as_ref())?;
+        items.extend(page);
+        match next {
+            None => return Ok(items),
+            Some(next) if position.as_ref() == Some(&next) => {
+                return Err(ApiError::PagingStuck {
+                    operation,
+                    scope: scope.to_string(),
+                    position: describe(&next),
+                })
+            }
+            Some(next) => position = Some(next),
         }
     }
 }

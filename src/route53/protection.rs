@@ -12,7 +12,7 @@
 //! enforces protections itself and refuses the whole change batch that touches one.
 
 use super::xml::{self, parse_document, Element};
-use super::{encode, parse_error, ApiError, Call, Client, Query, API_PREFIX};
+use super::{encode, parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
 use crate::model::RecordSetProtection;
 
 /// Largest page ListResourceRecordSetProtections allows.
@@ -80,12 +80,10 @@ impl Client {
         const OPERATION: &str = "ListResourceRecordSetProtections";
         let zone_id = xml::bare_id(zone_id);
         let scope = format!("zone {zone_id}");
-        let mut protections = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        let read_page = |token: Option<&String>| {
             let mut query = Query::default();
             query.add("maxresults", &PROTECTIONS_PAGE_SIZE.to_string());
-            if let Some(token) = &token {
+            if let Some(token) = token {
                 query.add("nexttoken", token);
             }
             let path = format!(
@@ -98,24 +96,16 @@ impl Client {
                     crate::debug!(
                         "{OPERATION} is not offered by this endpoint ({err}); no protections"
                     );
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), None));
                 }
                 other => other?,
             };
             let page = parse_list_protections(&body).map_err(parse_error(OPERATION))?;
-            protections.extend(page.protections);
-            match page.next_token {
-                None => return Ok(protections),
-                Some(next) if token.as_ref() == Some(&next) => {
-                    return Err(ApiError::PagingStuck {
-                        operation: OPERATION,
-                        scope,
-                        position: format!("nexttoken={next}"),
-                    })
-                }
-                Some(next) => token = Some(next),
-            }
-        }
+            Ok((page.protections, page.next_token))
+        };
+        read_all_pages(OPERATION, &scope, read_page, |token| {
+            format!("nexttoken={token}")
+        })
     }
 }
 

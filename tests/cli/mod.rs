@@ -8,38 +8,45 @@ use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
-/// A scratch folder with a creds.json, the endpoint r53ctl talks to and extra environment.
+/// A scratch folder with a creds.json (mode 600), the endpoint r53ctl talks to and extra
+/// environment.
 pub struct Workspace {
     pub dir: PathBuf,
-    pub endpoint: String,
+    /// Given to r53ctl as AWS_ENDPOINT_URL_ROUTE_53; `None` leaves it to `--endpoint`.
+    endpoint: Option<String>,
     env: Vec<(String, String)>,
 }
 
 impl Workspace {
     pub fn new(name: &str, endpoint: &str) -> Workspace {
+        Workspace::create(name, Some(endpoint.to_string()))
+    }
+
+    /// A workspace whose runs name their endpoint with `--endpoint` (none in the environment).
+    pub fn without_endpoint(name: &str) -> Workspace {
+        Workspace::create(name, None)
+    }
+
+    fn create(name: &str, endpoint: Option<String>) -> Workspace {
         let dir = std::env::temp_dir().join(format!("r53ctl-it-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch dir");
-        let creds = dir.join("creds.json");
-        std::fs::write(
-            &creds,
-            r#"{"r53_main": {"TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret"}}"#,
-        )
-        .expect("creds.json");
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-        Workspace {
+        let workspace = Workspace {
             dir,
-            endpoint: endpoint.to_string(),
+            endpoint,
             env: Vec::new(),
-        }
+        };
+        workspace.write_creds(&json!({ "r53_main": {
+            "TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret"
+        }}));
+        workspace
     }
 
     /// The same folder, talking to `endpoint` instead.
     pub fn via(&self, endpoint: &str) -> Workspace {
         Workspace {
             dir: self.dir.clone(),
-            endpoint: endpoint.to_string(),
+            endpoint: Some(endpoint.to_string()),
             env: self.env.clone(),
         }
     }
@@ -50,19 +57,50 @@ impl Workspace {
     }
 
     pub fn write_config(&self, name: &str, config: &Value) {
-        std::fs::write(self.dir.join(name), config.to_string()).expect("write config");
+        self.write(name, &config.to_string());
+    }
+
+    /// Writes `text` to `name` in the workspace, creating folders on the way.
+    pub fn write(&self, name: &str, text: &str) {
+        let path = self.dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, text).expect("write file");
+    }
+
+    /// Replaces creds.json, readable by its owner only.
+    pub fn write_creds(&self, creds: &Value) {
+        self.write("creds.json", &creds.to_string());
+        self.chmod("creds.json", 0o600);
+    }
+
+    pub fn chmod(&self, name: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.dir.join(name), std::fs::Permissions::from_mode(mode))
+            .expect("chmod");
     }
 
     /// Runs r53ctl in the workspace against `self.endpoint`, with a clean environment.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_r53ctl"))
+        self.run_with_env(args, &[])
+    }
+
+    /// Like [`Workspace::run`], with `env` added to the environment of this run only.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_r53ctl"));
+        command
             .args(args)
             .current_dir(&self.dir)
             .env_clear()
             .env("HOME", &self.dir)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ENDPOINT_URL_ROUTE_53", &self.endpoint)
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        if let Some(endpoint) = &self.endpoint {
+            command.env("AWS_ENDPOINT_URL_ROUTE_53", endpoint);
+        }
+        command
             .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .envs(env.iter().copied())
             .output()
             .expect("run r53ctl")
     }
@@ -109,18 +147,27 @@ pub fn assert_exit(out: &Output, code: i32) {
     );
 }
 
-/// A config with one domain `domain` on provider `r53_main`, extended by the fields of `extra`.
-pub fn config_with(domain: &str, records: Value, extra: Value) -> Value {
-    let mut domain_object = json!({ "name": domain, "registrar": "none",
-                                    "dns_providers": ["r53_main"], "records": records });
-    if let (Some(target), Value::Object(fields)) = (domain_object.as_object_mut(), extra) {
-        target.extend(fields);
-    }
+/// A domain entry of a config, served by the DNS provider `r53_main`.
+pub fn domain(name: &str, records: Value) -> Value {
+    json!({ "name": name, "registrar": "none", "dns_providers": ["r53_main"], "records": records })
+}
+
+/// A config of several domains, each served by the DNS provider `r53_main`.
+pub fn config_of(domains: Vec<Value>) -> Value {
     json!({
         "registrars": { "none": { "type": "NONE" } },
         "dns_providers": { "r53_main": { "type": "ROUTE53" } },
-        "domains": [domain_object]
+        "domains": domains
     })
+}
+
+/// A config with one domain `domain_name` on provider `r53_main`, extended by the fields of `extra`.
+pub fn config_with(domain_name: &str, records: Value, extra: Value) -> Value {
+    let mut domain_object = domain(domain_name, records);
+    if let (Some(target), Value::Object(fields)) = (domain_object.as_object_mut(), extra) {
+        target.extend(fields);
+    }
+    config_of(vec![domain_object])
 }
 
 /// A config of one domain with `records`, served by the DNS provider `r53_main`.

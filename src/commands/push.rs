@@ -450,14 +450,11 @@ pub(super) fn summarise(
         return Ok(EXIT_OK);
     }
     Err(Error::Failed(format!(
-        "push did not complete for {}: {}; what was applied is listed above; {next_step}",
-        plural_zones(failed.len()),
+        "push did not complete for {} zone{}: {}; what was applied is listed above; {next_step}",
+        failed.len(),
+        plural(failed.len()),
         failed.join(", ")
     )))
-}
-
-fn plural_zones(n: usize) -> String {
-    format!("{n} zone{}", plural(n))
 }
 
 #[cfg(test)]

@@ -297,13 +297,16 @@ fn number(parser: &mut lexopt::Parser, name: &str) -> Result<u64, Error> {
         .map_err(|_| Error::Usage(format!("--{name} takes a whole number, not '{value}'")))
 }
 
-/// A positive rate per second.
+/// The slowest rate r53ctl accepts: slower ones would make waits overflow.
+const MIN_RATE: f64 = 0.01;
+
+/// A rate per second of at least [`MIN_RATE`].
 fn rate(parser: &mut lexopt::Parser, name: &str) -> Result<f64, Error> {
     let value = string(parser.value()?)?;
     match value.parse::<f64>() {
-        Ok(rate) if rate > 0.0 && rate.is_finite() => Ok(rate),
+        Ok(rate) if (MIN_RATE..f64::INFINITY).contains(&rate) => Ok(rate),
         _ => Err(Error::Usage(format!(
-            "--{name} takes a number of operations per second above 0, not '{value}'"
+            "--{name} takes a number of operations per second from {MIN_RATE} up, not '{value}'"
         ))),
     }
 }
@@ -516,9 +519,9 @@ mod tests {
     fn rates_are_positive_numbers() {
         let a = run_args(&["preview", "--max-rate", "2.5", "--max-change-rate", "50"]);
         assert_eq!((a.max_rate, a.max_change_rate), (Some(2.5), Some(50.0)));
-        for bad in ["0", "-1", "fast", "inf"] {
+        for bad in ["0", "-1", "1e-300", "fast", "inf", "NaN"] {
             let err = parse_strs(&["preview", "--max-rate", bad]).unwrap_err();
-            assert!(err.to_string().contains("above 0"), "{bad}: {err}");
+            assert!(err.to_string().contains("from 0.01 up"), "{bad}: {err}");
         }
     }
 

@@ -775,6 +775,45 @@ mod tests {
         .unwrap()
     }
 
+    /// JSON pointers to every value in `value`, `prefix` included.
+    fn pointers(value: &Value, prefix: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(k, v)| pointers(v, format!("{prefix}/{k}"), out)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| pointers(v, format!("{prefix}/{i}"), out)),
+            _ => {}
+        }
+        out.push(prefix);
+    }
+
+    #[test]
+    fn garbled_plan_files_read_or_fail_without_panicking() {
+        let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+        let mut paths = Vec::new();
+        pointers(&fixture, String::new(), &mut paths);
+        let replacements = [
+            json!(null),
+            json!("x"),
+            json!(-1),
+            json!(1e300),
+            json!([]),
+            json!({}),
+        ];
+        for path in paths.iter().filter(|p| !p.is_empty()) {
+            for replacement in &replacements {
+                let mut document = fixture.clone();
+                *document.pointer_mut(path).unwrap() = replacement.clone();
+                // Ok or Err; a panic fails the test.
+                let _ = from_json(&document);
+            }
+        }
+        assert!(paths.len() > 20, "{paths:?}");
+    }
+
     #[test]
     fn an_apex_ns_upsert_round_trips() {
         let ns = |ttl: u32| RecordSet {

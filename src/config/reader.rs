@@ -498,6 +498,19 @@ mod tests {
     }
 
     #[test]
+    fn cut_config_files_parse_or_fail_without_panicking() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
+        for entry in std::fs::read_dir(&dir).expect("fixtures/config") {
+            let text = std::fs::read_to_string(entry.expect("directory entry").path()).unwrap();
+            let cut_points = text.char_indices().map(|(at, _)| at).chain([text.len()]);
+            for end in cut_points {
+                // Ok or Err; a panic fails the test.
+                let _ = parse(Path::new("x.json"), &text[..end]);
+            }
+        }
+    }
+
+    #[test]
     fn missing_file() {
         let errors = errors_of("does-not-exist.json");
         assert_eq!(errors[0].file, fixture("does-not-exist.json"));

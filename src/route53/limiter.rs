@@ -124,7 +124,9 @@ impl Bucket {
         if missing <= 0.0 {
             return Duration::ZERO;
         }
-        Duration::from_secs_f64(missing / self.limit.per_second)
+        // A tiny user-given rate (`--max-change-rate 1e-300`) makes this too large for a
+        // Duration, where `from_secs_f64` would panic.
+        Duration::try_from_secs_f64(missing / self.limit.per_second).unwrap_or(Duration::MAX)
     }
 
     fn take(&mut self, cost: f64) {
@@ -293,6 +295,18 @@ mod tests {
         }
         let slept = total_sleep(&clock).as_secs_f64();
         assert!((slept - 0.1).abs() < 1e-6, "{slept}");
+    }
+
+    #[test]
+    fn a_tiny_rate_waits_the_longest_duration_instead_of_panicking() {
+        let limits = Limits::default().at_most(Some(1e-300), Some(1e-300));
+        let limiter = Limiter::new(limits);
+        assert_eq!(
+            limiter.try_take("ChangeResourceRecordSets", 1.0, Duration::ZERO),
+            Duration::ZERO
+        );
+        let wait = limiter.try_take("ChangeResourceRecordSets", 1.0, Duration::ZERO);
+        assert_eq!(wait, Duration::MAX);
     }
 
     #[test]

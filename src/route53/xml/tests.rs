@@ -479,3 +479,34 @@ fn bare_ids() {
     assert_eq!(bare_id("/change/C2"), "C2");
     assert_eq!(bare_id("Z3"), "Z3");
 }
+
+/// Every prefix of `body` at up to ~300 evenly spread cut points, plus the whole.
+fn cuts(body: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let step = (body.len() / 300).max(1);
+    (0..body.len())
+        .step_by(step)
+        .chain([body.len()])
+        .map(move |end| &body[..end])
+}
+
+#[test]
+fn cut_responses_parse_or_fail_without_panicking() {
+    let dir = format!("{}/fixtures/route53", env!("CARGO_MANIFEST_DIR"));
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+        let body = std::fs::read(entry.expect("directory entry").path()).expect("fixture");
+        files += 1;
+        for cut in cuts(&body) {
+            // Each must return (Ok or Err); a panic fails the test.
+            let _ = parse_list_hosted_zones(cut);
+            let _ = parse_list_hosted_zones_by_name(cut);
+            let _ = parse_get_hosted_zone(cut);
+            let _ = parse_hosted_zone_count(cut);
+            let _ = parse_create_hosted_zone(cut);
+            let _ = parse_change_info(cut);
+            let _ = parse_list_record_sets(cut);
+            let _ = parse_error(cut);
+        }
+    }
+    assert!(files > 10, "fixtures found: {files}");
+}

@@ -247,7 +247,7 @@ fn a_missing_creds_entry_names_the_entry_the_file_and_the_naming_rule() {
             .assert_exit(1)
             .assert_stderr_has(&[
                 "no AWS credentials found for DNS provider \"r53_main\"",
-                "creds file creds.json has no entry \"r53_main\" (it has r53_other)",
+                "creds file creds.json has no entry \"r53_main\" (it has \"r53_other\")",
                 "must match the DNS provider's name in the config",
             ])
             .assert_no_secret(&[])

@@ -497,7 +497,7 @@ fn nothing_anywhere_explains_what_was_tried() {
     let text = error.to_string();
     for part in [
         "DNS provider \"r53_main\"",
-        "has no entry \"r53_main\" (it has r53_other)",
+        "has no entry \"r53_main\" (it has \"r53_other\")",
         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set",
         "/nonexistent-r53ctl-home/.aws/credentials (does not exist)",
         "AWS_WEB_IDENTITY_TOKEN_FILE",

@@ -125,12 +125,12 @@ impl fmt::Display for CredsError {
             ),
             CredsError::InvalidEntry { path, entry, problem } => write!(
                 f,
-                "creds.json entry \"{entry}\" in {}: {problem}",
+                "entry \"{entry}\" in {}: {problem}",
                 path.display()
             ),
             CredsError::UnsetVariable { path, entry, key, variable } => write!(
                 f,
-                "creds.json entry \"{entry}\" in {} sets {key} to \"${variable}\", but the environment variable {variable} is not set; export it or put the value in the file",
+                "entry \"{entry}\" in {} sets {key} to \"${variable}\", but the environment variable {variable} is not set; export it or put the value in the file",
                 path.display()
             ),
             CredsError::NoCredentials { entry, tried } => {

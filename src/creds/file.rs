@@ -134,7 +134,7 @@ impl CredsFile {
                 path.display()
             ),
             CredsFile::Present { path, entries } => {
-                let names: Vec<&str> = entries.keys().map(String::as_str).collect();
+                let names: Vec<String> = entries.keys().map(|n| format!("\"{n}\"")).collect();
                 let listed = if names.is_empty() {
                     "it has no entries".to_string()
                 } else {

@@ -1,15 +1,20 @@
-//! Command-line parsing (lexopt), help texts and dispatch to [`crate::commands`].
+//! The command line: the table of commands, the table of flags, and the parser and help texts
+//! both tables drive. It only parses: running a command is `main.rs`'s dispatch.
 //!
-//! Options may stand before or after the command name. Each command accepts only the options its
-//! help lists; anything else is a usage error (exit code 2).
+//! To add a flag: add one row to [`FLAGS`] (its setter fills a field of [`Args`]), list it in
+//! the [`COMMANDS`] rows that take it, and use the field. To add a command: add a [`Command`]
+//! variant, a row to [`COMMANDS`], a file in `src/commands/`, and its arm in `main.rs`.
+//!
+//! Options may stand before or after the command name. Each command accepts the global flags and
+//! the flags its row lists; anything else is a usage error (exit code 2).
+//!
+//! May import: `error`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::commands;
-use crate::error::{Error, EXIT_OK};
-use crate::output::{self, Format};
+use crate::error::Error;
 
 /// The commands r53ctl knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,66 +27,316 @@ pub enum Command {
     CreateDomains,
 }
 
-impl Command {
-    fn from_name(name: &str) -> Option<Command> {
-        Some(match name {
-            "check" => Command::Check,
-            "preview" => Command::Preview,
-            "push" => Command::Push,
-            "get-zones" => Command::GetZones,
-            "check-creds" => Command::CheckCreds,
-            "create-domains" => Command::CreateDomains,
-            _ => return None,
-        })
-    }
-
-    fn help(self) -> &'static str {
-        match self {
-            Command::Check => HELP_CHECK,
-            Command::Preview => HELP_PREVIEW,
-            Command::Push => HELP_PUSH,
-            Command::GetZones => HELP_GET_ZONES,
-            Command::CheckCreds => HELP_CHECK_CREDS,
-            Command::CreateDomains => HELP_CREATE_DOMAINS,
-        }
-    }
-
-    /// The command-specific options it accepts (global options are always accepted).
-    fn accepts(self, option: &str) -> bool {
-        let allowed: &[&str] = match self {
-            Command::Check => &[],
-            Command::Preview => &[
-                "domains",
-                "expect-no-changes",
-                "format",
-                "out",
-                "concurrency",
-            ],
-            Command::Push => &[
-                "domains",
-                "format",
-                "plan",
-                "force",
-                "refuse-blocked",
-                "wait",
-                "wait-timeout",
-                "concurrency",
-            ],
-            Command::GetZones => &["format", "out"],
-            Command::CheckCreds => &[],
-            Command::CreateDomains => &["domains"],
-        };
-        allowed.contains(&option)
-    }
+/// One row of the command table: everything parsing and help need to know of a command.
+#[derive(Debug)]
+pub struct CommandSpec {
+    pub command: Command,
+    pub name: &'static str,
+    /// One line for the command list.
+    pub summary: &'static str,
+    /// What stands after `r53ctl NAME` in the usage line.
+    pub usage: &'static str,
+    /// The help text's opening paragraph.
+    pub about: &'static str,
+    /// The command-specific flags it accepts, by long name; global flags are always accepted.
+    pub flags: &'static [&'static str],
+    /// The `--format` values it supports, the default first; empty when it has no `--format`.
+    pub formats: &'static [&'static str],
+    /// The help text's closing paragraph on exit codes; empty for the general ones.
+    pub exit_codes: &'static str,
 }
+
+/// Every command, in the order `r53ctl --help` lists them.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        command: Command::Check,
+        name: "check",
+        summary: "Validate the config offline (no network, no credentials)",
+        usage: "[--config FILE]",
+        about: "Validate the config offline: JSON syntax, domains, providers, registrars and \
+                every record.",
+        flags: &[],
+        formats: &[],
+        exit_codes: "0 the config is valid, 2 it is not (every problem is listed on stderr).",
+    },
+    CommandSpec {
+        command: Command::Preview,
+        name: "preview",
+        summary: "Show exactly what push would change",
+        usage: "[OPTIONS]",
+        about: "Show exactly what push would change, zone by zone, then a total.",
+        flags: &["domains", "expect-no-changes", "format", "out", "concurrency"],
+        formats: &["text", "json"],
+        exit_codes: "0 success, 1 error, 2 usage or config error, 3 changes pending with\n\
+                     --expect-no-changes.",
+    },
+    CommandSpec {
+        command: Command::Push,
+        name: "push",
+        summary: "Apply the changes to Route 53",
+        usage: "[OPTIONS]",
+        about: "Apply the changes preview shows. Each zone's changes go in one atomic request \
+                whenever they\nfit Route 53's limits. A request deletes the exact live record \
+                set before creating the new\none, so a record set someone changed since it was \
+                read makes the request fail whole.",
+        flags: &[
+            "domains",
+            "format",
+            "plan",
+            "force",
+            "refuse-blocked",
+            "wait",
+            "wait-timeout",
+            "concurrency",
+        ],
+        formats: &["text", "json"],
+        exit_codes: "0 success, 1 error, 2 usage, config or plan file error, 4 refused by a \
+                     safety\nlimit.",
+    },
+    CommandSpec {
+        command: Command::GetZones,
+        name: "get-zones",
+        summary: "Write live zones as r53ctl config or as a BIND zone file",
+        usage: "[OPTIONS] CREDS_ENTRY [ROUTE53|-] ZONE... | all",
+        about: "Write live zones as r53ctl config (JSON) or as a BIND zone file.",
+        flags: &["format", "out"],
+        formats: &["json", "bind", "nameonly"],
+        exit_codes: "",
+    },
+    CommandSpec {
+        command: Command::CheckCreds,
+        name: "check-creds",
+        summary: "Prove that a creds.json entry's credentials work",
+        usage: "[OPTIONS] CREDS_ENTRY [ROUTE53]",
+        about: "Prove that the credentials of a creds.json entry work, with one cheap read.\n\
+                Prints where the credentials came from and how many hosted zones the account \
+                has.",
+        flags: &[],
+        formats: &[],
+        exit_codes: "0 the credentials work, 1 they do not, 2 usage error.",
+    },
+    CommandSpec {
+        command: Command::CreateDomains,
+        name: "create-domains",
+        summary: "Create the hosted zones the config names that do not exist yet",
+        usage: "[OPTIONS]",
+        about: "Create a public hosted zone for each domain in the config that has none yet.",
+        flags: &["domains"],
+        formats: &[],
+        exit_codes: "",
+    },
+];
+
+/// One row of the flag table: how a flag is parsed, what help says of it, and its default.
+pub struct Flag {
+    pub long: &'static str,
+    /// The value's placeholder in help (`FILE`, `N`); `None` for a switch.
+    pub value: Option<&'static str>,
+    /// Help text; a line break starts a continuation line.
+    pub help: &'static str,
+    /// The value [`Args`] starts with, fed through `set` (it is also shown in help).
+    pub default: Option<&'static str>,
+    /// Whether every command takes it.
+    pub global: bool,
+    /// Stores the flag in [`Args`]: the value for a flag with one, `None` for a switch.
+    pub set: fn(&mut Args, Option<OsString>) -> Result<(), Error>,
+}
+
+/// Every flag, in the order help lists them.
+pub const FLAGS: &[Flag] = &[
+    Flag {
+        long: "config",
+        value: Some("FILE"),
+        help: "The config",
+        default: Some("dnsconfig.json"),
+        global: true,
+        set: |args, v| {
+            args.config = path(v);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "creds",
+        value: Some("FILE"),
+        help: "The credentials file",
+        default: Some("creds.json"),
+        global: true,
+        set: |args, v| {
+            args.creds = path(v);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "endpoint",
+        value: Some("URL"),
+        help: "Route 53 API endpoint to use instead of AWS's\n(also AWS_ENDPOINT_URL_ROUTE_53)",
+        default: None,
+        global: true,
+        set: |args, v| {
+            args.endpoint = Some(string(v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "debug",
+        value: None,
+        help: "Say where credentials came from, which endpoint and region are\nused, and each \
+               request made; never prints a secret",
+        default: None,
+        global: true,
+        set: |args, _| {
+            args.debug = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "max-rate",
+        value: Some("N"),
+        help: "At most N Route 53 requests per second (default: Route 53's\naccount limit, 10); \
+               lower it when other tools share the account",
+        default: None,
+        global: true,
+        set: |args, v| {
+            args.max_rate = Some(rate("max-rate", v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "max-change-rate",
+        value: Some("N"),
+        help: "At most N record changes per second (default: 100, a cautious\nguess at Route \
+               53's change-throughput limit; raise it if your\naccount allows more)",
+        default: None,
+        global: true,
+        set: |args, v| {
+            args.max_change_rate = Some(rate("max-change-rate", v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "domains",
+        value: Some("A,B"),
+        help: "Only these domains",
+        default: None,
+        global: false,
+        set: |args, v| {
+            args.domains = Some(domain_list(&string(v)?));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "expect-no-changes",
+        value: None,
+        help: "Exit 3 when any change is pending",
+        default: None,
+        global: false,
+        set: |args, _| {
+            args.expect_no_changes = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "format",
+        value: Some("FORMAT"),
+        help: "Output format on stdout",
+        default: None,
+        global: false,
+        set: |args, v| {
+            args.format = Some(string(v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "out",
+        value: Some("FILE"),
+        help: "preview: also write the plan (exact changes and the zone state\nthey were \
+               computed against) for 'push --plan FILE';\nget-zones: write to FILE instead of \
+               stdout",
+        default: None,
+        global: false,
+        set: |args, v| {
+            args.out = Some(path(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "plan",
+        value: Some("FILE"),
+        help: "Apply exactly the plan 'preview --out FILE' wrote, without the\nconfig; a zone \
+               that changed since is not touched (exit 1)",
+        default: None,
+        global: false,
+        set: |args, v| {
+            args.plan = Some(path(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "force",
+        value: None,
+        help: "Push even when a zone would change or delete more than its\nmax_change_share of \
+               record sets (default 0.3)",
+        default: None,
+        global: false,
+        set: |args, _| {
+            args.force = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "refuse-blocked",
+        value: None,
+        help: "Send nothing to a zone when some of its changes are blocked by a\nrecord set \
+               protection (default: push the rest, list the blocked)",
+        default: None,
+        global: false,
+        set: |args, _| {
+            args.refuse_blocked = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "wait",
+        value: None,
+        help: "Wait until Route 53 reports each change INSYNC",
+        default: None,
+        global: false,
+        set: |args, _| {
+            args.wait = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "wait-timeout",
+        value: Some("SECS"),
+        help: "How long --wait waits",
+        default: Some("600"),
+        global: false,
+        set: |args, v| {
+            args.wait_timeout = Duration::from_secs(number("wait-timeout", v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "concurrency",
+        value: Some("N"),
+        help: "Zones read at once",
+        default: Some("4"),
+        global: false,
+        set: |args, v| {
+            args.concurrency = number("concurrency", v)?.clamp(1, 64) as usize;
+            Ok(())
+        },
+    },
+];
 
 /// Everything the command line says.
 #[derive(Clone, Debug)]
 pub struct Args {
     pub command: Command,
-    /// `--config FILE`, default `dnsconfig.json`.
+    /// `--config FILE`.
     pub config: PathBuf,
-    /// `--creds FILE`, default `creds.json`.
+    /// `--creds FILE`.
     pub creds: PathBuf,
     /// `--endpoint URL`: the Route 53 API endpoint to use instead of AWS's.
     pub endpoint: Option<String>,
@@ -93,7 +348,7 @@ pub struct Args {
     /// `--domains a,b`: limit the run to these domains.
     pub domains: Option<Vec<String>>,
     pub expect_no_changes: bool,
-    /// `--format`; each command checks the values it supports.
+    /// `--format`; [`Args::format_of`] checks it against the command's formats.
     pub format: Option<String>,
     /// `--out FILE`.
     pub out: Option<PathBuf>,
@@ -111,11 +366,12 @@ pub struct Args {
 }
 
 impl Args {
-    fn new(command: Command) -> Args {
-        Args {
+    /// The arguments of `command` before the command line is read: every flag at its default.
+    fn new(command: Command) -> Result<Args, Error> {
+        let mut args = Args {
             command,
-            config: PathBuf::from("dnsconfig.json"),
-            creds: PathBuf::from("creds.json"),
+            config: PathBuf::new(),
+            creds: PathBuf::new(),
             endpoint: None,
             debug: false,
             max_rate: None,
@@ -128,16 +384,23 @@ impl Args {
             force: false,
             refuse_blocked: false,
             wait: false,
-            wait_timeout: Duration::from_secs(600),
-            concurrency: 4,
+            wait_timeout: Duration::ZERO,
+            concurrency: 0,
             positional: Vec::new(),
+        };
+        for flag in FLAGS {
+            if let Some(default) = flag.default {
+                (flag.set)(&mut args, Some(default.into()))?;
+            }
         }
+        Ok(args)
     }
 
-    /// The `--format` value among `allowed` (the first is the default).
-    pub fn format_of(&self, allowed: &[&'static str]) -> Result<&'static str, Error> {
+    /// The `--format` value among the command's formats (the first is the default).
+    pub fn format_of(&self) -> Result<&'static str, Error> {
+        let allowed = spec(self.command).formats;
         let Some(given) = &self.format else {
-            return Ok(allowed[0]);
+            return Ok(allowed.first().copied().unwrap_or_default());
         };
         allowed.iter().copied().find(|a| a == given).ok_or_else(|| {
             Error::Usage(format!(
@@ -147,52 +410,36 @@ impl Args {
         })
     }
 
-    /// The output format of preview and push.
-    pub fn output_format(&self) -> Result<Format, Error> {
-        Ok(match self.format_of(&["text", "json"])? {
-            "json" => Format::Json,
-            _ => Format::Text,
-        })
+    /// Whether `--format json` was asked for (and is supported).
+    pub fn json(&self) -> Result<bool, Error> {
+        Ok(self.format_of()? == "json")
     }
+}
+
+/// The table row of `command`.
+pub fn spec(command: Command) -> &'static CommandSpec {
+    COMMANDS
+        .iter()
+        .find(|s| s.command == command)
+        .expect("every command has a row in COMMANDS")
 }
 
 /// What the command line asks for.
 #[derive(Debug)]
-enum Parsed {
+pub enum Parsed {
     Run(Box<Args>),
-    Help(&'static str),
+    Help(String),
     Version,
 }
 
-/// Runs r53ctl with the process's arguments and returns the exit code.
-pub fn main() -> i32 {
-    match parse(std::env::args_os().skip(1)) {
-        Ok(Parsed::Help(text)) => {
-            crate::output::data(text);
-            EXIT_OK
-        }
-        Ok(Parsed::Version) => {
-            crate::output::data(&format!("r53ctl {}\n", env!("CARGO_PKG_VERSION")));
-            EXIT_OK
-        }
-        Ok(Parsed::Run(args)) => {
-            output::set_debug(args.debug);
-            match commands::run(&args) {
-                Ok(code) => code,
-                Err(err) => output::report_error(&err),
-            }
-        }
-        Err(err) => output::report_error(&err),
-    }
-}
-
-fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
+/// Reads the command line (without the program name).
+pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
     use lexopt::prelude::*;
 
     let mut parser = lexopt::Parser::from_args(raw);
-    let mut command: Option<Command> = None;
-    let mut args = Args::new(Command::Check);
-    let mut pending: Vec<String> = Vec::new();
+    let mut command: Option<&CommandSpec> = None;
+    let mut args = Args::new(Command::Check)?;
+    let mut given: Vec<&Flag> = Vec::new();
     let mut help = false;
     let mut seen = 0;
     while let Some(arg) = parser.next()? {
@@ -200,31 +447,21 @@ fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
         match arg {
             Short('h') | Long("help") => help = true,
             Short('V') | Long("version") => return Ok(Parsed::Version),
-            Long("config") => args.config = parser.value()?.into(),
-            Long("creds") => args.creds = parser.value()?.into(),
-            Long("endpoint") => args.endpoint = Some(string(parser.value()?)?),
-            Long("debug") => args.debug = true,
-            Long("max-rate") => args.max_rate = Some(rate(&mut parser, "max-rate")?),
-            Long("max-change-rate") => {
-                args.max_change_rate = Some(rate(&mut parser, "max-change-rate")?)
-            }
             Long(name) => {
-                let name = name.to_string();
-                set_command_option(&mut args, &name, &mut parser)?;
-                pending.push(name);
+                let flag = flag_named(name)?;
+                let value = match flag.value {
+                    Some(_) => Some(parser.value()?),
+                    None => None,
+                };
+                (flag.set)(&mut args, value)?;
+                given.push(flag);
             }
             Value(value) => {
-                let value = string(value)?;
-                if command.is_some() {
-                    args.positional.push(value);
-                } else if value == "help" {
-                    help = true;
-                } else {
-                    command = Some(Command::from_name(&value).ok_or_else(|| {
-                        Error::Usage(format!(
-                            "unknown command '{value}'; run 'r53ctl --help' for the list"
-                        ))
-                    })?);
+                let value = string(Some(value))?;
+                match command {
+                    Some(_) => args.positional.push(value),
+                    None if value == "help" => help = true,
+                    None => command = Some(command_named(&value)?),
                 }
             }
             _ => return Err(Error::Usage(arg.unexpected().to_string())),
@@ -232,7 +469,7 @@ fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
     }
     let Some(command) = command else {
         return if help || seen == 0 {
-            Ok(Parsed::Help(HELP_MAIN))
+            Ok(Parsed::Help(main_help()))
         } else {
             Err(Error::Usage(
                 "no command given; run 'r53ctl --help' for the list".into(),
@@ -240,58 +477,52 @@ fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
         };
     };
     if help {
-        return Ok(Parsed::Help(command.help()));
+        return Ok(Parsed::Help(command_help(command)));
     }
-    if let Some(option) = pending.iter().find(|o| !command.accepts(o)) {
+    if let Some(flag) = given
+        .iter()
+        .find(|f| !f.global && !command.flags.contains(&f.long))
+    {
         return Err(Error::Usage(format!(
-            "'{}' does not take --{option}; see 'r53ctl {} --help'",
-            command_name(command),
-            command_name(command)
+            "'{0}' does not take --{1}; see 'r53ctl {0} --help'",
+            command.name, flag.long
         )));
     }
-    args.command = command;
+    args.command = command.command;
     Ok(Parsed::Run(Box::new(args)))
 }
 
-/// Reads the value of a command-specific option into `args`.
-fn set_command_option(
-    args: &mut Args,
-    name: &str,
-    parser: &mut lexopt::Parser,
-) -> Result<(), Error> {
-    match name {
-        "domains" => {
-            let list = string(parser.value()?)?;
-            args.domains = Some(
-                list.split(',')
-                    .map(str::trim)
-                    .filter(|d| !d.is_empty())
-                    .map(String::from)
-                    .collect(),
-            );
-        }
-        "expect-no-changes" => args.expect_no_changes = true,
-        "format" => args.format = Some(string(parser.value()?)?),
-        "out" => args.out = Some(parser.value()?.into()),
-        "plan" => args.plan = Some(parser.value()?.into()),
-        "force" => args.force = true,
-        "refuse-blocked" => args.refuse_blocked = true,
-        "wait" => args.wait = true,
-        "wait-timeout" => args.wait_timeout = Duration::from_secs(number(parser, name)?),
-        "concurrency" => {
-            args.concurrency = number(parser, name)?.clamp(1, 64) as usize;
-        }
-        _ => {
-            return Err(Error::Usage(format!(
-                "unknown option --{name}; run 'r53ctl --help' for the list"
-            )))
-        }
-    }
-    Ok(())
+fn flag_named(name: &str) -> Result<&'static Flag, Error> {
+    FLAGS.iter().find(|f| f.long == name).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown option --{name}; run 'r53ctl --help' for the list"
+        ))
+    })
 }
 
-fn number(parser: &mut lexopt::Parser, name: &str) -> Result<u64, Error> {
-    let value = string(parser.value()?)?;
+fn command_named(name: &str) -> Result<&'static CommandSpec, Error> {
+    COMMANDS.iter().find(|s| s.name == name).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown command '{name}'; run 'r53ctl --help' for the list"
+        ))
+    })
+}
+
+/// `a.tld, b.tld,,` as `["a.tld", "b.tld"]`.
+fn domain_list(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn path(value: Option<OsString>) -> PathBuf {
+    value.unwrap_or_default().into()
+}
+
+fn number(name: &str, value: Option<OsString>) -> Result<u64, Error> {
+    let value = string(value)?;
     value
         .parse()
         .map_err(|_| Error::Usage(format!("--{name} takes a whole number, not '{value}'")))
@@ -301,8 +532,8 @@ fn number(parser: &mut lexopt::Parser, name: &str) -> Result<u64, Error> {
 const MIN_RATE: f64 = 0.01;
 
 /// A rate per second of at least [`MIN_RATE`].
-fn rate(parser: &mut lexopt::Parser, name: &str) -> Result<f64, Error> {
-    let value = string(parser.value()?)?;
+fn rate(name: &str, value: Option<OsString>) -> Result<f64, Error> {
+    let value = string(value)?;
     match value.parse::<f64>() {
         Ok(rate) if (MIN_RATE..f64::INFINITY).contains(&rate) => Ok(rate),
         _ => Err(Error::Usage(format!(
@@ -311,21 +542,11 @@ fn rate(parser: &mut lexopt::Parser, name: &str) -> Result<f64, Error> {
     }
 }
 
-fn string(value: OsString) -> Result<String, Error> {
+fn string(value: Option<OsString>) -> Result<String, Error> {
     value
+        .unwrap_or_default()
         .into_string()
         .map_err(|v| Error::Usage(format!("argument is not valid UTF-8: {v:?}")))
-}
-
-fn command_name(command: Command) -> &'static str {
-    match command {
-        Command::Check => "check",
-        Command::Preview => "preview",
-        Command::Push => "push",
-        Command::GetZones => "get-zones",
-        Command::CheckCreds => "check-creds",
-        Command::CreateDomains => "create-domains",
-    }
 }
 
 impl From<lexopt::Error> for Error {
@@ -334,122 +555,81 @@ impl From<lexopt::Error> for Error {
     }
 }
 
-const HELP_MAIN: &str = "\
-r53ctl: keep Amazon Route 53 hosted zones in line with a JSON config.
+const EXIT_CODES: &str = "0 success, 1 error, 2 usage or config error,\n            3 changes \
+                          pending (preview --expect-no-changes), 4 push refused by a safety \
+                          limit.";
 
-Usage: r53ctl <COMMAND> [OPTIONS]
+/// `r53ctl --help`: the commands and the global flags.
+pub fn main_help() -> String {
+    let mut text = String::from(
+        "r53ctl: keep Amazon Route 53 hosted zones in line with a JSON config.\n\n\
+         Usage: r53ctl <COMMAND> [OPTIONS]\n\nCommands:\n",
+    );
+    let width = COMMANDS.iter().map(|s| s.name.len()).max().unwrap_or(0) + 2;
+    for spec in COMMANDS {
+        text.push_str(&format!("  {:width$}{}\n", spec.name, spec.summary));
+    }
+    text.push_str("\nOptions for every command:\n");
+    let global: Vec<&Flag> = FLAGS.iter().filter(|f| f.global).collect();
+    text.push_str(&flag_lines(&global, None));
+    text.push_str(
+        "  -h, --help        This help; 'r53ctl COMMAND --help' for a command's options\n\
+         \x20 -V, --version     Print the version\n",
+    );
+    text.push_str(&format!("\nExit codes: {EXIT_CODES}\n"));
+    text
+}
 
-Commands:
-  check           Validate the config offline (no network, no credentials)
-  preview         Show exactly what push would change
-  push            Apply the changes to Route 53
-  get-zones       Write live zones as r53ctl config or as a BIND zone file
-  check-creds     Prove that a creds.json entry's credentials work
-  create-domains  Create the hosted zones the config names that do not exist yet
+/// `r53ctl COMMAND --help`: what it does, its usage, its flags and exit codes.
+pub fn command_help(spec: &CommandSpec) -> String {
+    let mut text = format!(
+        "{}\n\nUsage: r53ctl {} {}\n",
+        spec.about, spec.name, spec.usage
+    );
+    let own: Vec<&Flag> = spec
+        .flags
+        .iter()
+        .filter_map(|name| FLAGS.iter().find(|f| f.long == *name))
+        .collect();
+    if !own.is_empty() {
+        text.push_str("\nOptions:\n");
+        text.push_str(&flag_lines(&own, Some(spec)));
+    }
+    text.push_str("  --config, --creds, --endpoint, --debug as for every command\n");
+    if !spec.exit_codes.is_empty() {
+        text.push_str(&format!("\nExit codes: {}\n", spec.exit_codes));
+    }
+    text
+}
 
-Options for every command:
-  --config FILE     The config (default: dnsconfig.json)
-  --creds FILE      The credentials file (default: creds.json)
-  --endpoint URL    Route 53 API endpoint to use instead of AWS's
-                    (also AWS_ENDPOINT_URL_ROUTE_53)
-  --debug           Say where credentials came from, which endpoint and region are
-                    used, and each request made; never prints a secret
-  --max-rate N      At most N Route 53 requests per second (default: Route 53's
-                    account limit, 10); lower it when other tools share the account
-  --max-change-rate N
-                    At most N record changes per second (default: 100, a cautious
-                    guess at Route 53's change-throughput limit; raise it if your
-                    account allows more)
-  -h, --help        This help; 'r53ctl COMMAND --help' for a command's options
-  -V, --version     Print the version
+/// Column where flag help starts.
+const HELP_COLUMN: usize = 22;
 
-Exit codes: 0 success, 1 error, 2 usage or config error,
-            3 changes pending (preview --expect-no-changes), 4 push refused by a safety limit.
-";
-
-const HELP_CHECK: &str = "\
-Validate the config offline: JSON syntax, domains, providers, registrars and every record.
-
-Usage: r53ctl check [--config FILE]
-
-Exit codes: 0 the config is valid, 2 it is not (every problem is listed on stderr).
-";
-
-const HELP_PREVIEW: &str = "\
-Show exactly what push would change, zone by zone, then a total.
-
-Usage: r53ctl preview [OPTIONS]
-
-Options:
-  --domains A,B         Only these domains
-  --expect-no-changes   Exit 3 when any change is pending
-  --format text|json    Output format on stdout (default: text)
-  --out FILE            Also write the plan (exact changes and the zone state they were
-                        computed against) for 'push --plan FILE'
-  --concurrency N       Zones read at once (default: 4)
-  --config, --creds, --endpoint, --debug as for every command
-
-Exit codes: 0 success, 1 error, 2 usage or config error, 3 changes pending with
---expect-no-changes.
-";
-
-const HELP_PUSH: &str = "\
-Apply the changes preview shows. Each zone's changes go in one atomic request whenever they
-fit Route 53's limits. A request deletes the exact live record set before creating the new
-one, so a record set someone changed since it was read makes the request fail whole.
-
-Usage: r53ctl push [OPTIONS]
-
-Options:
-  --domains A,B         Only these domains
-  --format text|json    Output format on stdout (default: text)
-  --plan FILE           Apply exactly the plan 'preview --out FILE' wrote, without the
-                        config; a zone that changed since is not touched (exit 1)
-  --force               Push even when a zone would change or delete more than its
-                        max_change_share of record sets (default 0.3)
-  --refuse-blocked      Send nothing to a zone when some of its changes are blocked by a
-                        record set protection (default: push the rest, list the blocked)
-  --wait                Wait until Route 53 reports each change INSYNC
-  --wait-timeout SECS   How long --wait waits (default: 600)
-  --concurrency N       Zones read at once (default: 4)
-  --config, --creds, --endpoint, --debug as for every command
-
-Exit codes: 0 success, 1 error, 2 usage, config or plan file error, 4 refused by a safety
-limit.
-";
-
-const HELP_GET_ZONES: &str = "\
-Write live zones as r53ctl config (JSON) or as a BIND zone file.
-
-Usage: r53ctl get-zones [OPTIONS] CREDS_ENTRY [ROUTE53|-] ZONE... | all
-
-Options:
-  --format json|bind|nameonly   Output format (default: json)
-  --out FILE                    Write to FILE instead of stdout
-  --creds, --endpoint, --debug as for every command
-";
-
-const HELP_CHECK_CREDS: &str = "\
-Prove that the credentials of a creds.json entry work, with one cheap read.
-Prints where the credentials came from and how many hosted zones the account has.
-
-Usage: r53ctl check-creds [OPTIONS] CREDS_ENTRY [ROUTE53]
-
-Options:
-  --creds, --endpoint, --debug as for every command
-
-Exit codes: 0 the credentials work, 1 they do not, 2 usage error.
-";
-
-const HELP_CREATE_DOMAINS: &str = "\
-Create a public hosted zone for each domain in the config that has none yet.
-
-Usage: r53ctl create-domains [OPTIONS]
-
-Options:
-  --domains A,B   Only these domains
-  --config, --creds, --endpoint, --debug as for every command
-";
+/// Help lines of `flags`; `spec` fills in the formats of `--format`.
+fn flag_lines(flags: &[&Flag], spec: Option<&CommandSpec>) -> String {
+    let mut text = String::new();
+    for flag in flags {
+        let value = match (flag.long, spec) {
+            ("format", Some(spec)) => spec.formats.join("|"),
+            _ => flag.value.unwrap_or_default().to_string(),
+        };
+        let head = format!("  --{} {value}", flag.long);
+        let mut help = flag.help.replace('\n', &format!("\n{:HELP_COLUMN$}", ""));
+        match (flag.default, flag.long, spec) {
+            (Some(default), ..) => help.push_str(&format!(" (default: {default})")),
+            (None, "format", Some(spec)) => {
+                help.push_str(&format!(" (default: {})", spec.formats[0]))
+            }
+            _ => {}
+        }
+        if head.len() + 2 > HELP_COLUMN {
+            text.push_str(&format!("{head}\n{:HELP_COLUMN$}{help}\n", ""));
+        } else {
+            text.push_str(&format!("{head:HELP_COLUMN$}{help}\n"));
+        }
+    }
+    text
+}
 
 #[cfg(test)]
 mod tests {
@@ -475,6 +655,15 @@ mod tests {
     }
 
     #[test]
+    fn defaults_come_from_the_flag_table() {
+        let a = run_args(&["push"]);
+        assert_eq!(a.config, PathBuf::from("dnsconfig.json"));
+        assert_eq!(a.creds, PathBuf::from("creds.json"));
+        assert_eq!(a.wait_timeout, Duration::from_secs(600));
+        assert_eq!(a.concurrency, 4);
+    }
+
+    #[test]
     fn domains_are_split_on_commas() {
         let a = run_args(&["push", "--domains", "a.tld, b.tld,,"]);
         assert_eq!(a.domains, Some(vec!["a.tld".into(), "b.tld".into()]));
@@ -482,23 +671,46 @@ mod tests {
 
     #[test]
     fn every_command_has_help() {
-        for name in [
-            "check",
-            "preview",
-            "push",
-            "get-zones",
-            "check-creds",
-            "create-domains",
-        ] {
-            let command = Command::from_name(name).expect("known command");
-            match parse_strs(&[name, "--help"]) {
+        for spec in COMMANDS {
+            match parse_strs(&[spec.name, "--help"]) {
                 Ok(Parsed::Help(text)) => {
-                    assert_eq!(text, command.help());
-                    assert!(text.contains(&format!("r53ctl {name}")), "{name}");
+                    assert_eq!(text, command_help(spec));
+                    assert!(text.contains(&format!("r53ctl {}", spec.name)), "{text}");
+                    for flag in spec.flags {
+                        assert!(text.contains(&format!("--{flag} ")), "{flag}: {text}");
+                    }
                 }
-                other => panic!("{name}: {other:?}"),
+                other => panic!("{}: {other:?}", spec.name),
             }
         }
+    }
+
+    #[test]
+    fn every_listed_flag_is_in_the_flag_table() {
+        for spec in COMMANDS {
+            for name in spec.flags {
+                let flag = flag_named(name).expect(name);
+                assert!(!flag.global, "{name} is global and listed by {}", spec.name);
+            }
+            assert_eq!(
+                spec.flags.contains(&"format"),
+                !spec.formats.is_empty(),
+                "{}",
+                spec.name
+            );
+        }
+    }
+
+    #[test]
+    fn main_help_lists_every_command_and_global_flag() {
+        let text = main_help();
+        for spec in COMMANDS {
+            assert!(text.contains(&format!("  {} ", spec.name)), "{}", spec.name);
+        }
+        for flag in FLAGS.iter().filter(|f| f.global) {
+            assert!(text.contains(&format!("--{}", flag.long)), "{}", flag.long);
+        }
+        assert!(text.contains("Exit codes"));
     }
 
     #[test]
@@ -534,13 +746,16 @@ mod tests {
     #[test]
     fn format_is_checked_per_command() {
         let a = run_args(&["preview", "--format", "yaml"]);
-        assert!(a.output_format().is_err());
+        assert!(a.json().is_err());
         let a = run_args(&["preview", "--format", "json"]);
-        assert_eq!(a.output_format().unwrap(), Format::Json);
+        assert!(a.json().unwrap());
+        let a = run_args(&["get-zones", "--format", "bind"]);
+        assert_eq!(a.format_of().unwrap(), "bind");
+        assert_eq!(run_args(&["get-zones"]).format_of().unwrap(), "json");
     }
 
     #[test]
     fn no_arguments_prints_help() {
-        assert!(matches!(parse_strs(&[]), Ok(Parsed::Help(HELP_MAIN))));
+        assert!(matches!(parse_strs(&[]), Ok(Parsed::Help(text)) if text == main_help()));
     }
 }

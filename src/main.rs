@@ -1,3 +1,46 @@
+//! The `r53ctl` binary: parses the command line and runs the command it names.
+
+use r53ctl::cli::{self, Args, Command, Parsed};
+use r53ctl::commands::{
+    check, check_creds, create_domains, get_zones, preview, push, push_plan,
+};
+use r53ctl::error::{Error, EXIT_OK};
+use r53ctl::{log, output};
+
 fn main() {
-    std::process::exit(r53ctl::cli::main());
+    std::process::exit(run());
+}
+
+/// Runs r53ctl with the process's arguments and returns the exit code.
+fn run() -> i32 {
+    let result = cli::parse(std::env::args_os().skip(1)).and_then(|parsed| match parsed {
+        Parsed::Help(text) => {
+            output::data(&text);
+            Ok(EXIT_OK)
+        }
+        Parsed::Version => {
+            output::data(&format!("r53ctl {}\n", env!("CARGO_PKG_VERSION")));
+            Ok(EXIT_OK)
+        }
+        Parsed::Run(args) => {
+            log::set_debug(args.debug);
+            dispatch(&args)
+        }
+    });
+    result.unwrap_or_else(|err| output::report_error(&err))
+}
+
+/// Runs the command `args` names and returns the exit code of a run that did not fail.
+fn dispatch(args: &Args) -> Result<i32, Error> {
+    match args.command {
+        Command::Check => check::run(args),
+        Command::Preview => preview::run(args),
+        Command::Push => match &args.plan {
+            Some(path) => push_plan::run(args, path),
+            None => push::run(args),
+        },
+        Command::GetZones => get_zones::run(args),
+        Command::CheckCreds => check_creds::run(args),
+        Command::CreateDomains => create_domains::run(args),
+    }
 }

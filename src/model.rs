@@ -1,19 +1,25 @@
 //! The vocabulary of record sets shared by the config, the Route 53 API layer, the diff and the
-//! batcher. Nothing here knows about files, JSON or HTTP.
+//! batcher. Nothing here knows about files or HTTP.
 //!
 //! Every `RecordSet` holds names and values in Route 53's wire form: a fully qualified, lower-case
 //! name with a trailing dot and `\ddd` escapes (see [`crate::name`]), and values as Route 53 stores
 //! them (see [`crate::rdata`]). Record sets read from Route 53 are kept exactly as read, so that a
 //! DELETE can name them byte for byte; comparison goes through [`RecordSet::comparable`].
+//!
+//! The serde derives give plan files and JSON output their shape.
 
 use std::fmt;
 
-/// One Route 53 resource record set.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+use serde::{Deserialize, Serialize};
+
+/// One Route 53 resource record set. Its serde form (every field, `null` when absent) is what
+/// plan files and `--format json` write, and what the plan fingerprint hashes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RecordSet {
     /// Wire-form owner name, e.g. `\052.example.tld.`.
     pub name: String,
     /// Record type in upper case, e.g. `A`, `TXT`.
+    #[serde(rename = "type")]
     pub rtype: String,
     /// Distinguishes record sets of one name and type under a routing policy.
     pub set_identifier: Option<String>,
@@ -29,7 +35,7 @@ pub struct RecordSet {
 }
 
 /// Route 53's `AliasTarget`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AliasTarget {
     pub hosted_zone_id: String,
     /// Wire-form target name.
@@ -38,7 +44,8 @@ pub struct AliasTarget {
 }
 
 /// The routing policy of a record set that carries a `SetIdentifier`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "policy", rename_all = "lowercase")]
 pub enum Routing {
     Weighted {
         weight: u32,
@@ -59,6 +66,7 @@ pub enum Routing {
         aws_region: Option<String>,
         local_zone_group: Option<String>,
         /// Latitude and longitude as Route 53 writes them (decimal strings).
+        #[serde(default, with = "lat_lon")]
         coordinates: Option<(String, String)>,
         bias: Option<i32>,
     },
@@ -67,6 +75,35 @@ pub enum Routing {
         collection_id: String,
         location_name: String,
     },
+}
+
+/// Geoproximity coordinates in serde form: `{"latitude": "49.22", "longitude": "-74.01"}`.
+mod lat_lon {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct LatLon {
+        latitude: String,
+        longitude: String,
+    }
+
+    pub fn serialize<S: Serializer>(
+        coordinates: &Option<(String, String)>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let lat_lon = coordinates.as_ref().map(|(latitude, longitude)| LatLon {
+            latitude: latitude.clone(),
+            longitude: longitude.clone(),
+        });
+        lat_lon.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<(String, String)>, D::Error> {
+        let lat_lon = Option::<LatLon>::deserialize(deserializer)?;
+        Ok(lat_lon.map(|c| (c.latitude, c.longitude)))
+    }
 }
 
 /// What identifies a record set within a zone: Route 53 keys on name, type and set identifier.
@@ -152,7 +189,7 @@ impl RecordSet {
 }
 
 /// A hosted zone as listed by Route 53.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostedZone {
     /// The bare id, e.g. `Z0123456789ABC` (without `/hostedzone/`).
     pub id: String,
@@ -188,7 +225,8 @@ pub struct ChangeInfo {
 }
 
 /// The action of one change in a ChangeResourceRecordSets request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Action {
     Create,
     Delete,
@@ -207,7 +245,7 @@ impl Action {
 }
 
 /// One `<Change>` of a ChangeResourceRecordSets request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeAction {
     pub action: Action,
     pub record_set: RecordSet,

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{json, Map, Value};
 
-use crate::diff::{Change, LeftAlone};
+use crate::diff::{Change, LeftAlone, ZoneDiff};
 use crate::error::Error;
-use crate::model::{RecordSet, Routing};
-use crate::plan::ZonePlan;
+use crate::model::{Action, RecordSet, Routing};
+use crate::plan::{Target, ZonePlan};
 
 static DEBUG: AtomicBool = AtomicBool::new(false);
 
@@ -172,39 +172,50 @@ fn content(rs: &RecordSet) -> String {
     parts.join(" ")
 }
 
-/// The human-readable preview or push report of `plans`: one line per change, grouped by zone,
-/// then a total.
-pub fn plans_text(plans: &[(&str, &ZonePlan)]) -> String {
+/// The human-readable preview or push report of `targets`: one line per change, grouped by
+/// zone, then a total.
+pub fn targets_text(targets: &[&Target]) -> String {
     let mut text = String::new();
-    for (provider, plan) in plans {
-        text.push_str(&zone_plan_text(provider, plan));
+    for target in targets {
+        text.push_str(&zone_text(target));
     }
-    text.push_str(&total_text(plans));
+    text.push_str(&total_text(targets));
     text
 }
 
 /// The closing line of a preview or push: how many changes in how many zones.
-pub fn total_text(plans: &[(&str, &ZonePlan)]) -> String {
-    let changes: usize = plans.iter().map(|(_, p)| p.diff.changes.len()).sum();
-    let zones_changed = plans
+pub fn total_text(targets: &[&Target]) -> String {
+    let changes: usize = targets.iter().map(|t| t.plan.summary.total()).sum();
+    let zones_changed = targets
         .iter()
-        .filter(|(_, p)| !p.diff.changes.is_empty())
+        .filter(|t| t.plan.summary.total() > 0)
         .count();
     format!(
         "Total: {changes} change{} in {zones_changed} of {} zone{}\n",
         plural(changes),
-        plans.len(),
-        plural(plans.len())
+        targets.len(),
+        plural(targets.len())
     )
 }
 
-/// One zone's block of a preview or push: a header line, then one line per change.
-pub fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
-    let mut text = format!(
-        "{} (zone {}, provider {provider})\n",
-        plan.domain, plan.zone.id
+/// One zone's block of a preview or push: a header line, then one line per change of its diff,
+/// or, for a plan read from a file, one line per change action.
+pub fn zone_text(target: &Target) -> String {
+    let plan = &target.plan;
+    let heading = format!(
+        "{} (zone {}, provider {})\n",
+        plan.domain, plan.zone.id, plan.provider
     );
-    for change in &plan.diff.changes {
+    match &target.diff {
+        Some(diff) => heading + &diff_text(plan, diff),
+        None => heading + &actions_text(plan),
+    }
+}
+
+/// The lines of `diff`, then how many requests apply it.
+fn diff_text(plan: &ZonePlan, diff: &ZoneDiff) -> String {
+    let mut text = String::new();
+    for change in &diff.changes {
         let colour = match change {
             Change::Create(_) => Colour::Green,
             Change::Delete(_) => Colour::Red,
@@ -215,7 +226,7 @@ pub fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
             paint_stdout(colour, &describe_change(change))
         ));
     }
-    for (rs, reason) in &plan.diff.left_alone {
+    for (rs, reason) in &diff.left_alone {
         if *reason != LeftAlone::ZoneApex {
             text.push_str(&format!(
                 "  KEEP   {} ({})\n",
@@ -224,7 +235,7 @@ pub fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
             ));
         }
     }
-    for (change, comment) in &plan.diff.blocked {
+    for (change, comment) in &diff.blocked {
         text.push_str(&format!(
             "  {} {} (protected{}; push leaves it out)\n",
             paint_stdout(Colour::Red, "BLOCKED"),
@@ -235,20 +246,35 @@ pub fn zone_plan_text(provider: &str, plan: &ZonePlan) -> String {
                 .unwrap_or_default()
         ));
     }
-    let n = plan.diff.changes.len();
-    if n == 0 {
+    text.push_str(&requests_line(diff.changes.len(), plan.batches.len()));
+    text
+}
+
+/// How `n` changes are sent in `requests` requests.
+fn requests_line(n: usize, requests: usize) -> String {
+    match (n, requests) {
+        (0, _) => "  no changes\n".to_string(),
+        (n, 1) => format!("  {n} change{} in 1 request (atomic)\n", plural(n)),
+        (n, requests) => format!(
+            "  {n} changes in {requests} requests (not atomic: a failure midway leaves the \
+             earlier requests applied)\n"
+        ),
+    }
+}
+
+/// The change actions of every request of `plan`, one per line.
+fn actions_text(plan: &ZonePlan) -> String {
+    let mut text = String::new();
+    for change in plan.batches.iter().flatten() {
+        let colour = match change.action {
+            Action::Delete => Colour::Red,
+            Action::Create | Action::Upsert => Colour::Green,
+        };
+        let line = format!("{} {}", change.action.as_str(), describe(&change.record_set));
+        text.push_str(&format!("  {}\n", paint_stdout(colour, &line)));
+    }
+    if plan.batches.is_empty() {
         text.push_str("  no changes\n");
-    } else if plan.batches.len() == 1 {
-        text.push_str(&format!(
-            "  {n} change{} in 1 request (atomic)\n",
-            plural(n)
-        ));
-    } else {
-        text.push_str(&format!(
-            "  {n} changes in {} requests (not atomic: a failure midway leaves the earlier \
-             requests applied)\n",
-            plan.batches.len()
-        ));
     }
     text
 }
@@ -276,69 +302,75 @@ fn left_alone_reason(reason: &LeftAlone) -> &'static str {
     }
 }
 
-/// The machine-readable form of `plans`, each zone object extended by `extra` when given.
-pub fn plans_json(plans: &[(&str, &ZonePlan)], extra: &[Map<String, Value>]) -> Value {
-    let zones: Vec<Value> = plans
+/// The machine-readable form of `targets`, each zone object extended by `extra` when given.
+pub fn targets_json(targets: &[&Target], extra: &[Map<String, Value>]) -> Value {
+    let zones: Vec<Value> = targets
         .iter()
         .enumerate()
-        .map(|(i, (provider, plan))| {
-            let mut zone = zone_plan_json(provider, plan);
+        .map(|(i, target)| {
+            let mut zone = zone_json(target);
             if let Some(more) = extra.get(i) {
                 zone.extend(more.clone());
             }
             Value::Object(zone)
         })
         .collect();
-    let total: usize = plans.iter().map(|(_, p)| p.diff.changes.len()).sum();
-    json!({ "zones": zones, "total_changes": total })
+    let total: usize = targets.iter().map(|t| t.plan.summary.total()).sum();
+    let actions: usize = targets.iter().map(|t| t.plan.change_actions()).sum();
+    json!({ "zones": zones, "total_changes": total, "total_change_actions": actions })
 }
 
-fn zone_plan_json(provider: &str, plan: &ZonePlan) -> Map<String, Value> {
-    let record = crate::plan::record_set_to_json;
-    let changes: Vec<Value> = plan.diff.changes.iter().map(change_json).collect();
-    let left_alone: Vec<Value> = plan
-        .diff
+fn zone_json(target: &Target) -> Map<String, Value> {
+    let plan = &target.plan;
+    let mut object = as_map(json!({
+        "domain": plan.domain,
+        "provider": plan.provider,
+        "zone_id": plan.zone.id,
+        "zone_name": plan.zone.name,
+        "counts": {
+            "create": plan.summary.creates,
+            "modify": plan.summary.modifies,
+            "delete": plan.summary.deletes,
+        },
+        "requests": plan.batches.len(),
+        "change_actions": plan.change_actions(),
+        "atomic": plan.is_atomic(),
+    }));
+    if let Some(diff) = &target.diff {
+        object.extend(diff_json(diff));
+    }
+    object
+}
+
+/// The changes, record sets left alone and blocked changes of `diff`.
+fn diff_json(diff: &ZoneDiff) -> Map<String, Value> {
+    let changes: Vec<Value> = diff.changes.iter().map(change_json).collect();
+    let left_alone: Vec<Value> = diff
         .left_alone
         .iter()
-        .map(|(rs, reason)| json!({"record_set": record(rs), "reason": left_alone_reason(reason)}))
+        .map(|(rs, reason)| json!({"record_set": rs, "reason": left_alone_reason(reason)}))
         .collect();
-    let blocked: Vec<Value> = plan
-        .diff
+    let blocked: Vec<Value> = diff
         .blocked
         .iter()
         .map(|(change, comment)| json!({"change": change_json(change), "protection_comment": comment}))
         .collect();
-    let count = |f: fn(&Change) -> bool| plan.diff.changes.iter().filter(|c| f(c)).count();
-    let object = json!({
-        "domain": plan.domain,
-        "provider": provider,
-        "zone_id": plan.zone.id,
-        "zone_name": plan.zone.name,
-        "changes": changes,
-        "left_alone": left_alone,
-        "blocked": blocked,
-        "counts": {
-            "create": count(|c| matches!(c, Change::Create(_))),
-            "modify": count(|c| matches!(c, Change::Modify { .. })),
-            "delete": count(|c| matches!(c, Change::Delete(_))),
-        },
-        "requests": plan.batches.len(),
-        "atomic": plan.batches.len() <= 1,
-    });
-    match object {
+    as_map(json!({ "changes": changes, "left_alone": left_alone, "blocked": blocked }))
+}
+
+/// The fields of a JSON object.
+pub fn as_map(value: Value) -> Map<String, Value> {
+    match value {
         Value::Object(map) => map,
         _ => Map::new(),
     }
 }
 
 fn change_json(change: &Change) -> Value {
-    let record = crate::plan::record_set_to_json;
     match change {
-        Change::Create(new) => json!({"action": "create", "new": record(new)}),
-        Change::Delete(old) => json!({"action": "delete", "old": record(old)}),
-        Change::Modify { old, new } => {
-            json!({"action": "modify", "old": record(old), "new": record(new)})
-        }
+        Change::Create(new) => json!({"action": "create", "new": new}),
+        Change::Delete(old) => json!({"action": "delete", "old": old}),
+        Change::Modify { old, new } => json!({"action": "modify", "old": old, "new": new}),
     }
 }
 
@@ -425,6 +457,17 @@ mod tests {
         assert!(!colour_allowed_with(false, None));
     }
 
+    fn target(zone: crate::model::HostedZone, diff: ZoneDiff, live: &[RecordSet]) -> Target {
+        let limits = crate::batch::Limits::default();
+        let plan = ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits, live)
+            .expect("plan");
+        Target {
+            plan,
+            diff: Some(diff),
+            live_count: live.len(),
+        }
+    }
+
     #[test]
     fn blocked_changes_are_shown_and_not_counted() {
         let zone = crate::model::HostedZone::example();
@@ -433,10 +476,8 @@ mod tests {
             blocked: vec![(Change::Create(www), Some("frozen".into()))],
             ..Default::default()
         };
-        let limits = crate::batch::Limits::default();
-        let plan =
-            ZonePlan::new("example.tld", "r53_main", zone, diff, &limits, &[]).expect("plan");
-        let text = plans_text(&[("r53_main", &plan)]);
+        let target = target(zone, diff, &[]);
+        let text = targets_text(&[&target]);
         assert!(
             text.contains(
                 "  BLOCKED CREATE www.example.tld A 300 192.0.2.1 (protected: frozen; push leaves \
@@ -445,7 +486,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Total: 0 changes"), "{text}");
-        let json = plans_json(&[("r53_main", &plan)], &[]);
+        let json = targets_json(&[&target], &[]);
         assert_eq!(
             json["zones"][0]["blocked"][0]["protection_comment"],
             "frozen"
@@ -467,10 +508,8 @@ mod tests {
             protections: &[],
         };
         let diff = crate::diff::diff_zone(&[], std::slice::from_ref(&live), &options);
-        let limits = crate::batch::Limits::default();
-        let plan =
-            ZonePlan::new("example.tld", "r53_main", zone, diff, &limits, &[live]).expect("plan");
-        let text = plans_text(&[("r53_main", &plan)]);
+        let target = target(zone, diff, &[live]);
+        let text = targets_text(&[&target]);
         assert!(
             text.contains("  KEEP   tp.example.tld A (made by a traffic policy"),
             "{text}"

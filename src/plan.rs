@@ -1,4 +1,5 @@
-//! A push plan: for each domain, the zone it maps to, the diff, and the requests that apply it.
+//! A push plan: for each zone, the requests that bring it in line, and what they were computed
+//! against. One type, [`ZonePlan`], serves preview, push and plan files alike.
 //!
 //! A plan can be written out for review (`preview --out plan.json`) and applied later exactly as
 //! written (`push --plan plan.json`). Each zone in the file carries a fingerprint of the live record
@@ -6,62 +7,125 @@
 //! nothing is written to a zone that changed since the plan was made. Each zone also names its
 //! DNS provider (the creds entry push opens to reach it) and the share of its record sets a push
 //! may change or delete without `--force`, so `push --plan` needs no config.
+//!
+//! The file's shape is the serde derive of [`PlanFile`] and the model types it holds.
+//!
+//! May import: `batch`, `diff`, `model`.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::batch::{self, BatchError, Limits};
 use crate::diff::{Change, ZoneDiff};
-use crate::model::{Action, AliasTarget, ChangeAction, HostedZone, RecordSet, Routing};
+use crate::model::{Action, ChangeAction, HostedZone, RecordKey, RecordSet};
 
-/// The `format` of plan files this version writes and reads.
+/// The `format` of plan files: what kind of document it is. Files written before `version`
+/// existed carry only this.
 const PLAN_FORMAT: &str = "r53ctl-plan/1";
+/// The `version` of plan files this r53ctl writes and reads.
+const PLAN_VERSION: u32 = 1;
 
-/// What a push would do to one zone.
-#[derive(Clone, Debug)]
+/// A plan file: what `preview --out` writes and `push --plan` reads.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlanFile {
+    pub format: String,
+    #[serde(default = "first_version")]
+    pub version: u32,
+    pub zones: Vec<ZonePlan>,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+/// What a push does to one zone: exactly the requests to send, and what they were computed
+/// against.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ZonePlan {
     /// The domain as the user wrote it.
     pub domain: String,
     /// The DNS provider (creds entry) whose credentials and endpoint reach the zone.
     pub provider: String,
+    /// The largest share (0 to 1) of the zone's record sets a push may change or delete without
+    /// `--force`.
+    pub max_change_share: f64,
     pub zone: HostedZone,
-    pub diff: ZoneDiff,
+    /// [`fingerprint`] of the live record sets the plan was computed against.
+    pub live_fingerprint: String,
+    /// What the requests do, for reviewers; always recomputed from `batches` when read.
+    #[serde(default)]
+    pub summary: ChangeCounts,
     /// The ChangeResourceRecordSets requests, in order.
     pub batches: Vec<Vec<ChangeAction>>,
-    /// [`fingerprint`] of the live record sets the diff was computed against.
-    pub live_fingerprint: String,
-    /// How much of the zone a push of this plan may change without `--force`.
-    pub safety: SafetyLimits,
+}
+
+/// Record sets a plan creates, deletes and changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeCounts {
+    pub creates: usize,
+    pub deletes: usize,
+    pub modifies: usize,
+}
+
+impl ChangeCounts {
+    /// The counts of the changes `batches` make: a record set both deleted and created (or
+    /// upserted) is changed.
+    fn of(batches: &[Vec<ChangeAction>]) -> ChangeCounts {
+        let mut seen: HashMap<RecordKey, (bool, bool)> = HashMap::new();
+        for change in batches.iter().flatten() {
+            let (deleted, created) = seen.entry(change.record_set.key()).or_default();
+            *deleted |= matches!(change.action, Action::Delete | Action::Upsert);
+            *created |= matches!(change.action, Action::Create | Action::Upsert);
+        }
+        let mut counts = ChangeCounts::default();
+        for (deleted, created) in seen.into_values() {
+            match (deleted, created) {
+                (true, true) => counts.modifies += 1,
+                (true, false) => counts.deletes += 1,
+                _ => counts.creates += 1,
+            }
+        }
+        counts
+    }
+
+    /// Every change.
+    pub fn total(&self) -> usize {
+        self.creates + self.deletes + self.modifies
+    }
 }
 
 impl ZonePlan {
-    /// Plans the requests that apply `diff` to `zone` of `provider`, whose record sets were
+    /// Plans the requests that apply `changes` to `zone` of `provider`, whose record sets were
     /// `live`, under the default [`SafetyLimits`].
     pub fn new(
         domain: &str,
         provider: &str,
         zone: HostedZone,
-        diff: ZoneDiff,
+        changes: &[Change],
         limits: &Limits,
         live: &[RecordSet],
     ) -> Result<ZonePlan, BatchError> {
-        let batches = batch::batches(&zone.name, &diff.changes, limits)?;
+        let batches = batch::batches(&zone.name, changes, limits)?;
         Ok(ZonePlan {
             domain: domain.to_string(),
             provider: provider.to_string(),
+            max_change_share: SafetyLimits::default().max_share,
             zone,
-            diff,
-            batches,
             live_fingerprint: fingerprint(live),
-            safety: SafetyLimits::default(),
+            summary: ChangeCounts::of(&batches),
+            batches,
         })
     }
 
-    /// The plan with `safety` as its limits.
-    pub fn with_safety(self, safety: SafetyLimits) -> ZonePlan {
-        ZonePlan { safety, ..self }
+    /// The plan with `max_share` as its share limit, when given.
+    pub fn with_max_share(self, max_share: Option<f64>) -> ZonePlan {
+        ZonePlan {
+            max_change_share: max_share.unwrap_or(self.max_change_share),
+            ..self
+        }
     }
 
     /// Whether the plan applies in one request, so that it applies completely or not at all.
@@ -69,30 +133,48 @@ impl ZonePlan {
         self.batches.len() <= 1
     }
 
-    /// Record sets the plan creates.
-    pub fn creates(&self) -> usize {
-        self.count(|c| matches!(c, Change::Create(_)))
-    }
-
-    /// Record sets the plan deletes.
-    pub fn deletes(&self) -> usize {
-        self.count(|c| matches!(c, Change::Delete(_)))
-    }
-
-    /// Record sets the plan changes.
-    pub fn modifies(&self) -> usize {
-        self.count(|c| matches!(c, Change::Modify { .. }))
-    }
-
-    fn count(&self, kind: impl Fn(&Change) -> bool) -> usize {
-        self.diff.changes.iter().filter(|c| kind(c)).count()
+    /// The change actions of all requests.
+    pub fn change_actions(&self) -> usize {
+        self.batches.iter().map(Vec::len).sum()
     }
 
     /// Why a push must refuse this plan for a zone of `live_count` record sets, if it must (see
     /// [`SafetyLimits::check`]).
     pub fn safety_violation(&self, live_count: usize) -> Option<SafetyViolation> {
-        self.safety
-            .check(self.deletes() + self.modifies(), live_count)
+        let changed = self.summary.deletes + self.summary.modifies;
+        SafetyLimits::with_max_share(Some(self.max_change_share)).check(changed, live_count)
+    }
+
+    /// Checks that the zone still holds the record sets the plan was computed against.
+    pub fn check_live(&self, live: &[RecordSet]) -> Result<(), PlanError> {
+        let now = fingerprint(live);
+        if now == self.live_fingerprint {
+            return Ok(());
+        }
+        Err(PlanError::ZoneChanged {
+            domain: self.domain.clone(),
+            zone_id: self.zone.id.clone(),
+            planned: self.live_fingerprint.clone(),
+            live: now,
+        })
+    }
+}
+
+/// A zone a run works on: its plan, the diff it was planned from when it was planned here (a
+/// plan read from a file has none: its change actions are shown instead), and how many record
+/// sets the zone held when it was read.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub plan: ZonePlan,
+    pub diff: Option<ZoneDiff>,
+    pub live_count: usize,
+}
+
+impl Target {
+    /// Why a push must refuse this target, if it must.
+    pub fn safety_violation(&self) -> Option<String> {
+        let violation = self.plan.safety_violation(self.live_count)?;
+        Some(format!("{}: {violation}", self.plan.domain))
     }
 }
 
@@ -172,51 +254,12 @@ fn percent(share: f64) -> String {
     }
 }
 
-/// A zone's part of a plan read back from a file: exactly the requests to send.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlannedZone {
-    pub domain: String,
-    /// The DNS provider (creds entry) whose credentials and endpoint reach the zone.
-    pub provider: String,
-    pub zone: HostedZone,
-    /// [`fingerprint`] of the live record sets the plan was computed against.
-    pub live_fingerprint: String,
-    pub batches: Vec<Vec<ChangeAction>>,
-    pub safety: SafetyLimits,
-}
-
-impl PlannedZone {
-    /// Why a push must refuse this plan for a zone of `live_count` record sets, if it must. Every
-    /// record set the plan changes or deletes has exactly one DELETE.
-    pub fn safety_violation(&self, live_count: usize) -> Option<SafetyViolation> {
-        let changed = self
-            .batches
-            .iter()
-            .flatten()
-            .filter(|c| c.action == Action::Delete)
-            .count();
-        self.safety.check(changed, live_count)
-    }
-
-    /// Checks that the zone still holds the record sets the plan was computed against.
-    pub fn check_live(&self, live: &[RecordSet]) -> Result<(), PlanError> {
-        let now = fingerprint(live);
-        if now == self.live_fingerprint {
-            return Ok(());
-        }
-        Err(PlanError::ZoneChanged {
-            domain: self.domain.clone(),
-            zone_id: self.zone.id.clone(),
-            planned: self.live_fingerprint.clone(),
-            live: now,
-        })
-    }
-}
-
 /// A plan file that cannot be applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PlanError {
-    /// A value is missing or has the wrong shape; `at` is its path, e.g. `zones[0].batches[1][3]`.
+    /// The file is not JSON.
+    NotJson(String),
+    /// A value is missing or has the wrong shape; `at` is its path, e.g. `$.zones[0].batches[1][3]`.
     Malformed { at: String, problem: String },
     /// The file is not a plan this version of r53ctl writes.
     UnsupportedFormat { found: String },
@@ -232,6 +275,10 @@ pub enum PlanError {
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            PlanError::NotJson(err) => write!(
+                f,
+                "not JSON ({err}); write the plan again with 'r53ctl preview --out FILE'"
+            ),
             PlanError::Malformed { at, problem } => {
                 write!(
                     f,
@@ -240,8 +287,9 @@ impl fmt::Display for PlanError {
             }
             PlanError::UnsupportedFormat { found } => write!(
                 f,
-                "its format is {found:?}, but this r53ctl reads {PLAN_FORMAT:?}; \
-                 write the plan again with this version's `preview --out`"
+                "its format is {found}, but this r53ctl reads {:?} version {PLAN_VERSION}; \
+                 write the plan again with this version's `preview --out`",
+                PLAN_FORMAT
             ),
             PlanError::ZoneChanged {
                 domain,
@@ -260,15 +308,16 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
-/// A SHA-256 over the live record sets sorted by key, exactly as read, as `sha256:<hex>`.
+/// A SHA-256 over the live record sets sorted by key, exactly as read, as `sha256:<hex>`: each
+/// record set's serde form as compact JSON with its keys sorted, one per line.
 ///
 /// Any change Route 53 would let a DELETE notice (name, type, set identifier, TTL, values, alias,
 /// routing, health check) changes the fingerprint; the order the record sets were listed in does
 /// not.
 pub fn fingerprint(live: &[RecordSet]) -> String {
-    let mut lines: Vec<(crate::model::RecordKey, String)> = live
+    let mut lines: Vec<(RecordKey, String)> = live
         .iter()
-        .map(|rs| (rs.key(), record_set_to_json(rs).to_string()))
+        .map(|rs| (rs.key(), sorted_json(rs)))
         .collect();
     lines.sort();
     let mut hasher = Sha256::new();
@@ -281,372 +330,122 @@ pub fn fingerprint(live: &[RecordSet]) -> String {
     format!("sha256:{hex}")
 }
 
-/// The plans as a JSON document for review and for `push --plan`.
-pub fn to_json(plans: &[ZonePlan]) -> Value {
-    let zones: Vec<Value> = plans.iter().map(zone_plan_to_json).collect();
-    json!({ "format": PLAN_FORMAT, "zones": zones })
+/// `rs` as compact JSON with object keys in sorted order (serde_json's `Value` keeps its maps
+/// sorted), as plan files have always been fingerprinted.
+fn sorted_json(rs: &RecordSet) -> String {
+    serde_json::to_value(rs)
+        .map(|value| value.to_string())
+        .unwrap_or_default()
 }
 
-fn zone_plan_to_json(plan: &ZonePlan) -> Value {
-    let batches: Vec<Value> = plan
-        .batches
-        .iter()
-        .map(|request| request.iter().map(change_action_to_json).collect())
-        .collect();
-    json!({
-        "domain": plan.domain,
-        "provider": plan.provider,
-        "max_change_share": plan.safety.max_share,
-        "zone": {
-            "id": plan.zone.id,
-            "name": plan.zone.name,
-            "private": plan.zone.private,
-            "record_set_count": plan.zone.record_set_count,
-            "comment": plan.zone.comment,
-        },
-        "live_fingerprint": plan.live_fingerprint,
-        "summary": {
-            "creates": plan.creates(),
-            "deletes": plan.deletes(),
-            "modifies": plan.modifies(),
-        },
-        "batches": batches,
-    })
-}
-
-fn change_action_to_json(change: &ChangeAction) -> Value {
-    json!({
-        "action": change.action.as_str(),
-        "record_set": record_set_to_json(&change.record_set),
-    })
-}
-
-/// Every field of a record set, as plan files and `--format json` write them.
-pub fn record_set_to_json(rs: &RecordSet) -> Value {
-    json!({
-        "name": rs.name,
-        "type": rs.rtype,
-        "set_identifier": rs.set_identifier,
-        "ttl": rs.ttl,
-        "values": rs.values,
-        "alias": rs.alias.as_ref().map(|a| json!({
-            "hosted_zone_id": a.hosted_zone_id,
-            "dns_name": a.dns_name,
-            "evaluate_target_health": a.evaluate_target_health,
-        })),
-        "routing": rs.routing.as_ref().map(routing_to_json),
-        "health_check_id": rs.health_check_id,
-        "traffic_policy_instance_id": rs.traffic_policy_instance_id,
-    })
-}
-
-fn routing_to_json(routing: &Routing) -> Value {
-    match routing {
-        Routing::Weighted { weight } => json!({ "policy": "weighted", "weight": weight }),
-        Routing::Latency { region } => json!({ "policy": "latency", "region": region }),
-        Routing::Failover { role } => json!({ "policy": "failover", "role": role }),
-        Routing::Geolocation {
-            continent,
-            country,
-            subdivision,
-        } => json!({
-            "policy": "geolocation",
-            "continent": continent,
-            "country": country,
-            "subdivision": subdivision,
-        }),
-        Routing::Geoproximity {
-            aws_region,
-            local_zone_group,
-            coordinates,
-            bias,
-        } => json!({
-            "policy": "geoproximity",
-            "aws_region": aws_region,
-            "local_zone_group": local_zone_group,
-            "coordinates": coordinates.as_ref().map(|(latitude, longitude)| json!({
-                "latitude": latitude,
-                "longitude": longitude,
-            })),
-            "bias": bias,
-        }),
-        Routing::MultiValue => json!({ "policy": "multivalue" }),
-        Routing::Cidr {
-            collection_id,
-            location_name,
-        } => json!({
-            "policy": "cidr",
-            "collection_id": collection_id,
-            "location_name": location_name,
-        }),
+/// The plans as a plan file.
+pub fn to_file(plans: &[ZonePlan]) -> PlanFile {
+    PlanFile {
+        format: PLAN_FORMAT.to_string(),
+        version: PLAN_VERSION,
+        zones: plans.to_vec(),
     }
 }
 
-/// Reads back a document written by [`to_json`]. Only CREATE and DELETE actions are accepted,
-/// and UPSERT of the zone's apex NS or SOA record set (which Route 53 never lets a request
-/// delete): r53ctl plans no other UPSERT, which would overwrite a record set without checking it.
-pub fn from_json(document: &Value) -> Result<Vec<PlannedZone>, PlanError> {
-    let root = At::root(document);
-    let format = root.get("format")?.string()?;
-    if format != PLAN_FORMAT {
-        return Err(PlanError::UnsupportedFormat { found: format });
-    }
-    root.get("zones")?
-        .items()?
-        .iter()
-        .map(planned_zone_from_json)
+/// Reads a plan file. Only CREATE and DELETE actions are accepted, and UPSERT of the zone's apex
+/// NS or SOA record set (which Route 53 never lets a request delete): r53ctl plans no other
+/// UPSERT, which would overwrite a record set without checking it.
+pub fn from_json(text: &str) -> Result<Vec<ZonePlan>, PlanError> {
+    check_header(text)?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let file: PlanFile =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+            let at = match err.path().to_string().as_str() {
+                "." => "$".to_string(),
+                path => format!("$.{path}"),
+            };
+            PlanError::Malformed {
+                at,
+                problem: err.into_inner().to_string(),
+            }
+        })?;
+    file.zones
+        .into_iter()
+        .enumerate()
+        .map(|(index, zone)| checked(zone, &format!("$.zones[{index}]")))
         .collect()
 }
 
-fn planned_zone_from_json(zone: &At<'_>) -> Result<PlannedZone, PlanError> {
-    let hosted = zone.get("zone")?;
-    let apex = hosted.get("name")?.string()?;
-    let batches = zone
-        .get("batches")?
-        .items()?
-        .iter()
-        .map(|request| {
-            request
-                .items()?
-                .iter()
-                .map(|change| change_action_from_json(change, &apex))
-                .collect()
-        })
-        .collect::<Result<_, _>>()?;
-    let max_share = zone.get("max_change_share")?.share()?;
-    Ok(PlannedZone {
-        domain: zone.get("domain")?.string()?,
-        provider: zone.get("provider")?.string()?,
-        zone: HostedZone {
-            id: hosted.get("id")?.string()?,
-            name: hosted.get("name")?.string()?,
-            private: hosted.get("private")?.bool()?,
-            record_set_count: hosted
-                .opt("record_set_count")
-                .map(|c| c.u64())
-                .transpose()?,
-            comment: hosted.opt_string("comment")?,
-        },
-        live_fingerprint: zone.get("live_fingerprint")?.string()?,
-        batches,
-        safety: SafetyLimits::with_max_share(Some(max_share)),
-    })
+/// The format and version every plan file starts with.
+#[derive(Deserialize)]
+struct Header {
+    format: String,
+    #[serde(default = "first_version")]
+    version: u32,
 }
 
-fn change_action_from_json(change: &At<'_>, apex: &str) -> Result<ChangeAction, PlanError> {
-    let action_field = change.get("action")?;
-    let record_set = record_set_from_json(&change.get("record_set")?)?;
-    let action = match action_field.string()?.as_str() {
-        "CREATE" => Action::Create,
-        "DELETE" => Action::Delete,
-        "UPSERT" if record_set.is_apex(apex, "NS") || record_set.is_apex(apex, "SOA") => {
-            Action::Upsert
+/// Refuses a file that is not JSON, or not a plan of this format and version, before its body
+/// is read: another version's body may have another shape.
+fn check_header(text: &str) -> Result<(), PlanError> {
+    let header: Header = serde_json::from_str(text).map_err(|err| match err.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            PlanError::NotJson(err.to_string())
         }
-        other => {
-            return Err(action_field.malformed(&format!(
-                "action {other:?} is not CREATE or DELETE (UPSERT only for the zone's apex NS \
-                 or SOA)"
-            )))
-        }
-    };
-    Ok(ChangeAction { action, record_set })
+        _ => PlanError::Malformed {
+            at: "$".into(),
+            problem: err.to_string(),
+        },
+    })?;
+    if header.format != PLAN_FORMAT || header.version != PLAN_VERSION {
+        return Err(PlanError::UnsupportedFormat {
+            found: format!("{:?} version {}", header.format, header.version),
+        });
+    }
+    Ok(())
 }
 
-fn record_set_from_json(rs: &At<'_>) -> Result<RecordSet, PlanError> {
-    let values = rs
-        .get("values")?
-        .items()?
-        .iter()
-        .map(At::string)
-        .collect::<Result<_, _>>()?;
-    let alias = match rs.opt("alias") {
-        Some(alias) => Some(AliasTarget {
-            hosted_zone_id: alias.get("hosted_zone_id")?.string()?,
-            dns_name: alias.get("dns_name")?.string()?,
-            evaluate_target_health: alias.get("evaluate_target_health")?.bool()?,
-        }),
-        None => None,
-    };
-    Ok(RecordSet {
-        name: rs.get("name")?.string()?,
-        rtype: rs.get("type")?.string()?,
-        set_identifier: rs.opt_string("set_identifier")?,
-        ttl: rs.opt("ttl").map(|t| t.u32()).transpose()?,
-        values,
-        alias,
-        routing: rs
-            .opt("routing")
-            .map(|r| routing_from_json(&r))
-            .transpose()?,
-        health_check_id: rs.opt_string("health_check_id")?,
-        traffic_policy_instance_id: rs.opt_string("traffic_policy_instance_id")?,
-    })
-}
-
-fn routing_from_json(routing: &At<'_>) -> Result<Routing, PlanError> {
-    let policy = routing.get("policy")?;
-    Ok(match policy.string()?.as_str() {
-        "weighted" => Routing::Weighted {
-            weight: routing.get("weight")?.u32()?,
-        },
-        "latency" => Routing::Latency {
-            region: routing.get("region")?.string()?,
-        },
-        "failover" => Routing::Failover {
-            role: routing.get("role")?.string()?,
-        },
-        "geolocation" => Routing::Geolocation {
-            continent: routing.opt_string("continent")?,
-            country: routing.opt_string("country")?,
-            subdivision: routing.opt_string("subdivision")?,
-        },
-        "geoproximity" => Routing::Geoproximity {
-            aws_region: routing.opt_string("aws_region")?,
-            local_zone_group: routing.opt_string("local_zone_group")?,
-            coordinates: match routing.opt("coordinates") {
-                Some(c) => Some((c.get("latitude")?.string()?, c.get("longitude")?.string()?)),
-                None => None,
-            },
-            bias: routing.opt("bias").map(|b| b.i32()).transpose()?,
-        },
-        "multivalue" => Routing::MultiValue,
-        "cidr" => Routing::Cidr {
-            collection_id: routing.get("collection_id")?.string()?,
-            location_name: routing.get("location_name")?.string()?,
-        },
-        other => return Err(policy.malformed(&format!("unknown routing policy {other:?}"))),
-    })
-}
-
-/// A value in a plan document together with its path, for error messages.
-struct At<'a> {
-    value: &'a Value,
-    path: String,
-}
-
-impl<'a> At<'a> {
-    fn root(value: &'a Value) -> At<'a> {
-        At {
-            value,
-            path: "$".to_string(),
-        }
+/// `zone` (at path `at`) if its values are within bounds, with its summary recomputed.
+fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
+    if !(0.0..=1.0).contains(&zone.max_change_share) {
+        return Err(PlanError::Malformed {
+            at: format!("{at}.max_change_share"),
+            problem: format!(
+                "expected a number from 0 to 1, found {}",
+                zone.max_change_share
+            ),
+        });
     }
-
-    fn object(&self) -> Result<&'a Map<String, Value>, PlanError> {
-        self.value
-            .as_object()
-            .ok_or_else(|| self.malformed("expected an object"))
-    }
-
-    /// The field `key`, which must be present (it may be null).
-    fn get(&self, key: &str) -> Result<At<'a>, PlanError> {
-        let value = self
-            .object()?
-            .get(key)
-            .ok_or_else(|| PlanError::Malformed {
-                at: self.path.clone(),
-                problem: format!("missing field {key:?}"),
-            })?;
-        Ok(At {
-            value,
-            path: format!("{}.{key}", self.path),
-        })
-    }
-
-    /// The field `key`, or `None` when it is absent or null.
-    fn opt(&self, key: &str) -> Option<At<'a>> {
-        let value = self.value.get(key).filter(|v| !v.is_null())?;
-        Some(At {
-            value,
-            path: format!("{}.{key}", self.path),
-        })
-    }
-
-    fn opt_string(&self, key: &str) -> Result<Option<String>, PlanError> {
-        self.opt(key).map(|v| v.string()).transpose()
-    }
-
-    fn items(&self) -> Result<Vec<At<'a>>, PlanError> {
-        let items = self
-            .value
-            .as_array()
-            .ok_or_else(|| self.malformed("expected an array"))?;
-        Ok(items
-            .iter()
-            .enumerate()
-            .map(|(i, value)| At {
-                value,
-                path: format!("{}[{i}]", self.path),
-            })
-            .collect())
-    }
-
-    fn string(&self) -> Result<String, PlanError> {
-        self.value
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| self.malformed("expected a string"))
-    }
-
-    fn bool(&self) -> Result<bool, PlanError> {
-        self.value
-            .as_bool()
-            .ok_or_else(|| self.malformed("expected true or false"))
-    }
-
-    /// A share of a zone: a number from 0 to 1.
-    fn share(&self) -> Result<f64, PlanError> {
-        self.value
-            .as_f64()
-            .filter(|share| (0.0..=1.0).contains(share))
-            .ok_or_else(|| self.malformed("expected a number from 0 to 1"))
-    }
-
-    fn u64(&self) -> Result<u64, PlanError> {
-        self.value
-            .as_u64()
-            .ok_or_else(|| self.malformed("expected a whole number of 0 or more"))
-    }
-
-    fn u32(&self) -> Result<u32, PlanError> {
-        u32::try_from(self.u64()?).map_err(|_| self.malformed("expected a number below 2^32"))
-    }
-
-    fn i32(&self) -> Result<i32, PlanError> {
-        self.value
-            .as_i64()
-            .and_then(|n| i32::try_from(n).ok())
-            .ok_or_else(|| self.malformed("expected a whole number"))
-    }
-
-    fn malformed(&self, problem: &str) -> PlanError {
-        PlanError::Malformed {
-            at: self.path.clone(),
-            problem: format!("{problem}, found {}", describe(self.value)),
-        }
-    }
-}
-
-/// A short description of `value` for an error message.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Array(_) => "an array".to_string(),
-        Value::Object(_) => "an object".to_string(),
-        scalar => {
-            let text = scalar.to_string();
-            match text.char_indices().nth(60) {
-                Some((end, _)) => format!("{}…", &text[..end]),
-                None => text,
+    for (b, batch) in zone.batches.iter().enumerate() {
+        for (c, change) in batch.iter().enumerate() {
+            let rs = &change.record_set;
+            let apex_upsert = rs.is_apex(&zone.zone.name, "NS") || rs.is_apex(&zone.zone.name, "SOA");
+            if change.action == Action::Upsert && !apex_upsert {
+                return Err(PlanError::Malformed {
+                    at: format!("{at}.batches[{b}][{c}].action"),
+                    problem: "action \"UPSERT\" is not CREATE or DELETE (UPSERT only for the \
+                              zone's apex NS or SOA)"
+                        .into(),
+                });
             }
         }
     }
+    Ok(ZonePlan {
+        summary: ChangeCounts::of(&zone.batches),
+        ..zone
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{AliasTarget, Routing};
+    use serde_json::{json, Value};
 
+    /// A plan file written by r53ctl before `version` existed (main at d2751d4).
     const FIXTURE: &str = include_str!("../fixtures/diff/plan-v1.json");
+
+    fn to_json(plans: &[ZonePlan]) -> Value {
+        serde_json::to_value(to_file(plans)).unwrap()
+    }
+
+    fn read(document: &Value) -> Result<Vec<ZonePlan>, PlanError> {
+        from_json(&document.to_string())
+    }
 
     fn zone() -> HostedZone {
         HostedZone {
@@ -768,7 +567,7 @@ mod tests {
             "Example.tld",
             "r53_main",
             zone(),
-            diff,
+            &diff.changes,
             &Limits::default(),
             &live,
         )
@@ -808,7 +607,7 @@ mod tests {
                 let mut document = fixture.clone();
                 *document.pointer_mut(path).unwrap() = replacement.clone();
                 // Ok or Err; a panic fails the test.
-                let _ = from_json(&document);
+                let _ = read(&document);
             }
         }
         assert!(paths.len() > 20, "{paths:?}");
@@ -832,13 +631,13 @@ mod tests {
             "example.tld",
             "r53_main",
             zone(),
-            diff,
+            &diff.changes,
             &Limits::default(),
             &live,
         )
         .unwrap();
         assert_eq!(plan.batches[0][0].action, Action::Upsert);
-        let read = from_json(&to_json(std::slice::from_ref(&plan))).unwrap();
+        let read = read(&to_json(std::slice::from_ref(&plan))).unwrap();
         assert_eq!(read[0].batches, plan.batches);
     }
 
@@ -860,7 +659,7 @@ mod tests {
             "example.tld",
             "r53_main",
             zone(),
-            diff,
+            &diff.changes,
             &Limits::default(),
             &[],
         )
@@ -869,19 +668,10 @@ mod tests {
 
     #[test]
     fn plan_round_trips_every_record_set_shape() {
-        let plan = sample_plan().with_safety(SafetyLimits::with_max_share(Some(0.5)));
-        let text = to_json(std::slice::from_ref(&plan)).to_string();
-        let document: Value = serde_json::from_str(&text).unwrap();
-        let read = from_json(&document).unwrap();
-        let expected = PlannedZone {
-            domain: plan.domain.clone(),
-            provider: "r53_main".into(),
-            zone: plan.zone.clone(),
-            live_fingerprint: plan.live_fingerprint.clone(),
-            batches: plan.batches.clone(),
-            safety: SafetyLimits::with_max_share(Some(0.5)),
-        };
-        assert_eq!(read, vec![expected]);
+        let plan = sample_plan().with_max_share(Some(0.5));
+        let text = serde_json::to_string(&to_file(std::slice::from_ref(&plan))).unwrap();
+        let read = from_json(&text).unwrap();
+        assert_eq!(read, vec![plan.clone()]);
         let shapes = every_shape();
         let created: Vec<&RecordSet> = read[0].batches[0]
             .iter()
@@ -896,8 +686,22 @@ mod tests {
     /// separators=(",", ":"))` lines of the two live record sets.
     #[test]
     fn plan_format_is_stable() {
-        let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+        let mut fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+        fixture["version"] = json!(1);
         assert_eq!(to_json(&[sample_plan()]), fixture);
+    }
+
+    /// A plan file written before `version` existed reads as the same plan, and its fingerprint
+    /// still matches the zone it was computed against.
+    #[test]
+    fn plan_files_of_earlier_versions_stay_valid() {
+        let read = from_json(FIXTURE).unwrap();
+        assert_eq!(read, vec![sample_plan()]);
+        let live = [
+            a("old.example.tld.", &["192.0.2.1"]),
+            a("www.example.tld.", &["192.0.2.2"]),
+        ];
+        assert_eq!(read[0].check_live(&live), Ok(()));
     }
 
     #[test]
@@ -912,8 +716,8 @@ mod tests {
             max_records: 2,
             max_value_chars: 100,
         };
-        let split =
-            ZonePlan::new("d", "r53_main", zone(), plan.diff.clone(), &limits, &[]).unwrap();
+        let changes: Vec<Change> = every_shape().into_iter().map(Change::Create).collect();
+        let split = ZonePlan::new("d", "r53_main", zone(), &changes, &limits, &[]).unwrap();
         assert!(!split.is_atomic());
     }
 
@@ -925,7 +729,8 @@ mod tests {
             ..ZoneDiff::default()
         };
         let err =
-            ZonePlan::new("d", "r53_main", zone(), diff, &Limits::default(), &[]).unwrap_err();
+            ZonePlan::new("d", "r53_main", zone(), &diff.changes, &Limits::default(), &[])
+                .unwrap_err();
         assert!(matches!(err, BatchError::TooLarge { records: 1001, .. }));
     }
 
@@ -949,14 +754,8 @@ mod tests {
     #[test]
     fn check_live_refuses_a_changed_zone() {
         let live = every_shape();
-        let planned = PlannedZone {
-            domain: "example.tld".into(),
-            provider: "r53_main".into(),
-            zone: zone(),
-            live_fingerprint: fingerprint(&live),
-            batches: Vec::new(),
-            safety: SafetyLimits::default(),
-        };
+        let planned = ZonePlan::new("example.tld", "r53_main", zone(), &[], &Limits::default(), &live)
+            .unwrap();
         assert_eq!(planned.check_live(&live), Ok(()));
         let err = planned.check_live(&live[1..]).unwrap_err();
         assert!(
@@ -970,7 +769,7 @@ mod tests {
     fn read_error(edit: impl FnOnce(&mut Value)) -> PlanError {
         let mut document = to_json(&[sample_plan()]);
         edit(&mut document);
-        from_json(&document).unwrap_err()
+        read(&document).unwrap_err()
     }
 
     #[test]
@@ -981,7 +780,7 @@ mod tests {
             PlanError::Malformed {
                 at: "$.zones[0].batches[0][0].action".into(),
                 problem: "action \"UPSERT\" is not CREATE or DELETE (UPSERT only for the zone's \
-                          apex NS or SOA), found \"UPSERT\""
+                          apex NS or SOA)"
                     .into(),
             }
         );
@@ -999,13 +798,13 @@ mod tests {
         });
         assert!(
             err.to_string()
-                .contains("$.zones[0].zone: missing field \"id\""),
+                .contains("$.zones[0].zone: missing field `id`"),
             "{err}"
         );
         let err = read_error(|d| d["zones"][0]["batches"] = json!({}));
         assert!(
             err.to_string()
-                .contains("expected an array, found an object"),
+                .contains("invalid type: map, expected a sequence"),
             "{err}"
         );
     }
@@ -1016,10 +815,13 @@ mod tests {
         assert_eq!(
             err,
             PlanError::UnsupportedFormat {
-                found: "r53ctl-plan/2".into()
+                found: "\"r53ctl-plan/2\" version 1".into()
             }
         );
-        assert!(from_json(&json!([])).is_err());
+        let err = read_error(|d| d["version"] = json!(2));
+        assert!(err.to_string().contains("version 2, but this r53ctl reads"), "{err}");
+        assert!(read(&json!([])).is_err());
+        assert!(matches!(from_json("{not json"), Err(PlanError::NotJson(_))));
     }
 
     #[test]
@@ -1040,10 +842,10 @@ mod tests {
     fn a_domain_share_replaces_the_default() {
         let plan = plan_with(5, 0, 0);
         assert!(plan.safety_violation(10).is_some());
-        let relaxed = plan.with_safety(SafetyLimits::with_max_share(Some(0.5)));
+        let relaxed = plan.with_max_share(Some(0.5));
         assert_eq!(relaxed.safety_violation(10), None);
         assert!(plan_with(6, 0, 0)
-            .with_safety(SafetyLimits::with_max_share(Some(0.5)))
+            .with_max_share(Some(0.5))
             .safety_violation(10)
             .is_some());
     }
@@ -1052,7 +854,7 @@ mod tests {
     #[test]
     fn planned_zone_counts_like_its_plan() {
         let plan = plan_with(3, 2, 4);
-        let read = from_json(&to_json(std::slice::from_ref(&plan))).unwrap();
+        let read = read(&to_json(std::slice::from_ref(&plan))).unwrap();
         assert_eq!(read[0].safety_violation(10), plan.safety_violation(10));
         assert_eq!(read[0].safety_violation(10).map(|v| v.changed), Some(5));
         assert_eq!(read[0].safety_violation(20), None);
@@ -1069,7 +871,7 @@ mod tests {
             d["zones"][0].as_object_mut().unwrap().remove("provider");
         });
         assert!(
-            err.to_string().contains("missing field \"provider\""),
+            err.to_string().contains("missing field `provider`"),
             "{err}"
         );
     }

@@ -1,7 +1,7 @@
 //! `r53ctl check-creds NAME`: proves a creds entry's credentials work with one cheap read.
 
 use crate::cli::Args;
-use crate::commands::zones;
+use super::zones;
 use crate::error::{Error, EXIT_OK};
 
 /// Sends GetHostedZoneCount as creds entry `NAME`; prints where the credentials came from, the
@@ -17,7 +17,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             ))
         }
     };
-    let client = zones::open_client(args, entry)?;
+    let client = zones::open_client(&zones::Connection::of(args), entry)?;
     let source = client.credentials_source();
     let endpoint = client.endpoint();
     let count = client.hosted_zone_count().map_err(|err| {

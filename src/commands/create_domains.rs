@@ -1,14 +1,17 @@
 //! `r53ctl create-domains`: creates a public hosted zone for each selected domain that has none.
 
 use crate::cli::Args;
-use crate::commands::zones;
+use super::zones;
 use crate::error::{Error, EXIT_OK};
 use crate::output;
 
 pub fn run(args: &Args) -> Result<i32, Error> {
     let config = crate::config::load(&args.config)?;
-    let domains = zones::selected_domains(&config, args)?;
-    let clients = zones::open_clients(args, &domains)?;
+    let domains = zones::selected_domains(&config, args.domains.as_deref())?;
+    let clients = zones::open_clients(
+        &zones::Connection::of(args),
+        domains.iter().flat_map(|d| &d.providers),
+    )?;
     for domain in &domains {
         for provider in &domain.providers {
             let Some(client) = clients.get(provider) else {

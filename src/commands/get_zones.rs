@@ -3,15 +3,15 @@
 use serde_json::{json, Value};
 
 use crate::cli::Args;
-use crate::commands::zones;
+use super::zones;
 use crate::error::{Error, EXIT_OK};
 use crate::model::{HostedZone, RecordSet};
 use crate::route53::Client;
 
 pub fn run(args: &Args) -> Result<i32, Error> {
-    let format = args.format_of(&["json", "bind", "nameonly"])?;
+    let format = args.format_of()?;
     let (entry, wanted) = parse_positional(&args.positional)?;
-    let client = zones::open_client(args, entry)?;
+    let client = zones::open_client(&zones::Connection::of(args), entry)?;
     let zones = pick_zones(&client, &wanted)?;
     let text = match format {
         "nameonly" => zones

@@ -1,25 +1,18 @@
-//! One module per command; [`zones`] holds what they share: opening clients and finding zones.
+//! One file per command (`main.rs` dispatches to their `run`), and the steps they share:
+//! [`zones`] reaches Route 53 (clients, the domains a run covers, the zone of each domain),
+//! [`planning`] reads zones and plans their changes (from the config or a plan file), and
+//! [`apply`] sends the requests and reports what was applied.
+//!
+//! May import every module below it; no command file imports another command file.
 
-mod check;
-mod check_creds;
-mod create_domains;
-mod get_zones;
-mod preview;
-mod push;
-mod push_plan;
+pub mod check;
+pub mod check_creds;
+pub mod create_domains;
+pub mod get_zones;
+pub mod preview;
+pub mod push;
+pub mod push_plan;
+
+mod apply;
+mod planning;
 mod zones;
-
-use crate::cli::{Args, Command};
-use crate::error::Error;
-
-/// Runs the command `args` names and returns the exit code of a run that did not fail.
-pub fn run(args: &Args) -> Result<i32, Error> {
-    match args.command {
-        Command::Check => check::run(args),
-        Command::Preview => preview::run(args),
-        Command::Push => push::run(args),
-        Command::GetZones => get_zones::run(args),
-        Command::CheckCreds => check_creds::run(args),
-        Command::CreateDomains => create_domains::run(args),
-    }
-}

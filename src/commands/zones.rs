@@ -1,7 +1,8 @@
-//! What the commands share: a Route 53 client per creds entry, the domains a run covers, and the
-//! hosted zone each domain maps to.
+//! What the commands share to reach Route 53: a client per creds entry, the domains a run
+//! covers, the hosted zone each domain maps to, and reading zones a few at a time.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 
@@ -14,19 +15,40 @@ use crate::model::HostedZone;
 use crate::route53::xml::bare_id;
 use crate::route53::{Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 
+/// What opening a client takes from the command line.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    /// The creds.json file.
+    pub creds: PathBuf,
+    /// `--endpoint`.
+    pub endpoint: Option<String>,
+    /// Client-side rate limits.
+    pub limits: Limits,
+}
+
+impl Connection {
+    pub fn of(args: &Args) -> Connection {
+        Connection {
+            creds: args.creds.clone(),
+            endpoint: args.endpoint.clone(),
+            limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
+        }
+    }
+}
+
 /// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With
 /// `--debug`, `creds::open_account` says where the credentials and the endpoint come from.
-pub fn open_client(args: &Args, entry: &str) -> Result<Client, Error> {
-    warn_once_if_creds_readable(args);
+pub fn open_client(connection: &Connection, entry: &str) -> Result<Client, Error> {
+    warn_once_if_creds_readable(connection);
     let overrides = Overrides {
-        endpoint: args.endpoint.clone(),
+        endpoint: connection.endpoint.clone(),
     };
-    let account = creds::open_account(&args.creds, entry, &creds::process_env, &overrides)
+    let account = creds::open_account(&connection.creds, entry, &creds::process_env, &overrides)
         .map_err(|err| Error::Failed(err.to_string()))?;
     let transport = Transport::new(&account.transport)
         .map_err(|err| Error::failed(format!("creds entry \"{entry}\""), err))?;
     let options = ClientOptions {
-        limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
+        limits: connection.limits.clone(),
         ..ClientOptions::default()
     };
     Ok(Client::with_options(
@@ -38,29 +60,35 @@ pub fn open_client(args: &Args, entry: &str) -> Result<Client, Error> {
 }
 
 /// Warns once per run, however many clients are opened, when creds.json is readable by others.
-fn warn_once_if_creds_readable(args: &Args) {
+fn warn_once_if_creds_readable(connection: &Connection) {
     static CHECKED: Once = Once::new();
     CHECKED.call_once(|| {
-        if let Some(warning) = creds::permission_warning(&args.creds) {
+        if let Some(warning) = creds::permission_warning(&connection.creds) {
             crate::output::warn(&warning);
         }
     });
 }
 
-/// One client per DNS provider that `domains` use, keyed by provider (creds entry) name.
-pub fn open_clients(args: &Args, domains: &[&Domain]) -> Result<BTreeMap<String, Client>, Error> {
+/// One client per provider (creds entry) name of `providers`, keyed by that name.
+pub fn open_clients<'p>(
+    connection: &Connection,
+    providers: impl IntoIterator<Item = &'p String>,
+) -> Result<BTreeMap<String, Client>, Error> {
     let mut clients = BTreeMap::new();
-    for provider in domains.iter().flat_map(|d| &d.providers) {
+    for provider in providers {
         if !clients.contains_key(provider) {
-            clients.insert(provider.clone(), open_client(args, provider)?);
+            clients.insert(provider.clone(), open_client(connection, provider)?);
         }
     }
     Ok(clients)
 }
 
-/// The config's domains that `--domains` selects (all without it), in config order.
-pub fn selected_domains<'c>(config: &'c Config, args: &Args) -> Result<Vec<&'c Domain>, Error> {
-    let Some(wanted) = &args.domains else {
+/// The config's domains that `wanted` (`--domains`) selects (all without it), in config order.
+pub fn selected_domains<'c>(
+    config: &'c Config,
+    wanted: Option<&[String]>,
+) -> Result<Vec<&'c Domain>, Error> {
+    let Some(wanted) = wanted else {
         return Ok(config.domains.iter().collect());
     };
     let mut selected = Vec::new();

@@ -1,0 +1,647 @@
+//! Applying planned zones and reporting what became of them, for push from the config and from
+//! a plan file alike: the safety check, each zone's requests in order (stopping at the first that
+//! does not certainly apply), reconciling a request whose answer was lost by re-reading the zone,
+//! `--wait`, and the report of exactly what was and was not applied.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, EXIT_OK};
+use crate::log;
+use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
+use crate::output::{self, plural};
+use crate::plan::{Target, ZonePlan};
+use crate::route53::{ApiError, Client};
+
+use super::planning;
+
+/// How a push goes about its zones.
+#[derive(Clone, Debug)]
+pub struct PushOptions {
+    /// `--format json`.
+    pub json: bool,
+    /// `--force`: push past the safety limits.
+    pub force: bool,
+    /// `--refuse-blocked`: send nothing to a zone with changes blocked by protections.
+    pub refuse_blocked: bool,
+    /// `--wait` with its timeout.
+    pub wait: Option<Duration>,
+    /// What the user should do about zones that did not complete.
+    pub next_step: &'static str,
+}
+
+/// A zone push was asked to apply: its target, or its plan and why nothing may be written to it.
+pub type PushZone = Result<Target, (ZonePlan, String)>;
+
+/// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit,
+/// applies the others zone by zone, prints each zone and its outcome as it goes (text) or all
+/// at the end (JSON), then fails for `unreadable` zones (messages of zones that could not be
+/// planned) and for zones that did not complete.
+pub fn push(
+    zones: Vec<PushZone>,
+    unreadable: &[String],
+    clients: &BTreeMap<String, Client>,
+    options: &PushOptions,
+) -> Result<i32, Error> {
+    if !options.force {
+        refuse_if_any(&planning::safety_violations(zones.iter().flatten()))?;
+    }
+    let mut outcomes = Vec::new();
+    for zone in &zones {
+        let display = displayed(zone);
+        if !options.json {
+            output::data(&output::zone_text(&display));
+        }
+        let outcome = push_zone(zone, clients, options);
+        if !options.json {
+            output::data(&outcome_text(display.plan.batches.len(), &outcome));
+        }
+        outcomes.push(outcome);
+    }
+    let displays: Vec<Target> = zones.iter().map(displayed).collect();
+    let shown: Vec<&Target> = displays.iter().collect();
+    if options.json {
+        let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
+        output::data(&format!("{}\n", output::targets_json(&shown, &extra)));
+    } else {
+        output::data(&output::total_text(&shown));
+    }
+    fail_if_any(unreadable, zones.len() + unreadable.len())?;
+    let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
+    summarise(&domains, &outcomes, options.next_step)
+}
+
+/// What is shown of a zone: its target, or its plan alone when it is not ready.
+fn displayed(zone: &PushZone) -> Target {
+    match zone {
+        Ok(target) => target.clone(),
+        Err((plan, _)) => Target {
+            plan: plan.clone(),
+            diff: None,
+            live_count: 0,
+        },
+    }
+}
+
+/// Applies one zone, unless it is not ready or `--refuse-blocked` holds it back.
+fn push_zone(
+    zone: &PushZone,
+    clients: &BTreeMap<String, Client>,
+    options: &PushOptions,
+) -> ZoneOutcome {
+    let target = match zone {
+        Ok(target) => target,
+        Err((_, reason)) => return ZoneOutcome::not_applied(reason.clone()),
+    };
+    if let Some(reason) = refusal_for_blocked(target, options.refuse_blocked) {
+        return ZoneOutcome::not_applied(reason);
+    }
+    match clients.get(&target.plan.provider) {
+        Some(client) => apply_zone(client, &target.plan.zone.id, &target.plan.batches, options.wait),
+        None => ZoneOutcome::not_applied(format!(
+            "no client was opened for provider {}",
+            target.plan.provider
+        )),
+    }
+}
+
+/// Reports every failure on stderr and turns them into one error.
+pub fn fail_if_any(failures: &[String], total: usize) -> Result<(), Error> {
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for failure in failures {
+        eprintln!("error: {failure}");
+    }
+    Err(Error::Failed(format!(
+        "{} of {total} zone{} could not be read",
+        failures.len(),
+        plural(total)
+    )))
+}
+
+/// How many times one request whose outcome was unknown is checked and sent again.
+const MAX_RECONCILES: usize = 3;
+
+/// What happened to one zone.
+#[derive(Debug, Default)]
+pub struct ZoneOutcome {
+    /// One per request sent or left unsent, in order; shorter than the zone's requests only
+    /// when the zone was given up before any was sent.
+    requests: Vec<RequestReport>,
+    /// Why the zone's push did not complete.
+    error: Option<String>,
+}
+
+/// One request of a zone and what became of it.
+#[derive(Debug)]
+struct RequestReport {
+    changes: Vec<ChangeAction>,
+    outcome: RequestOutcome,
+}
+
+/// What became of one ChangeResourceRecordSets request.
+#[derive(Debug)]
+enum RequestOutcome {
+    /// It is applied.
+    Applied(Sent),
+    /// It failed and is certainly not applied.
+    NotApplied(String),
+    /// It may or may not be applied.
+    Unknown(String),
+    /// It was not sent because an earlier request of the zone did not apply.
+    NotSent,
+}
+
+/// How an applied request came to be known as applied.
+#[derive(Debug)]
+enum Sent {
+    /// Route 53 accepted it and answered with this change.
+    Accepted(ChangeInfo),
+    /// Its answer was lost, and re-reading the zone showed every change of it in place.
+    FoundApplied,
+}
+
+impl ZoneOutcome {
+    /// A zone nothing was sent to, for `reason`.
+    fn not_applied(reason: String) -> ZoneOutcome {
+        ZoneOutcome {
+            requests: Vec::new(),
+            error: Some(reason),
+        }
+    }
+
+    fn applied(&self) -> impl Iterator<Item = &RequestReport> {
+        self.requests
+            .iter()
+            .filter(|r| matches!(r.outcome, RequestOutcome::Applied(_)))
+    }
+
+    fn accepted_changes(&self) -> impl Iterator<Item = &ChangeInfo> {
+        self.requests.iter().filter_map(|r| match &r.outcome {
+            RequestOutcome::Applied(Sent::Accepted(info)) => Some(info),
+            _ => None,
+        })
+    }
+}
+
+/// Why a zone is not pushed at all under `--refuse-blocked`: some of its changes are blocked by
+/// record set protections, and the user wants all of a zone's changes or none.
+fn refusal_for_blocked(target: &Target, refuse_blocked: bool) -> Option<String> {
+    let blocked = target.diff.as_ref().map_or(0, |d| d.blocked.len());
+    (refuse_blocked && blocked > 0).then(|| {
+        format!(
+            "{blocked} change{} blocked by record set protections (see BLOCKED above) and \
+             --refuse-blocked asks for all of the zone's changes or none: nothing was sent",
+            plural(blocked)
+        )
+    })
+}
+
+/// The refusal of a push for `violations` (one line per zone), if there are any.
+fn refuse_if_any(violations: &[String]) -> Result<(), Error> {
+    if violations.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "nothing was pushed:\n  {}",
+        violations.join("\n  ")
+    )))
+}
+
+/// Sends the requests `batches` to zone `zone_id` in order; stops at the first that does not
+/// certainly apply, and leaves the rest unsent.
+fn apply_zone(
+    client: &Client,
+    zone_id: &str,
+    batches: &[Vec<ChangeAction>],
+    wait: Option<Duration>,
+) -> ZoneOutcome {
+    let mut requests = Vec::with_capacity(batches.len());
+    let mut stopped = false;
+    for batch in batches {
+        let outcome = match stopped {
+            true => RequestOutcome::NotSent,
+            false => send_batch(client, zone_id, batch),
+        };
+        stopped |= !matches!(outcome, RequestOutcome::Applied(_));
+        requests.push(RequestReport {
+            changes: batch.clone(),
+            outcome,
+        });
+    }
+    let mut outcome = ZoneOutcome {
+        error: first_failure(&requests),
+        requests,
+    };
+    if let (Some(timeout), None) = (wait, &outcome.error) {
+        outcome.error = wait_for_applied(client, &outcome, timeout).err();
+    }
+    outcome
+}
+
+/// Why the zone's push did not complete: the first request that did not apply, and how many
+/// were left unsent after it.
+fn first_failure(requests: &[RequestReport]) -> Option<String> {
+    let total = requests.len();
+    let (index, failed) = requests
+        .iter()
+        .enumerate()
+        .find(|(_, r)| !matches!(r.outcome, RequestOutcome::Applied(_)))?;
+    let what = match &failed.outcome {
+        RequestOutcome::Unknown(_) => "may or may not have been applied",
+        _ => "was not applied",
+    };
+    let unsent = total - index - 1;
+    let mut text = format!("request {} of {total} {what}", index + 1);
+    if unsent > 0 {
+        text.push_str(&format!(
+            "; the {unsent} request{} after it {} not sent",
+            plural(unsent),
+            if unsent == 1 { "was" } else { "were" }
+        ));
+    }
+    Some(text)
+}
+
+/// Waits for the last change Route 53 accepted; an applied request whose answer was lost has
+/// no change id to wait for.
+fn wait_for_applied(
+    client: &Client,
+    outcome: &ZoneOutcome,
+    timeout: Duration,
+) -> Result<(), String> {
+    if let Some(last) = outcome.accepted_changes().last() {
+        wait_insync(client, &last.id, timeout)?;
+    }
+    if outcome
+        .applied()
+        .any(|r| matches!(r.outcome, RequestOutcome::Applied(Sent::FoundApplied)))
+    {
+        log::warn(
+            "--wait: a request confirmed by re-reading the zone has no change id to wait for; \
+             it propagates on its own",
+        );
+    }
+    Ok(())
+}
+
+/// Sends one request. When its outcome is unknown (the answer was lost), reads the zone to learn
+/// whether it was applied, and sends it again only if it certainly was not. A resend Route 53
+/// refuses is checked the same way: the earlier attempt may have landed meanwhile.
+fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> RequestOutcome {
+    let mut answer_lost_before = false;
+    for _ in 0..MAX_RECONCILES {
+        let err = match client.change_record_sets(zone_id, batch, "r53ctl push") {
+            Ok(info) => return RequestOutcome::Applied(Sent::Accepted(info)),
+            Err(err) => err,
+        };
+        let answer_lost = matches!(err, ApiError::OutcomeUnknown { .. });
+        if !answer_lost && !answer_lost_before {
+            return RequestOutcome::NotApplied(err.to_string());
+        }
+        log::warn(&reconcile_note(zone_id, &err));
+        let live = match client.list_record_sets(zone_id) {
+            Ok(live) => live,
+            Err(read_err) => {
+                return RequestOutcome::Unknown(format!(
+                    "{err}; reading the zone to find out failed too: {read_err}"
+                ))
+            }
+        };
+        match batch_state(&live, batch) {
+            BatchState::Applied => return RequestOutcome::Applied(Sent::FoundApplied),
+            BatchState::NotApplied if answer_lost => answer_lost_before = true,
+            BatchState::NotApplied => return RequestOutcome::NotApplied(err.to_string()),
+            BatchState::Unclear => {
+                return RequestOutcome::Unknown(
+                    "the answer was lost and the zone now matches neither the state before nor \
+                     after the request (someone else is changing it); run preview to see where \
+                     it stands"
+                        .into(),
+                )
+            }
+        }
+    }
+    RequestOutcome::NotApplied(format!(
+        "sent {MAX_RECONCILES} times and every answer was lost; re-reading the zone showed none \
+         of it applied"
+    ))
+}
+
+/// Why the zone is read again after `err`.
+fn reconcile_note(zone_id: &str, err: &ApiError) -> String {
+    match err {
+        ApiError::OutcomeUnknown { cause, .. } => format!(
+            "zone {zone_id}: the answer to a change request was lost ({cause}); reading the zone \
+             to find out whether it was applied"
+        ),
+        _ => format!(
+            "zone {zone_id}: the change request, sent again after its answer was lost, was \
+             refused ({err}); reading the zone to find out whether the first attempt applied"
+        ),
+    }
+}
+
+/// Where a zone stands relative to one request.
+#[derive(Debug, PartialEq, Eq)]
+enum BatchState {
+    Applied,
+    NotApplied,
+    Unclear,
+}
+
+/// Whether `live` shows every effect of `batch`, none of them, or something else.
+fn batch_state(live: &[RecordSet], batch: &[ChangeAction]) -> BatchState {
+    let live: HashSet<RecordSet> = live.iter().map(RecordSet::comparable).collect();
+    let present = |rs: &RecordSet| live.contains(&rs.comparable());
+    let effects: Vec<bool> = batch
+        .iter()
+        .map(|change| match change.action {
+            Action::Create | Action::Upsert => present(&change.record_set),
+            Action::Delete => !present(&change.record_set),
+        })
+        .collect();
+    if effects.iter().all(|&done| done) {
+        BatchState::Applied
+    } else if effects.iter().all(|&done| !done) {
+        BatchState::NotApplied
+    } else {
+        BatchState::Unclear
+    }
+}
+
+/// Polls GetChange until Route 53 reports the change INSYNC, or `timeout` passes.
+fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<(), String> {
+    let start = Instant::now();
+    let mut delay = Duration::from_secs(1);
+    loop {
+        let info = client.get_change(change_id).map_err(|e| e.to_string())?;
+        if info.status == "INSYNC" {
+            return Ok(());
+        }
+        if start.elapsed() + delay > timeout {
+            return Err(format!(
+                "change {change_id} is still {} after {}s (--wait-timeout); it was applied and \
+                 will finish propagating on its own",
+                info.status,
+                start.elapsed().as_secs()
+            ));
+        }
+        log::progress(&format!("waiting for change {change_id}: {}", info.status));
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(10));
+    }
+}
+
+/// What happened to a zone of `total` requests, as text: one line per request, then a total.
+fn outcome_text(total: usize, outcome: &ZoneOutcome) -> String {
+    let mut text = String::new();
+    for (index, request) in outcome.requests.iter().enumerate() {
+        text.push_str(&format!(
+            "  request {} of {total} ({} change action{}): {}\n",
+            index + 1,
+            request.changes.len(),
+            plural(request.changes.len()),
+            request_status_text(&request.outcome)
+        ));
+    }
+    if total > 0 {
+        let applied: Vec<&RequestReport> = outcome.applied().collect();
+        let changes: usize = applied.iter().map(|r| r.changes.len()).sum();
+        text.push_str(&format!(
+            "  applied {} of {total} request{} ({changes} change actions)\n",
+            applied.len(),
+            plural(total),
+        ));
+    }
+    if let Some(err) = &outcome.error {
+        text.push_str(&format!("  FAILED: {err}\n"));
+    }
+    text
+}
+
+fn request_status_text(outcome: &RequestOutcome) -> String {
+    match outcome {
+        RequestOutcome::Applied(Sent::Accepted(info)) => format!("applied (change {})", info.id),
+        RequestOutcome::Applied(Sent::FoundApplied) => {
+            "applied (confirmed by re-reading the zone)".into()
+        }
+        RequestOutcome::NotApplied(err) => format!("NOT applied: {err}"),
+        RequestOutcome::Unknown(err) => format!("UNKNOWN whether applied: {err}"),
+        RequestOutcome::NotSent => "not sent, NOT applied".into(),
+    }
+}
+
+/// What happened to a zone, as fields of its JSON object.
+fn outcome_json(outcome: &ZoneOutcome) -> Map<String, Value> {
+    let requests: Vec<Value> = outcome
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(index, request)| request_json(index + 1, request))
+        .collect();
+    output::as_map(json!({
+        "applied_requests": outcome.applied().count(),
+        "applied_change_actions": outcome.applied().map(|r| r.changes.len()).sum::<usize>(),
+        "change_ids": outcome.accepted_changes().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        "request_outcomes": requests,
+        "error": outcome.error,
+    }))
+}
+
+fn request_json(number: usize, request: &RequestReport) -> Value {
+    let (status, detail, change_id) = match &request.outcome {
+        RequestOutcome::Applied(Sent::Accepted(info)) => ("applied", None, Some(info.id.as_str())),
+        RequestOutcome::Applied(Sent::FoundApplied) => {
+            ("applied", Some("confirmed by re-reading the zone"), None)
+        }
+        RequestOutcome::NotApplied(err) => ("not_applied", Some(err.as_str()), None),
+        RequestOutcome::Unknown(err) => ("unknown", Some(err.as_str()), None),
+        RequestOutcome::NotSent => ("not_sent", None, None),
+    };
+    let changes: Vec<Value> = request
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "action": c.action.as_str(),
+                "name": c.record_set.name,
+                "type": c.record_set.rtype,
+                "set_identifier": c.record_set.set_identifier,
+            })
+        })
+        .collect();
+    json!({
+        "request": number,
+        "status": status,
+        "detail": detail,
+        "change_id": change_id,
+        "changes": changes,
+    })
+}
+
+/// Success, or the error naming each of `domains` whose outcome (same order) failed and saying
+/// what to do next.
+fn summarise(
+    domains: &[&str],
+    outcomes: &[ZoneOutcome],
+    next_step: &str,
+) -> Result<i32, Error> {
+    let failed: Vec<&str> = domains
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, o)| o.error.is_some())
+        .map(|(d, _)| *d)
+        .collect();
+    if failed.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    Err(Error::Failed(format!(
+        "push did not complete for {} zone{}: {}; what was applied is listed above; {next_step}",
+        failed.len(),
+        plural(failed.len()),
+        failed.join(", ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(name: &str, ip: &str) -> RecordSet {
+        RecordSet::simple(name, "A", 300, vec![ip.into()])
+    }
+
+    fn change(action: Action, rs: RecordSet) -> ChangeAction {
+        ChangeAction {
+            action,
+            record_set: rs,
+        }
+    }
+
+    fn report(outcome: RequestOutcome) -> RequestReport {
+        RequestReport {
+            changes: vec![change(Action::Create, a("www.example.tld.", "1.1.1.1"))],
+            outcome,
+        }
+    }
+
+    fn accepted(id: &str) -> RequestOutcome {
+        RequestOutcome::Applied(Sent::Accepted(ChangeInfo {
+            id: id.into(),
+            status: "PENDING".into(),
+            submitted_at: String::new(),
+        }))
+    }
+
+    fn target_with_blocked(blocked: usize) -> Target {
+        let zone = crate::model::HostedZone {
+            id: "Z1".into(),
+            name: "example.tld.".into(),
+            private: false,
+            record_set_count: None,
+            comment: None,
+        };
+        let mut diff = crate::diff::ZoneDiff::default();
+        diff.changes.push(crate::diff::Change::Create(a(
+            "www.example.tld.",
+            "1.1.1.1",
+        )));
+        for i in 0..blocked {
+            let rs = a(&format!("locked{i}.example.tld."), "2.2.2.2");
+            diff.blocked.push((crate::diff::Change::Create(rs), None));
+        }
+        let limits = crate::batch::Limits::default();
+        let plan = ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits, &[])
+            .expect("plan");
+        Target {
+            plan,
+            diff: Some(diff),
+            live_count: 0,
+        }
+    }
+
+    #[test]
+    fn refuse_blocked_holds_back_only_zones_with_blocked_changes() {
+        assert_eq!(refusal_for_blocked(&target_with_blocked(0), true), None);
+        assert_eq!(refusal_for_blocked(&target_with_blocked(2), false), None);
+        let reason = refusal_for_blocked(&target_with_blocked(2), true).expect("refused");
+        assert!(reason.starts_with("2 changes blocked"), "{reason}");
+        assert!(reason.contains("nothing was sent"), "{reason}");
+    }
+
+    #[test]
+    fn the_report_names_each_request_and_how_it_is_known_to_be_applied() {
+        let requests = vec![
+            report(accepted("C1")),
+            report(RequestOutcome::Applied(Sent::FoundApplied)),
+            report(RequestOutcome::NotApplied("InvalidChangeBatch: no".into())),
+            report(RequestOutcome::NotSent),
+        ];
+        let outcome = ZoneOutcome {
+            error: first_failure(&requests),
+            requests,
+        };
+        let text = outcome_text(4, &outcome);
+        let expected = [
+            "request 1 of 4 (1 change action): applied (change C1)",
+            "request 2 of 4 (1 change action): applied (confirmed by re-reading the zone)",
+            "request 3 of 4 (1 change action): NOT applied: InvalidChangeBatch: no",
+            "request 4 of 4 (1 change action): not sent, NOT applied",
+            "applied 2 of 4 requests (2 change actions)",
+            "FAILED: request 3 of 4 was not applied; the 1 request after it was not sent",
+        ];
+        for line in expected {
+            assert!(text.contains(line), "{line:?} missing from:\n{text}");
+        }
+        let json = outcome_json(&outcome);
+        assert_eq!(json["applied_requests"], 2);
+        assert_eq!(json["change_ids"], serde_json::json!(["C1"]));
+        let statuses: Vec<&Value> = (0..4)
+            .map(|i| &json["request_outcomes"][i]["status"])
+            .collect();
+        assert_eq!(
+            statuses,
+            ["applied", "applied", "not_applied", "not_sent"]
+                .map(Value::from)
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            json["request_outcomes"][1]["detail"],
+            "confirmed by re-reading the zone"
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_never_called_not_applied() {
+        let requests = vec![report(RequestOutcome::Unknown("lost".into()))];
+        let failure = first_failure(&requests).unwrap();
+        assert_eq!(failure, "request 1 of 1 may or may not have been applied");
+        assert_eq!(first_failure(&[report(accepted("C1"))]), None);
+    }
+
+    #[test]
+    fn batch_state_tells_applied_from_not_applied() {
+        let old = a("www.example.tld.", "1.1.1.1");
+        let new = a("www.example.tld.", "2.2.2.2");
+        let batch = vec![
+            change(Action::Delete, old.clone()),
+            change(Action::Create, new.clone()),
+        ];
+        assert_eq!(
+            batch_state(std::slice::from_ref(&new), &batch),
+            BatchState::Applied
+        );
+        assert_eq!(
+            batch_state(std::slice::from_ref(&old), &batch),
+            BatchState::NotApplied
+        );
+        let other = a("www.example.tld.", "3.3.3.3");
+        assert_eq!(batch_state(&[other], &batch), BatchState::Unclear);
+        assert_eq!(batch_state(&[old, new], &batch), BatchState::Unclear);
+    }
+}

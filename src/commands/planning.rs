@@ -1,0 +1,257 @@
+//! The planning steps preview, push and `push --plan` share: reading each selected zone and
+//! planning its changes from the config (with its record set protections), or reading a plan
+//! file and checking each of its zones still holds what the plan was computed against; and the
+//! safety check push makes before sending anything.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::batch::Limits;
+use crate::config::{Config, Domain};
+use crate::diff::{self, DiffOptions, ZoneDiff};
+use crate::error::Error;
+use crate::log;
+use crate::model::{HostedZone, RecordSet, RecordSetProtection};
+use crate::plan::{self, Target, ZonePlan};
+use crate::route53::Client;
+
+use super::zones;
+
+/// The targets of every (domain, provider) pair of `domains`, read `concurrency` at a time, in
+/// config order; plus a message for each pair that could not be planned.
+pub fn plan_all(
+    config: &Config,
+    domains: &[&Domain],
+    clients: &BTreeMap<String, Client>,
+    concurrency: usize,
+) -> (Vec<Target>, Vec<String>) {
+    warn_registrars_left_alone(config, domains);
+    let work: Vec<(&Domain, &str)> = domains
+        .iter()
+        .flat_map(|d| d.providers.iter().map(move |p| (*d, p.as_str())))
+        .collect();
+    let listings = zone_listings(clients, &work);
+    let results = zones::map_concurrently(&work, concurrency, |(domain, provider)| {
+        let client = clients
+            .get(*provider)
+            .ok_or_else(|| format!("no client was opened for provider {provider}"))?;
+        let listed = listings.get(provider).and_then(Option::as_deref);
+        plan_one(client, domain, provider, listed)
+    });
+    let mut targets = Vec::new();
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(target) => targets.push(target),
+            Err(message) => failures.push(message),
+        }
+    }
+    (targets, failures)
+}
+
+/// Says which domains name a ROUTE53 registrar: r53ctl accepts it, as dnscontrol configs use it,
+/// but does not manage delegation at the registrar, and must not let that pass unsaid.
+fn warn_registrars_left_alone(config: &Config, domains: &[&Domain]) {
+    let at_route53: Vec<&str> = domains
+        .iter()
+        .filter(|d| {
+            config
+                .registrars
+                .iter()
+                .any(|r| r.name == d.registrar && r.kind == "ROUTE53")
+        })
+        .map(|d| d.display_name.as_str())
+        .collect();
+    if !at_route53.is_empty() {
+        log::warn(&format!(
+            "registrar ROUTE53 ({}): r53ctl manages the hosted zones only; the name servers \
+             registered for these domains are neither checked nor changed",
+            at_route53.join(", ")
+        ));
+    }
+}
+
+/// Every zone of each provider's account, where listing them once is cheaper than looking up
+/// its domains one by one.
+fn zone_listings<'w>(
+    clients: &BTreeMap<String, Client>,
+    work: &[(&Domain, &'w str)],
+) -> BTreeMap<&'w str, Option<Vec<HostedZone>>> {
+    let mut lookups: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, provider) in work {
+        *lookups.entry(provider).or_default() += 1;
+    }
+    lookups
+        .into_iter()
+        .filter_map(|(provider, n)| {
+            let client = clients.get(provider)?;
+            Some((provider, zones::list_zones_if_cheaper(client, n)))
+        })
+        .collect()
+}
+
+/// Reads one zone and plans its changes; `listed` holds every zone of the account when known.
+fn plan_one(
+    client: &Client,
+    domain: &Domain,
+    provider: &str,
+    listed: Option<&[HostedZone]>,
+) -> Result<Target, String> {
+    let zone = zones::find_zone(client, domain, listed).map_err(|e| e.to_string())?;
+    log::progress(&format!("reading {} ({})", domain.display_name, zone.id));
+    let live = client
+        .list_record_sets(&zone.id)
+        .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
+    let target = plan_against(domain, provider, zone.clone(), &live, &[])?;
+    // Protections only matter to changes: a zone already in line costs no extra request.
+    if target.plan.batches.is_empty() {
+        return Ok(target);
+    }
+    let protections = read_protections(client, domain, &zone.id)?;
+    if protections.is_empty() {
+        return Ok(target);
+    }
+    plan_against(domain, provider, zone, &live, &protections)
+}
+
+/// The zone's record set protections. Without permission to list them (an IAM policy written
+/// before the API existed) a warning is shown and none are assumed: Route 53 still refuses a
+/// request that touches a protected record set, whole, so nothing is changed by mistake.
+fn read_protections(
+    client: &Client,
+    domain: &Domain,
+    zone_id: &str,
+) -> Result<Vec<RecordSetProtection>, String> {
+    match client.list_record_set_protections(zone_id) {
+        Ok(protections) => Ok(protections),
+        Err(err) if err.code() == Some("AccessDenied") => {
+            log::warn(&format!(
+                "domain {}: cannot list record set protections ({err}); allow \
+                 route53:ListResourceRecordSetProtections to see protected record sets in \
+                 the preview",
+                domain.display_name
+            ));
+            Ok(Vec::new())
+        }
+        Err(err) => Err(format!("domain {}: {err}", domain.display_name)),
+    }
+}
+
+/// The target that brings `zone` of `provider`, holding `live` under `protections`, in line
+/// with `domain`.
+fn plan_against(
+    domain: &Domain,
+    provider: &str,
+    zone: HostedZone,
+    live: &[RecordSet],
+    protections: &[RecordSetProtection],
+) -> Result<Target, String> {
+    let diff: ZoneDiff = diff::diff_zone(
+        &domain.records,
+        live,
+        &DiffOptions {
+            apex: &domain.name,
+            ignore: &domain.ignore,
+            keep_unknown: domain.keep_unknown,
+            zone_id: &zone.id,
+            protections,
+        },
+    );
+    let plan = ZonePlan::new(
+        &domain.display_name,
+        provider,
+        zone,
+        &diff.changes,
+        &Limits::default(),
+        live,
+    )
+    .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
+    Ok(Target {
+        plan: plan.with_max_share(domain.max_change_share),
+        diff: Some(diff),
+        live_count: live.len(),
+    })
+}
+
+/// The zone plans of the plan file at `path`. A file that cannot be read or is not a plan of
+/// this version is a usage error, as a bad config is: the input is wrong and nothing was sent.
+pub fn read_plan_file(path: &Path) -> Result<Vec<ZonePlan>, Error> {
+    let context = format!("plan file {}", path.display());
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::Usage(format!(
+            "{context}: cannot read it: {e}; write a plan with 'r53ctl preview --out FILE'"
+        ))
+    })?;
+    plan::from_json(&text).map_err(|e| Error::Usage(format!("{context}: {e}")))
+}
+
+/// The zone plans `wanted` (`--domains`) selects (all without it), in plan order.
+pub fn selected_plans(plans: Vec<ZonePlan>, wanted: Option<&[String]>) -> Result<Vec<ZonePlan>, Error> {
+    let Some(wanted) = wanted else {
+        return Ok(plans);
+    };
+    let wanted: Vec<String> = wanted.iter().map(|d| crate::name::normalize(d)).collect();
+    let planned_names: Vec<String> = plans
+        .iter()
+        .map(|p| crate::name::normalize(&p.zone.name))
+        .collect();
+    if let Some(missing) = wanted.iter().find(|w| !planned_names.contains(w)) {
+        return Err(Error::Usage(format!(
+            "--domains names {}, which the plan does not cover; it covers: {}",
+            crate::name::display(missing),
+            plans
+                .iter()
+                .map(|p| p.domain.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(plans
+        .into_iter()
+        .zip(planned_names)
+        .filter(|(_, name)| wanted.contains(name))
+        .map(|(plan, _)| plan)
+        .collect())
+}
+
+/// Reads the zone of `plan` and checks it still holds what the plan was computed against; the
+/// error says why nothing may be written to it.
+pub fn check_plan(clients: &BTreeMap<String, Client>, plan: ZonePlan) -> Result<Target, (ZonePlan, String)> {
+    let ready = |live_count| Target {
+        plan: plan.clone(),
+        diff: None,
+        live_count,
+    };
+    if plan.batches.is_empty() {
+        // Nothing will be sent, so there is nothing to protect.
+        return Ok(ready(0));
+    }
+    let Some(client) = clients.get(&plan.provider) else {
+        let reason = format!("no client was opened for provider {}", plan.provider);
+        return Err((plan, reason));
+    };
+    log::progress(&format!("reading {} ({})", plan.domain, plan.zone.id));
+    let live = match client.list_record_sets(&plan.zone.id) {
+        Ok(live) => live,
+        Err(e) => {
+            let reason = format!(
+                "reading zone {} ({}): {e}; nothing was written to it",
+                plan.domain, plan.zone.id
+            );
+            return Err((plan, reason));
+        }
+    };
+    match plan.check_live(&live) {
+        Ok(()) => Ok(ready(live.len())),
+        Err(e) => Err((plan, e.to_string())),
+    }
+}
+
+/// One line per target whose plan changes or deletes more of its zone than its safety limits
+/// allow: what push refuses without `--force`.
+pub fn safety_violations<'t>(targets: impl IntoIterator<Item = &'t Target>) -> Vec<String> {
+    targets
+        .into_iter()
+        .filter_map(Target::safety_violation)
+        .collect()
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::commands;
 use crate::error::{Error, EXIT_OK};
+use crate::log;
 use crate::output::{self, Format};
 
 /// The commands r53ctl knows.
@@ -176,7 +177,7 @@ pub fn main() -> i32 {
             EXIT_OK
         }
         Ok(Parsed::Run(args)) => {
-            output::set_debug(args.debug);
+            log::set_debug(args.debug);
             match commands::run(&args) {
                 Ok(code) => code,
                 Err(err) => output::report_error(&err),

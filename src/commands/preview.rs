@@ -9,6 +9,7 @@ use crate::commands::zones;
 use crate::config::{Config, Domain};
 use crate::diff::{self, DiffOptions};
 use crate::error::{Error, EXIT_OK};
+use crate::log;
 use crate::model::{HostedZone, RecordSet, RecordSetProtection};
 use crate::output::{self, plural, Format};
 use crate::plan::{SafetyLimits, ZonePlan};
@@ -67,7 +68,7 @@ fn warn_registrars_left_alone(config: &Config, domains: &[&Domain]) {
         .map(|d| d.display_name.as_str())
         .collect();
     if !at_route53.is_empty() {
-        output::warn(&format!(
+        log::warn(&format!(
             "registrar ROUTE53 ({}): r53ctl manages the hosted zones only; the name servers \
              registered for these domains are neither checked nor changed",
             at_route53.join(", ")
@@ -102,7 +103,7 @@ pub fn plan_one(
     listed: Option<&[HostedZone]>,
 ) -> Result<Target, String> {
     let zone = zones::find_zone(client, domain, listed).map_err(|e| e.to_string())?;
-    output::progress(&format!("reading {} ({})", domain.display_name, zone.id));
+    log::progress(&format!("reading {} ({})", domain.display_name, zone.id));
     let live = client
         .list_record_sets(&zone.id)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
@@ -130,7 +131,7 @@ fn read_protections(
     match client.list_record_set_protections(zone_id) {
         Ok(protections) => Ok(protections),
         Err(err) if err.code() == Some("AccessDenied") => {
-            output::warn(&format!(
+            log::warn(&format!(
                 "domain {}: cannot list record set protections ({err}); allow \
                  route53:ListResourceRecordSetProtections to see protected record sets in \
                  the preview",
@@ -190,13 +191,13 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         )),
     }
     for violation in safety_violations(&targets) {
-        output::warn(&format!("push will refuse {violation}"));
+        log::warn(&format!("push will refuse {violation}"));
     }
     if let Some(path) = &args.out {
         if failures.is_empty() {
             write_plan_file(path, &targets)?;
         } else {
-            output::warn(&format!(
+            log::warn(&format!(
                 "no plan was written to {}: a plan must cover every selected zone",
                 path.display()
             ));

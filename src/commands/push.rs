@@ -11,6 +11,7 @@ use crate::cli::Args;
 use crate::commands::preview::{self, Target};
 use crate::commands::zones;
 use crate::error::{Error, EXIT_OK};
+use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural, Format};
 use crate::route53::{ApiError, Client};
@@ -226,7 +227,7 @@ fn wait_for_applied(
         .applied()
         .any(|r| matches!(r.outcome, RequestOutcome::Applied(Sent::FoundApplied)))
     {
-        output::warn(
+        log::warn(
             "--wait: a request confirmed by re-reading the zone has no change id to wait for; \
              it propagates on its own",
         );
@@ -248,7 +249,7 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
         if !answer_lost && !answer_lost_before {
             return RequestOutcome::NotApplied(err.to_string());
         }
-        output::warn(&reconcile_note(zone_id, &err));
+        log::warn(&reconcile_note(zone_id, &err));
         let live = match client.list_record_sets(zone_id) {
             Ok(live) => live,
             Err(read_err) => {
@@ -336,7 +337,7 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
                 start.elapsed().as_secs()
             ));
         }
-        output::progress(&format!("waiting for change {change_id}: {}", info.status));
+        log::progress(&format!("waiting for change {change_id}: {}", info.status));
         std::thread::sleep(delay);
         delay = (delay * 2).min(Duration::from_secs(10));
     }

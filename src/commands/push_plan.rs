@@ -14,8 +14,9 @@ use crate::cli::Args;
 use crate::commands::push::{self, ZoneOutcome};
 use crate::commands::zones;
 use crate::error::Error;
+use crate::log::{self, Colour};
 use crate::model::Action;
-use crate::output::{self, Colour, Format};
+use crate::output::{self, Format};
 use crate::plan::{self, PlannedZone};
 use crate::route53::Client;
 
@@ -137,7 +138,7 @@ fn check_zone<'c>(
             live_count: 0,
         });
     }
-    output::progress(&format!("reading {} ({})", zone.domain, zone.zone.id));
+    log::progress(&format!("reading {} ({})", zone.domain, zone.zone.id));
     let live = client.list_record_sets(&zone.zone.id).map_err(|e| {
         format!(
             "reading zone {} ({}): {e}; nothing was written to it",

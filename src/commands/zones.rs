@@ -42,7 +42,7 @@ fn warn_once_if_creds_readable(args: &Args) {
     static CHECKED: Once = Once::new();
     CHECKED.call_once(|| {
         if let Some(warning) = creds::permission_warning(&args.creds) {
-            crate::output::warn(&warning);
+            crate::log::warn(&warning);
         }
     });
 }

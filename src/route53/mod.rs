@@ -17,7 +17,7 @@ use std::time::SystemTime;
 use crate::creds::ProvideCredentials;
 use crate::http::{Request, Response, Transport};
 use crate::model::{Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
-use crate::sigv4::{self, SigningParams};
+use crate::sigv4::{self, Endpoint, SigningParams};
 
 pub use error::{ApiError, AwsError};
 pub use limiter::{BucketLimit, Limiter, Limits};
@@ -32,15 +32,6 @@ pub const ZONES_PAGE_SIZE: u32 = 100;
 const RECORDS_PAGE_SIZE: u32 = 300;
 /// How many bytes of a non-XML error body are shown.
 const BODY_EXCERPT: usize = 200;
-
-/// Where requests go and the region they are signed for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Endpoint {
-    /// Base URL without a trailing slash, e.g. `https://route53.amazonaws.com`.
-    pub url: String,
-    /// Signing region, e.g. `us-east-1`.
-    pub region: String,
-}
 
 /// How a [`Client`] paces and retries its calls.
 #[derive(Clone)]

@@ -10,8 +10,7 @@ use crate::config::{Config, Domain};
 use crate::creds::{self, Overrides};
 use crate::error::Error;
 use crate::http::Transport;
-use crate::model::HostedZone;
-use crate::route53::xml::bare_id;
+use crate::model::{bare_id, HostedZone};
 use crate::route53::{Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 
 /// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With

@@ -1,6 +1,6 @@
-//! What r53ctl tells the user on stderr: the `--debug` switch and its [`debug!`](crate::debug)
-//! lines, warnings, progress lines, and whether a stream may be coloured (only on a terminal
-//! without `NO_COLOR`). The bottom layer: it imports nothing of the crate.
+//! What r53ctl tells the user on stderr: the `--debug` switch and its `debug!` lines, warnings,
+//! progress lines, and whether a stream may be coloured (only on a terminal without `NO_COLOR`).
+//! The bottom layer: it imports nothing of the crate.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -65,7 +65,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "Show exactly what push would change",
         usage: "[OPTIONS]",
         about: "Show exactly what push would change, zone by zone, then a total.",
-        flags: &["domains", "expect-no-changes", "format", "out", "concurrency"],
+        flags: &[
+            "domains",
+            "expect-no-changes",
+            "format",
+            "out",
+            "concurrency",
+        ],
         formats: &["text", "json"],
         exit_codes: "0 success, 1 error, 2 usage or config error, 3 changes pending with\n\
                      --expect-no-changes.",

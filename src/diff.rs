@@ -16,59 +16,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{AliasTarget, RecordKey, RecordSet, RecordSetProtection};
+use crate::model::{AliasTarget, IgnoreRule, RecordKey, RecordSet, RecordSetProtection};
 
 /// The TTL Route 53 gives a new public zone's apex NS record set.
 pub const DEFAULT_APEX_NS_TTL: u32 = 172_800;
-
-/// Live record sets matching a rule are never created, changed or deleted.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IgnoreRule {
-    /// A glob over the wire-form name relative to the zone (`*` any run of characters, `@` apex).
-    pub name: String,
-    /// Record types; empty means all.
-    pub types: Vec<String>,
-}
-
-impl IgnoreRule {
-    /// Whether this rule covers a record set of type `rtype` whose name relative to the zone is
-    /// `relative_name` (`@` for the apex).
-    pub fn matches(&self, relative_name: &str, rtype: &str) -> bool {
-        let type_matches =
-            self.types.is_empty() || self.types.iter().any(|t| t.eq_ignore_ascii_case(rtype));
-        type_matches && glob_matches(&self.name.to_ascii_lowercase(), relative_name)
-    }
-}
-
-/// Whether `pattern` (where `*` matches any run of characters, including none) matches all of
-/// `text`. Linear backtracking over the last `*`, so no input makes it slow.
-fn glob_matches(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut last_star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                last_star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match last_star {
-                Some((star_pi, star_ti)) => {
-                    pi = star_pi + 1;
-                    ti = star_ti + 1;
-                    last_star = Some((star_pi, star_ti + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
-}
 
 /// One change to a zone.
 // A Modify is two record sets; boxing them would only complicate every match on a change.
@@ -676,16 +627,6 @@ mod tests {
                 ),
             ]
         );
-    }
-
-    #[test]
-    fn glob_matches_runs_of_characters() {
-        assert!(glob_matches("*", ""));
-        assert!(glob_matches("*.dev", "a.b.dev"));
-        assert!(glob_matches("a*b*c", "axxbyybc"));
-        assert!(!glob_matches("a*b*c", "axxbyyb"));
-        assert!(!glob_matches("www", "www2"));
-        assert!(glob_matches("w*w", "ww"));
     }
 
     #[test]

@@ -1,9 +1,7 @@
 //! The `r53ctl` binary: parses the command line and runs the command it names.
 
 use r53ctl::cli::{self, Args, Command, Parsed};
-use r53ctl::commands::{
-    check, check_creds, create_domains, get_zones, preview, push, push_plan,
-};
+use r53ctl::commands::{check, check_creds, create_domains, get_zones, preview, push, push_plan};
 use r53ctl::error::{Error, EXIT_OK};
 use r53ctl::{log, output};
 

@@ -1,43 +1,21 @@
-//! What r53ctl prints: data on stdout, messages on stderr, colour only on a terminal without
-//! `NO_COLOR`, debug lines only with `--debug`.
+//! What r53ctl prints: data on stdout, errors on stderr, and how plans and record sets read.
+//! Colour follows [`crate::log`]: only on a terminal without `NO_COLOR`.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{json, Map, Value};
 
 use crate::diff::{Change, LeftAlone, ZoneDiff};
 use crate::error::Error;
+use crate::log::{colour_allowed, paint, paint_stderr, Colour};
 use crate::model::{Action, RecordSet, Routing};
 use crate::plan::{Target, ZonePlan};
-
-static DEBUG: AtomicBool = AtomicBool::new(false);
 
 /// How preview and push print their results on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
-}
-
-/// Turns `--debug` lines on or off.
-pub fn set_debug(on: bool) {
-    DEBUG.store(on, Ordering::Relaxed);
-}
-
-/// Whether `--debug` is on.
-pub fn debug_enabled() -> bool {
-    DEBUG.load(Ordering::Relaxed)
-}
-
-/// Prints a `--debug` line to stderr. Callers must never pass a secret.
-#[macro_export]
-macro_rules! debug {
-    ($($arg:tt)*) => {
-        if $crate::output::debug_enabled() {
-            eprintln!("debug: {}", format_args!($($arg)*));
-        }
-    };
 }
 
 /// Writes `text`, a run's data, to stdout. A reader that went away (`r53ctl preview | head`) is
@@ -52,18 +30,6 @@ pub fn data(text: &str) {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write to stdout: {err}");
         }
-    }
-}
-
-/// Prints a warning to stderr.
-pub fn warn(message: &str) {
-    eprintln!("{}: {message}", paint_stderr(Colour::Yellow, "warning"));
-}
-
-/// Prints a progress line to stderr when stderr is a terminal.
-pub fn progress(message: &str) {
-    if std::io::stderr().is_terminal() {
-        eprintln!("{message}");
     }
 }
 
@@ -87,51 +53,12 @@ pub fn plural(n: usize) -> &'static str {
     }
 }
 
-/// ANSI colours r53ctl uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Colour {
-    Red,
-    Green,
-    Yellow,
-}
-
-/// Whether output to a stream that `is_terminal` may be coloured.
-fn colour_allowed(is_terminal: bool) -> bool {
-    colour_allowed_with(is_terminal, std::env::var_os("NO_COLOR").as_deref())
-}
-
-/// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the empty string
-/// (no-color.org).
-fn colour_allowed_with(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    is_terminal && no_color.is_none_or(|v| v.is_empty())
-}
-
-fn paint(colour: Colour, text: &str, enabled: bool) -> String {
-    if !enabled {
-        return text.to_string();
-    }
-    let code = match colour {
-        Colour::Red => 31,
-        Colour::Green => 32,
-        Colour::Yellow => 33,
-    };
-    format!("\x1b[{code}m{text}\x1b[0m")
-}
-
 /// `text` coloured for stdout, when stdout may be coloured.
 pub fn paint_stdout(colour: Colour, text: &str) -> String {
     paint(
         colour,
         text,
         colour_allowed(std::io::stdout().is_terminal()),
-    )
-}
-
-fn paint_stderr(colour: Colour, text: &str) -> String {
-    paint(
-        colour,
-        text,
-        colour_allowed(std::io::stderr().is_terminal()),
     )
 }
 
@@ -270,7 +197,11 @@ fn actions_text(plan: &ZonePlan) -> String {
             Action::Delete => Colour::Red,
             Action::Create | Action::Upsert => Colour::Green,
         };
-        let line = format!("{} {}", change.action.as_str(), describe(&change.record_set));
+        let line = format!(
+            "{} {}",
+            change.action.as_str(),
+            describe(&change.record_set)
+        );
         text.push_str(&format!("  {}\n", paint_stdout(colour, &line)));
     }
     if plan.batches.is_empty() {
@@ -448,19 +379,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn colour_follows_terminal_and_no_color() {
-        use std::ffi::OsStr;
-        assert!(colour_allowed_with(true, None));
-        assert!(colour_allowed_with(true, Some(OsStr::new(""))));
-        assert!(!colour_allowed_with(true, Some(OsStr::new("1"))));
-        assert!(!colour_allowed_with(false, None));
-    }
-
     fn target(zone: crate::model::HostedZone, diff: ZoneDiff, live: &[RecordSet]) -> Target {
         let limits = crate::batch::Limits::default();
-        let plan = ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits, live)
-            .expect("plan");
+        let plan = ZonePlan::new(
+            "example.tld",
+            "r53_main",
+            zone,
+            &diff.changes,
+            &limits,
+            live,
+        )
+        .expect("plan");
         Target {
             plan,
             diff: Some(diff),
@@ -515,11 +444,5 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("no changes"), "{text}");
-    }
-
-    #[test]
-    fn paint_only_when_enabled() {
-        assert_eq!(paint(Colour::Red, "x", false), "x");
-        assert_eq!(paint(Colour::Green, "x", true), "\x1b[32mx\x1b[0m");
     }
 }

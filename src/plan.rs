@@ -315,10 +315,8 @@ impl std::error::Error for PlanError {}
 /// routing, health check) changes the fingerprint; the order the record sets were listed in does
 /// not.
 pub fn fingerprint(live: &[RecordSet]) -> String {
-    let mut lines: Vec<(RecordKey, String)> = live
-        .iter()
-        .map(|rs| (rs.key(), sorted_json(rs)))
-        .collect();
+    let mut lines: Vec<(RecordKey, String)> =
+        live.iter().map(|rs| (rs.key(), sorted_json(rs))).collect();
     lines.sort();
     let mut hasher = Sha256::new();
     for (_, line) in &lines {
@@ -353,17 +351,16 @@ pub fn to_file(plans: &[ZonePlan]) -> PlanFile {
 pub fn from_json(text: &str) -> Result<Vec<ZonePlan>, PlanError> {
     check_header(text)?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let file: PlanFile =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-            let at = match err.path().to_string().as_str() {
-                "." => "$".to_string(),
-                path => format!("$.{path}"),
-            };
-            PlanError::Malformed {
-                at,
-                problem: err.into_inner().to_string(),
-            }
-        })?;
+    let file: PlanFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let at = match err.path().to_string().as_str() {
+            "." => "$".to_string(),
+            path => format!("$.{path}"),
+        };
+        PlanError::Malformed {
+            at,
+            problem: err.into_inner().to_string(),
+        }
+    })?;
     file.zones
         .into_iter()
         .enumerate()
@@ -413,7 +410,8 @@ fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
     for (b, batch) in zone.batches.iter().enumerate() {
         for (c, change) in batch.iter().enumerate() {
             let rs = &change.record_set;
-            let apex_upsert = rs.is_apex(&zone.zone.name, "NS") || rs.is_apex(&zone.zone.name, "SOA");
+            let apex_upsert =
+                rs.is_apex(&zone.zone.name, "NS") || rs.is_apex(&zone.zone.name, "SOA");
             if change.action == Action::Upsert && !apex_upsert {
                 return Err(PlanError::Malformed {
                     at: format!("{at}.batches[{b}][{c}].action"),
@@ -708,7 +706,11 @@ mod tests {
     fn counts_and_atomicity() {
         let plan = sample_plan();
         assert_eq!(
-            (plan.creates(), plan.deletes(), plan.modifies()),
+            (
+                plan.summary.creates,
+                plan.summary.deletes,
+                plan.summary.modifies
+            ),
             (11, 1, 1)
         );
         assert!(plan.is_atomic());
@@ -728,9 +730,15 @@ mod tests {
             changes: vec![Change::Create(huge)],
             ..ZoneDiff::default()
         };
-        let err =
-            ZonePlan::new("d", "r53_main", zone(), &diff.changes, &Limits::default(), &[])
-                .unwrap_err();
+        let err = ZonePlan::new(
+            "d",
+            "r53_main",
+            zone(),
+            &diff.changes,
+            &Limits::default(),
+            &[],
+        )
+        .unwrap_err();
         assert!(matches!(err, BatchError::TooLarge { records: 1001, .. }));
     }
 
@@ -754,8 +762,15 @@ mod tests {
     #[test]
     fn check_live_refuses_a_changed_zone() {
         let live = every_shape();
-        let planned = ZonePlan::new("example.tld", "r53_main", zone(), &[], &Limits::default(), &live)
-            .unwrap();
+        let planned = ZonePlan::new(
+            "example.tld",
+            "r53_main",
+            zone(),
+            &[],
+            &Limits::default(),
+            &live,
+        )
+        .unwrap();
         assert_eq!(planned.check_live(&live), Ok(()));
         let err = planned.check_live(&live[1..]).unwrap_err();
         assert!(
@@ -819,7 +834,10 @@ mod tests {
             }
         );
         let err = read_error(|d| d["version"] = json!(2));
-        assert!(err.to_string().contains("version 2, but this r53ctl reads"), "{err}");
+        assert!(
+            err.to_string().contains("version 2, but this r53ctl reads"),
+            "{err}"
+        );
         assert!(read(&json!([])).is_err());
         assert!(matches!(from_json("{not json"), Err(PlanError::NotJson(_))));
     }

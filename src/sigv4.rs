@@ -4,6 +4,9 @@
 //! every AWS service but S3 expects: the URL path is normalised (`.`/`..` segments removed,
 //! `//` collapsed) and percent-encoded a second time, query parameters are decoded and
 //! re-encoded, the session token is signed, and no `x-amz-content-sha256` header is added.
+//!
+//! An [`Endpoint`] is where requests go and the region they are signed for; the Route 53 client
+//! and the STS calls of the credential sources both use it.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -50,6 +53,15 @@ impl fmt::Debug for Credentials {
             .field("expires_at", &self.expires_at)
             .finish()
     }
+}
+
+/// Where requests go and the region they are signed for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Base URL without a trailing slash, e.g. `https://route53.amazonaws.com`.
+    pub url: String,
+    /// Signing region, e.g. `us-east-1`.
+    pub region: String,
 }
 
 /// Where and when a request is signed.

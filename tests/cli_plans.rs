@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 
 use cli::{assert_exit, config, config_of, config_with, domain, stderr, stdout, Workspace};
 use r53ctl::http::{Transport, TransportOptions};
-use r53ctl::route53::{BucketLimit, Client, ClientOptions, Endpoint, Limits};
+use r53ctl::route53::{BucketLimit, Client, ClientOptions, Limits};
+use r53ctl::sigv4::Endpoint;
 use serde_json::{json, Value};
 
 fn read_json(ws: &Workspace, name: &str) -> Value {

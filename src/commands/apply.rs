@@ -12,7 +12,7 @@ use crate::error::{Error, EXIT_OK};
 use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural};
-use crate::plan::{Target, ZonePlan};
+use crate::plan::Target;
 use crate::route53::{ApiError, Client};
 
 use super::planning;
@@ -32,8 +32,21 @@ pub struct PushOptions {
     pub next_step: &'static str,
 }
 
-/// A zone push was asked to apply: its target, or its plan and why nothing may be written to it.
-pub type PushZone = Result<Target, (ZonePlan, String)>;
+/// A zone push was asked to apply: its target, and why nothing may be written to it when that
+/// is so.
+pub struct PushZone {
+    pub target: Target,
+    pub not_ready: Option<String>,
+}
+
+impl From<Target> for PushZone {
+    fn from(target: Target) -> PushZone {
+        PushZone {
+            target,
+            not_ready: None,
+        }
+    }
+}
 
 /// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit,
 /// applies the others zone by zone, prints each zone and its outcome as it goes (text) or all
@@ -46,22 +59,21 @@ pub fn push(
     options: &PushOptions,
 ) -> Result<i32, Error> {
     if !options.force {
-        refuse_if_any(&planning::safety_violations(zones.iter().flatten()))?;
+        let ready = zones.iter().filter(|z| z.not_ready.is_none());
+        refuse_if_any(&planning::safety_violations(ready.map(|z| &z.target)))?;
     }
     let mut outcomes = Vec::new();
     for zone in &zones {
-        let display = displayed(zone);
         if !options.json {
-            output::data(&output::zone_text(&display));
+            output::data(&output::zone_text(&zone.target));
         }
         let outcome = push_zone(zone, clients, options);
         if !options.json {
-            output::data(&outcome_text(display.plan.batches.len(), &outcome));
+            output::data(&outcome_text(zone.target.plan.batches.len(), &outcome));
         }
         outcomes.push(outcome);
     }
-    let displays: Vec<Target> = zones.iter().map(displayed).collect();
-    let shown: Vec<&Target> = displays.iter().collect();
+    let shown: Vec<&Target> = zones.iter().map(|z| &z.target).collect();
     if options.json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
         output::data(&format!("{}\n", output::targets_json(&shown, &extra)));
@@ -73,33 +85,26 @@ pub fn push(
     summarise(&domains, &outcomes, options.next_step)
 }
 
-/// What is shown of a zone: its target, or its plan alone when it is not ready.
-fn displayed(zone: &PushZone) -> Target {
-    match zone {
-        Ok(target) => target.clone(),
-        Err((plan, _)) => Target {
-            plan: plan.clone(),
-            diff: None,
-            live_count: 0,
-        },
-    }
-}
-
 /// Applies one zone, unless it is not ready or `--refuse-blocked` holds it back.
 fn push_zone(
     zone: &PushZone,
     clients: &BTreeMap<String, Client>,
     options: &PushOptions,
 ) -> ZoneOutcome {
-    let target = match zone {
-        Ok(target) => target,
-        Err((_, reason)) => return ZoneOutcome::not_applied(reason.clone()),
-    };
+    if let Some(reason) = &zone.not_ready {
+        return ZoneOutcome::not_applied(reason.clone());
+    }
+    let target = &zone.target;
     if let Some(reason) = refusal_for_blocked(target, options.refuse_blocked) {
         return ZoneOutcome::not_applied(reason);
     }
     match clients.get(&target.plan.provider) {
-        Some(client) => apply_zone(client, &target.plan.zone.id, &target.plan.batches, options.wait),
+        Some(client) => apply_zone(
+            client,
+            &target.plan.zone.id,
+            &target.plan.batches,
+            options.wait,
+        ),
         None => ZoneOutcome::not_applied(format!(
             "no client was opened for provider {}",
             target.plan.provider
@@ -485,11 +490,7 @@ fn request_json(number: usize, request: &RequestReport) -> Value {
 
 /// Success, or the error naming each of `domains` whose outcome (same order) failed and saying
 /// what to do next.
-fn summarise(
-    domains: &[&str],
-    outcomes: &[ZoneOutcome],
-    next_step: &str,
-) -> Result<i32, Error> {
+fn summarise(domains: &[&str], outcomes: &[ZoneOutcome], next_step: &str) -> Result<i32, Error> {
     let failed: Vec<&str> = domains
         .iter()
         .zip(outcomes)
@@ -555,8 +556,15 @@ mod tests {
             diff.blocked.push((crate::diff::Change::Create(rs), None));
         }
         let limits = crate::batch::Limits::default();
-        let plan = ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits, &[])
-            .expect("plan");
+        let plan = crate::plan::ZonePlan::new(
+            "example.tld",
+            "r53_main",
+            zone,
+            &diff.changes,
+            &limits,
+            &[],
+        )
+        .expect("plan");
         Target {
             plan,
             diff: Some(diff),

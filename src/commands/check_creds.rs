@@ -1,7 +1,7 @@
 //! `r53ctl check-creds NAME`: proves a creds entry's credentials work with one cheap read.
 
-use crate::cli::Args;
 use super::zones;
+use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
 
 /// Sends GetHostedZoneCount as creds entry `NAME`; prints where the credentials came from, the

@@ -1,7 +1,7 @@
 //! `r53ctl create-domains`: creates a public hosted zone for each selected domain that has none.
 
-use crate::cli::Args;
 use super::zones;
+use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
 use crate::output;
 

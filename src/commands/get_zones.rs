@@ -2,8 +2,8 @@
 
 use serde_json::{json, Value};
 
-use crate::cli::Args;
 use super::zones;
+use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
 use crate::model::{HostedZone, RecordSet};
 use crate::route53::Client;

@@ -15,6 +15,7 @@ use crate::model::{HostedZone, RecordSet, RecordSetProtection};
 use crate::plan::{self, Target, ZonePlan};
 use crate::route53::Client;
 
+use super::apply::PushZone;
 use super::zones;
 
 /// The targets of every (domain, provider) pair of `domains`, read `concurrency` at a time, in
@@ -186,7 +187,10 @@ pub fn read_plan_file(path: &Path) -> Result<Vec<ZonePlan>, Error> {
 }
 
 /// The zone plans `wanted` (`--domains`) selects (all without it), in plan order.
-pub fn selected_plans(plans: Vec<ZonePlan>, wanted: Option<&[String]>) -> Result<Vec<ZonePlan>, Error> {
+pub fn selected_plans(
+    plans: Vec<ZonePlan>,
+    wanted: Option<&[String]>,
+) -> Result<Vec<ZonePlan>, Error> {
     let Some(wanted) = wanted else {
         return Ok(plans);
     };
@@ -214,37 +218,41 @@ pub fn selected_plans(plans: Vec<ZonePlan>, wanted: Option<&[String]>) -> Result
         .collect())
 }
 
-/// Reads the zone of `plan` and checks it still holds what the plan was computed against; the
-/// error says why nothing may be written to it.
-pub fn check_plan(clients: &BTreeMap<String, Client>, plan: ZonePlan) -> Result<Target, (ZonePlan, String)> {
-    let ready = |live_count| Target {
-        plan: plan.clone(),
-        diff: None,
-        live_count,
+/// Reads the zone of `plan` and checks it still holds what the plan was computed against; when it
+/// does not, the result says why nothing may be written to it.
+pub fn check_plan(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> PushZone {
+    let (live_count, not_ready) = match read_unchanged(clients, plan) {
+        Ok(live_count) => (live_count, None),
+        Err(reason) => (0, Some(reason)),
     };
+    PushZone {
+        target: Target {
+            plan: plan.clone(),
+            diff: None,
+            live_count,
+        },
+        not_ready,
+    }
+}
+
+/// How many record sets the zone of `plan` holds, if they are still those it was planned against.
+fn read_unchanged(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> Result<usize, String> {
     if plan.batches.is_empty() {
         // Nothing will be sent, so there is nothing to protect.
-        return Ok(ready(0));
+        return Ok(0);
     }
-    let Some(client) = clients.get(&plan.provider) else {
-        let reason = format!("no client was opened for provider {}", plan.provider);
-        return Err((plan, reason));
-    };
+    let client = clients
+        .get(&plan.provider)
+        .ok_or_else(|| format!("no client was opened for provider {}", plan.provider))?;
     log::progress(&format!("reading {} ({})", plan.domain, plan.zone.id));
-    let live = match client.list_record_sets(&plan.zone.id) {
-        Ok(live) => live,
-        Err(e) => {
-            let reason = format!(
-                "reading zone {} ({}): {e}; nothing was written to it",
-                plan.domain, plan.zone.id
-            );
-            return Err((plan, reason));
-        }
-    };
-    match plan.check_live(&live) {
-        Ok(()) => Ok(ready(live.len())),
-        Err(e) => Err((plan, e.to_string())),
-    }
+    let live = client.list_record_sets(&plan.zone.id).map_err(|e| {
+        format!(
+            "reading zone {} ({}): {e}; nothing was written to it",
+            plan.domain, plan.zone.id
+        )
+    })?;
+    plan.check_live(&live).map_err(|e| e.to_string())?;
+    Ok(live.len())
 }
 
 /// One line per target whose plan changes or deletes more of its zone than its safety limits

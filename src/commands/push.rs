@@ -4,7 +4,7 @@
 use crate::cli::Args;
 use crate::error::Error;
 
-use super::apply::{self, PushOptions};
+use super::apply::{self, PushOptions, PushZone};
 use super::{planning, zones};
 
 pub fn run(args: &Args) -> Result<i32, Error> {
@@ -20,6 +20,6 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let connection = zones::Connection::of(args);
     let clients = zones::open_clients(&connection, domains.iter().flat_map(|d| &d.providers))?;
     let (targets, failures) = planning::plan_all(&config, &domains, &clients, args.concurrency);
-    let zones = targets.into_iter().map(Ok).collect();
+    let zones = targets.into_iter().map(PushZone::from).collect();
     apply::push(zones, &failures, &clients, &options)
 }

@@ -23,7 +23,7 @@ pub fn run(args: &Args, path: &Path) -> Result<i32, Error> {
     let connection = zones::Connection::of(args);
     let clients = zones::open_clients(&connection, plans.iter().map(|p| &p.provider))?;
     let zones = zones::map_concurrently(&plans, args.concurrency, |plan| {
-        planning::check_plan(&clients, plan.clone())
+        planning::check_plan(&clients, plan)
     });
     apply::push(zones, &[], &clients, &options)
 }

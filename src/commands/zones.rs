@@ -11,8 +11,7 @@ use crate::config::{Config, Domain};
 use crate::creds::{self, Overrides};
 use crate::error::Error;
 use crate::http::Transport;
-use crate::model::HostedZone;
-use crate::route53::xml::bare_id;
+use crate::model::{bare_id, HostedZone};
 use crate::route53::{Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 
 /// What opening a client takes from the command line.
@@ -64,7 +63,7 @@ fn warn_once_if_creds_readable(connection: &Connection) {
     static CHECKED: Once = Once::new();
     CHECKED.call_once(|| {
         if let Some(warning) = creds::permission_warning(&connection.creds) {
-            crate::output::warn(&warning);
+            crate::log::warn(&warning);
         }
     });
 }

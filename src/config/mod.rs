@@ -27,8 +27,7 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::diff::IgnoreRule;
-use crate::model::RecordSet;
+use crate::model::{IgnoreRule, RecordSet};
 
 /// A validated config.
 #[derive(Clone, Debug)]

@@ -12,7 +12,7 @@ use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
     validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
 };
-use crate::diff::IgnoreRule;
+use crate::model::IgnoreRule;
 use crate::{name, rdata};
 
 const REGISTRAR_KINDS: &[&str] = &["NONE", "ROUTE53"];

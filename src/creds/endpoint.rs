@@ -2,7 +2,7 @@
 
 use super::error::CredsError;
 use super::{var, Env};
-use crate::route53::Endpoint;
+use crate::sigv4::Endpoint;
 
 /// An AWS partition: a separate set of regions with its own Route 53 endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -26,8 +26,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::http::TransportOptions;
-use crate::route53::Endpoint;
-use crate::sigv4::Credentials;
+use crate::sigv4::{Credentials, Endpoint};
 
 pub use cache::{system_clock, CachingProvider, Clock, RENEW_BEFORE};
 pub use endpoint::{route53_endpoint, EndpointSettings, Partition};

@@ -10,8 +10,7 @@ use super::error::{CredsError, StsFailure};
 use super::net::{expiration, send};
 use super::ProvideCredentials;
 use crate::http::{Request, Response, TransportOptions};
-use crate::route53::Endpoint;
-use crate::sigv4::{self, Credentials, SigningParams};
+use crate::sigv4::{self, Credentials, Endpoint, SigningParams};
 
 const API_VERSION: &str = "2011-06-15";
 

@@ -16,8 +16,8 @@ use std::time::SystemTime;
 
 use crate::creds::ProvideCredentials;
 use crate::http::{Request, Response, Transport};
-use crate::model::{Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
-use crate::sigv4::{self, SigningParams};
+use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
+use crate::sigv4::{self, Endpoint, SigningParams};
 
 pub use error::{ApiError, AwsError};
 pub use limiter::{BucketLimit, Limiter, Limits};
@@ -32,15 +32,6 @@ pub const ZONES_PAGE_SIZE: u32 = 100;
 const RECORDS_PAGE_SIZE: u32 = 300;
 /// How many bytes of a non-XML error body are shown.
 const BODY_EXCERPT: usize = 200;
-
-/// Where requests go and the region they are signed for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Endpoint {
-    /// Base URL without a trailing slash, e.g. `https://route53.amazonaws.com`.
-    pub url: String,
-    /// Signing region, e.g. `us-east-1`.
-    pub region: String,
-}
 
 /// How a [`Client`] paces and retries its calls.
 #[derive(Clone)]
@@ -211,7 +202,7 @@ impl Client {
     /// GetHostedZone.
     pub fn get_hosted_zone(&self, zone_id: &str) -> Result<HostedZone, ApiError> {
         const OPERATION: &str = "GetHostedZone";
-        let zone_id = xml::bare_id(zone_id);
+        let zone_id = bare_id(zone_id);
         let body = self.call(&Call::read(
             OPERATION,
             format!("{API_PREFIX}/hostedzone/{}", encode(zone_id)),
@@ -223,7 +214,7 @@ impl Client {
     /// Every record set of the zone (ListResourceRecordSets, all pages).
     pub fn list_record_sets(&self, zone_id: &str) -> Result<Vec<RecordSet>, ApiError> {
         const OPERATION: &str = "ListResourceRecordSets";
-        let zone_id = xml::bare_id(zone_id);
+        let zone_id = bare_id(zone_id);
         let scope = format!("zone {zone_id}");
         let read_page = |position: Option<&RecordPosition>| {
             let body = self.call(&Call::read(
@@ -256,7 +247,7 @@ impl Client {
         comment: &str,
     ) -> Result<ChangeInfo, ApiError> {
         const OPERATION: &str = "ChangeResourceRecordSets";
-        let zone_id = xml::bare_id(zone_id);
+        let zone_id = bare_id(zone_id);
         let body = self.call(&Call {
             operation: OPERATION,
             kind: CallKind::Write,
@@ -272,7 +263,7 @@ impl Client {
     /// GetChange.
     pub fn get_change(&self, change_id: &str) -> Result<ChangeInfo, ApiError> {
         const OPERATION: &str = "GetChange";
-        let change_id = xml::bare_id(change_id);
+        let change_id = bare_id(change_id);
         let body = self.call(&Call::read(
             OPERATION,
             format!("{API_PREFIX}/change/{}", encode(change_id)),

@@ -11,9 +11,9 @@
 //! document, so a missing zone still fails as it should. Nothing is lost by the leniency: Route 53
 //! enforces protections itself and refuses the whole change batch that touches one.
 
-use super::xml::{self, parse_document, Element};
+use super::xml::{parse_document, Element};
 use super::{encode, parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
-use crate::model::RecordSetProtection;
+use crate::model::{bare_id, RecordSetProtection};
 
 /// Largest page ListResourceRecordSetProtections allows.
 const PROTECTIONS_PAGE_SIZE: u32 = 300;
@@ -78,7 +78,7 @@ impl Client {
         zone_id: &str,
     ) -> Result<Vec<RecordSetProtection>, ApiError> {
         const OPERATION: &str = "ListResourceRecordSetProtections";
-        let zone_id = xml::bare_id(zone_id);
+        let zone_id = bare_id(zone_id);
         let scope = format!("zone {zone_id}");
         let read_page = |token: Option<&String>| {
             let mut query = Query::default();

@@ -10,7 +10,9 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesDecl, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
-use crate::model::{AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing};
+use crate::model::{
+    bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing,
+};
 
 /// The XML namespace of every Route 53 request and response.
 pub const NAMESPACE: &str = "https://route53.amazonaws.com/doc/2013-04-01/";
@@ -125,11 +127,6 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<Stri
     resolve_predefined_entity(&name)
         .map(str::to_string)
         .ok_or_else(|| format!("unknown entity &{name};"))
-}
-
-/// Strips `/hostedzone/` or `/change/` from an id.
-pub fn bare_id(id: &str) -> &str {
-    id.rsplit('/').next().unwrap_or(id)
 }
 
 // ---------------------------------------------------------------------------------------------

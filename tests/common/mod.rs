@@ -16,8 +16,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use r53ctl::creds::{CredsError, ProvideCredentials};
 use r53ctl::http::{Transport, TransportOptions};
 use r53ctl::model::{Action, ChangeAction, RecordSet};
-use r53ctl::route53::{Client, CreatedZone, Endpoint};
-use r53ctl::sigv4::Credentials;
+use r53ctl::route53::{Client, CreatedZone};
+use r53ctl::sigv4::{Credentials, Endpoint};
 
 /// How long moto may take to start listening.
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);

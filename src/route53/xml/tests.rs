@@ -473,13 +473,6 @@ fn create_hosted_zone_request_shape() {
         .is_none());
 }
 
-#[test]
-fn bare_ids() {
-    assert_eq!(bare_id("/hostedzone/Z1"), "Z1");
-    assert_eq!(bare_id("/change/C2"), "C2");
-    assert_eq!(bare_id("Z3"), "Z3");
-}
-
 /// Every prefix of `body` at up to ~300 evenly spread cut points, plus the whole.
 fn cuts(body: &[u8]) -> impl Iterator<Item = &[u8]> {
     let step = (body.len() / 300).max(1);

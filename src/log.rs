@@ -1,0 +1,101 @@
+//! What r53ctl tells the user on stderr: the `--debug` switch and its `debug!` lines, warnings,
+//! progress lines, and whether a stream may be coloured (only on a terminal without `NO_COLOR`).
+//! The bottom layer: it imports nothing of the crate.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static DEBUG: AtomicBool = AtomicBool::new(false);
+
+/// Turns `--debug` lines on or off.
+pub fn set_debug(on: bool) {
+    DEBUG.store(on, Ordering::Relaxed);
+}
+
+/// Whether `--debug` is on.
+pub fn debug_enabled() -> bool {
+    DEBUG.load(Ordering::Relaxed)
+}
+
+/// Prints a `--debug` line to stderr. Callers must never pass a secret.
+#[macro_export]
+macro_rules! debug {
+    ($($arg:tt)*) => {
+        if $crate::log::debug_enabled() {
+            eprintln!("debug: {}", format_args!($($arg)*));
+        }
+    };
+}
+
+/// Prints a warning to stderr.
+pub fn warn(message: &str) {
+    eprintln!("{}: {message}", paint_stderr(Colour::Yellow, "warning"));
+}
+
+/// Prints a progress line to stderr when stderr is a terminal.
+pub fn progress(message: &str) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("{message}");
+    }
+}
+
+/// ANSI colours r53ctl uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    Red,
+    Green,
+    Yellow,
+}
+
+/// Whether output to a stream that `is_terminal` may be coloured.
+pub fn colour_allowed(is_terminal: bool) -> bool {
+    colour_allowed_with(is_terminal, std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the empty string
+/// (no-color.org).
+fn colour_allowed_with(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// `text` in `colour` when `enabled`, else `text` as is.
+pub fn paint(colour: Colour, text: &str, enabled: bool) -> String {
+    if !enabled {
+        return text.to_string();
+    }
+    let code = match colour {
+        Colour::Red => 31,
+        Colour::Green => 32,
+        Colour::Yellow => 33,
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// `text` coloured for stderr, when stderr may be coloured.
+pub fn paint_stderr(colour: Colour, text: &str) -> String {
+    paint(
+        colour,
+        text,
+        colour_allowed(std::io::stderr().is_terminal()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_terminal_and_no_color() {
+        use std::ffi::OsStr;
+        assert!(colour_allowed_with(true, None));
+        assert!(colour_allowed_with(true, Some(OsStr::new(""))));
+        assert!(!colour_allowed_with(true, Some(OsStr::new("1"))));
+        assert!(!colour_allowed_with(false, None));
+    }
+
+    #[test]
+    fn paint_only_when_enabled() {
+        assert_eq!(paint(Colour::Red, "x", false), "x");
+        assert_eq!(paint(Colour::Green, "x", true), "\x1b[32mx\x1b[0m");
+    }
+}

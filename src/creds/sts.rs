@@ -11,7 +11,7 @@ use super::net::{expiration, send};
 use super::ProvideCredentials;
 use crate::http::{Request, Response, TransportOptions};
 use crate::route53::Endpoint;
-use crate::sigv4::{self, Credentials, SigningParams};
+use crate::sigv4::{self, percent_encode, Credentials, SigningParams};
 
 const API_VERSION: &str = "2011-06-15";
 
@@ -167,17 +167,6 @@ fn form_encode(params: &[(&str, &str)]) -> String {
         .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
         .collect();
     pairs.join("&")
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 /// The `<Credentials>` of an AssumeRole(WithWebIdentity)Response.

@@ -12,8 +12,9 @@
 //! enforces protections itself and refuses the whole change batch that touches one.
 
 use super::xml::{self, parse_document, Element};
-use super::{encode, parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
+use super::{parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
 use crate::model::RecordSetProtection;
+use crate::sigv4::percent_encode;
 
 /// Largest page ListResourceRecordSetProtections allows.
 const PROTECTIONS_PAGE_SIZE: u32 = 300;
@@ -88,7 +89,7 @@ impl Client {
             }
             let path = format!(
                 "{API_PREFIX}/hostedzone/{}/rrsetprotection{}",
-                encode(zone_id),
+                percent_encode(zone_id),
                 query.finish()
             );
             let body = match self.call(&Call::read(OPERATION, path, &scope)) {

@@ -319,9 +319,3 @@ fn upserts_count_twice_for_the_change_bucket() {
     });
     assert_eq!(change_count(&changes), 3);
 }
-
-#[test]
-fn query_values_are_percent_encoded() {
-    assert_eq!(encode("\\052.example.com."), "%5C052.example.com.");
-    assert_eq!(encode("a b+/~"), "a%20b%2B%2F~");
-}

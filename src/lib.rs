@@ -20,3 +20,4 @@ pub mod rdata;
 pub mod route53;
 pub mod sigv4;
 pub mod time;
+pub mod xml_tree;

@@ -11,10 +11,11 @@
 //! document, so a missing zone still fails as it should. Nothing is lost by the leniency: Route 53
 //! enforces protections itself and refuses the whole change batch that touches one.
 
-use super::xml::{self, parse_document, Element};
+use super::xml;
 use super::{parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
 use crate::model::RecordSetProtection;
 use crate::sigv4::percent_encode;
+use crate::xml_tree::{parse_document, Element};
 
 /// Largest page ListResourceRecordSetProtections allows.
 const PROTECTIONS_PAGE_SIZE: u32 = 300;
@@ -38,11 +39,7 @@ pub fn parse_list_protections(body: &[u8]) -> Result<ProtectionsPage, String> {
             .collect::<Result<_, _>>()?,
         None => Vec::new(),
     };
-    let next_token = root
-        .text_of("NextToken")
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .map(str::to_string);
+    let next_token = root.trimmed_text_of("NextToken").map(str::to_string);
     Ok(ProtectionsPage {
         protections,
         next_token,
@@ -50,14 +47,9 @@ pub fn parse_list_protections(body: &[u8]) -> Result<ProtectionsPage, String> {
 }
 
 fn protection(element: &Element) -> Result<RecordSetProtection, String> {
-    let field = |name: &str| {
-        element
-            .text_of(name)
-            .ok_or_else(|| format!("<{}> has no <{name}>", element.name))
-    };
     Ok(RecordSetProtection {
-        name: field("RecordName")?.to_string(),
-        rtype: field("RecordType")?.to_ascii_uppercase(),
+        name: element.required("RecordName")?.to_string(),
+        rtype: element.required("RecordType")?.to_ascii_uppercase(),
         comment: element
             .text_of("Comment")
             .filter(|c| !c.is_empty())

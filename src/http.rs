@@ -695,31 +695,7 @@ mod tests {
     }
 
     use super::*;
-    use std::io::{Read, Write};
-    use std::net::TcpListener;
-    use std::thread;
-
-    /// Serves one connection: reads the request head, then writes `reply` and closes.
-    fn one_shot_server(reply: &'static [u8]) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        thread::spawn(move || {
-            if let Ok((mut stream, _)) = listener.accept() {
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf);
-                let _ = stream.write_all(reply);
-            }
-        });
-        format!("127.0.0.1:{}", addr.port())
-    }
-
-    fn unused_port() -> u16 {
-        TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    }
+    use crate::test_server::{free_port, Reply, TestServer};
 
     fn get(url: &str) -> Request {
         Request {
@@ -732,11 +708,10 @@ mod tests {
 
     #[test]
     fn error_status_is_returned_as_data() {
-        let addr = one_shot_server(
-            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nX-Amzn-RequestId: r-1\r\n\r\nbusy",
-        );
+        let server =
+            TestServer::start(|_| Reply::text(503, "busy").with_header("X-Amzn-RequestId", "r-1"));
         let transport = Transport::new(&TransportOptions::default()).unwrap();
-        let response = transport.send(&get(&format!("http://{addr}/x"))).unwrap();
+        let response = transport.send(&get(&format!("{}/x", server.url))).unwrap();
         assert_eq!(response.status, 503);
         assert_eq!(response.body, b"busy");
         assert_eq!(response.header("x-amzn-requestid"), Some("r-1"));
@@ -744,10 +719,10 @@ mod tests {
 
     #[test]
     fn truncated_body_is_reported_and_may_have_been_sent() {
-        let addr = one_shot_server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort");
+        let server = TestServer::raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort");
         let transport = Transport::new(&TransportOptions::default()).unwrap();
         let err = transport
-            .send(&get(&format!("http://{addr}/")))
+            .send(&get(&format!("{}/", server.url)))
             .unwrap_err();
         assert!(
             matches!(err, TransportError::TruncatedBody { .. }),
@@ -758,11 +733,11 @@ mod tests {
 
     #[test]
     fn body_over_the_cap_is_refused() {
-        let addr = one_shot_server(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789");
+        let server = TestServer::start(|_| Reply::text(200, "0123456789"));
         let mut transport = Transport::new(&TransportOptions::default()).unwrap();
         transport.max_body = 5;
         let err = transport
-            .send(&get(&format!("http://{addr}/")))
+            .send(&get(&format!("{}/", server.url)))
             .unwrap_err();
         assert!(
             matches!(err, TransportError::BodyTooLarge { limit: 5, .. }),
@@ -772,7 +747,7 @@ mod tests {
 
     #[test]
     fn refused_connection_names_host_and_port_and_was_not_sent() {
-        let port = unused_port();
+        let port = free_port();
         let transport = Transport::new(&TransportOptions::default()).unwrap();
         let err = transport
             .send(&get(&format!("http://127.0.0.1:{port}/")))
@@ -798,7 +773,7 @@ mod tests {
 
     #[test]
     fn unreachable_proxy_is_named_without_its_password() {
-        let port = unused_port();
+        let port = free_port();
         let options = TransportOptions {
             https_proxy: Some(format!("http://user:s3cret@127.0.0.1:{port}")),
             ..TransportOptions::default()
@@ -816,23 +791,23 @@ mod tests {
 
     #[test]
     fn no_proxy_bypasses_the_proxy() {
-        let addr = one_shot_server(b"HTTP/1.1 204 No Content\r\n\r\n");
+        let server = TestServer::start(|_| Reply::text(204, ""));
         let options = TransportOptions {
-            http_proxy: Some(format!("http://127.0.0.1:{}", unused_port())),
+            http_proxy: Some(format!("http://127.0.0.1:{}", free_port())),
             no_proxy: Some("example.org, 127.0.0.1".into()),
             ..TransportOptions::default()
         };
         let transport = Transport::new(&options).unwrap();
-        let response = transport.send(&get(&format!("http://{addr}/"))).unwrap();
+        let response = transport.send(&get(&format!("{}/", server.url))).unwrap();
         assert_eq!(response.status, 204);
     }
 
     #[test]
     fn tls_to_a_plain_server_fails_before_sending() {
-        let addr = one_shot_server(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        let server = TestServer::raw(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
         let transport = Transport::new(&TransportOptions::default()).unwrap();
         let err = transport
-            .send(&get(&format!("https://{addr}/")))
+            .send(&get(&format!("https://{}/", server.host_port())))
             .unwrap_err();
         assert!(matches!(err, TransportError::Tls { .. }), "{err:?}");
         assert!(!err.may_have_been_sent());
@@ -845,18 +820,15 @@ mod tests {
 
     #[test]
     fn silent_server_hits_the_read_timeout() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = thread::spawn(move || listener.accept().map(|(stream, _)| stream));
+        let server = TestServer::silent();
         let options = TransportOptions {
             read_timeout: Duration::from_millis(200),
             ..TransportOptions::default()
         };
         let transport = Transport::new(&options).unwrap();
         let err = transport
-            .send(&get(&format!("http://{addr}/")))
+            .send(&get(&format!("{}/", server.url)))
             .unwrap_err();
-        drop(server.join());
         assert!(
             matches!(
                 err,

@@ -21,3 +21,10 @@ pub mod rdata;
 pub mod route53;
 pub mod sigv4;
 pub mod time;
+pub mod xml_tree;
+
+/// The test HTTP server and `free_port`: the very file the integration tests use, so that unit
+/// and integration tests share one implementation.
+#[cfg(test)]
+#[path = "../tests/support/http_server.rs"]
+pub(crate) mod test_server;

@@ -254,9 +254,14 @@ fn collapse_spaces(value: &str) -> String {
     collapsed
 }
 
-/// The path normalised, then percent-encoded once more (so `%3D` becomes `%253D`).
+/// The path normalised, then percent-encoded once more segment by segment (so `%3D` becomes
+/// `%253D`).
 fn canonical_uri(path: &str) -> String {
-    percent_encode(&normalize_path(path), true)
+    normalize_path(path)
+        .split('/')
+        .map(percent_encode)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Removes `.` and `..` segments and empty ones (`//`), as RFC 3986 section 5.2.4 and
@@ -288,8 +293,8 @@ fn canonical_query(query: &str) -> String {
         .map(|pair| {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             (
-                percent_encode(&form_decode(key), false),
-                percent_encode(&form_decode(value), false),
+                percent_encode(&form_decode(key)),
+                percent_encode(&form_decode(value)),
             )
         })
         .collect();
@@ -327,11 +332,13 @@ fn hex_value(digit: u8) -> Option<u8> {
         .and_then(|value| u8::try_from(value).ok())
 }
 
-/// Percent-encodes every byte but the unreserved `A-Za-z0-9-_.~` (and `/` when `keep_slash`).
-fn percent_encode(text: &str, keep_slash: bool) -> String {
+/// RFC 3986 percent-encoding of every byte but the unreserved `A-Za-z0-9-_.~`, with upper-case
+/// hex digits: what SigV4 signs, so the one encoder for every URL path segment, query value and
+/// form body the crate sends to AWS (a request encoded otherwise would not match its signature).
+pub(crate) fn percent_encode(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) || (keep_slash && byte == b'/') {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
             encoded.push(char::from(byte));
         } else {
             encoded.push_str(&format!("%{byte:02X}"));
@@ -628,6 +635,14 @@ mod tests {
     fn encodes_path_a_second_time() {
         assert_eq!(canonical_uri("/a%3Db/c*d"), "/a%253Db/c%2Ad");
         assert_eq!(canonical_uri("/-._~"), "/-._~");
+    }
+
+    #[test]
+    fn percent_encodes_all_but_unreserved_bytes() {
+        assert_eq!(percent_encode("\\052.example.com."), "%5C052.example.com.");
+        assert_eq!(percent_encode("a b+/~"), "a%20b%2B%2F~");
+        assert_eq!(percent_encode("-._~AZaz09"), "-._~AZaz09");
+        assert_eq!(percent_encode("ሴ"), "%E1%88%B4");
     }
 
     #[test]

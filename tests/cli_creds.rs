@@ -11,14 +11,12 @@ mod cli;
 mod common;
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Output;
 
 use cli::Workspace;
 use serde_json::json;
-use support::http_server::{Recorded, Reply, TestServer};
+use support::http_server::{free_port, Recorded, Reply, TestServer};
 
 const KEY_ID: &str = "AKIDR53CTLCLITEST001";
 const SECRET_KEY: &str = "cli-secret-Zq7v/x9Lk2Rr8Tt0";
@@ -147,32 +145,8 @@ fn signatures(requests: &[Recorded]) -> Vec<String> {
 }
 
 /// A plain-HTTP server as most are: whatever arrives, it answers 400 Bad Request and closes.
-/// Returns its `host:port`.
-fn plain_http_listener() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-    let address = listener.local_addr().expect("local address").to_string();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut buffer = [0u8; 4096];
-            let _ = stream.read(&mut buffer);
-            let _ = stream.write_all(
-                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            );
-        }
-    });
-    address
-}
-
-/// A local port nothing listens on.
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free local port")
-}
-
-fn host_port(url: &str) -> &str {
-    url.trim_start_matches("http://")
+fn plain_http_server() -> TestServer {
+    TestServer::raw(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 }
 
 #[test]
@@ -319,7 +293,7 @@ fn debug_shows_sources_and_endpoints_but_never_a_secret() {
             "preview",
             "--debug",
             "--endpoint",
-            &format!("https://{}", plain_http_listener()),
+            &format!("https://{}", plain_http_server().host_port()),
         ],
         &[],
     );
@@ -470,11 +444,12 @@ fn request_time_too_skewed_shows_local_and_server_time() {
 #[test]
 fn an_unreachable_endpoint_is_named_with_the_fix() {
     let ws = workspace("unreachable");
-    let url = format!("http://127.0.0.1:{}", closed_port());
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
     run(&ws, &["check-creds", "r53_main", "--endpoint", &url], &[])
         .assert_exit(1)
         .assert_stderr_has(&[
-            &format!("cannot connect to {}", host_port(&url)),
+            &format!("cannot connect to 127.0.0.1:{port}"),
             "check the endpoint",
         ])
         .assert_no_repeated_context();
@@ -482,7 +457,8 @@ fn an_unreachable_endpoint_is_named_with_the_fix() {
 
 #[test]
 fn https_to_a_plain_http_server_says_tls_and_names_aws_ca_bundle() {
-    let url = format!("https://{}", plain_http_listener());
+    let server = plain_http_server();
+    let url = format!("https://{}", server.host_port());
     let ws = workspace("tls");
     run(&ws, &["check-creds", "r53_main", "--endpoint", &url], &[])
         .assert_exit(1)
@@ -493,8 +469,8 @@ fn https_to_a_plain_http_server_says_tls_and_names_aws_ca_bundle() {
 #[test]
 fn an_unreachable_proxy_is_named() {
     let ws = workspace("proxy");
-    let proxy = format!("http://127.0.0.1:{}", closed_port());
-    let endpoint = format!("https://127.0.0.1:{}", closed_port());
+    let proxy = format!("http://127.0.0.1:{}", free_port());
+    let endpoint = format!("https://127.0.0.1:{}", free_port());
     run(
         &ws,
         &["check-creds", "r53_main", "--endpoint", &endpoint],
@@ -513,7 +489,7 @@ fn a_creds_entry_ca_bundle_is_used_for_its_requests() {
         "r53_main": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "not-a-ca.pem" },
         "r53_missing": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "missing.pem" }
     }));
-    let endpoint = format!("http://127.0.0.1:{}", closed_port());
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
     run(
         &ws,
         &["check-creds", "r53_main", "--endpoint", &endpoint],

@@ -7,6 +7,7 @@
 mod cli;
 mod common;
 mod proxy;
+mod support;
 
 use std::collections::BTreeSet;
 use std::process::Output;

@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod proxy;
+mod support;
 
 use serde_json::{json, Value};
 

@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod support;
 
 use std::collections::BTreeSet;
 

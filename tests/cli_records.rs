@@ -12,6 +12,7 @@
 
 mod cli;
 mod common;
+mod support;
 
 use cli::{assert_exit, config, config_with, stderr, Workspace};
 use serde_json::{json, Value};

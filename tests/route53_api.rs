@@ -2,6 +2,7 @@
 //! Assertions hold on real Route 53 too (see route53-notes.md for where moto differs).
 
 mod common;
+mod support;
 
 use std::collections::BTreeSet;
 

@@ -3,14 +3,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
-
 use super::error::{CredsError, StsFailure};
 use super::net::{expiration, send};
 use super::ProvideCredentials;
 use crate::http::{Request, Response, TransportOptions};
-use crate::sigv4::{self, Credentials, Endpoint, SigningParams};
+use crate::sigv4::{self, percent_encode, Credentials, Endpoint, SigningParams};
+use crate::xml_tree::{parse_document, Element};
 
 const API_VERSION: &str = "2011-06-15";
 
@@ -168,34 +166,32 @@ fn form_encode(params: &[(&str, &str)]) -> String {
     pairs.join("&")
 }
 
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
-
 /// The `<Credentials>` of an AssumeRole(WithWebIdentity)Response.
 pub(crate) fn parse_credentials(body: &[u8]) -> Result<Credentials, String> {
-    let texts = leaf_texts(body)?;
-    let field = |name: &str| {
-        texts
-            .iter()
-            .find(|(path, _)| path.ends_with(&format!("Result/Credentials/{name}")))
-            .map(|(_, text)| text.clone())
+    let root =
+        parse_document(body).map_err(|error| format!("the STS answer is not XML ({error})"))?;
+    let credentials = credentials_element(&root);
+    let required = |name: &str| {
+        credentials
+            .and_then(|element| element.trimmed_text_of(name))
+            .map(str::to_string)
+            .ok_or_else(|| format!("the STS answer has no Credentials/{name}"))
     };
-    let required =
-        |name: &str| field(name).ok_or_else(|| format!("the STS answer has no Credentials/{name}"));
     Ok(Credentials {
         access_key_id: required("AccessKeyId")?,
         secret_access_key: required("SecretAccessKey")?,
         session_token: Some(required("SessionToken")?),
         expires_at: Some(expiration(&required("Expiration")?)?),
     })
+}
+
+/// The first `<Credentials>` in an element whose name ends in `Result`, at any depth, as in
+/// `<AssumeRoleResponse><AssumeRoleResult><Credentials>`.
+fn credentials_element(root: &Element) -> Option<&Element> {
+    std::iter::once(root)
+        .chain(root.descendants())
+        .filter(|element| element.name.ends_with("Result"))
+        .find_map(|result| result.child("Credentials"))
 }
 
 /// What an STS `<ErrorResponse>` says.
@@ -208,60 +204,17 @@ pub(crate) struct StsErrorDocument {
 
 /// Reads `<ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>`.
 pub(crate) fn parse_error(body: &[u8]) -> Option<StsErrorDocument> {
-    let texts = leaf_texts(body).ok()?;
-    let field = |path: &str| {
-        texts
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, text)| text.clone())
-    };
+    let root = parse_document(body).ok()?;
+    if root.name != "ErrorResponse" {
+        return None;
+    }
+    let error = root.child("Error")?;
+    let text = |element: &Element, name: &str| element.trimmed_text_of(name).map(str::to_string);
     Some(StsErrorDocument {
-        code: field("ErrorResponse/Error/Code")?,
-        message: field("ErrorResponse/Error/Message").unwrap_or_default(),
-        request_id: field("ErrorResponse/RequestId"),
+        code: text(error, "Code")?,
+        message: text(error, "Message").unwrap_or_default(),
+        request_id: text(&root, "RequestId"),
     })
-}
-
-/// Every element with text, as (`Outer/Inner/Leaf`, trimmed text), namespaces dropped.
-fn leaf_texts(body: &[u8]) -> Result<Vec<(String, String)>, String> {
-    let xml = std::str::from_utf8(body).map_err(|_| "the STS answer is not UTF-8".to_string())?;
-    let mut reader = Reader::from_str(xml);
-    let mut path: Vec<String> = Vec::new();
-    let mut texts = Vec::new();
-    let mut text = String::new();
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|error| format!("the STS answer is not XML ({error})"))?;
-        match event {
-            Event::Start(start) => {
-                path.push(start.local_name().as_ref().to_string());
-                text.clear();
-            }
-            Event::End(_) => {
-                if !text.trim().is_empty() {
-                    texts.push((path.join("/"), text.trim().to_string()));
-                }
-                text.clear();
-                path.pop();
-            }
-            Event::Text(content) => text.push_str(&content.xml10_content()),
-            Event::CData(content) => text.push_str(&content.xml10_content()),
-            Event::GeneralRef(reference) => text.push_str(&resolve_reference(&reference)?),
-            Event::Eof => return Ok(texts),
-            _ => {}
-        }
-    }
-}
-
-fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
-    let invalid = || "the STS answer has an unknown entity reference".to_string();
-    if let Some(character) = reference.resolve_char_ref().map_err(|_| invalid())? {
-        return Ok(character.to_string());
-    }
-    quick_xml::escape::resolve_predefined_entity(reference)
-        .map(str::to_string)
-        .ok_or_else(invalid)
 }
 
 #[cfg(test)]

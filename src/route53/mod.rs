@@ -17,7 +17,7 @@ use std::time::SystemTime;
 use crate::creds::ProvideCredentials;
 use crate::http::{Request, Response, Transport};
 use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
-use crate::sigv4::{self, Endpoint, SigningParams};
+use crate::sigv4::{self, percent_encode, Endpoint, SigningParams};
 
 pub use error::{ApiError, AwsError};
 pub use limiter::{BucketLimit, Limiter, Limits};
@@ -205,7 +205,7 @@ impl Client {
         let zone_id = bare_id(zone_id);
         let body = self.call(&Call::read(
             OPERATION,
-            format!("{API_PREFIX}/hostedzone/{}", encode(zone_id)),
+            format!("{API_PREFIX}/hostedzone/{}", percent_encode(zone_id)),
             &format!("zone {zone_id}"),
         ))?;
         xml::parse_get_hosted_zone(&body).map_err(parse_error(OPERATION))
@@ -221,7 +221,7 @@ impl Client {
                 OPERATION,
                 format!(
                     "{API_PREFIX}/hostedzone/{}/rrset{}",
-                    encode(zone_id),
+                    percent_encode(zone_id),
                     record_query(position)
                 ),
                 &scope,
@@ -252,7 +252,7 @@ impl Client {
             operation: OPERATION,
             kind: CallKind::Write,
             method: "POST",
-            path_and_query: format!("{API_PREFIX}/hostedzone/{}/rrset/", encode(zone_id)),
+            path_and_query: format!("{API_PREFIX}/hostedzone/{}/rrset/", percent_encode(zone_id)),
             body: xml::change_batch_request(changes, comment),
             changes: change_count(changes),
             scope: format!("zone {zone_id}"),
@@ -266,7 +266,7 @@ impl Client {
         let change_id = bare_id(change_id);
         let body = self.call(&Call::read(
             OPERATION,
-            format!("{API_PREFIX}/change/{}", encode(change_id)),
+            format!("{API_PREFIX}/change/{}", percent_encode(change_id)),
             &format!("change {change_id}"),
         ))?;
         xml::parse_change_info(&body).map_err(parse_error(OPERATION))
@@ -486,7 +486,7 @@ struct Query(Vec<String>);
 
 impl Query {
     fn add(&mut self, name: &str, value: &str) {
-        self.0.push(format!("{name}={}", encode(value)));
+        self.0.push(format!("{name}={}", percent_encode(value)));
     }
 
     fn finish(self) -> String {
@@ -495,20 +495,6 @@ impl Query {
             false => format!("?{}", self.0.join("&")),
         }
     }
-}
-
-/// RFC 3986 percent-encoding of everything but unreserved characters, as SigV4 expects.
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(byte))
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@
 //! document, so a missing zone still fails as it should. Nothing is lost by the leniency: Route 53
 //! enforces protections itself and refuses the whole change batch that touches one.
 
-use super::xml::{parse_document, Element};
-use super::{encode, parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
+use super::{parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
 use crate::model::{bare_id, RecordSetProtection};
+use crate::sigv4::percent_encode;
+use crate::xml_tree::{parse_document, Element};
 
 /// Largest page ListResourceRecordSetProtections allows.
 const PROTECTIONS_PAGE_SIZE: u32 = 300;
@@ -37,11 +38,7 @@ pub fn parse_list_protections(body: &[u8]) -> Result<ProtectionsPage, String> {
             .collect::<Result<_, _>>()?,
         None => Vec::new(),
     };
-    let next_token = root
-        .text_of("NextToken")
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .map(str::to_string);
+    let next_token = root.trimmed_text_of("NextToken").map(str::to_string);
     Ok(ProtectionsPage {
         protections,
         next_token,
@@ -49,14 +46,9 @@ pub fn parse_list_protections(body: &[u8]) -> Result<ProtectionsPage, String> {
 }
 
 fn protection(element: &Element) -> Result<RecordSetProtection, String> {
-    let field = |name: &str| {
-        element
-            .text_of(name)
-            .ok_or_else(|| format!("<{}> has no <{name}>", element.name))
-    };
     Ok(RecordSetProtection {
-        name: field("RecordName")?.to_string(),
-        rtype: field("RecordType")?.to_ascii_uppercase(),
+        name: element.required("RecordName")?.to_string(),
+        rtype: element.required("RecordType")?.to_ascii_uppercase(),
         comment: element
             .text_of("Comment")
             .filter(|c| !c.is_empty())
@@ -88,7 +80,7 @@ impl Client {
             }
             let path = format!(
                 "{API_PREFIX}/hostedzone/{}/rrsetprotection{}",
-                encode(zone_id),
+                percent_encode(zone_id),
                 query.finish()
             );
             let body = match self.call(&Call::read(OPERATION, path, &scope)) {

@@ -1,133 +1,21 @@
 //! Request bodies written and response bodies read with quick-xml.
 //!
-//! Responses are read into a small element tree first (they are at most a few hundred record
-//! sets), then picked apart by name; unknown elements are ignored so that new fields Route 53
-//! adds do not break reading.
+//! Responses are read into a small element tree first ([`crate::xml_tree`]; they are at most a
+//! few hundred record sets), then picked apart by name; unknown elements are ignored so that new
+//! fields Route 53 adds do not break reading.
 
 use std::io::Cursor;
 
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesDecl, BytesStart, BytesText, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
 
 use crate::model::{
     bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing,
 };
+use crate::xml_tree::{parse_document, Element};
 
 /// The XML namespace of every Route 53 request and response.
 pub const NAMESPACE: &str = "https://route53.amazonaws.com/doc/2013-04-01/";
-
-/// Deeper documents are refused: Route 53's are at most about eight levels deep.
-const MAX_DEPTH: usize = 32;
-
-/// One element of a parsed response: local name, direct text and children.
-#[derive(Debug, Default)]
-pub(crate) struct Element {
-    pub name: String,
-    pub text: String,
-    pub children: Vec<Element>,
-}
-
-impl Element {
-    /// The first child element named `name`.
-    pub fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    /// Every child element named `name`.
-    pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    /// The text of the first child named `name`.
-    pub fn text_of(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|c| c.text.as_str())
-    }
-
-    /// The text of a child that must be present.
-    fn required(&self, name: &str) -> Result<&str, String> {
-        self.text_of(name)
-            .ok_or_else(|| format!("<{}> has no <{name}>", self.name))
-    }
-
-    /// Every descendant named `name`, depth first.
-    fn descendants<'a>(&'a self, name: &'a str, out: &mut Vec<&'a Element>) {
-        for child in &self.children {
-            if child.name == name {
-                out.push(child);
-            }
-            child.descendants(name, out);
-        }
-    }
-}
-
-/// Parses a whole document into its root element.
-pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
-    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
-    let mut reader = Reader::from_str(text);
-    let mut stack: Vec<Element> = Vec::new();
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
-        match event {
-            Event::Start(start) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
-                }
-                stack.push(element_named(&start));
-            }
-            Event::Empty(start) => {
-                let element = element_named(&start);
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(element),
-                    None => return Ok(element),
-                }
-            }
-            Event::End(_) => {
-                let element = stack.pop().ok_or("unexpected closing tag")?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(element),
-                    None => return Ok(element),
-                }
-            }
-            Event::Text(text) => append_text(&mut stack, &text.xml10_content()),
-            Event::CData(data) => append_text(&mut stack, &data.xml10_content()),
-            Event::GeneralRef(reference) => {
-                let resolved = resolve_reference(&reference)?;
-                append_text(&mut stack, &resolved);
-            }
-            Event::Eof => return Err("the document ends before its root element closes".into()),
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
-        }
-    }
-}
-
-fn element_named(start: &BytesStart<'_>) -> Element {
-    Element {
-        name: start.local_name().as_ref().to_string(),
-        ..Element::default()
-    }
-}
-
-fn append_text(stack: &mut [Element], text: &str) {
-    if let Some(current) = stack.last_mut() {
-        current.text.push_str(text);
-    }
-}
-
-fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
-    if let Some(ch) = reference
-        .resolve_char_ref()
-        .map_err(|e| format!("bad character reference: {e}"))?
-    {
-        return Ok(ch.to_string());
-    }
-    let name = reference.xml10_content();
-    resolve_predefined_entity(&name)
-        .map(str::to_string)
-        .ok_or_else(|| format!("unknown entity &{name};"))
-}
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -410,11 +298,14 @@ pub fn parse_error(body: &[u8]) -> Option<ErrorBody> {
         None if root.name == "InvalidChangeBatch" => root.name.clone(),
         None => return None,
     };
-    let mut found = Vec::new();
-    root.descendants("Message", &mut found);
     Some(ErrorBody {
         code,
-        messages: found.iter().map(|m| m.text.clone()).collect(),
+        messages: root
+            .descendants()
+            .into_iter()
+            .filter(|e| e.name == "Message")
+            .map(|m| m.text.clone())
+            .collect(),
         request_id: root.text_of("RequestId").map(str::to_string),
     })
 }

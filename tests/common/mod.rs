@@ -6,7 +6,7 @@
 
 #![allow(dead_code)] // Each test crate uses its own share of these helpers.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -18,6 +18,8 @@ use r53ctl::http::{Transport, TransportOptions};
 use r53ctl::model::{Action, ChangeAction, RecordSet};
 use r53ctl::route53::{Client, CreatedZone};
 use r53ctl::sigv4::{Credentials, Endpoint};
+
+use crate::support::http_server::free_port;
 
 /// How long moto may take to start listening.
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
@@ -94,13 +96,6 @@ fn moto_executable() -> PathBuf {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server"),
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free local port")
 }
 
 /// Fixed, fake credentials; moto does not check signatures, real Route 53 would refuse them.

@@ -1,5 +1,12 @@
-//! A small HTTP/1.1 server on 127.0.0.1 for tests, std only: each connection carries one
-//! request, answered by a handler and recorded for the test to inspect.
+//! The one test HTTP server of the crate, and [`free_port`]. Integration tests include this file
+//! as `support::http_server`, the library's unit tests as `crate::test_server` (see src/lib.rs).
+//!
+//! A small HTTP/1.1 server on 127.0.0.1, std only: each connection carries one request, answered
+//! by a handler and recorded for the test to inspect. For transport tests it can instead answer
+//! every connection with fixed raw bytes ([`TestServer::raw`]: a cut body, a non-HTTP peer) or
+//! never answer at all ([`TestServer::silent`]).
+
+#![allow(dead_code)] // Each test crate, and the unit tests, use their own share of this file.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -13,6 +20,8 @@ pub struct Recorded {
     pub method: String,
     /// Path and query, e.g. `/latest/api/token`.
     pub path: String,
+    /// The protocol of the request line, e.g. `HTTP/1.1`.
+    pub version: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
@@ -24,6 +33,11 @@ impl Recorded {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The request line, e.g. `GET /2013-04-01/change/C1 HTTP/1.1`.
+    pub fn request_line(&self) -> String {
+        format!("{} {} {}", self.method, self.path, self.version)
     }
 }
 
@@ -60,6 +74,16 @@ impl Reply {
 
 type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 
+/// What the server does with each connection.
+enum Mode {
+    /// Reads one request, records it and writes the handler's reply.
+    Answer(Box<Handler>),
+    /// Reads once, whatever arrives, writes these bytes as they are and closes.
+    Raw(&'static [u8]),
+    /// Accepts and keeps the connection open, never answering.
+    Silent,
+}
+
 /// A running server; it stops when the test process ends.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`.
@@ -70,17 +94,55 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on a free port that answers every request with `handler`.
     pub fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> TestServer {
+        TestServer::launch(Mode::Answer(Box::new(handler)))
+    }
+
+    /// Starts a server that answers the n-th request with the n-th of `replies`, and any request
+    /// after the last with `500 no scripted reply left`.
+    pub fn script(replies: Vec<Reply>) -> TestServer {
+        let replies = Mutex::new(replies.into_iter());
+        TestServer::start(move |_| {
+            let next = replies
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .next();
+            next.unwrap_or_else(|| Reply::text(500, "no scripted reply left"))
+        })
+    }
+
+    /// Starts a server that reads once from each connection, whatever arrives, then writes
+    /// `reply` as it is and closes: for answers no well-behaved server gives, and for a plain
+    /// HTTP server met by a TLS client. It records nothing.
+    pub fn raw(reply: &'static [u8]) -> TestServer {
+        TestServer::launch(Mode::Raw(reply))
+    }
+
+    /// Starts a server that accepts connections and never answers.
+    pub fn silent() -> TestServer {
+        TestServer::launch(Mode::Silent)
+    }
+
+    fn launch(mode: Mode) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let recorded = requests.clone();
-        let handler: Arc<Handler> = Arc::new(handler);
         thread::spawn(move || {
+            let mut unanswered = Vec::new();
             for stream in listener.incoming().flatten() {
-                serve(stream, handler.as_ref(), &recorded);
+                match &mode {
+                    Mode::Answer(handler) => serve(stream, handler.as_ref(), &recorded),
+                    Mode::Raw(reply) => answer_raw(stream, reply),
+                    Mode::Silent => unanswered.push(stream),
+                }
             }
         });
         TestServer { url, requests }
+    }
+
+    /// `127.0.0.1:<port>`, for URLs of another scheme.
+    pub fn host_port(&self) -> &str {
+        self.url.trim_start_matches("http://")
     }
 
     /// Every request received so far, in order.
@@ -119,6 +181,12 @@ fn serve(stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Recorded>>) 
     let _ = stream.flush();
 }
 
+fn answer_raw(mut stream: TcpStream, reply: &[u8]) {
+    let mut buffer = [0u8; 4096];
+    let _ = stream.read(&mut buffer);
+    let _ = stream.write_all(reply);
+}
+
 fn read_request(stream: &TcpStream) -> Option<Recorded> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
@@ -126,6 +194,7 @@ fn read_request(stream: &TcpStream) -> Option<Recorded> {
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_string();
     let path = parts.next()?.to_string();
+    let version = parts.next()?.to_string();
     let mut headers = Vec::new();
     loop {
         let mut header = String::new();
@@ -147,7 +216,17 @@ fn read_request(stream: &TcpStream) -> Option<Recorded> {
     Some(Recorded {
         method,
         path,
+        version,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     })
+}
+
+/// A local port nothing listens on: it was free a moment ago, and is left free. For a connection
+/// that must be refused, or a server started later.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free local port")
 }

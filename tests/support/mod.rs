@@ -1,5 +1,3 @@
-//! Helpers shared by integration tests.
-
-#![allow(dead_code)] // Each test crate uses its own share of these helpers.
+//! Helpers shared by integration tests (and, through src/lib.rs, by the unit tests).
 
 pub mod http_server;

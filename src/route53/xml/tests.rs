@@ -280,8 +280,6 @@ fn malformed_documents_are_errors_not_panics() {
     ] {
         assert!(parse_list_record_sets(body).is_err(), "{body:?}");
     }
-    let deep = "<a>".repeat(100) + &"</a>".repeat(100);
-    assert!(parse_document(deep.as_bytes()).is_err());
 }
 
 fn record(name: &str, rtype: &str) -> RecordSet {

@@ -1,0 +1,196 @@
+//! The one XML reader of the crate: a whole document read with quick-xml into a small tree of
+//! elements (local name, direct text, children), for the Route 53 and STS answer parsers to pick
+//! apart by name.
+//!
+//! It owns the reading rules those answers share: namespace prefixes are dropped, character
+//! references and the five predefined entities are resolved and any other entity is refused,
+//! nesting is limited, and comments, declarations and processing instructions are skipped. It
+//! knows no AWS document and uses nothing else of the crate.
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::Reader;
+
+/// Deeper documents are refused: the AWS answers we read are at most about eight levels deep.
+const MAX_DEPTH: usize = 32;
+
+/// One element of a parsed document: local name, direct text and children.
+#[derive(Debug, Default)]
+pub(crate) struct Element {
+    pub name: String,
+    pub text: String,
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    /// The first child element named `name`.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child element named `name`.
+    pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The text of the first child named `name`.
+    pub fn text_of(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.as_str())
+    }
+
+    /// The text of the first child named `name`, trimmed; `None` when it is missing or blank.
+    pub fn trimmed_text_of(&self, name: &str) -> Option<&str> {
+        self.text_of(name)
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+    }
+
+    /// The text of a child that must be present.
+    pub fn required(&self, name: &str) -> Result<&str, String> {
+        self.text_of(name)
+            .ok_or_else(|| format!("<{}> has no <{name}>", self.name))
+    }
+
+    /// Every element below this one, depth first in document order.
+    pub fn descendants(&self) -> Vec<&Element> {
+        let mut found = Vec::new();
+        for child in &self.children {
+            found.push(child);
+            found.extend(child.descendants());
+        }
+        found
+    }
+}
+
+/// Parses a whole document into its root element.
+pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
+    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
+    let mut reader = Reader::from_str(text);
+    let mut stack: Vec<Element> = Vec::new();
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
+        match event {
+            Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
+                }
+                stack.push(element_named(&start));
+            }
+            Event::Empty(start) => {
+                let element = element_named(&start);
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(element),
+                    None => return Ok(element),
+                }
+            }
+            Event::End(_) => {
+                let element = stack.pop().ok_or("unexpected closing tag")?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(element),
+                    None => return Ok(element),
+                }
+            }
+            Event::Text(text) => append_text(&mut stack, &text.xml10_content()),
+            Event::CData(data) => append_text(&mut stack, &data.xml10_content()),
+            Event::GeneralRef(reference) => {
+                let resolved = resolve_reference(&reference)?;
+                append_text(&mut stack, &resolved);
+            }
+            Event::Eof => return Err("the document ends before its root element closes".into()),
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+}
+
+fn element_named(start: &BytesStart<'_>) -> Element {
+    Element {
+        name: start.local_name().as_ref().to_string(),
+        ..Element::default()
+    }
+}
+
+fn append_text(stack: &mut [Element], text: &str) {
+    if let Some(current) = stack.last_mut() {
+        current.text.push_str(text);
+    }
+}
+
+fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, String> {
+    if let Some(ch) = reference
+        .resolve_char_ref()
+        .map_err(|e| format!("bad character reference: {e}"))?
+    {
+        return Ok(ch.to_string());
+    }
+    let name = reference.xml10_content();
+    resolve_predefined_entity(&name)
+        .map(str::to_string)
+        .ok_or_else(|| format!("unknown entity &{name};"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_names_text_and_children_without_namespaces() {
+        let root = parse_document(
+            b"<?xml version=\"1.0\"?><!-- c --><r:Root xmlns:r=\"urn:x\"><A> a </A>\
+              <B/><A>second</A><C><![CDATA[<raw>]]></C></r:Root>",
+        )
+        .unwrap();
+        assert_eq!(root.name, "Root");
+        assert_eq!(root.text_of("A"), Some(" a "));
+        assert_eq!(root.trimmed_text_of("A"), Some("a"));
+        assert_eq!(root.children("A").count(), 2);
+        assert_eq!(root.text_of("B"), Some(""));
+        assert_eq!(root.trimmed_text_of("B"), None);
+        assert_eq!(root.text_of("C"), Some("<raw>"));
+        assert_eq!(root.required("D").unwrap_err(), "<Root> has no <D>");
+    }
+
+    #[test]
+    fn descendants_are_in_document_order() {
+        let root = parse_document(b"<a><b><c/></b><d/></a>").unwrap();
+        let names: Vec<&str> = root.descendants().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["b", "c", "d"]);
+    }
+
+    #[test]
+    fn resolves_character_and_predefined_entities_only() {
+        let root = parse_document(b"<a>&lt;&amp;&gt;&quot;&apos;&#65;&#x42;</a>").unwrap();
+        assert_eq!(root.text, "<&>\"'AB");
+        let unknown = parse_document(b"<a>&bogus;</a>").unwrap_err();
+        assert_eq!(unknown, "unknown entity &bogus;");
+        assert!(parse_document(b"<a>&#xZZ;</a>")
+            .unwrap_err()
+            .contains("bad character reference"));
+    }
+
+    #[test]
+    fn refuses_broken_documents() {
+        assert!(parse_document(b"\xff\xfe")
+            .unwrap_err()
+            .contains("not UTF-8"));
+        assert!(parse_document(b"<a><b></a>")
+            .unwrap_err()
+            .contains("malformed XML"));
+        assert!(parse_document(b"<a>")
+            .unwrap_err()
+            .contains("ends before its root element closes"));
+        assert!(parse_document(b"").is_err());
+    }
+
+    #[test]
+    fn refuses_deep_nesting() {
+        let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+        assert_eq!(
+            parse_document(deep.as_bytes()).unwrap_err(),
+            format!("XML nested deeper than {MAX_DEPTH} elements")
+        );
+        let deepest = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
+        assert!(parse_document(deepest.as_bytes()).is_ok());
+    }
+}

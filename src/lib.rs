@@ -18,5 +18,6 @@ pub mod output;
 pub mod plan;
 pub mod rdata;
 pub mod route53;
+pub mod rtype;
 pub mod sigv4;
 pub mod time;

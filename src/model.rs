@@ -8,13 +8,14 @@
 
 use std::fmt;
 
+use crate::rtype::RecordType;
+
 /// One Route 53 resource record set.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RecordSet {
     /// Wire-form owner name, e.g. `\052.example.tld.`.
     pub name: String,
-    /// Record type in upper case, e.g. `A`, `TXT`.
-    pub rtype: String,
+    pub rtype: RecordType,
     /// Distinguishes record sets of one name and type under a routing policy.
     pub set_identifier: Option<String>,
     /// `None` for alias record sets, which carry no TTL.
@@ -74,7 +75,7 @@ pub enum Routing {
 pub struct RecordKey {
     /// Normalised wire-form name.
     pub name: String,
-    pub rtype: String,
+    pub rtype: RecordType,
     pub set_identifier: Option<String>,
 }
 
@@ -90,10 +91,10 @@ impl fmt::Display for RecordKey {
 
 impl RecordSet {
     /// A plain record set (no alias, no routing policy).
-    pub fn simple(name: &str, rtype: &str, ttl: u32, values: Vec<String>) -> RecordSet {
+    pub fn simple(name: &str, rtype: RecordType, ttl: u32, values: Vec<String>) -> RecordSet {
         RecordSet {
             name: name.to_string(),
-            rtype: rtype.to_string(),
+            rtype,
             set_identifier: None,
             ttl: Some(ttl),
             values,
@@ -108,7 +109,7 @@ impl RecordSet {
     pub fn key(&self) -> RecordKey {
         RecordKey {
             name: crate::name::normalize(&self.name),
-            rtype: self.rtype.clone(),
+            rtype: self.rtype,
             set_identifier: self.set_identifier.clone(),
         }
     }
@@ -119,7 +120,7 @@ impl RecordSet {
         let mut values: Vec<String> = self
             .values
             .iter()
-            .map(|v| crate::rdata::canonical(&self.rtype, v))
+            .map(|v| crate::rdata::canonical(self.rtype, v))
             .collect();
         values.sort();
         values.dedup();
@@ -136,7 +137,7 @@ impl RecordSet {
     }
 
     /// Whether this is the zone's SOA or apex NS record set for the zone `apex` (wire form).
-    pub fn is_apex(&self, apex: &str, rtype: &str) -> bool {
+    pub fn is_apex(&self, apex: &str, rtype: RecordType) -> bool {
         self.rtype == rtype && crate::name::normalize(&self.name) == crate::name::normalize(apex)
     }
 
@@ -219,7 +220,7 @@ pub struct ChangeAction {
 pub struct RecordSetProtection {
     /// Wire-form name.
     pub name: String,
-    pub rtype: String,
+    pub rtype: RecordType,
     /// Why it was protected, as its creator wrote it.
     pub comment: Option<String>,
 }

@@ -392,16 +392,22 @@ fn routing_label(routing: Option<&Routing>) -> String {
 mod tests {
     use super::*;
     use crate::model::AliasTarget;
+    use crate::rtype::RecordType;
 
     #[test]
     fn describes_plain_record_sets() {
-        let rs = RecordSet::simple("\\052.example.tld.", "A", 300, vec!["1.2.3.4".into()]);
+        let rs = RecordSet::simple(
+            "\\052.example.tld.",
+            RecordType::A,
+            300,
+            vec!["1.2.3.4".into()],
+        );
         assert_eq!(describe(&rs), "*.example.tld A 300 1.2.3.4");
     }
 
     #[test]
     fn describes_alias_and_routing() {
-        let mut rs = RecordSet::simple("app.example.tld.", "A", 0, vec![]);
+        let mut rs = RecordSet::simple("app.example.tld.", RecordType::A, 0, vec![]);
         rs.ttl = None;
         rs.set_identifier = Some("eu".into());
         rs.routing = Some(Routing::Weighted { weight: 10 });
@@ -428,7 +434,12 @@ mod tests {
     #[test]
     fn blocked_changes_are_shown_and_not_counted() {
         let zone = crate::model::HostedZone::example();
-        let www = RecordSet::simple("www.example.tld.", "A", 300, vec!["192.0.2.1".into()]);
+        let www = RecordSet::simple(
+            "www.example.tld.",
+            RecordType::A,
+            300,
+            vec!["192.0.2.1".into()],
+        );
         let diff = crate::diff::ZoneDiff {
             blocked: vec![(Change::Create(www), Some("frozen".into()))],
             ..Default::default()
@@ -457,7 +468,12 @@ mod tests {
         let zone = crate::model::HostedZone::example();
         let live = RecordSet {
             traffic_policy_instance_id: Some("tpi-1".into()),
-            ..RecordSet::simple("tp.example.tld.", "A", 60, vec!["192.0.2.8".into()])
+            ..RecordSet::simple(
+                "tp.example.tld.",
+                RecordType::A,
+                60,
+                vec!["192.0.2.8".into()],
+            )
         };
         let options = crate::diff::DiffOptions {
             apex: "example.tld.",

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::batch::{self, BatchError, Limits};
 use crate::diff::{Change, ZoneDiff};
 use crate::model::{Action, AliasTarget, ChangeAction, HostedZone, RecordSet, Routing};
+use crate::rtype::{RecordType, UnknownRecordType};
 
 /// The `format` of plan files this version writes and reads.
 const PLAN_FORMAT: &str = "r53ctl-plan/1";
@@ -439,7 +440,10 @@ fn change_action_from_json(change: &At<'_>, apex: &str) -> Result<ChangeAction, 
     let action = match action_field.string()?.as_str() {
         "CREATE" => Action::Create,
         "DELETE" => Action::Delete,
-        "UPSERT" if record_set.is_apex(apex, "NS") || record_set.is_apex(apex, "SOA") => {
+        "UPSERT"
+            if record_set.is_apex(apex, RecordType::NS)
+                || record_set.is_apex(apex, RecordType::SOA) =>
+        {
             Action::Upsert
         }
         other => {
@@ -469,7 +473,7 @@ fn record_set_from_json(rs: &At<'_>) -> Result<RecordSet, PlanError> {
     };
     Ok(RecordSet {
         name: rs.get("name")?.string()?,
-        rtype: rs.get("type")?.string()?,
+        rtype: rs.get("type")?.record_type()?,
         set_identifier: rs.opt_string("set_identifier")?,
         ttl: rs.opt("ttl").map(|t| t.u32()).transpose()?,
         values,
@@ -588,6 +592,12 @@ impl<'a> At<'a> {
             .ok_or_else(|| self.malformed("expected a string"))
     }
 
+    fn record_type(&self) -> Result<RecordType, PlanError> {
+        let name = self.string()?;
+        name.parse()
+            .map_err(|e: UnknownRecordType| self.malformed(&e.to_string()))
+    }
+
     fn bool(&self) -> Result<bool, PlanError> {
         self.value
             .as_bool()
@@ -661,7 +671,7 @@ mod tests {
     fn a(name: &str, values: &[&str]) -> RecordSet {
         RecordSet::simple(
             name,
-            "A",
+            RecordType::A,
             300,
             values.iter().map(|v| v.to_string()).collect(),
         )
@@ -681,7 +691,7 @@ mod tests {
         vec![
             RecordSet::simple(
                 "example.tld.",
-                "TXT",
+                RecordType::TXT,
                 60,
                 vec!["\"v=spf1 -all\"".into(), "\"a\\\"b\" \"c\"".into()],
             ),
@@ -818,7 +828,12 @@ mod tests {
     fn an_apex_ns_upsert_round_trips() {
         let ns = |ttl: u32| RecordSet {
             ttl: Some(ttl),
-            ..RecordSet::simple("example.tld.", "NS", 0, vec!["ns-1.awsdns-1.com.".into()])
+            ..RecordSet::simple(
+                "example.tld.",
+                RecordType::NS,
+                0,
+                vec!["ns-1.awsdns-1.com.".into()],
+            )
         };
         let diff = ZoneDiff {
             changes: vec![Change::Modify {
@@ -919,7 +934,12 @@ mod tests {
 
     #[test]
     fn new_reports_oversize_record_sets() {
-        let huge = RecordSet::simple("big.example.tld.", "TXT", 60, vec!["\"x\"".into(); 1001]);
+        let huge = RecordSet::simple(
+            "big.example.tld.",
+            RecordType::TXT,
+            60,
+            vec!["\"x\"".into(); 1001],
+        );
         let diff = ZoneDiff {
             changes: vec![Change::Create(huge)],
             ..ZoneDiff::default()

@@ -460,9 +460,10 @@ pub(super) fn summarise(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rtype::RecordType;
 
     fn a(name: &str, ip: &str) -> RecordSet {
-        RecordSet::simple(name, "A", 300, vec![ip.into()])
+        RecordSet::simple(name, RecordType::A, 300, vec![ip.into()])
     }
 
     fn change(action: Action, rs: RecordSet) -> ChangeAction {

@@ -221,6 +221,7 @@ mod tests {
     use super::*;
     use crate::model::{ChangeAction, HostedZone, RecordSet};
     use crate::plan::SafetyLimits;
+    use crate::rtype::RecordType;
 
     fn planned(batches: Vec<Vec<ChangeAction>>) -> PlannedZone {
         PlannedZone {
@@ -236,7 +237,12 @@ mod tests {
     fn change(action: Action, value: &str) -> ChangeAction {
         ChangeAction {
             action,
-            record_set: RecordSet::simple("www.example.tld.", "A", 300, vec![value.into()]),
+            record_set: RecordSet::simple(
+                "www.example.tld.",
+                RecordType::A,
+                300,
+                vec![value.into()],
+            ),
         }
     }
 

@@ -56,7 +56,9 @@ fn protection(element: &Element) -> Result<RecordSetProtection, String> {
     };
     Ok(RecordSetProtection {
         name: field("RecordName")?.to_string(),
-        rtype: field("RecordType")?.to_ascii_uppercase(),
+        rtype: field("RecordType")?
+            .parse()
+            .map_err(|e| format!("<{}>: {e}", element.name))?,
         comment: element
             .text_of("Comment")
             .filter(|c| !c.is_empty())
@@ -112,16 +114,17 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rtype::RecordType;
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/fixtures/records/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    fn protected(name: &str, rtype: &str, comment: Option<&str>) -> RecordSetProtection {
+    fn protected(name: &str, rtype: RecordType, comment: Option<&str>) -> RecordSetProtection {
         RecordSetProtection {
             name: name.to_string(),
-            rtype: rtype.to_string(),
+            rtype,
             comment: comment.map(str::to_string),
         }
     }
@@ -133,8 +136,12 @@ mod tests {
             page,
             ProtectionsPage {
                 protections: vec![
-                    protected("example.com.", "MX", Some("mail cut-over frozen & audited")),
-                    protected("\\052.example.com.", "A", None),
+                    protected(
+                        "example.com.",
+                        RecordType::MX,
+                        Some("mail cut-over frozen & audited")
+                    ),
+                    protected("\\052.example.com.", RecordType::A, None),
                 ],
                 next_token: Some("eyJuYW1lIjoid3d3In0=".into()),
             }
@@ -149,7 +156,7 @@ mod tests {
             last.protections,
             vec![protected(
                 "www.example.com.",
-                "CNAME",
+                RecordType::CNAME,
                 Some("owned by the CDN team")
             )]
         );

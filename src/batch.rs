@@ -18,7 +18,6 @@ use std::fmt;
 
 use crate::diff::Change;
 use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
-use crate::rtype::RecordType;
 
 /// Route 53's limits for one ChangeResourceRecordSets request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,9 +207,7 @@ impl<'c> Unit<'c> {
 /// set someone changed since it was read makes the request fail instead of being overwritten.
 fn is_upsert(change: &Change, apex: &str) -> bool {
     match change {
-        Change::Modify { new, .. } => {
-            new.is_apex(apex, RecordType::NS) || new.is_apex(apex, RecordType::SOA)
-        }
+        Change::Modify { new, .. } => new.is_apex_ns_or_soa(apex),
         _ => false,
     }
 }
@@ -431,6 +428,7 @@ fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeA
 mod tests {
     use super::*;
     use crate::model::AliasTarget;
+    use crate::rtype::RecordType;
 
     /// The zone the tests' changes belong to.
     const APEX: &str = "example.tld.";

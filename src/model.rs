@@ -137,8 +137,9 @@ impl RecordSet {
     }
 
     /// Whether this is the zone's SOA or apex NS record set for the zone `apex` (wire form).
-    pub fn is_apex(&self, apex: &str, rtype: RecordType) -> bool {
-        self.rtype == rtype && crate::name::normalize(&self.name) == crate::name::normalize(apex)
+    pub fn is_apex_ns_or_soa(&self, apex: &str) -> bool {
+        matches!(self.rtype, RecordType::NS | RecordType::SOA)
+            && crate::name::normalize(&self.name) == crate::name::normalize(apex)
     }
 
     /// Number of `ResourceRecord` elements this record set puts in a request.

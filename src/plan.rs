@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::batch::{self, BatchError, Limits};
 use crate::diff::{Change, ZoneDiff};
 use crate::model::{Action, AliasTarget, ChangeAction, HostedZone, RecordSet, Routing};
-use crate::rtype::{RecordType, UnknownRecordType};
+use crate::rtype::RecordType;
 
 /// The `format` of plan files this version writes and reads.
 const PLAN_FORMAT: &str = "r53ctl-plan/1";
@@ -440,12 +440,7 @@ fn change_action_from_json(change: &At<'_>, apex: &str) -> Result<ChangeAction, 
     let action = match action_field.string()?.as_str() {
         "CREATE" => Action::Create,
         "DELETE" => Action::Delete,
-        "UPSERT"
-            if record_set.is_apex(apex, RecordType::NS)
-                || record_set.is_apex(apex, RecordType::SOA) =>
-        {
-            Action::Upsert
-        }
+        "UPSERT" if record_set.is_apex_ns_or_soa(apex) => Action::Upsert,
         other => {
             return Err(action_field.malformed(&format!(
                 "action {other:?} is not CREATE or DELETE (UPSERT only for the zone's apex NS \
@@ -593,9 +588,9 @@ impl<'a> At<'a> {
     }
 
     fn record_type(&self) -> Result<RecordType, PlanError> {
-        let name = self.string()?;
-        name.parse()
-            .map_err(|e: UnknownRecordType| self.malformed(&e.to_string()))
+        self.string()?
+            .parse::<RecordType>()
+            .map_err(|e| self.malformed(&e.to_string()))
     }
 
     fn bool(&self) -> Result<bool, PlanError> {
@@ -1004,6 +999,17 @@ mod tests {
                           apex NS or SOA), found \"UPSERT\""
                     .into(),
             }
+        );
+    }
+
+    #[test]
+    fn unknown_record_types_are_refused() {
+        let err =
+            read_error(|d| d["zones"][0]["batches"][0][0]["record_set"]["type"] = json!("LOC"));
+        assert!(
+            err.to_string()
+                .contains("record_set.type: unknown record type \"LOC\""),
+            "{err}"
         );
     }
 

@@ -181,6 +181,21 @@ mod tests {
     }
 
     #[test]
+    fn types_are_read_in_any_case_and_unknown_ones_are_errors() {
+        let body = |rtype: &str| {
+            format!(
+                "<L><ResourceRecordSetProtections><ResourceRecordSetProtection>\
+                 <RecordName>a.</RecordName><RecordType>{rtype}</RecordType>\
+                 </ResourceRecordSetProtection></ResourceRecordSetProtections></L>"
+            )
+        };
+        let page = parse_list_protections(body("mx").as_bytes()).unwrap();
+        assert_eq!(page.protections[0].rtype, RecordType::MX);
+        let err = parse_list_protections(body("LOC").as_bytes()).unwrap_err();
+        assert!(err.contains("unknown record type \"LOC\""), "{err}");
+    }
+
+    #[test]
     fn only_a_404_without_a_route53_error_means_the_api_is_missing() {
         let html = ApiError::Http {
             operation: "ListResourceRecordSetProtections",

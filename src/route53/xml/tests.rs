@@ -268,6 +268,22 @@ fn non_xml_bodies_are_not_error_documents() {
 }
 
 #[test]
+fn unknown_record_types_are_errors_that_name_them() {
+    let set = b"<L><ResourceRecordSets><ResourceRecordSet><Name>a.</Name><Type>LOC</Type>\
+                </ResourceRecordSet></ResourceRecordSets></L>";
+    assert_eq!(
+        parse_list_record_sets(set).unwrap_err(),
+        "a.: <Type>LOC</Type>: unknown record type \"LOC\""
+    );
+    let next = b"<L><IsTruncated>true</IsTruncated><NextRecordName>a.</NextRecordName>\
+                 <NextRecordType>LOC</NextRecordType></L>";
+    assert_eq!(
+        parse_list_record_sets(next).unwrap_err(),
+        "<NextRecordType>LOC</NextRecordType>: unknown record type \"LOC\""
+    );
+}
+
+#[test]
 fn malformed_documents_are_errors_not_panics() {
     for body in [
         &b""[..],

@@ -103,6 +103,19 @@ impl RecordType {
     }
 }
 
+/// `ALL` holds the variants in declaration order: a variant added in its alphabetical place but
+/// not to `ALL` fails the build here.
+const _: () = {
+    let mut i = 0;
+    while i < RecordType::ALL.len() {
+        assert!(
+            RecordType::ALL[i] as usize == i,
+            "RecordType::ALL is out of step"
+        );
+        i += 1;
+    }
+};
+
 impl fmt::Display for RecordType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

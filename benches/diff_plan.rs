@@ -7,6 +7,7 @@ use std::time::Instant;
 use r53ctl::batch::{batches, Limits};
 use r53ctl::diff::{diff_zone, DiffOptions};
 use r53ctl::model::{AliasTarget, RecordSet, Routing};
+use r53ctl::rtype::RecordType;
 
 const RECORD_SETS: usize = 100_000;
 const APEX: &str = "bench.tld.";
@@ -22,17 +23,22 @@ fn record_set(i: usize, ttl: u32) -> RecordSet {
                 dns_name: format!("host-{}.{APEX}", i + 1),
                 evaluate_target_health: false,
             }),
-            ..RecordSet::simple(&name, "AAAA", 0, Vec::new())
+            ..RecordSet::simple(&name, RecordType::AAAA, 0, Vec::new())
         },
         1 => RecordSet {
             set_identifier: Some(format!("w{i}")),
             routing: Some(Routing::Weighted { weight: 10 }),
-            ..RecordSet::simple(&name, "A", ttl, vec!["192.0.2.1".into()])
+            ..RecordSet::simple(&name, RecordType::A, ttl, vec!["192.0.2.1".into()])
         },
-        2 => RecordSet::simple(&name, "TXT", ttl, vec![format!("\"token-{i:0>40}\"")]),
+        2 => RecordSet::simple(
+            &name,
+            RecordType::TXT,
+            ttl,
+            vec![format!("\"token-{i:0>40}\"")],
+        ),
         _ => RecordSet::simple(
             &name,
-            "A",
+            RecordType::A,
             ttl,
             vec![format!("10.{}.{}.{}", i >> 16 & 255, i >> 8 & 255, i & 255)],
         ),

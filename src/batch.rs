@@ -207,7 +207,7 @@ impl<'c> Unit<'c> {
 /// set someone changed since it was read makes the request fail instead of being overwritten.
 fn is_upsert(change: &Change, apex: &str) -> bool {
     match change {
-        Change::Modify { new, .. } => new.is_apex(apex, "NS") || new.is_apex(apex, "SOA"),
+        Change::Modify { new, .. } => new.is_apex_ns_or_soa(apex),
         _ => false,
     }
 }
@@ -428,13 +428,19 @@ fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeA
 mod tests {
     use super::*;
     use crate::model::AliasTarget;
+    use crate::rtype::RecordType;
 
     /// The zone the tests' changes belong to.
     const APEX: &str = "example.tld.";
 
     #[test]
     fn the_apex_ns_is_changed_by_upsert_as_route53_never_deletes_it() {
-        let old = RecordSet::simple(APEX, "NS", 172_800, vec!["ns-1.awsdns-1.com.".into()]);
+        let old = RecordSet::simple(
+            APEX,
+            RecordType::NS,
+            172_800,
+            vec!["ns-1.awsdns-1.com.".into()],
+        );
         let new = RecordSet {
             ttl: Some(3600),
             ..old.clone()
@@ -456,13 +462,13 @@ mod tests {
         );
     }
 
-    fn record(name: &str, rtype: &str, values: usize, chars_each: usize) -> RecordSet {
+    fn record(name: &str, rtype: RecordType, values: usize, chars_each: usize) -> RecordSet {
         let values = (0..values).map(|i| format!("{i:0>chars_each$}")).collect();
         RecordSet::simple(name, rtype, 300, values)
     }
 
     fn a(name: &str) -> RecordSet {
-        record(name, "A", 1, 9)
+        record(name, RecordType::A, 1, 9)
     }
 
     fn alias(name: &str, target: &str) -> RecordSet {
@@ -474,7 +480,7 @@ mod tests {
                 dns_name: target.into(),
                 evaluate_target_health: true,
             }),
-            ..RecordSet::simple(name, "A", 0, Vec::new())
+            ..RecordSet::simple(name, RecordType::A, 0, Vec::new())
         }
     }
 
@@ -537,7 +543,7 @@ mod tests {
 
     #[test]
     fn modify_deletes_the_live_record_set_exactly_and_never_upserts() {
-        let old = record("www.tld.", "TXT", 2, 5);
+        let old = record("www.tld.", RecordType::TXT, 2, 5);
         let change = modify(old.clone());
         let requests = batches(APEX, &[change.clone()], &Limits::default()).unwrap();
         let Change::Modify { new, .. } = change else {
@@ -564,9 +570,9 @@ mod tests {
             .map(|i| {
                 let name = format!("r{i}.tld.");
                 match i % 5 {
-                    0 => Change::Create(record(&name, "TXT", 1 + i % 7, 40)),
-                    1 => Change::Delete(record(&name, "A", 1 + i % 3, 11)),
-                    2 => modify(record(&name, "AAAA", 2, 20)),
+                    0 => Change::Create(record(&name, RecordType::TXT, 1 + i % 7, 40)),
+                    1 => Change::Delete(record(&name, RecordType::A, 1 + i % 3, 11)),
+                    2 => modify(record(&name, RecordType::AAAA, 2, 20)),
                     3 => Change::Create(alias(&name, "elb.amazonaws.com.")),
                     _ => Change::Delete(alias(&name, "elb.amazonaws.com.")),
                 }
@@ -607,7 +613,7 @@ mod tests {
     #[test]
     fn uniform_changes_use_exactly_the_fewest_requests() {
         let changes: Vec<Change> = (0..5000)
-            .map(|i| Change::Create(record(&format!("r{i}.tld."), "TXT", 1, 40)))
+            .map(|i| Change::Create(record(&format!("r{i}.tld."), RecordType::TXT, 1, 40)))
             .collect();
         let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         // 800 values of 40 characters fill 32,000 characters.
@@ -622,7 +628,7 @@ mod tests {
         let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         for request in &requests {
             for (i, action) in request.iter().enumerate() {
-                if action.record_set.rtype == "AAAA" {
+                if action.record_set.rtype == RecordType::AAAA {
                     let partner = if action.action == Action::Delete {
                         i + 1
                     } else {
@@ -637,26 +643,22 @@ mod tests {
         let phases: Vec<u8> = requests
             .iter()
             .flatten()
-            .map(|a| {
-                match (
-                    a.action,
-                    a.record_set.alias.is_some(),
-                    a.record_set.rtype.as_str(),
-                ) {
+            .map(
+                |a| match (a.action, a.record_set.alias.is_some(), a.record_set.rtype) {
                     (Action::Delete, true, _) => 0,
-                    (Action::Delete, false, "A") => 1,
-                    (_, _, "AAAA") => 2,
+                    (Action::Delete, false, RecordType::A) => 1,
+                    (_, _, RecordType::AAAA) => 2,
                     (Action::Create, false, _) => 3,
                     _ => 4,
-                }
-            })
+                },
+            )
             .collect();
         assert!(phases.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]
     fn oversize_record_set_is_too_large_before_anything_is_sent() {
-        let huge = record("big.tld.", "TXT", 1001, 4);
+        let huge = record("big.tld.", RecordType::TXT, 1001, 4);
         let changes = [Change::Create(a("ok.tld.")), Change::Create(huge.clone())];
         let err = batches(APEX, &changes, &Limits::default()).unwrap_err();
         assert_eq!(
@@ -679,7 +681,7 @@ mod tests {
 
     #[test]
     fn modify_pair_counts_both_record_sets() {
-        let old = record("big.tld.", "TXT", 600, 10);
+        let old = record("big.tld.", RecordType::TXT, 600, 10);
         let err = batches(APEX, &[modify(old)], &Limits::default()).unwrap_err();
         let BatchError::TooLarge { records, chars, .. } = err;
         assert_eq!((records, chars), (1200, 12000));
@@ -687,13 +689,13 @@ mod tests {
 
     #[test]
     fn too_many_characters_is_too_large() {
-        let wide = record("wide.tld.", "TXT", 9, 4000);
+        let wide = record("wide.tld.", RecordType::TXT, 9, 4000);
         assert!(batches(APEX, &[Change::Create(wide)], &Limits::default()).is_err());
     }
 
     #[test]
     fn alias_record_sets_cost_nothing() {
-        let full = record("full.tld.", "A", 1000, 15);
+        let full = record("full.tld.", RecordType::A, 1000, 15);
         let changes = [
             Change::Create(full),
             Change::Create(alias("x.tld.", "elb.amazonaws.com.")),
@@ -711,7 +713,7 @@ mod tests {
             .map(|i| Change::Create(a(&format!("r{i}.tld."))))
             .collect();
         changes.push(Change::Create(a("www.tld.")));
-        changes.push(Change::Delete(record("www.tld.", "CNAME", 1, 12)));
+        changes.push(Change::Delete(record("www.tld.", RecordType::CNAME, 1, 12)));
         let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         let holding: Vec<&Vec<ChangeAction>> = requests
             .iter()
@@ -729,8 +731,8 @@ mod tests {
             max_value_chars: 100,
         };
         let changes = [
-            Change::Create(record("www.tld.", "A", 2, 3)),
-            Change::Delete(record("www.tld.", "CNAME", 1, 3)),
+            Change::Create(record("www.tld.", RecordType::A, 2, 3)),
+            Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),
         ];
         let requests = batches(APEX, &changes, &limits).unwrap();
         assert_eq!(requests.len(), 2);
@@ -741,7 +743,7 @@ mod tests {
     fn many_deletes_and_creates_at_one_name_delete_first_across_requests() {
         let weighted = |id: usize| RecordSet {
             set_identifier: Some(format!("id-{id}")),
-            ..record("www.tld.", "A", 100, 9)
+            ..record("www.tld.", RecordType::A, 100, 9)
         };
         let changes: Vec<Change> = (0..30)
             .map(|i| Change::Create(weighted(i)))

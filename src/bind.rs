@@ -2,6 +2,7 @@
 //! and routing policies have no BIND syntax; they are written as comments so nothing is hidden.
 
 use crate::model::{HostedZone, RecordSet};
+use crate::rtype::RecordType;
 
 /// The zone file of `zone` holding `record_sets`.
 pub fn zone_file(zone: &HostedZone, record_sets: &[RecordSet]) -> String {
@@ -27,7 +28,7 @@ fn record_set_lines(apex: &str, rs: &RecordSet) -> String {
     rs.values
         .iter()
         .map(|value| {
-            let value = zone_file_value(&rs.rtype, value);
+            let value = zone_file_value(rs.rtype, value);
             format!("{owner}\t{ttl}\tIN\t{}\t{value}\n", rs.rtype)
         })
         .collect()
@@ -36,7 +37,7 @@ fn record_set_lines(apex: &str, rs: &RecordSet) -> String {
 /// A wire-form value as a zone file writes it: host names fully qualified (Route 53 may store
 /// them without the final dot, which a zone file would read as relative to `$ORIGIN`), and the
 /// octal `\ddd` escapes of Route 53 turned into the decimal `\DDD` of zone files.
-fn zone_file_value(rtype: &str, value: &str) -> String {
+fn zone_file_value(rtype: RecordType, value: &str) -> String {
     let canonical = crate::rdata::canonical(rtype, value);
     let mut out = String::with_capacity(canonical.len());
     let mut rest = canonical.as_str();
@@ -69,35 +70,45 @@ mod tests {
     #[test]
     fn writes_plain_record_sets_in_zone_file_form_and_comments_the_rest() {
         let zone = HostedZone::example();
-        let mut weighted = RecordSet::simple("api.example.tld.", "A", 60, vec!["1.1.1.1".into()]);
+        let mut weighted = RecordSet::simple(
+            "api.example.tld.",
+            RecordType::A,
+            60,
+            vec!["1.1.1.1".into()],
+        );
         weighted.set_identifier = Some("eu".into());
         weighted.routing = Some(crate::model::Routing::Weighted { weight: 5 });
         let text = zone_file(
             &zone,
             &[
-                RecordSet::simple("example.tld.", "MX", 300, vec!["10 mx.example.tld.".into()]),
+                RecordSet::simple(
+                    "example.tld.",
+                    RecordType::MX,
+                    300,
+                    vec!["10 mx.example.tld.".into()],
+                ),
                 RecordSet::simple(
                     "www.example.tld.",
-                    "A",
+                    RecordType::A,
                     300,
                     vec!["1.2.3.4".into(), "5.6.7.8".into()],
                 ),
                 weighted,
                 RecordSet::simple(
                     "\\052.example.tld.",
-                    "CNAME",
+                    RecordType::CNAME,
                     60,
                     vec!["www.other.tld".into()],
                 ),
                 RecordSet::simple(
                     "xn--bcher-kva.example.tld.",
-                    "NS",
+                    RecordType::NS,
                     60,
                     vec!["ns.other.tld".into()],
                 ),
                 RecordSet::simple(
                     "a\\040b.example.tld.",
-                    "TXT",
+                    RecordType::TXT,
                     60,
                     vec!["\"tab\\011 \\\"q\\\" \\\\\"".into()],
                 ),

@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{AliasTarget, IgnoreRule, RecordKey, RecordSet, RecordSetProtection};
+use crate::rtype::RecordType;
 
 /// The TTL Route 53 gives a new public zone's apex NS record set.
 pub const DEFAULT_APEX_NS_TTL: u32 = 172_800;
@@ -125,7 +126,7 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
         options,
         manages_apex_ns: pairs
             .iter()
-            .any(|(key, pair)| pair.desired.is_some() && is_apex_key(key, &apex, "NS")),
+            .any(|(key, pair)| pair.desired.is_some() && is_apex_key(key, &apex, RecordType::NS)),
     };
     for (key, pair) in pairs {
         zone.diff_key(&key, pair, &mut diff);
@@ -168,7 +169,7 @@ struct Zone<'a> {
 impl Zone<'_> {
     /// Applies the rules to the desired and live record set of `key`.
     fn diff_key(&self, key: &RecordKey, pair: Pair<'_>, diff: &mut ZoneDiff) {
-        if is_apex_key(key, self.apex, "SOA") {
+        if is_apex_key(key, self.apex, RecordType::SOA) {
             if let Some(live) = pair.live {
                 diff.left_alone.push((live.clone(), LeftAlone::ZoneApex));
             }
@@ -209,7 +210,7 @@ impl Zone<'_> {
 
     /// Why a live record set that is not desired stays, if it does.
     fn reason_to_keep(&self, key: &RecordKey) -> Option<LeftAlone> {
-        if is_apex_key(key, self.apex, "NS") && !self.manages_apex_ns {
+        if is_apex_key(key, self.apex, RecordType::NS) && !self.manages_apex_ns {
             Some(LeftAlone::ZoneApex)
         } else if self.is_ignored(key) {
             Some(LeftAlone::Ignored)
@@ -228,7 +229,7 @@ impl Zone<'_> {
         self.options
             .ignore
             .iter()
-            .any(|rule| rule.matches(relative, &key.rtype))
+            .any(|rule| rule.matches(relative, key.rtype))
     }
 
     /// Fills in what the config may leave out: the zone id of in-zone alias targets and the TTL
@@ -244,14 +245,17 @@ impl Zone<'_> {
                 *hosted_zone_id = self.options.zone_id.to_string();
             }
         }
-        if desired.ttl.is_none() && desired.alias.is_none() && is_apex_key(key, self.apex, "NS") {
+        if desired.ttl.is_none()
+            && desired.alias.is_none()
+            && is_apex_key(key, self.apex, RecordType::NS)
+        {
             desired.ttl = Some(live.and_then(|l| l.ttl).unwrap_or(DEFAULT_APEX_NS_TTL));
         }
         desired
     }
 }
 
-fn is_apex_key(key: &RecordKey, apex: &str, rtype: &str) -> bool {
+fn is_apex_key(key: &RecordKey, apex: &str, rtype: RecordType) -> bool {
     key.rtype == rtype && key.set_identifier.is_none() && key.name == apex
 }
 
@@ -279,7 +283,7 @@ mod tests {
     fn a(name: &str, ttl: u32, values: &[&str]) -> RecordSet {
         RecordSet::simple(
             name,
-            "A",
+            RecordType::A,
             ttl,
             values.iter().map(|v| v.to_string()).collect(),
         )
@@ -290,7 +294,7 @@ mod tests {
             ttl,
             ..RecordSet::simple(
                 APEX,
-                "NS",
+                RecordType::NS,
                 0,
                 values.iter().map(|v| v.to_string()).collect(),
             )
@@ -300,7 +304,7 @@ mod tests {
     fn soa() -> RecordSet {
         RecordSet::simple(
             APEX,
-            "SOA",
+            RecordType::SOA,
             900,
             vec![
                 "ns-1.awsdns-1.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400".into(),
@@ -317,7 +321,7 @@ mod tests {
                 dns_name: target.to_string(),
                 evaluate_target_health: false,
             }),
-            ..RecordSet::simple(name, "A", 0, Vec::new())
+            ..RecordSet::simple(name, RecordType::A, 0, Vec::new())
         }
     }
 
@@ -346,10 +350,10 @@ mod tests {
         vec![Change::Modify { old, new }]
     }
 
-    fn ignore(name: &str, types: &[&str]) -> IgnoreRule {
+    fn ignore(name: &str, types: &[RecordType]) -> IgnoreRule {
         IgnoreRule {
             name: name.to_string(),
-            types: types.iter().map(|t| t.to_string()).collect(),
+            types: types.to_vec(),
         }
     }
 
@@ -471,8 +475,12 @@ mod tests {
 
     #[test]
     fn ns_below_the_apex_is_an_ordinary_record_set() {
-        let delegation =
-            RecordSet::simple("sub.example.tld.", "NS", 300, vec!["ns.other.tld.".into()]);
+        let delegation = RecordSet::simple(
+            "sub.example.tld.",
+            RecordType::NS,
+            300,
+            vec!["ns.other.tld.".into()],
+        );
         assert_eq!(
             diff(&[], &[delegation.clone()]).changes,
             vec![Change::Delete(delegation)]
@@ -499,13 +507,16 @@ mod tests {
     fn ignored_live_record_sets_are_left_alone() {
         let acme = RecordSet::simple(
             "_acme-challenge.www.example.tld.",
-            "TXT",
+            RecordType::TXT,
             60,
             vec!["\"t\"".into()],
         );
-        let mx = RecordSet::simple(APEX, "MX", 300, vec!["10 mx.example.tld.".into()]);
+        let mx = RecordSet::simple(APEX, RecordType::MX, 300, vec!["10 mx.example.tld.".into()]);
         let www = a("www.example.tld.", 300, &["192.0.2.1"]);
-        let rules = [ignore("_ACME-challenge.*", &[]), ignore("@", &["mx"])];
+        let rules = [
+            ignore("_ACME-challenge.*", &[]),
+            ignore("@", &["mx".parse().unwrap()]),
+        ];
         let d = diff_with(&[], &[acme.clone(), mx.clone(), www.clone()], &rules, false);
         assert_eq!(d.changes, vec![Change::Delete(www)]);
         assert_eq!(
@@ -516,8 +527,18 @@ mod tests {
 
     #[test]
     fn ignore_rule_types_restrict_the_match() {
-        let txt = RecordSet::simple("www.example.tld.", "TXT", 60, vec!["\"t\"".into()]);
-        let d = diff_with(&[], &[txt.clone()], &[ignore("www", &["A", "AAAA"])], false);
+        let txt = RecordSet::simple(
+            "www.example.tld.",
+            RecordType::TXT,
+            60,
+            vec!["\"t\"".into()],
+        );
+        let d = diff_with(
+            &[],
+            &[txt.clone()],
+            &[ignore("www", &[RecordType::A, RecordType::AAAA])],
+            false,
+        );
         assert_eq!(d.changes, vec![Change::Delete(txt)]);
     }
 
@@ -583,21 +604,31 @@ mod tests {
 
     #[test]
     fn protected_names_and_types_are_blocked_not_changed() {
-        let protection = |name: &str, rtype: &str, comment: Option<&str>| RecordSetProtection {
-            name: name.to_string(),
-            rtype: rtype.to_string(),
-            comment: comment.map(str::to_string),
-        };
+        let protection =
+            |name: &str, rtype: RecordType, comment: Option<&str>| RecordSetProtection {
+                name: name.to_string(),
+                rtype,
+                comment: comment.map(str::to_string),
+            };
         let protections = [
-            protection("WWW.example.tld", "A", Some("frozen for the launch")),
-            protection("\\052.example.tld.", "A", None),
-            protection("mail.example.tld.", "A", None),
+            protection(
+                "WWW.example.tld",
+                RecordType::A,
+                Some("frozen for the launch"),
+            ),
+            protection("\\052.example.tld.", RecordType::A, None),
+            protection("mail.example.tld.", RecordType::A, None),
         ];
         let live_www = a("www.example.tld.", 300, &["192.0.2.1"]);
         let new_www = a("www.example.tld.", 300, &["192.0.2.2"]);
         let wildcard = a("*.example.tld.", 300, &["192.0.2.3"]);
         let old = a("old.example.tld.", 300, &["192.0.2.4"]);
-        let mail_txt = RecordSet::simple("mail.example.tld.", "TXT", 60, vec!["\"t\"".into()]);
+        let mail_txt = RecordSet::simple(
+            "mail.example.tld.",
+            RecordType::TXT,
+            60,
+            vec!["\"t\"".into()],
+        );
         let options = DiffOptions {
             apex: APEX,
             zone_id: ZONE_ID,

@@ -19,6 +19,7 @@ pub mod output;
 pub mod plan;
 pub mod rdata;
 pub mod route53;
+pub mod rtype;
 pub mod sigv4;
 pub mod time;
 pub mod xml_tree;

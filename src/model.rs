@@ -12,15 +12,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::rtype::RecordType;
+
 /// One Route 53 resource record set. Its serde form (every field, `null` when absent) is what
 /// plan files and `--format json` write, and what the plan fingerprint hashes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RecordSet {
     /// Wire-form owner name, e.g. `\052.example.tld.`.
     pub name: String,
-    /// Record type in upper case, e.g. `A`, `TXT`.
     #[serde(rename = "type")]
-    pub rtype: String,
+    pub rtype: RecordType,
     /// Distinguishes record sets of one name and type under a routing policy.
     pub set_identifier: Option<String>,
     /// `None` for alias record sets, which carry no TTL.
@@ -111,7 +112,7 @@ mod lat_lon {
 pub struct RecordKey {
     /// Normalised wire-form name.
     pub name: String,
-    pub rtype: String,
+    pub rtype: RecordType,
     pub set_identifier: Option<String>,
 }
 
@@ -127,10 +128,10 @@ impl fmt::Display for RecordKey {
 
 impl RecordSet {
     /// A plain record set (no alias, no routing policy).
-    pub fn simple(name: &str, rtype: &str, ttl: u32, values: Vec<String>) -> RecordSet {
+    pub fn simple(name: &str, rtype: RecordType, ttl: u32, values: Vec<String>) -> RecordSet {
         RecordSet {
             name: name.to_string(),
-            rtype: rtype.to_string(),
+            rtype,
             set_identifier: None,
             ttl: Some(ttl),
             values,
@@ -145,7 +146,7 @@ impl RecordSet {
     pub fn key(&self) -> RecordKey {
         RecordKey {
             name: crate::name::normalize(&self.name),
-            rtype: self.rtype.clone(),
+            rtype: self.rtype,
             set_identifier: self.set_identifier.clone(),
         }
     }
@@ -156,7 +157,7 @@ impl RecordSet {
         let mut values: Vec<String> = self
             .values
             .iter()
-            .map(|v| crate::rdata::canonical(&self.rtype, v))
+            .map(|v| crate::rdata::canonical(self.rtype, v))
             .collect();
         values.sort();
         values.dedup();
@@ -173,8 +174,9 @@ impl RecordSet {
     }
 
     /// Whether this is the zone's SOA or apex NS record set for the zone `apex` (wire form).
-    pub fn is_apex(&self, apex: &str, rtype: &str) -> bool {
-        self.rtype == rtype && crate::name::normalize(&self.name) == crate::name::normalize(apex)
+    pub fn is_apex_ns_or_soa(&self, apex: &str) -> bool {
+        matches!(self.rtype, RecordType::NS | RecordType::SOA)
+            && crate::name::normalize(&self.name) == crate::name::normalize(apex)
     }
 
     /// Number of `ResourceRecord` elements this record set puts in a request.
@@ -262,7 +264,7 @@ pub struct ChangeAction {
 pub struct RecordSetProtection {
     /// Wire-form name.
     pub name: String,
-    pub rtype: String,
+    pub rtype: RecordType,
     /// Why it was protected, as its creator wrote it.
     pub comment: Option<String>,
 }
@@ -273,15 +275,14 @@ pub struct IgnoreRule {
     /// A glob over the wire-form name relative to the zone (`*` any run of characters, `@` apex).
     pub name: String,
     /// Record types; empty means all.
-    pub types: Vec<String>,
+    pub types: Vec<RecordType>,
 }
 
 impl IgnoreRule {
     /// Whether this rule covers a record set of type `rtype` whose name relative to the zone is
     /// `relative_name` (`@` for the apex).
-    pub fn matches(&self, relative_name: &str, rtype: &str) -> bool {
-        let type_matches =
-            self.types.is_empty() || self.types.iter().any(|t| t.eq_ignore_ascii_case(rtype));
+    pub fn matches(&self, relative_name: &str, rtype: RecordType) -> bool {
+        let type_matches = self.types.is_empty() || self.types.contains(&rtype);
         type_matches && glob_matches(&self.name.to_ascii_lowercase(), relative_name)
     }
 }

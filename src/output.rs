@@ -355,16 +355,22 @@ fn routing_label(routing: Option<&Routing>) -> String {
 mod tests {
     use super::*;
     use crate::model::AliasTarget;
+    use crate::rtype::RecordType;
 
     #[test]
     fn describes_plain_record_sets() {
-        let rs = RecordSet::simple("\\052.example.tld.", "A", 300, vec!["1.2.3.4".into()]);
+        let rs = RecordSet::simple(
+            "\\052.example.tld.",
+            RecordType::A,
+            300,
+            vec!["1.2.3.4".into()],
+        );
         assert_eq!(describe(&rs), "*.example.tld A 300 1.2.3.4");
     }
 
     #[test]
     fn describes_alias_and_routing() {
-        let mut rs = RecordSet::simple("app.example.tld.", "A", 0, vec![]);
+        let mut rs = RecordSet::simple("app.example.tld.", RecordType::A, 0, vec![]);
         rs.ttl = None;
         rs.set_identifier = Some("eu".into());
         rs.routing = Some(Routing::Weighted { weight: 10 });
@@ -398,9 +404,48 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_read_from_a_file_lists_every_action_of_every_request() {
+        let change = |action, value: &str| crate::model::ChangeAction {
+            action,
+            record_set: RecordSet::simple(
+                "www.example.tld.",
+                crate::rtype::RecordType::A,
+                300,
+                vec![value.into()],
+            ),
+        };
+        let zone = crate::model::HostedZone::example();
+        let limits = crate::batch::Limits::default();
+        let mut plan = ZonePlan::new("example.tld", "r53_main", zone, &[], &limits, &[]).unwrap();
+        let empty = Target {
+            plan: plan.clone(),
+            diff: None,
+            live_count: 0,
+        };
+        assert!(zone_text(&empty).ends_with("  no changes\n"));
+        plan.batches = vec![
+            vec![change(Action::Delete, "192.0.2.1")],
+            vec![change(Action::Create, "192.0.2.2")],
+        ];
+        let text = zone_text(&Target { plan, ..empty });
+        assert!(text.starts_with("example.tld (zone Z1, provider r53_main)\n"));
+        let delete = text.find("DELETE www.example.tld A 300 192.0.2.1");
+        let create = text.find("CREATE www.example.tld A 300 192.0.2.2");
+        assert!(
+            delete.is_some() && create.is_some() && delete < create,
+            "{text}"
+        );
+    }
+
+    #[test]
     fn blocked_changes_are_shown_and_not_counted() {
         let zone = crate::model::HostedZone::example();
-        let www = RecordSet::simple("www.example.tld.", "A", 300, vec!["192.0.2.1".into()]);
+        let www = RecordSet::simple(
+            "www.example.tld.",
+            RecordType::A,
+            300,
+            vec!["192.0.2.1".into()],
+        );
         let diff = crate::diff::ZoneDiff {
             blocked: vec![(Change::Create(www), Some("frozen".into()))],
             ..Default::default()
@@ -427,7 +472,12 @@ mod tests {
         let zone = crate::model::HostedZone::example();
         let live = RecordSet {
             traffic_policy_instance_id: Some("tpi-1".into()),
-            ..RecordSet::simple("tp.example.tld.", "A", 60, vec!["192.0.2.8".into()])
+            ..RecordSet::simple(
+                "tp.example.tld.",
+                RecordType::A,
+                60,
+                vec!["192.0.2.8".into()],
+            )
         };
         let options = crate::diff::DiffOptions {
             apex: "example.tld.",

@@ -410,9 +410,7 @@ fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
     for (b, batch) in zone.batches.iter().enumerate() {
         for (c, change) in batch.iter().enumerate() {
             let rs = &change.record_set;
-            let apex_upsert =
-                rs.is_apex(&zone.zone.name, "NS") || rs.is_apex(&zone.zone.name, "SOA");
-            if change.action == Action::Upsert && !apex_upsert {
+            if change.action == Action::Upsert && !rs.is_apex_ns_or_soa(&zone.zone.name) {
                 return Err(PlanError::Malformed {
                     at: format!("{at}.batches[{b}][{c}].action"),
                     problem: "action \"UPSERT\" is not CREATE or DELETE (UPSERT only for the \
@@ -432,6 +430,7 @@ fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
 mod tests {
     use super::*;
     use crate::model::{AliasTarget, Routing};
+    use crate::rtype::RecordType;
     use serde_json::{json, Value};
 
     /// A plan file written by r53ctl before `version` existed (main at d2751d4).
@@ -458,7 +457,7 @@ mod tests {
     fn a(name: &str, values: &[&str]) -> RecordSet {
         RecordSet::simple(
             name,
-            "A",
+            RecordType::A,
             300,
             values.iter().map(|v| v.to_string()).collect(),
         )
@@ -478,7 +477,7 @@ mod tests {
         vec![
             RecordSet::simple(
                 "example.tld.",
-                "TXT",
+                RecordType::TXT,
                 60,
                 vec!["\"v=spf1 -all\"".into(), "\"a\\\"b\" \"c\"".into()],
             ),
@@ -615,7 +614,12 @@ mod tests {
     fn an_apex_ns_upsert_round_trips() {
         let ns = |ttl: u32| RecordSet {
             ttl: Some(ttl),
-            ..RecordSet::simple("example.tld.", "NS", 0, vec!["ns-1.awsdns-1.com.".into()])
+            ..RecordSet::simple(
+                "example.tld.",
+                RecordType::NS,
+                0,
+                vec!["ns-1.awsdns-1.com.".into()],
+            )
         };
         let diff = ZoneDiff {
             changes: vec![Change::Modify {
@@ -725,7 +729,12 @@ mod tests {
 
     #[test]
     fn new_reports_oversize_record_sets() {
-        let huge = RecordSet::simple("big.example.tld.", "TXT", 60, vec!["\"x\"".into(); 1001]);
+        let huge = RecordSet::simple(
+            "big.example.tld.",
+            RecordType::TXT,
+            60,
+            vec!["\"x\"".into(); 1001],
+        );
         let diff = ZoneDiff {
             changes: vec![Change::Create(huge)],
             ..ZoneDiff::default()
@@ -798,6 +807,17 @@ mod tests {
                           apex NS or SOA)"
                     .into(),
             }
+        );
+    }
+
+    #[test]
+    fn unknown_record_types_are_refused() {
+        let err =
+            read_error(|d| d["zones"][0]["batches"][0][0]["record_set"]["type"] = json!("LOC"));
+        assert!(
+            err.to_string()
+                .contains("record_set.type: unknown record type \"LOC\""),
+            "{err}"
         );
     }
 

@@ -15,6 +15,7 @@ mod common;
 mod support;
 
 use cli::{assert_exit, config, config_with, stderr, Workspace};
+use r53ctl::rtype::RecordType;
 use serde_json::{json, Value};
 
 const LONG_TXT_BYTES: usize = 300;
@@ -253,8 +254,8 @@ fn alias_to_plain_and_back_is_one_atomic_request_each_way() {
 fn add_foreign_record_sets(moto: &common::Moto, ws: &Workspace, domain: &str) {
     let apex = format!("{domain}.");
     let sets = [
-        ("_acme-challenge.www", "TXT", "\"token\""),
-        ("legacy", "A", "192.0.2.99"),
+        ("_acme-challenge.www", RecordType::TXT, "\"token\""),
+        ("legacy", RecordType::A, "192.0.2.99"),
     ]
     .map(|(name, rtype, value)| {
         r53ctl::model::RecordSet::simple(

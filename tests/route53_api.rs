@@ -8,20 +8,21 @@ use std::collections::BTreeSet;
 
 use r53ctl::model::{Action, AliasTarget, ChangeAction, RecordSet, Routing};
 use r53ctl::route53::ApiError;
+use r53ctl::rtype::RecordType;
 
 /// Name, type, set identifier, TTL and sorted values: what a listing must give back.
-type Summary = (String, String, Option<String>, Option<u32>, Vec<String>);
+type Summary = (String, RecordType, Option<String>, Option<u32>, Vec<String>);
 
 fn summary(record_sets: &[RecordSet]) -> BTreeSet<Summary> {
     record_sets
         .iter()
-        .filter(|rs| rs.rtype != "SOA" && rs.rtype != "NS")
+        .filter(|rs| rs.rtype != RecordType::SOA && rs.rtype != RecordType::NS)
         .map(|rs| {
             let mut values = rs.values.clone();
             values.sort();
             (
                 rs.name.clone(),
-                rs.rtype.clone(),
+                rs.rtype,
                 rs.set_identifier.clone(),
                 rs.ttl,
                 values,
@@ -47,7 +48,9 @@ fn twelve_hundred_record_sets_round_trip_through_paging_and_changes() {
     // 1200 written plus the apex SOA and NS every zone has.
     assert_eq!(listed.len(), 1202);
     assert_eq!(summary(&listed), summary(&written));
-    assert!(listed.iter().any(|rs| rs.rtype == "SOA" && rs.name == name));
+    assert!(listed
+        .iter()
+        .any(|rs| rs.rtype == RecordType::SOA && rs.name == name));
 
     // Replace one record set (DELETE old + CREATE new) and delete another, atomically.
     let old = written[7].clone();
@@ -96,13 +99,23 @@ fn routing_policies_alias_and_markup_in_values_survive_a_round_trip() {
     let weighted = |id: &str, weight: u32, value: &str| RecordSet {
         set_identifier: Some(id.into()),
         routing: Some(Routing::Weighted { weight }),
-        ..RecordSet::simple(&format!("api.{name}"), "A", 60, vec![value.into()])
+        ..RecordSet::simple(
+            &format!("api.{name}"),
+            RecordType::A,
+            60,
+            vec![value.into()],
+        )
     };
     let record_sets = vec![
-        RecordSet::simple(&www, "A", 300, vec!["192.0.2.1".into(), "192.0.2.2".into()]),
+        RecordSet::simple(
+            &www,
+            RecordType::A,
+            300,
+            vec!["192.0.2.1".into(), "192.0.2.2".into()],
+        ),
         RecordSet::simple(
             &format!("txt.{name}"),
-            "TXT",
+            RecordType::TXT,
             300,
             vec![r#""a <b> & \"c\" ]]>" "second""#.into()],
         ),
@@ -116,14 +129,19 @@ fn routing_policies_alias_and_markup_in_values_survive_a_round_trip() {
                 dns_name: www.clone(),
                 evaluate_target_health: false,
             }),
-            ..RecordSet::simple(&format!("alias.{name}"), "A", 0, Vec::new())
+            ..RecordSet::simple(&format!("alias.{name}"), RecordType::A, 0, Vec::new())
         },
         RecordSet {
             set_identifier: Some("primary".into()),
             routing: Some(Routing::Failover {
                 role: "PRIMARY".into(),
             }),
-            ..RecordSet::simple(&format!("ha.{name}"), "A", 60, vec!["192.0.2.30".into()])
+            ..RecordSet::simple(
+                &format!("ha.{name}"),
+                RecordType::A,
+                60,
+                vec!["192.0.2.30".into()],
+            )
         },
     ];
     common::add_record_sets(&client, &zone.id, &record_sets);

@@ -511,9 +511,10 @@ fn summarise(domains: &[&str], outcomes: &[ZoneOutcome], next_step: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rtype::RecordType;
 
     fn a(name: &str, ip: &str) -> RecordSet {
-        RecordSet::simple(name, "A", 300, vec![ip.into()])
+        RecordSet::simple(name, RecordType::A, 300, vec![ip.into()])
     }
 
     fn change(action: Action, rs: RecordSet) -> ChangeAction {
@@ -622,6 +623,21 @@ mod tests {
             json["request_outcomes"][1]["detail"],
             "confirmed by re-reading the zone"
         );
+    }
+
+    #[test]
+    fn json_report_names_the_zone_and_why_it_was_not_applied() {
+        let mut target = target_with_blocked(0);
+        target.diff = None;
+        let outcome = ZoneOutcome::not_applied("zone changed".into());
+        let report = output::targets_json(&[&target], &[outcome_json(&outcome)]);
+        let object = &report["zones"][0];
+        assert_eq!(object["zone_id"], "Z1");
+        assert_eq!(object["provider"], "r53_main");
+        assert_eq!(object["change_actions"], 1);
+        assert_eq!(object["applied_requests"], 0);
+        assert_eq!(object["error"], "zone changed");
+        assert_eq!(report["total_change_actions"], 1);
     }
 
     #[test]

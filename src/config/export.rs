@@ -15,7 +15,7 @@ use crate::rdata::{self, UserValue};
 pub fn export_domain(display_name: &str, apex: &str, sets: &[RecordSet]) -> Value {
     let records: Vec<Value> = sets
         .iter()
-        .filter(|s| s.rtype != "SOA" && s.traffic_policy_instance_id.is_none())
+        .filter(|s| s.rtype.is_writable() && s.traffic_policy_instance_id.is_none())
         .flat_map(|s| export_set(s, apex))
         .collect();
     json!({ "name": display_name, "records": records })
@@ -25,7 +25,7 @@ pub fn export_domain(display_name: &str, apex: &str, sets: &[RecordSet]) -> Valu
 fn export_set(set: &RecordSet, apex: &str) -> Vec<Value> {
     let mut common = Map::new();
     common.insert("name".into(), name::relative(&set.name, apex).into());
-    common.insert("type".into(), set.rtype.clone().into());
+    common.insert("type".into(), set.rtype.as_str().into());
     if let Some(id) = &set.set_identifier {
         common.insert("set_identifier".into(), id.clone().into());
     }
@@ -59,7 +59,7 @@ fn export_set(set: &RecordSet, apex: &str) -> Vec<Value> {
         .iter()
         .map(|value| {
             let mut record = common.clone();
-            match rdata::to_user(&set.rtype, value, apex) {
+            match rdata::to_user(set.rtype, value, apex) {
                 UserValue::Value(v) => record.insert("value".into(), v.into()),
                 UserValue::Strings(s) => record.insert("strings".into(), s.into()),
             };
@@ -136,6 +136,7 @@ mod tests {
 
     use super::*;
     use crate::model::AliasTarget;
+    use crate::rtype::RecordType;
 
     const APEX: &str = "example.tld.";
 
@@ -144,12 +145,12 @@ mod tests {
             set_identifier: Some(id.to_string()),
             routing: Some(routing),
             health_check_id: Some("hc-1".to_string()),
-            ..RecordSet::simple(name, "A", 60, vec!["192.0.2.1".to_string()])
+            ..RecordSet::simple(name, RecordType::A, 60, vec!["192.0.2.1".to_string()])
         }
     }
 
     fn live_zone() -> Vec<RecordSet> {
-        let simple = |name: &str, rtype: &str, ttl, values: &[&str]| {
+        let simple = |name: &str, rtype: RecordType, ttl, values: &[&str]| {
             RecordSet::simple(
                 name,
                 rtype,
@@ -160,44 +161,59 @@ mod tests {
         vec![
             simple(
                 "example.tld.",
-                "SOA",
+                RecordType::SOA,
                 900,
                 &["ns-1.awsdns-1.com. hostmaster. 1 7200 900 1209600 86400"],
             ),
             simple(
                 "example.tld.",
-                "NS",
+                RecordType::NS,
                 172800,
                 &["ns-1.awsdns-1.com.", "ns-2.awsdns-2.net."],
             ),
             simple(
                 "example.tld.",
-                "MX",
+                RecordType::MX,
                 300,
                 &["10 mail.example.tld.", "20 mx.other.tld."],
             ),
-            simple("\\052.example.tld.", "A", 300, &["192.0.2.9"]),
-            simple("www.example.tld.", "CNAME", 600, &["test.example.tld."]),
-            simple("a.b.example.tld.", "CNAME", 600, &["x.b.example.tld."]),
+            simple("\\052.example.tld.", RecordType::A, 300, &["192.0.2.9"]),
+            simple(
+                "www.example.tld.",
+                RecordType::CNAME,
+                600,
+                &["test.example.tld."],
+            ),
+            simple(
+                "a.b.example.tld.",
+                RecordType::CNAME,
+                600,
+                &["x.b.example.tld."],
+            ),
             simple(
                 "xn--bcher-kva.example.tld.",
-                "AAAA",
+                RecordType::AAAA,
                 300,
                 &["2001:DB8:0::1"],
             ),
             simple(
                 "txt.example.tld.",
-                "TXT",
+                RecordType::TXT,
                 300,
                 &["\"quote \\\" and \\\\\" \"second\"", "\"a\\142c\""],
             ),
             simple(
                 "_sip._udp.example.tld.",
-                "SRV",
+                RecordType::SRV,
                 300,
                 &["1 2 5060 sip.example.tld."],
             ),
-            simple("example.tld.", "CAA", 300, &["0 issue \"letsencrypt.org\""]),
+            simple(
+                "example.tld.",
+                RecordType::CAA,
+                300,
+                &["0 issue \"letsencrypt.org\""],
+            ),
             RecordSet {
                 ttl: None,
                 alias: Some(AliasTarget {
@@ -205,7 +221,7 @@ mod tests {
                     dns_name: "dualstack.x.us-east-1.elb.amazonaws.com.".to_string(),
                     evaluate_target_health: true,
                 }),
-                ..RecordSet::simple("lb.example.tld.", "A", 0, Vec::new())
+                ..RecordSet::simple("lb.example.tld.", RecordType::A, 0, Vec::new())
             },
             routed("w.example.tld.", "one", Routing::Weighted { weight: 10 }),
             routed(
@@ -270,7 +286,7 @@ mod tests {
         let comparable = |sets: &[RecordSet]| {
             let mut v: Vec<RecordSet> = sets
                 .iter()
-                .filter(|s| s.rtype != "SOA")
+                .filter(|s| s.rtype != RecordType::SOA)
                 .map(RecordSet::comparable)
                 .collect();
             v.sort_by_key(RecordSet::key);

@@ -13,7 +13,8 @@ use super::{
     validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
 };
 use crate::model::IgnoreRule;
-use crate::{name, rdata};
+use crate::name;
+use crate::rtype::RecordType;
 
 const REGISTRAR_KINDS: &[&str] = &["NONE", "ROUTE53"];
 const PROVIDER_KINDS: &[&str] = &["ROUTE53"];
@@ -291,6 +292,19 @@ fn listing(names: &[&str]) -> String {
     }
 }
 
+/// The problem of a type name in `ignore[index]` that is no record type.
+fn unknown_ignored_type(index: usize, name: &str) -> Problem {
+    let fix = format!(
+        "use types among {}",
+        RecordType::names_where(RecordType::is_writable)
+    );
+    Problem::new(format!(
+        "ignore[{index}] names unknown type {:?}",
+        name.to_ascii_uppercase()
+    ))
+    .with_fix(fix)
+}
+
 fn ignore_rules(raw: &[RawIgnore]) -> Result<Vec<IgnoreRule>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut rules = Vec::new();
@@ -301,14 +315,12 @@ fn ignore_rules(raw: &[RawIgnore]) -> Result<Vec<IgnoreRule>, Vec<Problem>> {
                     .with_fix("use a glob like \"_acme-challenge*\", or \"@\" for the apex"),
             );
         }
-        let types: Vec<String> = rule.types.iter().map(|t| t.to_ascii_uppercase()).collect();
-        for t in types
-            .iter()
-            .filter(|t| *t != "SOA" && !rdata::SUPPORTED_TYPES.contains(&t.as_str()))
-        {
-            let fix = format!("use types among {}", rdata::SUPPORTED_TYPES.join(", "));
-            problems
-                .push(Problem::new(format!("ignore[{i}] names unknown type {t:?}")).with_fix(fix));
+        let mut types = Vec::new();
+        for t in &rule.types {
+            match t.parse::<RecordType>() {
+                Ok(rtype) => types.push(rtype),
+                Err(_) => problems.push(unknown_ignored_type(i, t)),
+            }
         }
         rules.push(IgnoreRule {
             name: rule.name.clone(),
@@ -390,7 +402,7 @@ mod tests {
             .unwrap_or_else(|| panic!("no error about {needle:?} in {errors:#?}"))
     }
 
-    fn set<'a>(records: &'a [RecordSet], name: &str, rtype: &str) -> &'a RecordSet {
+    fn set<'a>(records: &'a [RecordSet], name: &str, rtype: RecordType) -> &'a RecordSet {
         records
             .iter()
             .find(|s| s.name == name && s.rtype == rtype)
@@ -433,30 +445,41 @@ mod tests {
         );
         let records = &tld.records;
         assert_eq!(
-            set(records, "test.example.tld.", "A"),
-            &RecordSet::simple("test.example.tld.", "A", 600, vec!["1.2.3.4".into()])
+            set(records, "test.example.tld.", RecordType::A),
+            &RecordSet::simple(
+                "test.example.tld.",
+                RecordType::A,
+                600,
+                vec!["1.2.3.4".into()]
+            )
         );
         assert_eq!(
-            set(records, "www.example.tld.", "CNAME").values,
+            set(records, "www.example.tld.", RecordType::CNAME).values,
             ["test.example.tld."]
         );
-        assert_eq!(set(records, "www.example.tld.", "CNAME").ttl, Some(60));
-        assert_eq!(set(records, "example.tld.", "NS").ttl, None);
-        assert_eq!(set(records, "example.tld.", "MX").values.len(), 2);
-        assert_eq!(set(records, "\\052.example.tld.", "A").values, ["1.2.3.5"]);
         assert_eq!(
-            set(records, "v6.example.tld.", "AAAA").values,
+            set(records, "www.example.tld.", RecordType::CNAME).ttl,
+            Some(60)
+        );
+        assert_eq!(set(records, "example.tld.", RecordType::NS).ttl, None);
+        assert_eq!(set(records, "example.tld.", RecordType::MX).values.len(), 2);
+        assert_eq!(
+            set(records, "\\052.example.tld.", RecordType::A).values,
+            ["1.2.3.5"]
+        );
+        assert_eq!(
+            set(records, "v6.example.tld.", RecordType::AAAA).values,
             ["2001:db8::1"]
         );
         assert_eq!(
-            set(records, "xn--bcher-kva.example.tld.", "A").values,
+            set(records, "xn--bcher-kva.example.tld.", RecordType::A).values,
             ["1.2.3.6"]
         );
         assert_eq!(
-            set(records, "dkim._domainkey.example.tld.", "TXT").values,
+            set(records, "dkim._domainkey.example.tld.", RecordType::TXT).values,
             ["\"v=DKIM1; k=rsa; p=AAAA\" \"BBBB\""]
         );
-        let app = set(records, "app.example.tld.", "A");
+        let app = set(records, "app.example.tld.", RecordType::A);
         assert_eq!(
             (
                 app.ttl,
@@ -474,12 +497,15 @@ mod tests {
             tld.ignore,
             [IgnoreRule {
                 name: "_acme-challenge*".into(),
-                types: vec!["TXT".into()]
+                types: vec![RecordType::TXT]
             }]
         );
         assert!(!tld.keep_unknown && org.keep_unknown);
         assert_eq!(org.zone_id.as_deref(), Some("Z0123456789ABCDEFGHIJ"));
-        assert_eq!(set(&org.records, "www.example.org.", "A").ttl, Some(3600));
+        assert_eq!(
+            set(&org.records, "www.example.org.", RecordType::A).ttl,
+            Some(3600)
+        );
     }
 
     #[test]

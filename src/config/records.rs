@@ -2,6 +2,7 @@
 //! value or alias, TTL and routing policy. Checks across entries are in [`super::validate`].
 
 use crate::model::{AliasTarget, Routing};
+use crate::rtype::RecordType;
 use crate::{name, rdata};
 
 use super::raw::{RawAlias, RawGeolocation, RawGeoproximity, RawRecord};
@@ -42,7 +43,7 @@ pub struct Entry {
     /// `www CNAME (records[3])`, for messages.
     pub label: String,
     pub name: String,
-    pub rtype: String,
+    pub rtype: RecordType,
     pub set_identifier: Option<String>,
     /// The TTL as written, if any.
     pub ttl: Option<u32>,
@@ -65,36 +66,32 @@ pub fn label(index: usize, name: Option<&str>, rtype: Option<&str>) -> String {
 /// Checks one record of the zone `apex` (wire form) and converts it, or lists all its problems.
 pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Problem>> {
     let mut problems = Vec::new();
-    let rtype = raw.rtype.to_ascii_uppercase();
     let name = owner_name(&raw.name, apex)
         .map_err(|p| problems.push(p))
         .ok();
-    let type_ok = check_type(&rtype).map_err(|p| problems.push(p)).is_ok();
+    let rtype = record_type(&raw.rtype).map_err(|p| problems.push(p)).ok();
     if let Some(ttl) = raw.ttl.filter(|&t| t > MAX_TTL) {
         problems.push(
             Problem::new(format!("ttl {ttl} is too large")).with_fix(format!("use 0 to {MAX_TTL}")),
         );
     }
-    let content = if type_ok {
-        content(raw, &rtype, apex)
-            .map_err(|p| problems.push(p))
-            .ok()
-    } else {
-        None
-    };
+    let content =
+        rtype.and_then(|rtype| content(raw, rtype, apex).map_err(|p| problems.push(p)).ok());
     let routing = routing(raw).map_err(|p| problems.push(p)).ok();
-    match (name, content, routing) {
-        (Some(name), Some((value, alias)), Some(routing)) if problems.is_empty() => Ok(Entry {
-            label: label(index, Some(&raw.name), Some(&raw.rtype)),
-            name,
-            rtype,
-            set_identifier: raw.set_identifier.clone(),
-            ttl: raw.ttl,
-            value,
-            alias,
-            routing,
-            health_check_id: raw.health_check_id.clone(),
-        }),
+    match (name, rtype, content, routing) {
+        (Some(name), Some(rtype), Some((value, alias)), Some(routing)) if problems.is_empty() => {
+            Ok(Entry {
+                label: label(index, Some(&raw.name), Some(&raw.rtype)),
+                name,
+                rtype,
+                set_identifier: raw.set_identifier.clone(),
+                ttl: raw.ttl,
+                value,
+                alias,
+                routing,
+                health_check_id: raw.health_check_id.clone(),
+            })
+        }
         _ => Err(problems),
     }
 }
@@ -131,24 +128,29 @@ fn owner_name(name: &str, apex: &str) -> Result<String, Problem> {
     name::to_wire(&format!("{name}.{apex}")).map_err(Problem::new)
 }
 
-fn check_type(rtype: &str) -> Result<(), Problem> {
-    if rtype == "SOA" {
-        return Err(
-            Problem::new("SOA records cannot be written; Route 53 manages the SOA")
-                .with_fix("remove this record"),
-        );
+/// The type written as `rtype` (in any case), if a config may hold it.
+fn record_type(rtype: &str) -> Result<RecordType, Problem> {
+    match rtype.parse::<RecordType>() {
+        Ok(t) if !t.is_writable() => Err(Problem::new(format!(
+            "{t} records cannot be written; Route 53 manages the {t}"
+        ))
+        .with_fix("remove this record")),
+        Ok(t) => Ok(t),
+        Err(_) => Err(Problem::new(format!(
+            "type {:?} is not supported",
+            rtype.to_ascii_uppercase()
+        ))
+        .with_fix(format!(
+            "use one of {}",
+            RecordType::names_where(RecordType::is_writable)
+        ))),
     }
-    if !rdata::SUPPORTED_TYPES.contains(&rtype) {
-        return Err(Problem::new(format!("type {rtype:?} is not supported"))
-            .with_fix(format!("use one of {}", rdata::SUPPORTED_TYPES.join(", "))));
-    }
-    Ok(())
 }
 
 /// The wire-form value, or the alias target, of a record.
 fn content(
     raw: &RawRecord,
-    rtype: &str,
+    rtype: RecordType,
     apex: &str,
 ) -> Result<(Option<String>, Option<AliasTarget>), Problem> {
     let given = [
@@ -173,9 +175,7 @@ fn content(
         return alias_target(alias, rtype, raw.ttl, apex).map(|a| (None, Some(a)));
     }
     let wire = match (&raw.value, &raw.strings) {
-        (_, Some(strings)) if rtype == "TXT" || rtype == "SPF" => {
-            rdata::txt_strings_to_wire(strings)
-        }
+        (_, Some(strings)) if rdata::has_strings(rtype) => rdata::txt_strings_to_wire(strings),
         (_, Some(_)) => {
             return Err(
                 Problem::new(format!("`strings` is for TXT and SPF, not {rtype}"))
@@ -199,7 +199,7 @@ fn value_problem(message: String) -> Problem {
 
 fn alias_target(
     alias: &RawAlias,
-    rtype: &str,
+    rtype: RecordType,
     ttl: Option<u32>,
     apex: &str,
 ) -> Result<AliasTarget, Problem> {
@@ -209,7 +209,7 @@ fn alias_target(
                 .with_fix("remove `ttl` from this record"),
         );
     }
-    if rtype == "NS" {
+    if rtype == RecordType::NS {
         return Err(Problem::new("an NS record cannot be an alias")
             .with_fix("give the name servers in `value`"));
     }
@@ -479,7 +479,7 @@ mod tests {
             2,
         );
         assert_eq!(e.label, "www cname (records[2])");
-        assert_eq!(e.rtype, "CNAME");
+        assert_eq!(e.rtype, RecordType::CNAME);
         assert_eq!(e.value.as_deref(), Some("test.example.tld."));
         assert_eq!(e.ttl, Some(60));
     }
@@ -502,6 +502,13 @@ mod tests {
         assert_eq!(all.len(), 2, "{all:?}");
         assert!(message(r#"{"name":"a","type":"SOA","value":"x"}"#).contains("SOA"));
         assert!(message(r#"{"name":"a","type":"LOC","value":"x"}"#).contains("not supported"));
+        let unknown = problems(r#"{"name":"a","type":"loc","value":"x"}"#);
+        assert_eq!(unknown[0].message, "type \"LOC\" is not supported");
+        assert!(unknown[0]
+            .fix
+            .as_ref()
+            .unwrap()
+            .contains("use one of A, AAAA"));
         assert!(
             message(r#"{"name":"a","type":"A","value":"1.2.3.4","ttl":2147483648}"#)
                 .contains("too large")

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{RecordKey, RecordSet, Routing};
+use crate::rtype::RecordType;
 
 use super::records::{Entry, Problem};
 
@@ -12,8 +13,6 @@ use super::records::{Entry, Problem};
 const MAX_ROUTED_SETS: usize = 100;
 /// Most record sets of one name and type under geoproximity routing.
 const MAX_GEOPROXIMITY_SETS: usize = 30;
-/// Types multivalue answer routing is available for.
-const MULTIVALUE_TYPES: &[&str] = &["A", "AAAA", "MX", "NAPTR", "PTR", "SPF", "SRV", "TXT"];
 
 /// A problem located at a record (its label).
 pub type Located = (String, Problem);
@@ -29,7 +28,7 @@ pub fn record_sets(
     for e in entries {
         let key = RecordKey {
             name: e.name.clone(),
-            rtype: e.rtype.clone(),
+            rtype: e.rtype,
             set_identifier: e.set_identifier.clone(),
         };
         groups.entry(key).or_default().push(e);
@@ -61,7 +60,7 @@ fn merge(
     let Some((first, rest)) = group.split_first() else {
         return Err((key.to_string(), Problem::new("no records")));
     };
-    let apex_ns = key.rtype == "NS" && key.name == apex;
+    let apex_ns = key.rtype == RecordType::NS && key.name == apex;
     let ttl_of = |e: &Entry| match (e.ttl, apex_ns) {
         (Some(ttl), _) => Some(ttl),
         (None, true) => None,
@@ -103,7 +102,7 @@ fn merge(
     let values = distinct_values(group)?;
     Ok(RecordSet {
         name: key.name.clone(),
-        rtype: key.rtype.clone(),
+        rtype: key.rtype,
         set_identifier: key.set_identifier.clone(),
         ttl: if first.alias.is_some() {
             None
@@ -135,7 +134,7 @@ fn distinct_values(group: &[&Entry]) -> Result<Vec<String>, Located> {
     let mut values = Vec::new();
     for e in group {
         let Some(value) = &e.value else { continue };
-        let canonical = crate::rdata::canonical(&e.rtype, value);
+        let canonical = crate::rdata::canonical(e.rtype, value);
         if let Some((_, earlier)) = seen.iter().find(|(c, _)| *c == canonical) {
             let message = format!("value {value} is also given by {}", earlier.label);
             return Err((
@@ -166,11 +165,11 @@ fn policy_kind(routing: Option<&Routing>) -> &'static str {
 /// Record sets of one name and type: all with a set identifier or none, one policy kind, and
 /// no more than Route 53's quota.
 fn check_policies(groups: &BTreeMap<RecordKey, Vec<&Entry>>) -> Vec<Located> {
-    let mut by_name_type: BTreeMap<(&str, &str), Vec<&Entry>> = BTreeMap::new();
+    let mut by_name_type: BTreeMap<(&str, RecordType), Vec<&Entry>> = BTreeMap::new();
     for (key, group) in groups {
         if let Some(first) = group.first() {
             by_name_type
-                .entry((&key.name, &key.rtype))
+                .entry((&key.name, key.rtype))
                 .or_default()
                 .push(first);
         }
@@ -212,9 +211,12 @@ fn check_policies(groups: &BTreeMap<RecordKey, Vec<&Entry>>) -> Vec<Located> {
                 Problem::new(message).with_fix("merge or remove record sets"),
             ));
         }
-        if kind == "multivalue" && !MULTIVALUE_TYPES.contains(&rtype) {
+        if kind == "multivalue" && !rtype.allows_multivalue() {
             let message = format!("multivalue answer routing is not available for {rtype}");
-            let fix = format!("use it with one of {}", MULTIVALUE_TYPES.join(", "));
+            let fix = format!(
+                "use it with one of {}",
+                RecordType::names_where(RecordType::allows_multivalue)
+            );
             problems.push((first.label.clone(), Problem::new(message).with_fix(fix)));
         }
     }
@@ -225,7 +227,7 @@ fn check_policies(groups: &BTreeMap<RecordKey, Vec<&Entry>>) -> Vec<Located> {
 fn check_cnames(groups: &BTreeMap<RecordKey, Vec<&Entry>>, apex: &str) -> Vec<Located> {
     let mut problems = Vec::new();
     for (key, group) in groups {
-        let Some(cname) = group.first().filter(|_| key.rtype == "CNAME") else {
+        let Some(cname) = group.first().filter(|_| key.rtype == RecordType::CNAME) else {
             continue;
         };
         if key.name == apex {
@@ -238,7 +240,7 @@ fn check_cnames(groups: &BTreeMap<RecordKey, Vec<&Entry>>, apex: &str) -> Vec<Lo
         }
         let beside = groups
             .iter()
-            .find(|(k, _)| k.name == key.name && k.rtype != "CNAME")
+            .find(|(k, _)| k.name == key.name && k.rtype != RecordType::CNAME)
             .and_then(|(_, g)| g.first());
         if let Some(other) = beside {
             let message = format!(
@@ -289,7 +291,7 @@ mod tests {
             sets[0],
             RecordSet::simple(
                 "a.example.tld.",
-                "A",
+                RecordType::A,
                 300,
                 vec!["1.2.3.4".into(), "1.2.3.5".into()]
             )

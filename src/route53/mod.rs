@@ -475,7 +475,7 @@ fn record_query(position: Option<&RecordPosition>) -> String {
     query.add("maxitems", &RECORDS_PAGE_SIZE.to_string());
     if let Some(position) = position {
         query.add("name", &position.name);
-        query.add("type", &position.rtype);
+        query.add("type", position.rtype.as_str());
     }
     query.finish()
 }

@@ -48,7 +48,10 @@ pub fn parse_list_protections(body: &[u8]) -> Result<ProtectionsPage, String> {
 fn protection(element: &Element) -> Result<RecordSetProtection, String> {
     Ok(RecordSetProtection {
         name: element.required("RecordName")?.to_string(),
-        rtype: element.required("RecordType")?.to_ascii_uppercase(),
+        rtype: element
+            .required("RecordType")?
+            .parse()
+            .map_err(|e| format!("<{}>: {e}", element.name))?,
         comment: element
             .text_of("Comment")
             .filter(|c| !c.is_empty())
@@ -104,16 +107,17 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rtype::RecordType;
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/fixtures/records/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    fn protected(name: &str, rtype: &str, comment: Option<&str>) -> RecordSetProtection {
+    fn protected(name: &str, rtype: RecordType, comment: Option<&str>) -> RecordSetProtection {
         RecordSetProtection {
             name: name.to_string(),
-            rtype: rtype.to_string(),
+            rtype,
             comment: comment.map(str::to_string),
         }
     }
@@ -125,8 +129,12 @@ mod tests {
             page,
             ProtectionsPage {
                 protections: vec![
-                    protected("example.com.", "MX", Some("mail cut-over frozen & audited")),
-                    protected("\\052.example.com.", "A", None),
+                    protected(
+                        "example.com.",
+                        RecordType::MX,
+                        Some("mail cut-over frozen & audited")
+                    ),
+                    protected("\\052.example.com.", RecordType::A, None),
                 ],
                 next_token: Some("eyJuYW1lIjoid3d3In0=".into()),
             }
@@ -141,7 +149,7 @@ mod tests {
             last.protections,
             vec![protected(
                 "www.example.com.",
-                "CNAME",
+                RecordType::CNAME,
                 Some("owned by the CDN team")
             )]
         );
@@ -163,6 +171,21 @@ mod tests {
                      </ListResourceRecordSetProtectionsResponse>";
         let err = parse_list_protections(body).unwrap_err();
         assert!(err.contains("RecordName"), "{err}");
+    }
+
+    #[test]
+    fn types_are_read_in_any_case_and_unknown_ones_are_errors() {
+        let body = |rtype: &str| {
+            format!(
+                "<L><ResourceRecordSetProtections><ResourceRecordSetProtection>\
+                 <RecordName>a.</RecordName><RecordType>{rtype}</RecordType>\
+                 </ResourceRecordSetProtection></ResourceRecordSetProtections></L>"
+            )
+        };
+        let page = parse_list_protections(body("mx").as_bytes()).unwrap();
+        assert_eq!(page.protections[0].rtype, RecordType::MX);
+        let err = parse_list_protections(body("LOC").as_bytes()).unwrap_err();
+        assert!(err.contains("unknown record type \"LOC\""), "{err}");
     }
 
     #[test]

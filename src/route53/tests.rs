@@ -7,6 +7,7 @@ use crate::creds::CredsError;
 use crate::http::TransportOptions;
 use crate::model::{Action, ChangeAction};
 use crate::route53::retry::FakeClock;
+use crate::rtype::RecordType;
 use crate::sigv4::Credentials;
 use crate::test_server::{free_port, Reply, TestServer};
 
@@ -61,7 +62,12 @@ fn client(url: &str, clock: Arc<FakeClock>, max_attempts: u32) -> Client {
 fn a_change() -> Vec<ChangeAction> {
     vec![ChangeAction {
         action: Action::Upsert,
-        record_set: RecordSet::simple("www.example.com.", "A", 300, vec!["192.0.2.1".into()]),
+        record_set: RecordSet::simple(
+            "www.example.com.",
+            RecordType::A,
+            300,
+            vec!["192.0.2.1".into()],
+        ),
     }]
 }
 

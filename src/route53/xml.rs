@@ -12,6 +12,7 @@ use quick_xml::Writer;
 use crate::model::{
     bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing,
 };
+use crate::rtype::RecordType;
 use crate::xml_tree::{parse_document, Element};
 
 /// The XML namespace of every Route 53 request and response.
@@ -40,7 +41,7 @@ pub struct ZonesByNamePage {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordPosition {
     pub name: String,
-    pub rtype: String,
+    pub rtype: RecordType,
     pub identifier: Option<String>,
 }
 
@@ -182,7 +183,7 @@ pub fn parse_list_record_sets(body: &[u8]) -> Result<RecordSetsPage, String> {
     let next = match is_truncated(&root) {
         true => Some(RecordPosition {
             name: root.required("NextRecordName")?.to_string(),
-            rtype: root.required("NextRecordType")?.to_string(),
+            rtype: record_type(&root, "NextRecordType")?,
             identifier: root.text_of("NextRecordIdentifier").map(str::to_string),
         }),
         false => None,
@@ -202,6 +203,13 @@ where
                 .map_err(|e| format!("<{name}>{text}</{name}>: {e}"))
         })
         .transpose()
+}
+
+/// The record type in `<name>`; see [`RecordType`] on why an unknown one is an error.
+fn record_type(element: &Element, name: &str) -> Result<RecordType, String> {
+    let text = element.required(name)?;
+    text.parse()
+        .map_err(|e| format!("<{name}>{text}</{name}>: {e}"))
 }
 
 fn owned(element: Option<&Element>, name: &str) -> Option<String> {
@@ -232,7 +240,7 @@ pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
         .transpose()
         .map_err(|e| format!("{name}: {e}"))?;
     Ok(RecordSet {
-        rtype: element.required("Type")?.to_string(),
+        rtype: record_type(element, "Type").map_err(|e| format!("{name}: {e}"))?,
         set_identifier: element.text_of("SetIdentifier").map(str::to_string),
         ttl: parse_number(element, "TTL").map_err(|e| format!("{name}: {e}"))?,
         values,
@@ -389,7 +397,7 @@ fn write_record_set(w: &mut XmlWriter, rs: &RecordSet) -> std::io::Result<()> {
     w.create_element("ResourceRecordSet")
         .write_inner_content(|w| {
             leaf(w, "Name", &rs.name)?;
-            leaf(w, "Type", &rs.rtype)?;
+            leaf(w, "Type", rs.rtype.as_str())?;
             leaf_opt(w, "SetIdentifier", rs.set_identifier.as_deref())?;
             write_routing_head(w, rs.routing.as_ref())?;
             if let Some(ttl) = rs.ttl {

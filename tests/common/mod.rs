@@ -17,6 +17,7 @@ use r53ctl::creds::{CredsError, ProvideCredentials};
 use r53ctl::http::{Transport, TransportOptions};
 use r53ctl::model::{Action, ChangeAction, RecordSet};
 use r53ctl::route53::{Client, CreatedZone};
+use r53ctl::rtype::RecordType;
 use r53ctl::sigv4::{Credentials, Endpoint};
 
 use crate::support::http_server::free_port;
@@ -143,7 +144,7 @@ pub fn numbered_a_records(zone: &str, count: usize) -> Vec<RecordSet> {
     (0..count)
         .map(|n| {
             let value = format!("10.{}.{}.{}", n / 65_536 % 256, n / 256 % 256, n % 256);
-            RecordSet::simple(&format!("host-{n}.{zone}"), "A", 300, vec![value])
+            RecordSet::simple(&format!("host-{n}.{zone}"), RecordType::A, 300, vec![value])
         })
         .collect()
 }

@@ -195,7 +195,7 @@ fn live_record_sets(upstream: &str, zone_id: &str) -> Result<Vec<RecordSet>, Str
         let mut next_query = format!(
             "maxitems={PAGE_SIZE}&name={}&type={}",
             encode(&next.name),
-            encode(&next.rtype)
+            encode(next.rtype.as_str())
         );
         if let Some(id) = &next.identifier {
             next_query = format!("identifier={}&{next_query}", encode(id));

@@ -107,7 +107,7 @@ fn record_sets_of_every_routing_policy() {
         page.next,
         Some(RecordPosition {
             name: "weighted.example.com.".into(),
-            rtype: "AAAA".into(),
+            rtype: RecordType::AAAA,
             identifier: Some("w-2".into()),
         })
     );
@@ -124,11 +124,11 @@ fn record_sets_of_every_routing_policy() {
         })
     );
 
-    let txt = sets.iter().find(|rs| rs.rtype == "TXT").unwrap();
+    let txt = sets.iter().find(|rs| rs.rtype == RecordType::TXT).unwrap();
     assert_eq!(txt.values[1], r#""say \"hi\" & <bye>" "part two""#);
 
     let wildcard = find(sets, "\\052.example.com.", None);
-    assert_eq!(wildcard.rtype, "CNAME");
+    assert_eq!(wildcard.rtype, RecordType::CNAME);
     assert_eq!(wildcard.ttl, Some(60));
 
     let blue = find(sets, "api.example.com.", Some("blue"));
@@ -268,6 +268,22 @@ fn non_xml_bodies_are_not_error_documents() {
 }
 
 #[test]
+fn unknown_record_types_are_errors_that_name_them() {
+    let set = b"<L><ResourceRecordSets><ResourceRecordSet><Name>a.</Name><Type>LOC</Type>\
+                </ResourceRecordSet></ResourceRecordSets></L>";
+    assert_eq!(
+        parse_list_record_sets(set).unwrap_err(),
+        "a.: <Type>LOC</Type>: unknown record type \"LOC\""
+    );
+    let next = b"<L><IsTruncated>true</IsTruncated><NextRecordName>a.</NextRecordName>\
+                 <NextRecordType>LOC</NextRecordType></L>";
+    assert_eq!(
+        parse_list_record_sets(next).unwrap_err(),
+        "<NextRecordType>LOC</NextRecordType>: unknown record type \"LOC\""
+    );
+}
+
+#[test]
 fn malformed_documents_are_errors_not_panics() {
     for body in [
         &b""[..],
@@ -282,7 +298,7 @@ fn malformed_documents_are_errors_not_panics() {
     }
 }
 
-fn record(name: &str, rtype: &str) -> RecordSet {
+fn record(name: &str, rtype: RecordType) -> RecordSet {
     RecordSet::simple(name, rtype, 300, vec!["192.0.2.1".into()])
 }
 
@@ -292,16 +308,16 @@ fn every_shape() -> Vec<RecordSet> {
         set_identifier: Some(id.into()),
         routing: Some(routing),
         health_check_id: Some("11111111-2222-3333-4444-555555555555".into()),
-        ..record("r.example.com.", "A")
+        ..record("r.example.com.", RecordType::A)
     };
     vec![
-        record("\\052.example.com.", "A"),
+        record("\\052.example.com.", RecordType::A),
         RecordSet {
             values: vec![
                 r#""<tag> & \"quoted\" ]]> 'x'""#.into(),
                 "\"second\" \"third\"".into(),
             ],
-            ..record("txt.example.com.", "TXT")
+            ..record("txt.example.com.", RecordType::TXT)
         },
         RecordSet {
             ttl: None,
@@ -311,7 +327,7 @@ fn every_shape() -> Vec<RecordSet> {
                 dns_name: "d1.cloudfront.net.".into(),
                 evaluate_target_health: true,
             }),
-            ..record("example.com.", "AAAA")
+            ..record("example.com.", RecordType::AAAA)
         },
         routed("w", Routing::Weighted { weight: 7 }),
         routed(
@@ -353,7 +369,7 @@ fn every_shape() -> Vec<RecordSet> {
         ),
         RecordSet {
             traffic_policy_instance_id: Some("12345678-abcd".into()),
-            ..record("tp.example.com.", "A")
+            ..record("tp.example.com.", RecordType::A)
         },
     ]
 }
@@ -396,7 +412,7 @@ fn request_carries_namespace_and_escapes_markup() {
         action: Action::Upsert,
         record_set: RecordSet {
             values: vec!["\"</Value></ResourceRecord><x>&amp;]]>\"".into()],
-            ..record("t.example.com.", "TXT")
+            ..record("t.example.com.", RecordType::TXT)
         },
     }];
     let body = String::from_utf8(change_batch_request(&changes, "")).unwrap();
@@ -421,7 +437,7 @@ fn record_set_elements_follow_the_schema_order() {
                 bias: Some(5),
             }),
             health_check_id: Some("hc".into()),
-            ..record("o.example.com.", "A")
+            ..record("o.example.com.", RecordType::A)
         },
     }];
     let body = String::from_utf8(change_batch_request(&changes, "c")).unwrap();
@@ -446,7 +462,7 @@ fn record_set_elements_follow_the_schema_order() {
         record_set: RecordSet {
             set_identifier: Some("w".into()),
             routing: Some(Routing::Weighted { weight: 1 }),
-            ..record("o.example.com.", "A")
+            ..record("o.example.com.", RecordType::A)
         },
     }];
     let body = String::from_utf8(change_batch_request(&weighted, "")).unwrap();

@@ -11,13 +11,6 @@ use crate::log::{colour_allowed, paint, paint_stderr, Colour};
 use crate::model::{Action, RecordSet, Routing};
 use crate::plan::{Target, ZonePlan};
 
-/// How preview and push print their results on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 /// Writes `text`, a run's data, to stdout. A reader that went away (`r53ctl preview | head`) is
 /// no reason to stop a run, least of all a push midway: what it no longer reads is dropped.
 pub fn data(text: &str) {

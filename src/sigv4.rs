@@ -55,13 +55,15 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Where requests go and the region they are signed for.
+/// Where requests go, and the region and service they are signed for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
     /// Base URL without a trailing slash, e.g. `https://route53.amazonaws.com`.
     pub url: String,
     /// Signing region, e.g. `us-east-1`.
     pub region: String,
+    /// Signing service name, e.g. `route53`, `sts`.
+    pub service: &'static str,
 }
 
 /// Where and when a request is signed.

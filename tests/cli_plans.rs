@@ -271,6 +271,7 @@ fn unpaced_client(moto: &common::Moto) -> Client {
     let endpoint = Endpoint {
         url: moto.url.clone(),
         region: "us-east-1".into(),
+        service: "route53",
     };
     Client::with_options(transport, endpoint, common::static_credentials(), options)
 }

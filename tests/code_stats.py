@@ -1,27 +1,20 @@
 #!/usr/bin/env python3
-"""Size figures of src/ for reviews of the layout: the largest files, the functions over 40 lines
-and the import graph between top-level modules (the same graph tests/layout.rs checks).
+"""Size figures of src/ for reviews of the layout: the largest files and the functions over 40
+lines. (The import graph: `cargo test --test layout -- --nocapture`.)
 
 Usage: python3 tests/code_stats.py [SRC_DIR]
 """
 
-import collections
 import pathlib
 import re
 import sys
 
 LONG = 40
 FN = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+)?(?:unsafe\s+)?fn\s+(\w+)")
-CRATE_PATH = re.compile(r"\$?crate::(\w+)\b(?!!)")
 
 
 def rust_files(src):
     return sorted(p for p in src.rglob("*.rs"))
-
-
-def top_module(src, path):
-    first = path.relative_to(src).parts[0]
-    return first[:-3] if first.endswith(".rs") else first
 
 
 def functions(lines):
@@ -47,27 +40,16 @@ def functions(lines):
 def main():
     src = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
     sizes, long_fns = [], []
-    graph = collections.defaultdict(set)
     for path in rust_files(src):
         lines = path.read_text().splitlines()
         sizes.append((len(lines), path))
         long_fns += [(n, path, name, at) for name, at, n in functions(lines) if n > LONG]
-        top = top_module(src, path)
-        for line in lines:
-            if line.lstrip().startswith("//"):
-                continue
-            for target in CRATE_PATH.findall(line):
-                if target != top:
-                    graph[top].add(target)
     print("largest files (lines):")
     for n, path in sorted(sizes, reverse=True)[:10]:
         print(f"  {n:5} {path}")
     print(f"functions over {LONG} lines: {len(long_fns)}")
     for n, path, name, at in sorted(long_fns, reverse=True):
         print(f"  {n:4} {path}:{at} {name}")
-    print("imports between top-level modules:")
-    for module in sorted(graph):
-        print(f"  {module} -> {' '.join(sorted(graph[module]))}")
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ impl Partition {
         Endpoint {
             url: row.2.to_string(),
             region: row.3.to_string(),
+            service: "route53",
         }
     }
 
@@ -160,7 +161,12 @@ pub fn route53_endpoint(
             format!("partition {}", partition.name()),
         ),
     };
-    Ok((Endpoint { url, region }, origin))
+    let endpoint = Endpoint {
+        url,
+        region,
+        service: "route53",
+    };
+    Ok((endpoint, origin))
 }
 
 /// The STS endpoint for `region`: `AWS_ENDPOINT_URL_STS` > `AWS_ENDPOINT_URL` >
@@ -177,6 +183,7 @@ pub fn sts_endpoint(region: &str, env: Env<'_>) -> Result<Endpoint, CredsError> 
     Ok(Endpoint {
         url,
         region: region.to_string(),
+        service: "sts",
     })
 }
 
@@ -307,7 +314,8 @@ mod tests {
                 endpoint,
                 Endpoint {
                     url: url.into(),
-                    region: region.into()
+                    region: region.into(),
+                    service: "route53",
                 }
             );
             assert_eq!(origin, format!("partition {name}"));
@@ -432,7 +440,8 @@ mod tests {
             endpoint,
             Endpoint {
                 url: "http://127.0.0.1:9".into(),
-                region: "us-east-1".into()
+                region: "us-east-1".into(),
+                service: "sts",
             }
         );
     }

@@ -112,7 +112,7 @@ fn call(
         let params = SigningParams {
             credentials,
             region: &sts.endpoint.region,
-            service: "sts",
+            service: sts.endpoint.service,
             time: SystemTime::now(),
         };
         sigv4::sign(&mut request, &params).map_err(|error| CredsError::Http {

@@ -346,7 +346,7 @@ impl Client {
         let params = SigningParams {
             credentials: &credentials,
             region: &self.endpoint.region,
-            service: "route53",
+            service: self.endpoint.service,
             time: SystemTime::now(),
         };
         sigv4::sign(&mut request, &params).map_err(|source| ApiError::Signing {

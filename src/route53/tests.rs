@@ -47,6 +47,7 @@ fn client(url: &str, clock: Arc<FakeClock>, max_attempts: u32) -> Client {
     let endpoint = Endpoint {
         url: format!("{url}/"),
         region: "us-east-1".into(),
+        service: "route53",
     };
     let options = ClientOptions {
         retry: RetryPolicy {

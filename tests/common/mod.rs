@@ -80,6 +80,7 @@ impl Moto {
         let endpoint = Endpoint {
             url: self.url.clone(),
             region: "us-east-1".into(),
+            service: "route53",
         };
         Client::new(transport, endpoint, static_credentials())
     }

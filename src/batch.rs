@@ -11,6 +11,8 @@
 //! in-zone alias target is created before the aliases pointing at it and deleted after them, and a
 //! delete that frees a name precedes a create at that name. Units are then packed greedily in that
 //! order, which gives the fewest requests an ordered split can have.
+//!
+//! May import: `diff`, `model`, `name`, `rtype`.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};

@@ -1,5 +1,7 @@
 //! BIND zone files written from live record sets (`get-zones --format bind`). Alias record sets
 //! and routing policies have no BIND syntax; they are written as comments so nothing is hidden.
+//!
+//! May import: `model`, `name`, `output`, `rdata`, `rtype`.
 
 use crate::model::{HostedZone, RecordSet};
 use crate::rtype::RecordType;

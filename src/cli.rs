@@ -578,10 +578,15 @@ pub fn main_help() -> String {
     text.push_str("\nOptions for every command:\n");
     let global: Vec<&Flag> = FLAGS.iter().filter(|f| f.global).collect();
     text.push_str(&flag_lines(&global, None));
-    text.push_str(
-        "  -h, --help        This help; 'r53ctl COMMAND --help' for a command's options\n\
-         \x20 -V, --version     Print the version\n",
-    );
+    for (head, help) in [
+        (
+            "-h, --help",
+            "This help; 'r53ctl COMMAND --help' for a command's options",
+        ),
+        ("-V, --version", "Print the version"),
+    ] {
+        text.push_str(&format!("  {head:width$}{help}\n", width = HELP_COLUMN - 2));
+    }
     text.push_str(&format!("\nExit codes: {EXIT_CODES}\n"));
     text
 }
@@ -609,7 +614,7 @@ pub fn command_help(spec: &CommandSpec) -> String {
 }
 
 /// Column where flag help starts.
-const HELP_COLUMN: usize = 22;
+const HELP_COLUMN: usize = 24;
 
 /// Help lines of `flags`; `spec` fills in the formats of `--format`.
 fn flag_lines(flags: &[&Flag], spec: Option<&CommandSpec>) -> String {

@@ -13,6 +13,8 @@
 //! - with `keep_unknown`, live record sets not in `desired` are left alone instead of deleted;
 //! - a change to a name and type under a record set protection is not made but reported in
 //!   [`ZoneDiff::blocked`]: Route 53 would refuse the whole request that holds it.
+//!
+//! May import: `model`, `name`, `rtype`.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,7 @@
 //! The error a run ends with, and the exit code each kind maps to. Exit codes are part of
 //! r53ctl's interface (README lists them): change them only with a major version.
+//!
+//! May import: `config`.
 
 use std::fmt;
 

@@ -4,6 +4,8 @@
 //! Every HTTP status comes back as a [`Response`]; only the failure to get one is a
 //! [`TransportError`], which says whether the request may have reached the server so that
 //! callers can decide whether a write may be sent again.
+//!
+//! May import: nothing of the crate.
 
 use std::fmt;
 use std::io;

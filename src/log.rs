@@ -1,6 +1,7 @@
 //! What r53ctl tells the user on stderr: the `--debug` switch and its `debug!` lines, warnings,
 //! progress lines, and whether a stream may be coloured (only on a terminal without `NO_COLOR`).
-//! The bottom layer: it imports nothing of the crate.
+//!
+//! May import: nothing of the crate.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -7,6 +7,8 @@
 //! DELETE can name them byte for byte; comparison goes through [`RecordSet::comparable`].
 //!
 //! The serde derives give plan files and JSON output their shape.
+//!
+//! May import: `name`, `rdata`, `rtype`.
 
 use std::fmt;
 

@@ -3,6 +3,8 @@
 //!
 //! Escapes are octal, as Route 53 writes them (`\052` is `*`); `\` before any other character
 //! makes that character literal (`\.` is a dot inside a label).
+//!
+//! May import: nothing of the crate.
 
 /// Longest label, in bytes.
 const MAX_LABEL_BYTES: usize = 63;

@@ -1,5 +1,7 @@
 //! What r53ctl prints: data on stdout, errors on stderr, and how plans and record sets read.
 //! Colour follows [`crate::log`]: only on a terminal without `NO_COLOR`.
+//!
+//! May import: `batch`, `diff`, `error`, `log`, `model`, `name`, `plan`, `rtype`.
 
 use std::io::IsTerminal;
 

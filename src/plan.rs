@@ -10,7 +10,7 @@
 //!
 //! The file's shape is the serde derive of [`PlanFile`] and the model types it holds.
 //!
-//! May import: `batch`, `diff`, `model`.
+//! May import: `batch`, `diff`, `model`, `rtype`.
 
 use std::collections::HashMap;
 use std::fmt;

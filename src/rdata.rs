@@ -3,6 +3,8 @@
 //!
 //! Character strings (TXT, SPF, CAA values, NAPTR fields) are quoted in wire form, with `"` and `\`
 //! escaped by `\` and bytes outside printable ASCII as `\ddd` in octal, as Route 53 documents.
+//!
+//! May import: `name`, `rtype`.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 

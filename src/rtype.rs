@@ -4,6 +4,8 @@
 //! types defined?" has a one-file answer, and what a type implies is found by following the
 //! compiler from [`RecordType`] (value syntax in [`crate::rdata`], config rules in
 //! [`crate::config`]).
+//!
+//! May import: nothing of the crate.
 
 use std::fmt;
 use std::str::FromStr;

@@ -7,6 +7,8 @@
 //!
 //! An [`Endpoint`] is where requests go and the region they are signed for; the Route 53 client
 //! and the STS calls of the credential sources both use it.
+//!
+//! May import: `http`, `time`.
 
 use std::fmt;
 use std::time::SystemTime;

@@ -1,5 +1,7 @@
 //! UTC calendar arithmetic without a date library: the timestamp forms AWS and HTTP use
 //! (`x-amz-date`, credential-scope dates, ISO 8601 `Expiration`, HTTP `Date`).
+//!
+//! May import: nothing of the crate.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -6,6 +6,8 @@
 //! references and the five predefined entities are resolved and any other entity is refused,
 //! nesting is limited, and comments, declarations and processing instructions are skipped. It
 //! knows no AWS document and uses nothing else of the crate.
+//!
+//! May import: nothing of the crate.
 
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};

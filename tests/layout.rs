@@ -132,6 +132,60 @@ fn modules_import_only_from_layers_below() {
     );
 }
 
+/// The modules the `May import:` line of `module`'s header names; `None` when it allows every
+/// module below it.
+fn allowed_imports(module: &str) -> Option<BTreeSet<String>> {
+    let file = [format!("{module}.rs"), format!("{module}/mod.rs")]
+        .into_iter()
+        .map(|f| src().join(f))
+        .find(|p| p.exists())
+        .expect("module file");
+    let text = std::fs::read_to_string(&file).expect("read module");
+    let line = text
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .find(|l| l.contains("May import:"))
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: no 'May import:' line in its //! header",
+                file.display()
+            )
+        });
+    if line.contains("every module below it") {
+        return None;
+    }
+    Some(
+        line.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect(),
+    )
+}
+
+/// The test-only HTTP server, which any module's unit tests may use.
+const TEST_ONLY: &str = "test_server";
+
+#[test]
+fn module_headers_name_what_they_import() {
+    for (module, imports) in import_graph() {
+        if module == TEST_ONLY {
+            continue;
+        }
+        let Some(allowed) = allowed_imports(&module) else {
+            continue;
+        };
+        let unsaid: Vec<&String> = imports
+            .iter()
+            .filter(|m| *m != TEST_ONLY && !allowed.contains(*m))
+            .collect();
+        assert!(
+            unsaid.is_empty(),
+            "{module} imports {unsaid:?}, which its header does not name"
+        );
+    }
+}
+
 #[test]
 fn command_files_import_no_other_command() {
     let dir = src().join("commands");

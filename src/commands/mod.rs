@@ -3,7 +3,7 @@
 //! [`planning`] reads zones and plans their changes (from the config or a plan file), and
 //! [`apply`] sends the requests and reports what was applied.
 //!
-//! May import every module below it; no command file imports another command file.
+//! May import: every module below it. No command file imports another command file.
 
 pub mod check;
 pub mod check_creds;

@@ -17,6 +17,8 @@
 //! (`target`, `zone_id`, `evaluate_target_health`), an optional `ttl`, and optionally
 //! `set_identifier` with one routing policy (`weight`, `region`, `failover`, `geolocation`,
 //! `geoproximity`, `multivalue`, `cidr`) and `health_check_id`.
+//!
+//! May import: `model`, `name`, `rdata`, `rtype`.
 
 pub mod export;
 mod raw;

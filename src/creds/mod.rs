@@ -5,6 +5,8 @@
 //! Profile), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared files (AWS_PROFILE or
 //! `default`), web identity, container credentials, and last EC2 instance metadata. A `RoleArn`
 //! in the entry is assumed on top of whichever gave the base credentials.
+//!
+//! May import: `http`, `log`, `sigv4`, `time`, `xml_tree`.
 
 mod cache;
 mod chain;

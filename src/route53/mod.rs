@@ -4,6 +4,8 @@
 //! Every call waits for the shared [`Limiter`], is retried per [`retry::decide`], and a write
 //! whose outcome cannot be known ends in [`ApiError::OutcomeUnknown`]. A [`Client`] is `Sync`:
 //! several threads may read zones through one client.
+//!
+//! May import: `creds`, `http`, `log`, `model`, `name`, `rtype`, `sigv4`, `time`, `xml_tree`.
 
 pub mod error;
 pub mod limiter;

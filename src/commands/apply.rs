@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
+use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
 use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
@@ -30,6 +31,19 @@ pub struct PushOptions {
     pub wait: Option<Duration>,
     /// What the user should do about zones that did not complete.
     pub next_step: &'static str,
+}
+
+impl PushOptions {
+    /// The options push's flags give, with `next_step` for zones that did not complete.
+    pub fn of(args: &Args, next_step: &'static str) -> Result<PushOptions, Error> {
+        Ok(PushOptions {
+            json: args.json()?,
+            force: args.force,
+            refuse_blocked: args.refuse_blocked,
+            wait: args.wait.then_some(args.wait_timeout),
+            next_step,
+        })
+    }
 }
 
 /// A zone push was asked to apply: its target, and why nothing may be written to it when that

@@ -8,13 +8,7 @@ use super::apply::{self, PushOptions, PushZone};
 use super::{planning, zones};
 
 pub fn run(args: &Args) -> Result<i32, Error> {
-    let options = PushOptions {
-        json: args.json()?,
-        force: args.force,
-        refuse_blocked: args.refuse_blocked,
-        wait: args.wait.then_some(args.wait_timeout),
-        next_step: "running push again converges",
-    };
+    let options = PushOptions::of(args, "running push again converges")?;
     let config = crate::config::load(&args.config)?;
     let domains = zones::selected_domains(&config, args.domains.as_deref())?;
     let connection = zones::Connection::of(args);

@@ -12,13 +12,8 @@ use super::{planning, zones};
 
 /// Applies the plan file at `path` and returns the exit code of a run that did not fail.
 pub fn run(args: &Args, path: &Path) -> Result<i32, Error> {
-    let options = PushOptions {
-        json: args.json()?,
-        force: args.force,
-        refuse_blocked: args.refuse_blocked,
-        wait: args.wait.then_some(args.wait_timeout),
-        next_step: "for those, preview again with --out and review the new plan",
-    };
+    let next_step = "for those, preview again with --out and review the new plan";
+    let options = PushOptions::of(args, next_step)?;
     let plans = planning::selected_plans(planning::read_plan_file(path)?, args.domains.as_deref())?;
     let connection = zones::Connection::of(args);
     let clients = zones::open_clients(&connection, plans.iter().map(|p| &p.provider))?;

@@ -12,6 +12,7 @@ pub mod creds;
 pub mod diff;
 pub mod error;
 pub mod http;
+pub mod input;
 pub mod log;
 pub mod model;
 pub mod name;

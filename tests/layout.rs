@@ -9,7 +9,15 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules, bottom layer first. A module imports only from layers before its own.
 const LAYERS: &[&[&str]] = &[
-    &["log", "name", "rtype", "time", "xml_tree", "test_server"],
+    &[
+        "input",
+        "log",
+        "name",
+        "rtype",
+        "time",
+        "xml_tree",
+        "test_server",
+    ],
     &["http", "rdata"],
     &["model", "sigv4"],
     &["config", "creds", "diff"],

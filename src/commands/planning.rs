@@ -178,7 +178,7 @@ fn plan_against(
 /// this version is a usage error, as a bad config is: the input is wrong and nothing was sent.
 pub fn read_plan_file(path: &Path) -> Result<Vec<ZonePlan>, Error> {
     let context = format!("plan file {}", path.display());
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_text(path).map_err(|e| {
         Error::Usage(format!(
             "{context}: cannot read it: {e}; write a plan with 'r53ctl preview --out FILE'"
         ))

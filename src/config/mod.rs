@@ -18,7 +18,7 @@
 //! `set_identifier` with one routing policy (`weight`, `region`, `failover`, `geolocation`,
 //! `geoproximity`, `multivalue`, `cidr`) and `health_check_id`.
 //!
-//! May import: `model`, `name`, `rdata`, `rtype`.
+//! May import: `input`, `model`, `name`, `rdata`, `rtype`.
 
 pub mod export;
 mod raw;
@@ -82,7 +82,7 @@ pub const DEFAULT_TTL: u32 = 300;
 
 /// Reads and validates the config at `path`, reporting every problem found, not just the first.
 pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_text(path).map_err(|e| {
         ConfigErrors(vec![ConfigError {
             file: path.to_path_buf(),
             domain: None,

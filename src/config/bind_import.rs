@@ -1,0 +1,387 @@
+//! BIND zone files (RFC 1035 master files) read as a config of one domain, for `convert`.
+//!
+//! Understood: `$ORIGIN`, `$TTL` (with units: `1h30m`), names relative to the origin, `@`, an
+//! omitted owner (the previous one), parentheses across lines, `;` comments, quoted strings,
+//! `\DDD` (decimal) and `\X` escapes, class `IN` optional, TTL and class in either order. A
+//! record without a TTL takes `$TTL`, else the last TTL given. The SOA is skipped (Route 53 keeps
+//! its own). `$INCLUDE` and `$GENERATE` are errors.
+//!
+//! The records become a domain in r53ctl's format (registrar `none`, DNS provider `r53_main`),
+//! checked by the same reader as a `dnsconfig.json`; errors name the line.
+
+use serde_json::{json, Map, Value};
+
+use super::reader::{self, Errors};
+use super::records::Problem;
+use super::{Config, ConfigError, ConfigErrors};
+use crate::name;
+use crate::rdata::{self, UserValue};
+use crate::rtype::RecordType;
+
+/// Reads the zone file at `path` holding the zone `domain`.
+pub fn load(path: &std::path::Path, domain: &str) -> Result<Config, ConfigErrors> {
+    let text = super::read(path, "the zone file")?;
+    parse(path, &text, domain)
+}
+
+/// Reads zone file `text` (from `path`, named in errors) holding the zone `domain`.
+pub fn parse(path: &std::path::Path, text: &str, domain: &str) -> Result<Config, ConfigErrors> {
+    let mut errors = Errors::new(path);
+    let apex = match name::to_wire(domain) {
+        Ok(apex) if apex != "." => apex,
+        _ => {
+            let problem = Problem::new(format!("--domain {domain:?} is not a zone name"))
+                .with_fix("give the zone's name, e.g. --domain example.tld");
+            errors.push(None, None, problem);
+            return Err(errors.into());
+        }
+    };
+    let mut records = Vec::new();
+    let mut lines = Vec::new();
+    match entries(text) {
+        Ok(entries) => {
+            let mut state = State::new(&apex);
+            for entry in entries {
+                match state.record(&entry) {
+                    Ok(Some(record)) => {
+                        records.push(record);
+                        lines.push(entry.line);
+                    }
+                    Ok(None) => {}
+                    Err(p) => errors.push(Some(domain), Some(&format!("line {}", entry.line)), p),
+                }
+            }
+        }
+        Err((line, p)) => errors.push(Some(domain), Some(&format!("line {line}")), p),
+    }
+    let config = json!({
+        "registrars": { "none": { "type": "NONE" } },
+        "dns_providers": { "r53_main": { "type": "ROUTE53" } },
+        "domains": [{ "name": domain, "registrar": "none", "dns_providers": ["r53_main"],
+                      "records": records }],
+    });
+    reader::from_json(path, config, errors).map_err(|mut e| {
+        e.0.iter_mut().for_each(|error| name_line(error, &lines));
+        e
+    })
+}
+
+/// Names the zone file line of an error the config reader located at `(records[i])`.
+fn name_line(error: &mut ConfigError, lines: &[usize]) {
+    let Some(label) = &error.record else { return };
+    let Some((head, index)) = label.split_once("(records[") else {
+        return;
+    };
+    let index = index.trim_end_matches("])").parse::<usize>().ok();
+    if let Some(line) = index.and_then(|i| lines.get(i)) {
+        error.record = Some(format!("{head}(line {line})"));
+    }
+}
+
+/// One field of an entry: its text with escapes as written, without the quotes of a quoted one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Field {
+    text: String,
+    quoted: bool,
+}
+
+/// One entry: a directive or a record, its fields joined across parentheses.
+#[derive(Debug)]
+struct Entry {
+    /// Where it starts.
+    line: usize,
+    /// Whether its first field starts the line (an owner or a directive), rather than following
+    /// blanks (the owner is the previous one).
+    owner_given: bool,
+    fields: Vec<Field>,
+}
+
+/// Splits `text` into entries; an unclosed quote or parenthesis is an error at its line.
+fn entries(text: &str) -> Result<Vec<Entry>, (usize, Problem)> {
+    let mut entries = Vec::new();
+    let mut current: Option<Entry> = None;
+    let (mut line, mut depth, mut depth_line) = (1, 0usize, 1);
+    let mut chars = text.chars().peekable();
+    let mut at_line_start = true;
+    while let Some(&c) = chars.peek() {
+        let starts_line = std::mem::replace(&mut at_line_start, false);
+        match c {
+            '\n' => {
+                chars.next();
+                line += 1;
+                at_line_start = true;
+                if depth == 0 {
+                    entries.extend(current.take());
+                }
+            }
+            ';' => while chars.next_if(|&c| c != '\n').is_some() {},
+            '(' => {
+                chars.next();
+                depth += 1;
+                depth_line = line;
+            }
+            ')' => {
+                chars.next();
+                depth = depth.checked_sub(1).ok_or_else(|| {
+                    (
+                        line,
+                        Problem::new("`)` without `(`").with_fix("remove it or add the `(`"),
+                    )
+                })?;
+            }
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            _ => {
+                let start = line;
+                let field = field(&mut chars, &mut line).ok_or_else(|| {
+                    let fix = "close the string with `\"` (write `\\\"` for a quote inside it)";
+                    (
+                        start,
+                        Problem::new("unterminated quoted string").with_fix(fix),
+                    )
+                })?;
+                current
+                    .get_or_insert(Entry {
+                        line: start,
+                        owner_given: starts_line,
+                        fields: Vec::new(),
+                    })
+                    .fields
+                    .push(field);
+            }
+        }
+    }
+    if depth > 0 {
+        let problem = Problem::new("`(` is never closed").with_fix("add the `)`");
+        return Err((depth_line, problem));
+    }
+    entries.extend(current);
+    Ok(entries)
+}
+
+/// One field at `chars`: a quoted string (which may span lines, counted in `line`) or a run of
+/// characters up to a blank, `;`, `(`, `)` or `"`. `None` for an unterminated quote.
+fn field(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, line: &mut usize) -> Option<Field> {
+    let quoted = chars.next_if_eq(&'"').is_some();
+    let mut text = String::new();
+    loop {
+        let c = match chars.peek() {
+            None if quoted => return None,
+            None => break,
+            Some(&c) => c,
+        };
+        if quoted && c == '"' {
+            chars.next();
+            break;
+        }
+        if !quoted && (c.is_whitespace() || matches!(c, ';' | '(' | ')' | '"')) {
+            break;
+        }
+        chars.next();
+        if c == '\n' {
+            *line += 1;
+        }
+        text.push(c);
+        if c == '\\' {
+            text.extend(chars.next());
+        }
+    }
+    Some(Field { text, quoted })
+}
+
+/// What earlier entries set: the origin, `$TTL`, the last owner and TTL.
+struct State {
+    origin: String,
+    default_ttl: Option<u32>,
+    last_owner: Option<String>,
+    last_ttl: Option<u32>,
+    /// The zone (wire form), which record names are written relative to.
+    apex: String,
+}
+
+impl State {
+    fn new(apex: &str) -> State {
+        State {
+            origin: apex.to_string(),
+            default_ttl: None,
+            last_owner: None,
+            last_ttl: None,
+            apex: apex.to_string(),
+        }
+    }
+
+    /// The config record of `entry`; `None` for a directive or the SOA.
+    fn record(&mut self, entry: &Entry) -> Result<Option<Value>, Problem> {
+        let mut fields = entry.fields.iter();
+        let first = fields.clone().next().map(|f| f.text.as_str());
+        if let Some(directive) = first.filter(|t| entry.owner_given && t.starts_with('$')) {
+            fields.next();
+            self.directive(directive, fields.as_slice())?;
+            return Ok(None);
+        }
+        let owner = match entry.owner_given {
+            true => absolute(
+                &fields.next().map(|f| f.text.clone()).unwrap_or_default(),
+                &self.origin,
+            )?,
+            false => self.last_owner.clone().ok_or_else(|| {
+                Problem::new("the first record has no owner name")
+                    .with_fix("start the line with the name (`@` for the origin)")
+            })?,
+        };
+        self.last_owner = Some(owner.clone());
+        let mut ttl = None;
+        let mut rest = fields.as_slice();
+        while let [field, tail @ ..] = rest {
+            if let Some(seconds) = ttl.is_none().then(|| parse_ttl(&field.text)).flatten() {
+                ttl = Some(seconds);
+            } else if field.text.eq_ignore_ascii_case("IN") {
+            } else if ["CH", "HS", "CS"]
+                .iter()
+                .any(|c| field.text.eq_ignore_ascii_case(c))
+            {
+                return Err(Problem::new(format!("class {} is not IN", field.text))
+                    .with_fix("Route 53 serves class IN only: remove this record"));
+            } else {
+                break;
+            }
+            rest = tail;
+        }
+        let [rtype, rdata @ ..] = rest else {
+            return Err(Problem::new("the record has no type")
+                .with_fix("write `name [ttl] [IN] TYPE data`"));
+        };
+        let rtype = rtype.text.to_ascii_uppercase();
+        if rtype == "SOA" {
+            return Ok(None);
+        }
+        if ttl.is_some() {
+            self.last_ttl = ttl;
+        }
+        let ttl = ttl.or(self.default_ttl).or(self.last_ttl).ok_or_else(|| {
+            Problem::new("the record has no TTL and no $TTL is set")
+                .with_fix("add `$TTL 3600` at the top of the file, or a TTL to this record")
+        })?;
+        let mut record = Map::new();
+        record.insert("name".into(), name::relative(&owner, &self.apex).into());
+        record.insert("type".into(), rtype.clone().into());
+        match self.value(&rtype, rdata)? {
+            UserValue::Value(value) => record.insert("value".into(), value.into()),
+            UserValue::Strings(strings) => record.insert("strings".into(), strings.into()),
+        };
+        record.insert("ttl".into(), ttl.into());
+        Ok(Some(record.into()))
+    }
+
+    fn directive(&mut self, directive: &str, args: &[Field]) -> Result<(), Problem> {
+        let arg = args.first().map(|f| f.text.as_str());
+        match (directive.to_ascii_uppercase().as_str(), arg) {
+            ("$ORIGIN", Some(origin)) => self.origin = absolute(origin, &self.origin)?,
+            ("$TTL", Some(ttl)) => {
+                self.default_ttl = Some(parse_ttl(ttl).ok_or_else(|| {
+                    Problem::new(format!("$TTL {ttl:?} is not a TTL"))
+                        .with_fix("write seconds (3600) or units (1h)")
+                })?)
+            }
+            ("$ORIGIN" | "$TTL", None) => {
+                return Err(Problem::new(format!("{directive} needs a value")).with_fix("give one"))
+            }
+            _ => {
+                return Err(Problem::new(format!("{directive} is not supported"))
+                    .with_fix("expand it by hand (r53ctl reads $ORIGIN and $TTL only)"))
+            }
+        }
+        Ok(())
+    }
+
+    /// The config value of a record of type `rtype` with `fields`: its host name made absolute
+    /// (relative to the origin), then written as a config writes it.
+    fn value(&self, rtype: &str, fields: &[Field]) -> Result<UserValue, Problem> {
+        let parsed = rtype.parse::<RecordType>().ok();
+        let host = parsed.and_then(rdata::target_index);
+        let mut wire = Vec::new();
+        for (index, field) in fields.iter().enumerate() {
+            let text = octal_escapes(&field.text)?;
+            wire.push(match (field.quoted, host == Some(index)) {
+                (false, true) => absolute(&field.text, &self.origin)?,
+                (true, _) => format!("\"{text}\""),
+                (false, false) if parsed.is_some_and(rdata::has_strings) => format!("\"{text}\""),
+                (false, false) => text,
+            });
+        }
+        let wire = wire.join(" ");
+        Ok(match parsed {
+            Some(rtype) => rdata::to_user(rtype, &wire, &self.apex),
+            None => UserValue::Value(wire),
+        })
+    }
+}
+
+/// The wire form of name `text` under `origin`: `@` is the origin, a name without a final dot
+/// is relative to it.
+fn absolute(text: &str, origin: &str) -> Result<String, Problem> {
+    let bad = |e: String| Problem::new(e).with_fix("correct the name");
+    if text == "@" {
+        return Ok(origin.to_string());
+    }
+    let escaped = octal_escapes(text)?;
+    let trailing_dot = escaped.ends_with('.') && !escaped.ends_with("\\.");
+    if trailing_dot {
+        name::to_wire(&escaped).map_err(bad)
+    } else {
+        name::to_wire(&format!("{escaped}.{origin}")).map_err(bad)
+    }
+}
+
+/// `text` with the decimal `\DDD` escapes of zone files turned into the octal `\ooo` of Route 53
+/// (and r53ctl's config); other escapes are kept.
+fn octal_escapes(text: &str) -> Result<String, Problem> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let digits: String = chars.clone().take(3).collect();
+        if digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let byte = digits.parse::<u8>().map_err(|_| {
+                Problem::new(format!("escape \\{digits} is not a byte"))
+                    .with_fix("write \\000 to \\255")
+            })?;
+            out.push_str(&format!("\\{byte:03o}"));
+            chars.nth(2);
+        } else {
+            out.push('\\');
+            out.extend(chars.next());
+        }
+    }
+    Ok(out)
+}
+
+/// A TTL in seconds (`3600`) or with units (`1h30m`, `1w`); `None` if `text` is none.
+fn parse_ttl(text: &str) -> Option<u32> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    let mut total: u32 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            'w' => 604800,
+            _ => return None,
+        };
+        let n: u32 = std::mem::take(&mut number).parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    number.is_empty().then_some(total)
+}

@@ -385,3 +385,128 @@ fn parse_ttl(text: &str) -> Option<u32> {
     }
     number.is_empty().then_some(total)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::model::RecordSet;
+
+    fn zone(text: &str) -> Vec<RecordSet> {
+        let config =
+            parse(Path::new("zone.db"), text, "example.tld").unwrap_or_else(|e| panic!("{e}"));
+        config.domains[0].records.clone()
+    }
+
+    fn errors(text: &str) -> Vec<ConfigError> {
+        parse(Path::new("zone.db"), text, "example.tld")
+            .expect_err(text)
+            .0
+    }
+
+    fn one(sets: &[RecordSet], name: &str, rtype: RecordType) -> (Option<u32>, Vec<String>) {
+        let set = sets
+            .iter()
+            .find(|s| s.name == name && s.rtype == rtype)
+            .unwrap_or_else(|| panic!("no {name} {rtype} in {sets:#?}"));
+        (set.ttl, set.values.clone())
+    }
+
+    #[test]
+    fn origin_ttl_relative_names_and_at() {
+        let sets = zone(
+            "$TTL 1h\n@ A 192.0.2.1\nwww 60 CNAME @\n$ORIGIN sub.example.tld.\nhost A 192.0.2.2\n\
+             mail.example.tld. MX 10 host\n",
+        );
+        assert_eq!(one(&sets, "example.tld.", RecordType::A), (Some(3600), vec!["192.0.2.1".into()]));
+        assert_eq!(one(&sets, "www.example.tld.", RecordType::CNAME), (Some(60), vec!["example.tld.".into()]));
+        assert_eq!(one(&sets, "host.sub.example.tld.", RecordType::A).1, ["192.0.2.2"]);
+        assert_eq!(
+            one(&sets, "mail.example.tld.", RecordType::MX).1,
+            ["10 host.sub.example.tld."]
+        );
+    }
+
+    #[test]
+    fn omitted_owner_repeats_the_previous_one_and_ttl_carries_over() {
+        let sets = zone("www 300 IN A 192.0.2.1\n    A 192.0.2.2\n\t600 TXT hello\n");
+        assert_eq!(one(&sets, "www.example.tld.", RecordType::A).1.len(), 2);
+        assert_eq!(one(&sets, "www.example.tld.", RecordType::TXT), (Some(600), vec!["\"hello\"".into()]));
+    }
+
+    #[test]
+    fn parentheses_comments_and_soa_are_read() {
+        let sets = zone(
+            "$TTL 300 ; five minutes\n\
+             @ IN SOA ns1.example.tld. admin.example.tld. (\n  1 ; serial\n  7200 900\n  1209600 86400 )\n\
+             @ MX ( 10 ; preference\n  mail )\n; a comment line\nmail A 192.0.2.3 ; trailing\n",
+        );
+        assert!(sets.iter().all(|s| s.rtype != RecordType::SOA));
+        assert_eq!(one(&sets, "example.tld.", RecordType::MX).1, ["10 mail.example.tld."]);
+        assert_eq!(one(&sets, "mail.example.tld.", RecordType::A).1, ["192.0.2.3"]);
+    }
+
+    #[test]
+    fn quoted_strings_and_decimal_escapes() {
+        let sets = zone(
+            "$TTL 300\ntxt TXT \"a ; not a comment\" \"say \\\"hi\\\"\"\nu TXT \"\\195\\188ber\"\n\
+             a\\032b A 192.0.2.4\n@ CAA 0 issue \"letsencrypt.org\"\n",
+        );
+        assert_eq!(
+            one(&sets, "txt.example.tld.", RecordType::TXT).1,
+            ["\"a ; not a comment\" \"say \\\"hi\\\"\""]
+        );
+        assert_eq!(one(&sets, "u.example.tld.", RecordType::TXT).1, ["\"\\303\\274ber\""]);
+        assert_eq!(one(&sets, "a\\040b.example.tld.", RecordType::A).1, ["192.0.2.4"]);
+        assert_eq!(one(&sets, "example.tld.", RecordType::CAA).1, ["0 issue \"letsencrypt.org\""]);
+    }
+
+    #[test]
+    fn class_and_ttl_in_either_order_and_optional_class() {
+        let sets = zone("a IN 60 A 192.0.2.1\nb 70 IN A 192.0.2.2\nc 80 A 192.0.2.3\nd in 1d a 192.0.2.4\n");
+        assert_eq!(one(&sets, "a.example.tld.", RecordType::A).0, Some(60));
+        assert_eq!(one(&sets, "b.example.tld.", RecordType::A).0, Some(70));
+        assert_eq!(one(&sets, "c.example.tld.", RecordType::A).0, Some(80));
+        assert_eq!(one(&sets, "d.example.tld.", RecordType::A).0, Some(86400));
+    }
+
+    #[test]
+    fn ttl_units() {
+        assert_eq!(parse_ttl("3600"), Some(3600));
+        assert_eq!(parse_ttl("1h30m"), Some(5400));
+        assert_eq!(parse_ttl("2W"), Some(1_209_600));
+        assert_eq!(parse_ttl("IN"), None);
+        assert_eq!(parse_ttl("1h30"), None);
+        assert_eq!(parse_ttl("99999999w"), None);
+    }
+
+    #[test]
+    fn problems_name_the_line_and_a_fix() {
+        let cases = [
+            ("www A 192.0.2.1\n", "line 1", "no TTL"),
+            ("$TTL 60\n$INCLUDE other.db\n", "line 2", "$INCLUDE is not supported"),
+            ("$TTL 60\nwww A (192.0.2.1\n\n", "line 2", "never closed"),
+            ("$TTL 60\n\nwww TXT \"open\n", "line 3", "unterminated"),
+            ("$TTL 60\nwww CH A 192.0.2.1\n", "line 2", "class CH"),
+            ("$TTL 60\nwww A 192.0.2.1\nbad A 300.1.1.1\n", "bad A (line 3)", "IPv4"),
+            ("$TTL 60\nx A \\999\n", "line 2", "not a byte"),
+        ];
+        for (text, record, message) in cases {
+            let errors = errors(text);
+            let error = &errors[0];
+            assert_eq!(error.record.as_deref(), Some(record), "{text:?}: {errors:?}");
+            assert!(error.message.contains(message), "{text:?}: {errors:?}");
+            assert!(error.fix.is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn cut_zone_files_parse_or_fail_without_panicking() {
+        let text = "$ORIGIN example.tld.\n$TTL 1h\n@ IN SOA ns. admin. ( 1 2 3 4 5 )\n\
+                    www 60 IN A 192.0.2.1 ; c\n  TXT \"a\\\"b\" \\065\n";
+        for end in 0..=text.len() {
+            let _ = parse(Path::new("zone.db"), &text[..end], "example.tld");
+        }
+    }
+}

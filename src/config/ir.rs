@@ -354,3 +354,147 @@ fn check_absent(domain: &Value, keep_unknown: bool, ignore: &[IgnoreRule], error
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::config::{load, load_ir, parse, Config, ConfigError, Domain, Registrar};
+    use crate::model::RecordSet;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/dnscontrol")
+            .join(name)
+    }
+
+    fn comparable(domain: &Domain) -> Vec<RecordSet> {
+        let mut sets: Vec<RecordSet> = domain.records.iter().map(RecordSet::comparable).collect();
+        sets.sort_by_key(RecordSet::key);
+        sets
+    }
+
+    fn assert_same(ir: &Config, native: &Config) {
+        assert_eq!(ir.registrars, native.registrars);
+        assert_eq!(ir.providers, native.providers);
+        assert_eq!(ir.domains.len(), native.domains.len());
+        for (a, b) in ir.domains.iter().zip(&native.domains) {
+            assert_eq!(comparable(a), comparable(b), "{}", a.display_name);
+            assert_eq!(
+                (&a.name, &a.registrar, &a.providers, &a.zone_id),
+                (&b.name, &b.registrar, &b.providers, &b.zone_id)
+            );
+            assert_eq!((&a.ignore, a.keep_unknown), (&b.ignore, b.keep_unknown));
+            assert_eq!(a.nameservers, b.nameservers);
+        }
+    }
+
+    #[test]
+    fn v4_and_v5_ir_read_as_their_native_equivalents() {
+        for version in ["v4", "v5"] {
+            let ir = load_ir(&fixture(&format!("ir-{version}.json")))
+                .unwrap_or_else(|e| panic!("{version}: {e}"));
+            let native = load(&fixture(&format!("native-{version}.json")))
+                .unwrap_or_else(|e| panic!("{version}: {e}"));
+            assert_same(&ir, &native);
+            assert_eq!(ir.domains.len(), 1, "elsewhere.tld (CLOUDFLAREAPI only) is skipped");
+            assert!(ir.registrars.contains(&Registrar {
+                name: "gandi".into(),
+                kind: "NONE".into()
+            }));
+            let example = &ir.domains[0];
+            assert_eq!(example.records.len(), 22, "{version}: record sets");
+            assert_eq!(example.zone_id.as_deref(), Some("Z0123456789ABCDEFGHIJ"));
+            assert_eq!(example.nameservers, ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net"]);
+        }
+    }
+
+    #[test]
+    fn v4_txtstrings_keep_their_boundaries() {
+        let ir = load_ir(&fixture("ir-v4.json")).unwrap();
+        let dkim = ir.domains[0]
+            .records
+            .iter()
+            .find(|s| s.name == "dkim._domainkey.example.tld.")
+            .expect("dkim");
+        assert_eq!(dkim.values, ["\"v=DKIM1; k=rsa; p=MIIB\" \"IjANBgkq\""]);
+    }
+
+    fn errors_of(domain: Value) -> Vec<ConfigError> {
+        let ir = json!({
+            "registrars": [{ "name": "none", "type": "NONE" }],
+            "dns_providers": [{ "name": "r53", "type": "ROUTE53" },
+                              { "name": "cf", "type": "CLOUDFLAREAPI" }],
+            "domains": [domain],
+        });
+        parse(Path::new("ir.json"), &ir.to_string())
+            .expect_err("an error")
+            .0
+    }
+
+    fn domain_with(fields: Value) -> Value {
+        let mut domain = json!({ "name": "example.tld", "registrar": "none",
+                                 "dnsProviders": { "r53": -1 }, "records": [] });
+        if let (Some(domain), Value::Object(fields)) = (domain.as_object_mut(), fields) {
+            domain.extend(fields);
+        }
+        domain
+    }
+
+    #[test]
+    fn what_r53ctl_cannot_serve_is_an_error_naming_it() {
+        let errors = errors_of(domain_with(json!({ "dnsProviders": { "r53": -1, "cf": 0 } })));
+        assert!(errors[0].message.contains("\"cf\" has type CLOUDFLAREAPI"), "{errors:?}");
+        assert_eq!(errors[0].domain.as_deref(), Some("example.tld"));
+
+        let records = json!([{ "type": "LOC", "name": "here", "target": "52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m", "ttl": 300 }]);
+        let errors = errors_of(domain_with(json!({ "records": records })));
+        assert_eq!(errors[0].record.as_deref(), Some("here LOC (records[0])"));
+        assert!(errors[0].message.contains("\"LOC\" is not supported"), "{errors:?}");
+
+        let ignore = json!([{ "label_pattern": "*", "rType_pattern": "A", "target_pattern": "10.*" }]);
+        let errors = errors_of(domain_with(json!({ "unmanaged": ignore })));
+        assert!(errors[0].message.contains("target pattern (\"10.*\")"), "{errors:?}");
+
+        let weight = json!([{ "type": "A", "name": "w", "target": "192.0.2.1",
+                              "meta": { "r53_weight": "heavy", "r53_set_identifier": "x" } }]);
+        let errors = errors_of(domain_with(json!({ "records": weight })));
+        assert!(errors[0].message.contains("r53_weight \"heavy\""), "{errors:?}");
+        assert!(errors[0].fix.is_some());
+    }
+
+    #[test]
+    fn records_absent_hold_unless_kept() {
+        let absent = json!([{ "type": "A", "name": "old", "target": "192.0.2.9" }]);
+        let ir = json!({
+            "registrars": [{ "name": "none", "type": "NONE" }],
+            "dns_providers": [{ "name": "r53", "type": "ROUTE53" }],
+            "domains": [domain_with(json!({ "recordsabsent": absent }))],
+        });
+        assert!(parse(Path::new("ir.json"), &ir.to_string()).is_ok());
+        let kept = [
+            (json!({ "keepunknown": true }), "NO_PURGE"),
+            (
+                json!({ "unmanaged": [{ "label_pattern": "o*", "rType_pattern": "A,AAAA" }] }),
+                "IGNORE",
+            ),
+            (json!({ "records": absent }), "also names it"),
+        ];
+        for (fields, why) in kept {
+            let mut fields = fields;
+            fields["recordsabsent"] = absent.clone();
+            let errors = errors_of(domain_with(fields));
+            assert_eq!(errors[0].record.as_deref(), Some("old A (recordsabsent[0])"));
+            assert!(errors[0].message.contains(why), "{why}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn only_ir_is_converted_as_ir() {
+        assert!(!is_ir(&json!({ "registrars": {}, "dns_providers": {} })));
+        assert!(is_ir(&json!({ "registrars": [], "domains": [] })));
+        let errors = load_ir(&fixture("native-v5.json")).unwrap_err().0;
+        assert!(errors[0].message.contains("not the output of `dnscontrol print-ir`"));
+    }
+}

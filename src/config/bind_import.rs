@@ -66,16 +66,38 @@ pub fn parse(path: &std::path::Path, text: &str, domain: &str) -> Result<Config,
     })
 }
 
-/// Names the zone file line of an error the config reader located at `(records[i])`.
+/// Names zone file lines in an error where the config reader wrote `(records[i])`.
 fn name_line(error: &mut ConfigError, lines: &[usize]) {
-    let Some(label) = &error.record else { return };
-    let Some((head, index)) = label.split_once("(records[") else {
-        return;
-    };
-    let index = index.trim_end_matches("])").parse::<usize>().ok();
-    if let Some(line) = index.and_then(|i| lines.get(i)) {
-        error.record = Some(format!("{head}(line {line})"));
+    if let Some(record) = &error.record {
+        error.record = Some(with_lines(record, lines));
     }
+    error.message = with_lines(&error.message, lines);
+}
+
+/// `text` with each `(records[i])` replaced by `(line N)`, the line record `i` was read from.
+fn with_lines(text: &str, lines: &[usize]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("(records[") {
+        let (before, tail) = rest.split_at(at);
+        out.push_str(before);
+        let inside = &tail["(records[".len()..];
+        let line = inside
+            .split_once("])")
+            .and_then(|(index, after)| Some((lines.get(index.parse::<usize>().ok()?)?, after)));
+        match line {
+            Some((line, after)) => {
+                out.push_str(&format!("(line {line})"));
+                rest = after;
+            }
+            None => {
+                out.push_str("(records[");
+                rest = inside;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One field of an entry: its text with escapes as written, without the quotes of a quoted one.
@@ -419,9 +441,18 @@ mod tests {
             "$TTL 1h\n@ A 192.0.2.1\nwww 60 CNAME @\n$ORIGIN sub.example.tld.\nhost A 192.0.2.2\n\
              mail.example.tld. MX 10 host\n",
         );
-        assert_eq!(one(&sets, "example.tld.", RecordType::A), (Some(3600), vec!["192.0.2.1".into()]));
-        assert_eq!(one(&sets, "www.example.tld.", RecordType::CNAME), (Some(60), vec!["example.tld.".into()]));
-        assert_eq!(one(&sets, "host.sub.example.tld.", RecordType::A).1, ["192.0.2.2"]);
+        assert_eq!(
+            one(&sets, "example.tld.", RecordType::A),
+            (Some(3600), vec!["192.0.2.1".into()])
+        );
+        assert_eq!(
+            one(&sets, "www.example.tld.", RecordType::CNAME),
+            (Some(60), vec!["example.tld.".into()])
+        );
+        assert_eq!(
+            one(&sets, "host.sub.example.tld.", RecordType::A).1,
+            ["192.0.2.2"]
+        );
         assert_eq!(
             one(&sets, "mail.example.tld.", RecordType::MX).1,
             ["10 host.sub.example.tld."]
@@ -432,7 +463,10 @@ mod tests {
     fn omitted_owner_repeats_the_previous_one_and_ttl_carries_over() {
         let sets = zone("www 300 IN A 192.0.2.1\n    A 192.0.2.2\n\t600 TXT hello\n");
         assert_eq!(one(&sets, "www.example.tld.", RecordType::A).1.len(), 2);
-        assert_eq!(one(&sets, "www.example.tld.", RecordType::TXT), (Some(600), vec!["\"hello\"".into()]));
+        assert_eq!(
+            one(&sets, "www.example.tld.", RecordType::TXT),
+            (Some(600), vec!["\"hello\"".into()])
+        );
     }
 
     #[test]
@@ -443,8 +477,14 @@ mod tests {
              @ MX ( 10 ; preference\n  mail )\n; a comment line\nmail A 192.0.2.3 ; trailing\n",
         );
         assert!(sets.iter().all(|s| s.rtype != RecordType::SOA));
-        assert_eq!(one(&sets, "example.tld.", RecordType::MX).1, ["10 mail.example.tld."]);
-        assert_eq!(one(&sets, "mail.example.tld.", RecordType::A).1, ["192.0.2.3"]);
+        assert_eq!(
+            one(&sets, "example.tld.", RecordType::MX).1,
+            ["10 mail.example.tld."]
+        );
+        assert_eq!(
+            one(&sets, "mail.example.tld.", RecordType::A).1,
+            ["192.0.2.3"]
+        );
     }
 
     #[test]
@@ -457,14 +497,25 @@ mod tests {
             one(&sets, "txt.example.tld.", RecordType::TXT).1,
             ["\"a ; not a comment\" \"say \\\"hi\\\"\""]
         );
-        assert_eq!(one(&sets, "u.example.tld.", RecordType::TXT).1, ["\"\\303\\274ber\""]);
-        assert_eq!(one(&sets, "a\\040b.example.tld.", RecordType::A).1, ["192.0.2.4"]);
-        assert_eq!(one(&sets, "example.tld.", RecordType::CAA).1, ["0 issue \"letsencrypt.org\""]);
+        assert_eq!(
+            one(&sets, "u.example.tld.", RecordType::TXT).1,
+            ["\"\\303\\274ber\""]
+        );
+        assert_eq!(
+            one(&sets, "a\\040b.example.tld.", RecordType::A).1,
+            ["192.0.2.4"]
+        );
+        assert_eq!(
+            one(&sets, "example.tld.", RecordType::CAA).1,
+            ["0 issue \"letsencrypt.org\""]
+        );
     }
 
     #[test]
     fn class_and_ttl_in_either_order_and_optional_class() {
-        let sets = zone("a IN 60 A 192.0.2.1\nb 70 IN A 192.0.2.2\nc 80 A 192.0.2.3\nd in 1d a 192.0.2.4\n");
+        let sets = zone(
+            "a IN 60 A 192.0.2.1\nb 70 IN A 192.0.2.2\nc 80 A 192.0.2.3\nd in 1d a 192.0.2.4\n",
+        );
         assert_eq!(one(&sets, "a.example.tld.", RecordType::A).0, Some(60));
         assert_eq!(one(&sets, "b.example.tld.", RecordType::A).0, Some(70));
         assert_eq!(one(&sets, "c.example.tld.", RecordType::A).0, Some(80));
@@ -485,17 +536,34 @@ mod tests {
     fn problems_name_the_line_and_a_fix() {
         let cases = [
             ("www A 192.0.2.1\n", "line 1", "no TTL"),
-            ("$TTL 60\n$INCLUDE other.db\n", "line 2", "$INCLUDE is not supported"),
+            (
+                "$TTL 60\n$INCLUDE other.db\n",
+                "line 2",
+                "$INCLUDE is not supported",
+            ),
             ("$TTL 60\nwww A (192.0.2.1\n\n", "line 2", "never closed"),
             ("$TTL 60\n\nwww TXT \"open\n", "line 3", "unterminated"),
             ("$TTL 60\nwww CH A 192.0.2.1\n", "line 2", "class CH"),
-            ("$TTL 60\nwww A 192.0.2.1\nbad A 300.1.1.1\n", "bad A (line 3)", "IPv4"),
+            (
+                "$TTL 60\nwww A 192.0.2.1\nbad A 300.1.1.1\n",
+                "bad A (line 3)",
+                "IPv4",
+            ),
             ("$TTL 60\nx A \\999\n", "line 2", "not a byte"),
+            (
+                "$TTL 60\nw 5 A 192.0.2.1\nw A 192.0.2.2\n",
+                "w A (line 3)",
+                "of w A (line 2)",
+            ),
         ];
         for (text, record, message) in cases {
             let errors = errors(text);
             let error = &errors[0];
-            assert_eq!(error.record.as_deref(), Some(record), "{text:?}: {errors:?}");
+            assert_eq!(
+                error.record.as_deref(),
+                Some(record),
+                "{text:?}: {errors:?}"
+            );
             assert!(error.message.contains(message), "{text:?}: {errors:?}");
             assert!(error.fix.is_some(), "{text:?}");
         }

@@ -398,7 +398,11 @@ mod tests {
             let native = load(&fixture(&format!("native-{version}.json")))
                 .unwrap_or_else(|e| panic!("{version}: {e}"));
             assert_same(&ir, &native);
-            assert_eq!(ir.domains.len(), 1, "elsewhere.tld (CLOUDFLAREAPI only) is skipped");
+            assert_eq!(
+                ir.domains.len(),
+                1,
+                "elsewhere.tld (CLOUDFLAREAPI only) is skipped"
+            );
             assert!(ir.registrars.contains(&Registrar {
                 name: "gandi".into(),
                 kind: "NONE".into()
@@ -406,7 +410,10 @@ mod tests {
             let example = &ir.domains[0];
             assert_eq!(example.records.len(), 22, "{version}: record sets");
             assert_eq!(example.zone_id.as_deref(), Some("Z0123456789ABCDEFGHIJ"));
-            assert_eq!(example.nameservers, ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net"]);
+            assert_eq!(
+                example.nameservers,
+                ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net"]
+            );
         }
     }
 
@@ -444,23 +451,38 @@ mod tests {
 
     #[test]
     fn what_r53ctl_cannot_serve_is_an_error_naming_it() {
-        let errors = errors_of(domain_with(json!({ "dnsProviders": { "r53": -1, "cf": 0 } })));
-        assert!(errors[0].message.contains("\"cf\" has type CLOUDFLAREAPI"), "{errors:?}");
+        let errors = errors_of(domain_with(
+            json!({ "dnsProviders": { "r53": -1, "cf": 0 } }),
+        ));
+        assert!(
+            errors[0].message.contains("\"cf\" has type CLOUDFLAREAPI"),
+            "{errors:?}"
+        );
         assert_eq!(errors[0].domain.as_deref(), Some("example.tld"));
 
         let records = json!([{ "type": "LOC", "name": "here", "target": "52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m", "ttl": 300 }]);
         let errors = errors_of(domain_with(json!({ "records": records })));
         assert_eq!(errors[0].record.as_deref(), Some("here LOC (records[0])"));
-        assert!(errors[0].message.contains("\"LOC\" is not supported"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("\"LOC\" is not supported"),
+            "{errors:?}"
+        );
 
-        let ignore = json!([{ "label_pattern": "*", "rType_pattern": "A", "target_pattern": "10.*" }]);
+        let ignore =
+            json!([{ "label_pattern": "*", "rType_pattern": "A", "target_pattern": "10.*" }]);
         let errors = errors_of(domain_with(json!({ "unmanaged": ignore })));
-        assert!(errors[0].message.contains("target pattern (\"10.*\")"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("target pattern (\"10.*\")"),
+            "{errors:?}"
+        );
 
         let weight = json!([{ "type": "A", "name": "w", "target": "192.0.2.1",
                               "meta": { "r53_weight": "heavy", "r53_set_identifier": "x" } }]);
         let errors = errors_of(domain_with(json!({ "records": weight })));
-        assert!(errors[0].message.contains("r53_weight \"heavy\""), "{errors:?}");
+        assert!(
+            errors[0].message.contains("r53_weight \"heavy\""),
+            "{errors:?}"
+        );
         assert!(errors[0].fix.is_some());
     }
 
@@ -485,7 +507,10 @@ mod tests {
             let mut fields = fields;
             fields["recordsabsent"] = absent.clone();
             let errors = errors_of(domain_with(fields));
-            assert_eq!(errors[0].record.as_deref(), Some("old A (recordsabsent[0])"));
+            assert_eq!(
+                errors[0].record.as_deref(),
+                Some("old A (recordsabsent[0])")
+            );
             assert!(errors[0].message.contains(why), "{why}: {errors:?}");
         }
     }
@@ -495,6 +520,8 @@ mod tests {
         assert!(!is_ir(&json!({ "registrars": {}, "dns_providers": {} })));
         assert!(is_ir(&json!({ "registrars": [], "domains": [] })));
         let errors = load_ir(&fixture("native-v5.json")).unwrap_err().0;
-        assert!(errors[0].message.contains("not the output of `dnscontrol print-ir`"));
+        assert!(errors[0]
+            .message
+            .contains("not the output of `dnscontrol print-ir`"));
     }
 }

@@ -69,17 +69,15 @@ fn ir_converts_to_a_config_that_push_applies_and_get_zones_reads_back() {
     let moto = common::Moto::start();
     let ws = Workspace::new("convert-ir", &moto.url);
     ws.write_config("ir.json", &ir());
-    ws.run_ok(
-        &[
-            "convert",
-            "--from",
-            "dnscontrol-ir",
-            "ir.json",
-            "--out",
-            "dnsconfig.json",
-        ],
-        0,
-    );
+    let convert = [
+        "convert",
+        "--from",
+        "dnscontrol-ir",
+        "ir.json",
+        "--out",
+        "dnsconfig.json",
+    ];
+    ws.run_ok(&convert, 0);
     let written = std::fs::read_to_string(ws.dir.join("dnsconfig.json")).expect("written");
     assert!(written.contains("\"default_ttl\": 300,"), "{written}");
     assert!(
@@ -88,28 +86,10 @@ fn ir_converts_to_a_config_that_push_applies_and_get_zones_reads_back() {
         "{written}"
     );
 
-    let again = ws.run(&[
-        "convert",
-        "--from",
-        "dnscontrol-ir",
-        "ir.json",
-        "--out",
-        "dnsconfig.json",
-    ]);
+    let again = ws.run(&convert);
     assert_exit(&again, 2);
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
-    ws.run_ok(
-        &[
-            "convert",
-            "--from",
-            "dnscontrol-ir",
-            "ir.json",
-            "--out",
-            "dnsconfig.json",
-            "--force",
-        ],
-        0,
-    );
+    ws.run_ok(&[&convert[..], &["--force"]].concat(), 0);
 
     ws.run_ok(&["create-domains"], 0);
     ws.run_ok(&["push"], 0);

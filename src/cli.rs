@@ -25,6 +25,7 @@ pub enum Command {
     GetZones,
     CheckCreds,
     CreateDomains,
+    Convert,
 }
 
 /// One row of the command table: everything parsing and help need to know of a command.
@@ -105,7 +106,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "Write live zones as r53ctl config or as a BIND zone file",
         usage: "[OPTIONS] CREDS_ENTRY [ROUTE53|-] ZONE... | all",
         about: "Write live zones as r53ctl config (JSON) or as a BIND zone file.",
-        flags: &["format", "out"],
+        flags: &["format", "include-apex-ns", "out", "force"],
         formats: &["json", "bind", "nameonly"],
         exit_codes: "",
     },
@@ -130,6 +131,18 @@ pub const COMMANDS: &[CommandSpec] = &[
         flags: &["domains"],
         formats: &[],
         exit_codes: "",
+    },
+    CommandSpec {
+        command: Command::Convert,
+        name: "convert",
+        summary: "Write a config from dnscontrol's IR or a BIND zone file",
+        usage: "--from dnscontrol-ir|bind [--domain NAME] [OPTIONS] FILE",
+        about: "Write an r53ctl config (dnsconfig.json) from the output of 'dnscontrol print-ir' \
+                or from a\nBIND zone file. Offline: no credentials, no network.",
+        flags: &["from", "domain", "include-apex-ns", "out", "force"],
+        formats: &[],
+        exit_codes: "0 written, 2 usage error or an input r53ctl cannot express (every problem \
+                     is\nlisted on stderr).",
     },
 ];
 
@@ -253,11 +266,46 @@ pub const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        long: "from",
+        value: Some("FORMAT"),
+        help: "What FILE is: dnscontrol-ir (the output of 'dnscontrol print-ir')\nor bind (a \
+               zone file)",
+        default: None,
+        global: false,
+        set: |args, v| {
+            args.from = Some(string(v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "domain",
+        value: Some("NAME"),
+        help: "The zone a BIND file holds (its origin)",
+        default: None,
+        global: false,
+        set: |args, v| {
+            args.domain = Some(string(v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "include-apex-ns",
+        value: None,
+        help: "Also write each zone's apex NS records (left out by default,\nwhich leaves them \
+               alone)",
+        default: None,
+        global: false,
+        set: |args, _| {
+            args.include_apex_ns = true;
+            Ok(())
+        },
+    },
+    Flag {
         long: "out",
         value: Some("FILE"),
         help: "preview: also write the plan (exact changes and the zone state\nthey were \
-               computed against) for 'push --plan FILE';\nget-zones: write to FILE instead of \
-               stdout",
+               computed against) for 'push --plan FILE';\nget-zones, convert: write to FILE \
+               instead of stdout (an\nexisting FILE only with --force)",
         default: None,
         global: false,
         set: |args, v| {
@@ -280,8 +328,9 @@ pub const FLAGS: &[Flag] = &[
     Flag {
         long: "force",
         value: None,
-        help: "Push even when a zone would change or delete more than its\nmax_change_share of \
-               record sets (default 0.3)",
+        help: "push: push even when a zone would change or delete more than\nits \
+               max_change_share of record sets (default 0.3);\nget-zones, convert: overwrite \
+               the --out file",
         default: None,
         global: false,
         set: |args, _| {
@@ -358,6 +407,11 @@ pub struct Args {
     pub format: Option<String>,
     /// `--out FILE`.
     pub out: Option<PathBuf>,
+    /// `--from FORMAT` for convert.
+    pub from: Option<String>,
+    /// `--domain NAME` for convert.
+    pub domain: Option<String>,
+    pub include_apex_ns: bool,
     /// `--plan FILE` for push.
     pub plan: Option<PathBuf>,
     pub force: bool,
@@ -386,6 +440,9 @@ impl Args {
             expect_no_changes: false,
             format: None,
             out: None,
+            from: None,
+            domain: None,
+            include_apex_ns: false,
             plan: None,
             force: false,
             refuse_blocked: false,

@@ -1,7 +1,9 @@
 //! The `r53ctl` binary: parses the command line and runs the command it names.
 
 use r53ctl::cli::{self, Args, Command, Parsed};
-use r53ctl::commands::{check, check_creds, create_domains, get_zones, preview, push, push_plan};
+use r53ctl::commands::{
+    check, check_creds, convert, create_domains, get_zones, preview, push, push_plan,
+};
 use r53ctl::error::{Error, EXIT_OK};
 use r53ctl::{log, output};
 
@@ -40,5 +42,6 @@ fn dispatch(args: &Args) -> Result<i32, Error> {
         Command::GetZones => get_zones::run(args),
         Command::CheckCreds => check_creds::run(args),
         Command::CreateDomains => create_domains::run(args),
+        Command::Convert => convert::run(args),
     }
 }

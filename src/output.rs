@@ -28,6 +28,33 @@ pub fn data(text: &str) {
     }
 }
 
+/// Writes `text` to the file `out` (`--out`), which must not exist unless `force`, or else to
+/// stdout.
+pub fn data_to(out: Option<&std::path::Path>, force: bool, text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let Some(path) = out else {
+        data(text);
+        return Ok(());
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+            "{} exists; nothing was written (pass --force to overwrite it)",
+            path.display()
+        )),
+        _ => Error::failed(format!("writing {}", path.display()), e),
+    });
+    file?
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::failed(format!("writing {}", path.display()), e))
+}
+
 /// Prints `err` to stderr and returns its exit code.
 pub fn report_error(err: &Error) -> i32 {
     let label = match err {

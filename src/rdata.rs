@@ -136,7 +136,7 @@ pub fn has_strings(rtype: RecordType) -> bool {
 }
 
 /// Which field of a value of type `rtype` is a host name.
-fn target_index(rtype: RecordType) -> Option<usize> {
+pub fn target_index(rtype: RecordType) -> Option<usize> {
     use RecordType::*;
     match rtype {
         CNAME | NS | PTR => Some(0),
@@ -485,8 +485,8 @@ fn txt_strings(wire: &str) -> Vec<Vec<u8>> {
     }
 }
 
-/// `bytes` as a quoted character string.
-fn quote(bytes: &[u8]) -> String {
+/// `bytes` as a quoted character string, in Route 53's form (and the form a config value takes).
+pub fn quote(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
     for &b in bytes {

@@ -95,14 +95,13 @@ fn every_kind_of_record_set_round_trips_through_push_and_get_zones() {
         .cloned()
         .unwrap_or_default();
     for expected in [
-        json!({ "name": "bücher", "type": "A", "ttl": 300, "value": "192.0.2.3" }),
-        json!({ "name": "*", "type": "A", "ttl": 300, "value": "192.0.2.2" }),
-        json!({ "name": "txt", "type": "TXT", "ttl": 300, "value": "say \"hi\" and C:\\path\\" }),
-        json!({ "name": "dkim._domainkey", "type": "TXT", "ttl": 300,
+        json!({ "name": "bücher", "type": "A", "value": "192.0.2.3" }),
+        json!({ "name": "*", "type": "A", "value": "192.0.2.2" }),
+        json!({ "name": "txt", "type": "TXT", "value": "say \"hi\" and C:\\path\\" }),
+        json!({ "name": "dkim._domainkey", "type": "TXT",
                 "strings": ["v=DKIM1; k=rsa; p=MIIB", "IjANBgkq"] }),
         json!({ "name": "app", "type": "A",
-                "alias": { "target": "target", "zone_id": zone_id(&ws, "rt.tld"),
-                           "evaluate_target_health": false } }),
+                "alias": { "target": "target", "zone_id": zone_id(&ws, "rt.tld") } }),
     ] {
         assert!(
             records.contains(&expected),
@@ -313,7 +312,10 @@ fn ignored_and_unknown_record_sets_apex_ns_and_soa_are_left_alone() {
         &config_with("hands.tld", records, ignoring),
     );
     ws.run_ok(&["push"], 0);
-    let live = ws.run_ok(&["get-zones", "r53_main", "hands.tld"], 0);
+    let live = ws.run_ok(
+        &["get-zones", "--include-apex-ns", "r53_main", "hands.tld"],
+        0,
+    );
     assert!(
         live.contains("_acme-challenge.www"),
         "ignored TXT kept: {live}"
@@ -327,8 +329,8 @@ fn apex_ns_in_the_config_keeps_the_live_ttl_unless_it_sets_one() {
     let moto = common::Moto::start();
     let ws = Workspace::new("records-apex-ns", &moto.url);
     create_and_push(&ws, &config("ns.tld", json!([])));
-    let exported: Value = serde_json::from_str(&ws.run_ok(&["get-zones", "r53_main", "ns.tld"], 0))
-        .expect("get-zones JSON");
+    let get_zones = ["get-zones", "--include-apex-ns", "r53_main", "ns.tld"];
+    let exported: Value = serde_json::from_str(&ws.run_ok(&get_zones, 0)).expect("get-zones JSON");
     let name_servers: Vec<Value> = exported["domains"][0]["records"]
         .as_array()
         .into_iter()

@@ -32,6 +32,7 @@ const LAYERS: &[&[&str]] = &[
 const COMMAND_FILES: &[&str] = &[
     "check",
     "check_creds",
+    "convert",
     "create_domains",
     "get_zones",
     "preview",

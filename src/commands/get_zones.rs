@@ -1,9 +1,8 @@
 //! `r53ctl get-zones`: writes live zones as r53ctl config, as a BIND zone file, or their names.
 
-use serde_json::{json, Value};
-
 use super::zones;
 use crate::cli::Args;
+use crate::config::{Config, Domain, Provider, Registrar};
 use crate::error::{Error, EXIT_OK};
 use crate::model::{HostedZone, RecordSet};
 use crate::route53::Client;
@@ -25,13 +24,12 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             }
             text
         }
-        _ => config_json(&client, entry, &zones)?,
+        _ => {
+            let config = live_config(&client, entry, &zones)?;
+            crate::config::export::config_text(&config, args.include_apex_ns)
+        }
     };
-    match &args.out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Error::failed(format!("writing {}", path.display()), e))?,
-        None => crate::output::data(&text),
-    }
+    crate::output::data_to(args.out.as_deref(), args.force, &text)?;
     Ok(EXIT_OK)
 }
 
@@ -79,30 +77,33 @@ fn read(client: &Client, zone: &HostedZone) -> Result<Vec<RecordSet>, Error> {
 }
 
 /// A whole config that, pushed back, changes nothing.
-fn config_json(client: &Client, entry: &str, zones: &[HostedZone]) -> Result<String, Error> {
+fn live_config(client: &Client, entry: &str, zones: &[HostedZone]) -> Result<Config, Error> {
     let mut domains = Vec::new();
     for zone in zones {
-        let live = read(client, zone)?;
-        let mut domain = crate::config::export::export_domain(
-            &crate::name::display(&zone.name),
-            &zone.name,
-            &live,
-        );
-        if let Value::Object(map) = &mut domain {
-            map.insert("registrar".into(), json!("none"));
-            map.insert("dns_providers".into(), json!([entry]));
-            if zones.iter().filter(|z| z.name == zone.name).count() > 1 {
-                map.insert("zone_id".into(), json!(zone.id));
-            }
-        }
-        domains.push(domain);
+        let shares_name = zones.iter().filter(|z| z.name == zone.name).count() > 1;
+        domains.push(Domain {
+            display_name: crate::name::display(&zone.name),
+            name: zone.name.clone(),
+            registrar: "none".into(),
+            providers: vec![entry.to_string()],
+            zone_id: shares_name.then(|| zone.id.clone()),
+            records: read(client, zone)?,
+            ignore: Vec::new(),
+            keep_unknown: false,
+            max_change_share: None,
+            nameservers: Vec::new(),
+        });
     }
-    let config = json!({
-        "registrars": { "none": { "type": "NONE" } },
-        "dns_providers": { entry: { "type": "ROUTE53" } },
-        "domains": domains,
-    });
-    serde_json::to_string_pretty(&config)
-        .map(|text| text + "\n")
-        .map_err(|e| Error::failed("writing the config", e))
+    Ok(Config {
+        path: Default::default(),
+        providers: vec![Provider {
+            name: entry.to_string(),
+            kind: "ROUTE53".into(),
+        }],
+        registrars: vec![Registrar {
+            name: "none".into(),
+            kind: "NONE".into(),
+        }],
+        domains,
+    })
 }

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod check_creds;
+pub mod convert;
 pub mod create_domains;
 pub mod get_zones;
 pub mod preview;

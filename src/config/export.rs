@@ -1,69 +1,220 @@
-//! Writing live record sets as a config domain object, in the format [`super::load`] reads:
-//! loading the result back gives record sets equal to the live ones under
-//! [`RecordSet::comparable`].
+//! The one writer of r53ctl's config format, for `get-zones` (live zones) and `convert` (a
+//! dnscontrol IR or a BIND zone file, read into a [`Config`]): loading its output gives record
+//! sets equal to the written ones under [`RecordSet::comparable`].
+//!
+//! It writes what a person would: `default_ttl` is the most common TTL and records with it give
+//! none; one record per line with its keys in a readable order (`name`, `type`, `value`, `ttl`,
+//! …); names in UTF-8. The SOA, record sets made by traffic policies and (unless asked for) the
+//! apex NS are left out: the first two cannot be written, and leaving the apex NS out leaves
+//! it alone.
+
+use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use super::{Config, Domain, DEFAULT_TTL};
 use crate::model::{RecordSet, Routing};
 use crate::name;
 use crate::rdata::{self, UserValue};
 
-/// A domain object for the zone `apex` (wire form), named `display_name`, holding `sets`.
-///
-/// The SOA and record sets made by traffic policies are left out: a config cannot write them.
-/// The caller adds `registrar` and `dns_providers`, which the zone's records do not tell.
-pub fn export_domain(display_name: &str, apex: &str, sets: &[RecordSet]) -> Value {
-    let records: Vec<Value> = sets
+/// `config` as the text of a config file. `include_apex_ns` writes each zone's apex NS record
+/// set too (with its TTL, as a config apex NS without one keeps the live TTL).
+pub fn config_text(config: &Config, include_apex_ns: bool) -> String {
+    let written = |domain: &Domain| -> Vec<RecordSet> {
+        domain
+            .records
+            .iter()
+            .filter(|s| s.rtype.is_writable() && s.traffic_policy_instance_id.is_none())
+            .filter(|s| include_apex_ns || !s.is_apex_ns_or_soa(&domain.name))
+            .cloned()
+            .collect()
+    };
+    let domains: Vec<(&Domain, Vec<RecordSet>)> =
+        config.domains.iter().map(|d| (d, written(d))).collect();
+    let default_ttl = most_common_ttl(domains.iter().flat_map(|(_, sets)| sets));
+    let registrars: Map<String, Value> = config
+        .registrars
         .iter()
-        .filter(|s| s.rtype.is_writable() && s.traffic_policy_instance_id.is_none())
-        .flat_map(|s| export_set(s, apex))
+        .map(|r| (r.name.clone(), json!({ "type": r.kind })))
         .collect();
-    json!({ "name": display_name, "records": records })
+    let providers: Map<String, Value> = config
+        .providers
+        .iter()
+        .map(|p| (p.name.clone(), json!({ "type": p.kind })))
+        .collect();
+    let domains: Vec<String> = domains
+        .iter()
+        .map(|(domain, sets)| domain_text(domain, sets, default_ttl))
+        .collect();
+    format!(
+        "{{\n  \"default_ttl\": {default_ttl},\n  \"registrars\": {},\n  \"dns_providers\": {},\n  \"domains\": {}\n}}\n",
+        inline(&registrars.into()),
+        inline(&providers.into()),
+        block(&domains, "  ")
+    )
+}
+
+/// The TTL most written records (values) have, the lowest of equally common ones; 300 when
+/// none has one.
+fn most_common_ttl<'a>(sets: impl Iterator<Item = &'a RecordSet>) -> u32 {
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for set in sets {
+        if let Some(ttl) = set.ttl {
+            *counts.entry(ttl).or_default() += set.values.len();
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|&(ttl, count)| (*count, std::cmp::Reverse(*ttl)))
+        .map_or(DEFAULT_TTL, |(ttl, _)| *ttl)
+}
+
+/// One domain object, its fields one per line and its records one per line.
+fn domain_text(domain: &Domain, sets: &[RecordSet], default_ttl: u32) -> String {
+    let mut fields = Fields::default()
+        .put("name", domain.display_name.as_str())
+        .put("registrar", domain.registrar.as_str())
+        .put("dns_providers", json!(domain.providers));
+    if let Some(zone_id) = &domain.zone_id {
+        fields = fields.put("zone_id", zone_id.as_str());
+    }
+    if domain.keep_unknown {
+        fields = fields.put("keep_unknown", true);
+    }
+    if let Some(share) = domain.max_change_share {
+        fields = fields.put("max_change_share", share);
+    }
+    if !domain.ignore.is_empty() {
+        let rules: Vec<String> = domain
+            .ignore
+            .iter()
+            .map(|r| ignore_rule(r).line())
+            .collect();
+        fields = fields.put_text("ignore", format!("[{}]", rules.join(", ")));
+    }
+    if !domain.nameservers.is_empty() {
+        fields = fields.put("nameservers", json!(domain.nameservers));
+    }
+    let records: Vec<String> = sets
+        .iter()
+        .flat_map(|set| set_records(set, &domain.name, default_ttl))
+        .map(|record| record.line())
+        .collect();
+    let fields = fields.put_text("records", block(&records, "      "));
+    let lines: Vec<String> = fields.pairs().collect();
+    format!("{{\n      {}\n    }}", lines.join(",\n      "))
+}
+
+/// `items` as a JSON array, one per line, indented by `indent` (the array's own indentation).
+fn block(items: &[String], indent: &str) -> String {
+    if items.is_empty() {
+        return "[]".to_string();
+    }
+    format!(
+        "[\n{indent}  {}\n{indent}]",
+        items.join(&format!(",\n{indent}  "))
+    )
+}
+
+fn ignore_rule(rule: &crate::model::IgnoreRule) -> Fields {
+    let fields = Fields::default().put("name", rule.name.as_str());
+    if rule.types.is_empty() {
+        return fields;
+    }
+    let types: Vec<&str> = rule.types.iter().map(|t| t.as_str()).collect();
+    fields.put("types", types)
+}
+
+/// Object fields in the order they were put (a [`Map`] would sort them), each value written.
+#[derive(Default)]
+struct Fields(Vec<(&'static str, String)>);
+
+impl Fields {
+    fn put(self, key: &'static str, value: impl Into<Value>) -> Fields {
+        self.put_text(key, inline(&value.into()))
+    }
+
+    /// Puts a value already written as JSON.
+    fn put_text(mut self, key: &'static str, text: String) -> Fields {
+        self.0.push((key, text));
+        self
+    }
+
+    /// The fields as one line: `{ "name": "www", "type": "A", "value": "192.0.2.1" }`.
+    fn line(&self) -> String {
+        let fields: Vec<String> = self.pairs().collect();
+        format!("{{ {} }}", fields.join(", "))
+    }
+
+    fn pairs(&self) -> impl Iterator<Item = String> + '_ {
+        self.0
+            .iter()
+            .map(|(key, text)| format!("\"{key}\": {text}"))
+    }
+}
+
+/// `value` on one line, with a space after each `:` and `,` as people write JSON.
+fn inline(value: &Value) -> String {
+    match value {
+        Value::Object(map) if map.is_empty() => "{}".to_string(),
+        Value::Object(map) => {
+            let fields: Vec<String> = map
+                .iter()
+                .map(|(key, value)| format!("{}: {}", Value::from(key.as_str()), inline(value)))
+                .collect();
+            format!("{{ {} }}", fields.join(", "))
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(inline).collect();
+            format!("[{}]", items.join(", "))
+        }
+        scalar => scalar.to_string(),
+    }
 }
 
 /// The config records of one record set: one per value, or one for an alias.
-fn export_set(set: &RecordSet, apex: &str) -> Vec<Value> {
-    let mut common = Map::new();
-    common.insert("name".into(), name::relative(&set.name, apex).into());
-    common.insert("type".into(), set.rtype.as_str().into());
-    if let Some(id) = &set.set_identifier {
-        common.insert("set_identifier".into(), id.clone().into());
-    }
-    if let Some(routing) = &set.routing {
-        let (key, value) = routing_field(routing);
-        common.insert(key.into(), value);
-    }
-    if let Some(check) = &set.health_check_id {
-        common.insert("health_check_id".into(), check.clone().into());
-    }
-    if let Some(alias) = &set.alias {
-        let mut target = Map::new();
-        target.insert(
-            "target".into(),
-            rdata::target_to_user(&alias.dns_name, apex).into(),
-        );
-        if !alias.hosted_zone_id.is_empty() {
-            target.insert("zone_id".into(), alias.hosted_zone_id.clone().into());
+fn set_records(set: &RecordSet, apex: &str, default_ttl: u32) -> Vec<Fields> {
+    let common = || {
+        Fields::default()
+            .put("name", name::relative(&set.name, apex))
+            .put("type", set.rtype.as_str())
+    };
+    let tail = |mut fields: Fields| {
+        let apex_ns = set.is_apex_ns_or_soa(apex);
+        if let Some(ttl) = set.ttl.filter(|&ttl| ttl != default_ttl || apex_ns) {
+            fields = fields.put("ttl", ttl);
         }
-        target.insert(
-            "evaluate_target_health".into(),
-            alias.evaluate_target_health.into(),
-        );
-        common.insert("alias".into(), target.into());
-        return vec![common.into()];
-    }
-    if let Some(ttl) = set.ttl {
-        common.insert("ttl".into(), ttl.into());
+        if let Some(id) = &set.set_identifier {
+            fields = fields.put("set_identifier", id.as_str());
+        }
+        if let Some(routing) = &set.routing {
+            let (key, value) = routing_field(routing);
+            fields = fields.put(key, value);
+        }
+        if let Some(check) = &set.health_check_id {
+            fields = fields.put("health_check_id", check.as_str());
+        }
+        fields
+    };
+    if let Some(alias) = &set.alias {
+        let mut target =
+            Fields::default().put("target", rdata::target_to_user(&alias.dns_name, apex));
+        if !alias.hosted_zone_id.is_empty() {
+            target = target.put("zone_id", alias.hosted_zone_id.as_str());
+        }
+        if alias.evaluate_target_health {
+            target = target.put("evaluate_target_health", true);
+        }
+        return vec![tail(common().put_text("alias", target.line()))];
     }
     set.values
         .iter()
         .map(|value| {
-            let mut record = common.clone();
-            match rdata::to_user(set.rtype, value, apex) {
-                UserValue::Value(v) => record.insert("value".into(), v.into()),
-                UserValue::Strings(s) => record.insert("strings".into(), s.into()),
+            let record = match rdata::to_user(set.rtype, value, apex) {
+                UserValue::Value(v) => common().put("value", v),
+                UserValue::Strings(s) => common().put("strings", s),
             };
-            record.into()
+            tail(record)
         })
         .collect()
 }
@@ -269,51 +420,104 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn export_round_trips_through_load() {
-        let live = live_zone();
-        let mut domain = export_domain("example.tld", APEX, &live);
-        let object = domain.as_object_mut().unwrap();
-        object.insert("registrar".into(), json!("none"));
-        object.insert("dns_providers".into(), json!(["r53_main"]));
-        let config = json!({
-            "registrars": { "none": { "type": "NONE" } },
-            "dns_providers": { "r53_main": { "type": "ROUTE53" } },
-            "domains": [domain],
-        });
-        let loaded = crate::config::parse(Path::new("export.json"), &config.to_string())
-            .unwrap_or_else(|e| panic!("{e}\n{config:#}"));
-        let comparable = |sets: &[RecordSet]| {
-            let mut v: Vec<RecordSet> = sets
-                .iter()
-                .filter(|s| s.rtype != RecordType::SOA)
-                .map(RecordSet::comparable)
-                .collect();
-            v.sort_by_key(RecordSet::key);
-            v
-        };
-        assert_eq!(comparable(&loaded.domains[0].records), comparable(&live));
+    fn config_of(records: Vec<RecordSet>) -> Config {
+        Config {
+            path: Default::default(),
+            providers: vec![crate::config::Provider {
+                name: "r53_main".into(),
+                kind: "ROUTE53".into(),
+            }],
+            registrars: vec![crate::config::Registrar {
+                name: "none".into(),
+                kind: "NONE".into(),
+            }],
+            domains: vec![Domain {
+                display_name: "example.tld".into(),
+                name: APEX.into(),
+                registrar: "none".into(),
+                providers: vec!["r53_main".into()],
+                zone_id: None,
+                records,
+                ignore: vec![crate::model::IgnoreRule {
+                    name: "_acme*".into(),
+                    types: vec![RecordType::TXT],
+                }],
+                keep_unknown: true,
+                max_change_share: Some(0.5),
+                nameservers: vec!["ns1.example.net".into()],
+            }],
+        }
+    }
+
+    fn comparable(sets: &[RecordSet]) -> Vec<RecordSet> {
+        let mut v: Vec<RecordSet> = sets.iter().map(RecordSet::comparable).collect();
+        v.sort_by_key(RecordSet::key);
+        v
     }
 
     #[test]
-    fn export_writes_readable_records() {
-        let records = export_domain("example.tld", APEX, &live_zone())["records"].clone();
-        let records = records.as_array().unwrap();
-        assert!(records.iter().all(|r| r["type"] != "SOA"));
-        assert!(
-            records.contains(&json!({"name": "www", "type": "CNAME", "ttl": 600, "value": "test"}))
+    fn export_round_trips_through_load() {
+        let live = live_zone();
+        for include_apex_ns in [false, true] {
+            let text = config_text(&config_of(live.clone()), include_apex_ns);
+            let loaded = crate::config::parse(Path::new("export.json"), &text)
+                .unwrap_or_else(|e| panic!("{e}\n{text}"));
+            let domain = &loaded.domains[0];
+            let expected: Vec<RecordSet> = live
+                .iter()
+                .filter(|s| s.rtype != RecordType::SOA)
+                .filter(|s| include_apex_ns || !s.is_apex_ns_or_soa(APEX))
+                .cloned()
+                .collect();
+            assert_eq!(comparable(&domain.records), comparable(&expected), "{text}");
+            assert!(domain.keep_unknown);
+            assert_eq!(domain.max_change_share, Some(0.5));
+            assert_eq!(domain.nameservers, ["ns1.example.net"]);
+            assert_eq!(domain.ignore, config_of(Vec::new()).domains[0].ignore);
+        }
+    }
+
+    #[test]
+    fn export_writes_what_a_person_would() {
+        let text = config_text(&config_of(live_zone()), false);
+        let lines: Vec<&str> = text
+            .lines()
+            .map(|l| l.trim().trim_end_matches(','))
+            .collect();
+        for line in [
+            "\"default_ttl\": 300",
+            "\"registrars\": { \"none\": { \"type\": \"NONE\" } }",
+            "\"ignore\": [{ \"name\": \"_acme*\", \"types\": [\"TXT\"] }]",
+            "{ \"name\": \"www\", \"type\": \"CNAME\", \"value\": \"test\", \"ttl\": 600 }",
+            "{ \"name\": \"*\", \"type\": \"A\", \"value\": \"192.0.2.9\" }",
+            "{ \"name\": \"bücher\", \"type\": \"AAAA\", \"value\": \"2001:DB8:0::1\" }",
+            "{ \"name\": \"txt\", \"type\": \"TXT\", \"value\": \"abc\" }",
+            "{ \"name\": \"txt\", \"type\": \"TXT\", \"strings\": [\"quote \\\" and \\\\\", \"second\"] }",
+            "{ \"name\": \"lb\", \"type\": \"A\", \"alias\": { \"target\": \"dualstack.x.us-east-1.elb.amazonaws.com.\", \"zone_id\": \"Z35SXDOTRQ7X7K\", \"evaluate_target_health\": true } }",
+            "{ \"name\": \"w\", \"type\": \"A\", \"value\": \"192.0.2.1\", \"ttl\": 60, \"set_identifier\": \"one\", \"weight\": 10, \"health_check_id\": \"hc-1\" }",
+        ] {
+            assert!(lines.contains(&line), "{line}\nnot in\n{text}");
+        }
+        assert!(!text.contains("SOA") && !text.contains("awsdns"), "{text}");
+        let with_ns = config_text(&config_of(live_zone()), true);
+        assert!(with_ns.contains("{ \"name\": \"@\", \"type\": \"NS\", \"value\": \"ns-1.awsdns-1.com.\", \"ttl\": 172800 }"), "{with_ns}");
+    }
+
+    #[test]
+    fn default_ttl_is_the_most_common_ttl() {
+        let set = |ttl| {
+            RecordSet::simple(
+                "a.example.tld.",
+                RecordType::A,
+                ttl,
+                vec!["192.0.2.1".into()],
+            )
+        };
+        assert_eq!(
+            most_common_ttl([set(60), set(3600), set(3600)].iter()),
+            3600
         );
-        assert!(
-            records.contains(&json!({"name": "*", "type": "A", "ttl": 300, "value": "192.0.2.9"}))
-        );
-        assert!(records.contains(
-            &json!({"name": "bücher", "type": "AAAA", "ttl": 300, "value": "2001:DB8:0::1"})
-        ));
-        assert!(
-            records.contains(&json!({"name": "txt", "type": "TXT", "ttl": 300, "value": "abc"}))
-        );
-        assert!(records.contains(
-            &json!({"name": "txt", "type": "TXT", "ttl": 300, "strings": ["quote \" and \\", "second"]})
-        ));
+        assert_eq!(most_common_ttl([set(3600), set(60)].iter()), 60);
+        assert_eq!(most_common_ttl([].iter()), DEFAULT_TTL);
     }
 }

@@ -18,9 +18,11 @@
 //! `set_identifier` with one routing policy (`weight`, `region`, `failover`, `geolocation`,
 //! `geoproximity`, `multivalue`, `cidr`) and `health_check_id`.
 //!
-//! May import: `input`, `model`, `name`, `rdata`, `rtype`.
+//! May import: `input`, `log`, `model`, `name`, `rdata`, `rtype`.
 
+pub mod bind_import;
 pub mod export;
+mod ir;
 mod raw;
 mod reader;
 mod records;
@@ -75,6 +77,8 @@ pub struct Domain {
     /// The share (0 to 1) of the zone's record sets a push may change or delete without
     /// `--force`; `None` means the default.
     pub max_change_share: Option<f64>,
+    /// The name servers the registrar should delegate the domain to, as written.
+    pub nameservers: Vec<String>,
 }
 
 /// Config-wide default TTL when the file gives none.
@@ -82,16 +86,25 @@ pub const DEFAULT_TTL: u32 = 300;
 
 /// Reads and validates the config at `path`, reporting every problem found, not just the first.
 pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    let text = crate::input::read_text(path).map_err(|e| {
+    parse(path, &read(path, "the config file")?)
+}
+
+/// The text of `what`, the file at `path`, or the error naming it.
+fn read(path: &Path, what: &str) -> Result<String, ConfigErrors> {
+    crate::input::read_text(path).map_err(|e| {
         ConfigErrors(vec![ConfigError {
             file: path.to_path_buf(),
             domain: None,
             record: None,
-            message: format!("cannot read the config file: {e}"),
+            message: format!("cannot read {what}: {e}"),
             fix: Some("check the path and the file's permissions".to_string()),
         }])
-    })?;
-    parse(path, &text)
+    })
+}
+
+/// Reads the output of `dnscontrol print-ir` at `path` as a config; any other file is refused.
+pub fn load_ir(path: &Path) -> Result<Config, ConfigErrors> {
+    reader::parse_config(path, &read(path, "the config file")?, true)
 }
 
 /// Validates the config text `text`, read from `path` (named in errors).

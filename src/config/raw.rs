@@ -47,6 +47,9 @@ pub struct RawDomain {
     pub ignore: Vec<RawIgnore>,
     #[serde(default)]
     pub records: Vec<Value>,
+    /// The name servers the registrar should delegate to.
+    #[serde(default)]
+    pub nameservers: Vec<String>,
 }
 
 /// One entry of a domain's `ignore`.

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::raw::{RawConfig, RawDomain, RawIgnore, RawKind, RawRecord};
 use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
-    validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
+    ir, validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
 };
 use crate::model::IgnoreRule;
 use crate::name;
@@ -20,13 +20,28 @@ const REGISTRAR_KINDS: &[&str] = &["NONE", "ROUTE53"];
 const PROVIDER_KINDS: &[&str] = &["ROUTE53"];
 
 /// The errors of one file, each located by domain and record.
-struct Errors {
+pub(super) struct Errors {
     file: PathBuf,
     list: Vec<ConfigError>,
 }
 
 impl Errors {
-    fn push(&mut self, domain: Option<&str>, record: Option<&str>, problem: Problem) {
+    pub(super) fn new(file: &Path) -> Errors {
+        Errors {
+            file: file.to_path_buf(),
+            list: Vec::new(),
+        }
+    }
+
+    pub(super) fn file(&self) -> &Path {
+        &self.file
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub(super) fn push(&mut self, domain: Option<&str>, record: Option<&str>, problem: Problem) {
         self.list.push(ConfigError {
             file: self.file.clone(),
             domain: domain.map(str::to_string),
@@ -37,6 +52,12 @@ impl Errors {
     }
 }
 
+impl From<Errors> for ConfigErrors {
+    fn from(errors: Errors) -> ConfigErrors {
+        ConfigErrors(errors.list)
+    }
+}
+
 /// What a domain is checked against.
 struct Known<'a> {
     registrars: &'a [Registrar],
@@ -44,13 +65,40 @@ struct Known<'a> {
     default_ttl: u32,
 }
 
-/// Parses and validates config `text` read from `path`.
+/// Parses and validates config `text` read from `path`: r53ctl's format, or dnscontrol's IR
+/// (told apart by [`ir::is_ir`]).
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
-    let mut errors = Errors {
-        file: path.to_path_buf(),
-        list: Vec::new(),
+    parse_config(path, text, false)
+}
+
+/// Like [`parse`]; with `only_ir`, anything but dnscontrol's IR is refused.
+pub(super) fn parse_config(path: &Path, text: &str, only_ir: bool) -> Result<Config, ConfigErrors> {
+    let mut errors = Errors::new(path);
+    let Some(value) = json(text, &mut errors) else {
+        return Err(ConfigErrors(errors.list));
     };
-    let Some(raw) = top_level(text, &mut errors) else {
+    let is_ir = ir::is_ir(&value);
+    if only_ir && !is_ir {
+        let problem = Problem::new("this is not the output of `dnscontrol print-ir`")
+            .with_fix("run `dnscontrol print-ir --out ir.json` and convert ir.json");
+        errors.push(None, None, problem);
+        return Err(ConfigErrors(errors.list));
+    }
+    let value = if is_ir {
+        ir::to_native(value, &mut errors)
+    } else {
+        value
+    };
+    from_json(path, value, errors)
+}
+
+/// Validates a config already read as JSON, adding to the `errors` found so far.
+pub(super) fn from_json(
+    path: &Path,
+    value: Value,
+    mut errors: Errors,
+) -> Result<Config, ConfigErrors> {
+    let Some(raw) = top_level(value, &mut errors) else {
         return Err(ConfigErrors(errors.list));
     };
     let default_ttl = raw.default_ttl.unwrap_or(DEFAULT_TTL);
@@ -113,10 +161,10 @@ fn check_repeat(
     seen.push((wire, zone, index));
 }
 
-/// The JSON syntax and the top-level object; `None` when nothing more can be checked.
-fn top_level(text: &str, errors: &mut Errors) -> Option<RawConfig> {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+/// The JSON syntax; `None` when nothing more can be checked.
+fn json(text: &str, errors: &mut Errors) -> Option<Value> {
+    match serde_json::from_str(text) {
+        Ok(v) => Some(v),
         Err(e) => {
             let fix = format!(
                 "correct the JSON near line {} column {} (JSON allows no comments and no trailing commas)",
@@ -128,9 +176,13 @@ fn top_level(text: &str, errors: &mut Errors) -> Option<RawConfig> {
                 None,
                 Problem::new(format!("invalid JSON: {e}")).with_fix(fix),
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// The top-level object; `None` when nothing more can be checked.
+fn top_level(value: Value, errors: &mut Errors) -> Option<RawConfig> {
     let fix = "the file holds one object with default_ttl, registrars, dns_providers and domains";
     from_value(value, "the config")
         .map_err(|p| errors.push(None, None, p.with_fix(fix)))
@@ -228,6 +280,7 @@ fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) ->
         ignore: ignore?,
         keep_unknown: raw.keep_unknown,
         max_change_share: raw.max_change_share,
+        nameservers: raw.nameservers,
     })
 }
 

@@ -113,17 +113,25 @@ impl Workspace {
         stdout(&out)
     }
 
-    /// The zone's record sets as `get-zones` exports them, without SOA and NS.
+    /// The zone's record sets as `get-zones` exports them, without SOA and NS, each with its
+    /// TTL (get-zones leaves out TTLs equal to `default_ttl`).
     pub fn live_records(&self, domain: &str) -> Vec<Value> {
         let out = self.run(&["get-zones", "r53_main", domain]);
         assert_exit(&out, 0);
         let exported: Value = serde_json::from_str(&stdout(&out)).expect("get-zones JSON");
+        let default_ttl = exported["default_ttl"].clone();
         exported["domains"][0]["records"]
             .as_array()
             .cloned()
             .unwrap_or_default()
             .into_iter()
             .filter(|r| r["type"] != "SOA" && r["type"] != "NS")
+            .map(|mut r| {
+                if r.get("ttl").is_none() && r.get("alias").is_none() {
+                    r["ttl"] = default_ttl.clone();
+                }
+                r
+            })
             .collect()
     }
 }

@@ -45,14 +45,19 @@ enum Stream {
     Err,
 }
 
+/// A running r53ctl and the lines it has printed so far.
+struct Running {
+    child: Child,
+    lines: Receiver<(Stream, String)>,
+    seen: Vec<(Stream, String)>,
+}
+
 /// A push whose second change request the proxy holds until [`Held::release`].
 struct Held {
     moto: common::Moto,
     proxy: Proxy,
     ws: Workspace,
-    child: Child,
-    lines: Receiver<(Stream, String)>,
-    seen: Vec<(Stream, String)>,
+    push: Running,
     release: Sender<()>,
 }
 
@@ -78,10 +83,7 @@ fn hold_second_request(name: &str) -> Held {
         let _ = arrived.send(());
         let _ = released.recv_timeout(2 * PATIENCE);
     });
-    let mut child = ws.spawn(&["push"]);
-    let (sender, lines) = mpsc::channel();
-    read_lines(child.stdout.take(), Stream::Out, sender.clone());
-    read_lines(child.stderr.take(), Stream::Err, sender);
+    let push = Running::start(&ws, &["push"]);
     arrival
         .recv_timeout(PATIENCE)
         .expect("request 2 reaches the proxy");
@@ -89,9 +91,7 @@ fn hold_second_request(name: &str) -> Held {
         moto,
         proxy,
         ws,
-        child,
-        lines,
-        seen: Vec::new(),
+        push,
         release,
     }
 }
@@ -110,7 +110,19 @@ fn read_lines(
     });
 }
 
-impl Held {
+impl Running {
+    fn start(ws: &Workspace, args: &[&str]) -> Running {
+        let mut child = ws.spawn(args);
+        let (sender, lines) = mpsc::channel();
+        read_lines(child.stdout.take(), Stream::Out, sender.clone());
+        read_lines(child.stderr.take(), Stream::Err, sender);
+        Running {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
     /// Waits for a line of `stream` that contains `needle`.
     fn wait_for(&mut self, stream: Stream, needle: &str) {
         while !self
@@ -137,11 +149,6 @@ impl Held {
         assert!(status.success(), "kill -{name}");
     }
 
-    /// Lets the held request go on to the server.
-    fn release(&self) {
-        let _ = self.release.send(());
-    }
-
     /// Waits until r53ctl has exited and both its pipes are closed.
     fn end(&mut self) -> Ended {
         loop {
@@ -164,6 +171,13 @@ impl Held {
             stdout: of(Stream::Out).collect(),
             stderr: of(Stream::Err).collect::<Vec<_>>().join("\n"),
         }
+    }
+}
+
+impl Held {
+    /// Lets the held request go on to the server.
+    fn release(&self) {
+        let _ = self.release.send(());
     }
 
     /// The names of the record sets in the zone, read straight from the server.
@@ -193,14 +207,14 @@ fn assert_lines_in_order(lines: &[String], expected: &[&str]) {
 fn stop_during_the_second_request(signal: &str, code: i32) {
     let mut held = hold_second_request(&signal.to_lowercase());
     // Request 1's outcome is out while request 2 is still held: lines come as requests finish.
-    held.wait_for(
+    held.push.wait_for(
         Stream::Out,
         "request 1 of 3 (2 change actions): applied (change ",
     );
-    held.signal(signal);
-    held.wait_for(Stream::Err, NOTICED);
+    held.push.signal(signal);
+    held.push.wait_for(Stream::Err, NOTICED);
     held.release();
-    let ended = held.end();
+    let ended = held.push.end();
 
     assert_eq!(ended.code, Some(code), "{}", ended.stderr);
     assert_lines_in_order(
@@ -260,10 +274,10 @@ fn sigterm_lets_the_request_in_flight_finish_sends_no_more_and_exits_143() {
 #[test]
 fn a_second_sigint_exits_at_once() {
     let mut held = hold_second_request("twice");
-    held.signal("INT");
-    held.wait_for(Stream::Err, NOTICED);
-    held.signal("INT");
-    let ended = held.end();
+    held.push.signal("INT");
+    held.push.wait_for(Stream::Err, NOTICED);
+    held.push.signal("INT");
+    let ended = held.push.end();
     // r53ctl is gone while request 2 is still held: it did not wait for it.
     assert_eq!(held.proxy.forwarded("POST", WRITE), 1);
     held.release();
@@ -275,4 +289,30 @@ fn a_second_sigint_exits_at_once() {
         "{}",
         ended.stderr
     );
+}
+
+#[test]
+fn a_signal_while_the_rate_limiter_holds_a_request_back_keeps_it_unsent() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("interrupt-limiter", &moto.url);
+    let records: Vec<Value> = (0..1500)
+        .map(|i| json!({ "name": format!("host{i}"), "type": "A", "value": "10.0.0.1" }))
+        .collect();
+    ws.write_config("dnsconfig.json", &config(DOMAIN, json!(records)));
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    // Request 1 spends the change bucket's burst of 1000; request 2 (500 changes) then waits
+    // 10 s at 50 changes per second, and the signal comes during that wait.
+    let mut push = Running::start(&ws, &["push", "--max-change-rate", "50"]);
+    push.wait_for(Stream::Out, "request 1 of 2 (1000 change actions): applied");
+    push.signal("INT");
+    let ended = push.end();
+    assert_eq!(ended.code, Some(130), "{}", ended.stderr);
+    assert_lines_in_order(
+        &ended.stdout,
+        &[
+            "request 2 of 2 (500 change actions): not sent, NOT applied",
+            "applied 1 of 2 requests (1000 change actions)",
+        ],
+    );
+    assert_eq!(ws.live_records(DOMAIN).len(), 1000);
 }

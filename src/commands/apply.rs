@@ -392,6 +392,14 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
     for _ in 0..MAX_RECONCILES {
         let err = match client.change_record_sets(zone_id, batch, "r53ctl push") {
             Ok(info) => return RequestOutcome::Applied(Sent::Accepted(info)),
+            Err(ApiError::Interrupted { .. }) if answer_lost_before => {
+                return RequestOutcome::NotApplied(
+                    "its answer was lost and re-reading the zone showed it not applied; it was \
+                     not sent again as push was interrupted"
+                        .into(),
+                )
+            }
+            Err(ApiError::Interrupted { .. }) => return RequestOutcome::NotSent,
             Err(err) => err,
         };
         let answer_lost = matches!(err, ApiError::OutcomeUnknown { .. });
@@ -409,12 +417,6 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
         };
         match batch_state(&live, batch) {
             BatchState::Applied => return RequestOutcome::Applied(Sent::FoundApplied),
-            BatchState::NotApplied if answer_lost && interrupt::received().is_some() => {
-                return RequestOutcome::NotApplied(format!(
-                    "{err}; re-reading the zone showed it not applied, and it was not sent again \
-                     as push was interrupted"
-                ))
-            }
             BatchState::NotApplied if answer_lost => answer_lost_before = true,
             BatchState::NotApplied => return RequestOutcome::NotApplied(err.to_string()),
             BatchState::Unclear => {

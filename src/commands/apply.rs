@@ -75,11 +75,7 @@ pub fn push(
     clients: &BTreeMap<String, Client>,
     options: &PushOptions,
 ) -> Result<i32, Error> {
-    if let Err(err) = interrupt::catch() {
-        log::warn(&format!(
-            "cannot catch SIGINT and SIGTERM ({err}): they end push at once"
-        ));
-    }
+    catch_signals();
     if !options.force {
         let ready = zones.iter().filter(|z| z.not_ready.is_none());
         refuse_if_any(&planning::safety_violations(ready.map(|z| &z.target)))?;
@@ -108,6 +104,15 @@ pub fn push(
     match summarise(&domains, &outcomes, options.next_step) {
         Err(interrupted @ Error::Interrupted(..)) => Err(interrupted),
         summary => unread.and(summary),
+    }
+}
+
+/// From here on, SIGINT and SIGTERM stop push between requests instead of ending it at once.
+fn catch_signals() {
+    if let Err(err) = interrupt::catch() {
+        log::warn(&format!(
+            "cannot catch SIGINT and SIGTERM ({err}): they end push at once"
+        ));
     }
 }
 
@@ -392,14 +397,7 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
     for _ in 0..MAX_RECONCILES {
         let err = match client.change_record_sets(zone_id, batch, "r53ctl push") {
             Ok(info) => return RequestOutcome::Applied(Sent::Accepted(info)),
-            Err(ApiError::Interrupted { .. }) if answer_lost_before => {
-                return RequestOutcome::NotApplied(
-                    "its answer was lost and re-reading the zone showed it not applied; it was \
-                     not sent again as push was interrupted"
-                        .into(),
-                )
-            }
-            Err(ApiError::Interrupted { .. }) => return RequestOutcome::NotSent,
+            Err(ApiError::Interrupted { .. }) => return kept_back(answer_lost_before),
             Err(err) => err,
         };
         let answer_lost = matches!(err, ApiError::OutcomeUnknown { .. });
@@ -433,6 +431,18 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
         "sent {MAX_RECONCILES} times and every answer was lost; re-reading the zone showed none \
          of it applied"
     ))
+}
+
+/// A request a signal kept from being sent, or (`answer_lost_before`) from being sent again.
+fn kept_back(answer_lost_before: bool) -> RequestOutcome {
+    match answer_lost_before {
+        false => RequestOutcome::NotSent,
+        true => RequestOutcome::NotApplied(
+            "its answer was lost and re-reading the zone showed it not applied; it was not sent \
+             again as push was interrupted"
+                .into(),
+        ),
+    }
 }
 
 /// Why the zone is read again after `err`.

@@ -296,14 +296,14 @@ fn refuse_if_any(violations: &[String]) -> Result<(), Error> {
     )))
 }
 
-/// Sends the requests `batches` to zone `zone_id` in order, telling `log` about each; stops at
+/// Sends the requests `batches` to zone `zone_id` in order, telling `request_log` about each; stops at
 /// the first that does not certainly apply, or at a signal, and leaves the rest unsent.
 fn apply_zone(
     client: &Client,
     zone_id: &str,
     batches: &[Vec<ChangeAction>],
     wait: Option<Duration>,
-    log: &RequestLog,
+    request_log: &RequestLog,
 ) -> ZoneOutcome {
     let mut requests = Vec::with_capacity(batches.len());
     let mut stopped = false;
@@ -312,7 +312,7 @@ fn apply_zone(
         let outcome = match stopped {
             true => RequestOutcome::NotSent,
             false => {
-                log.sending(index + 1, batch.len());
+                request_log.sending(index + 1, batch.len());
                 send_batch(client, zone_id, batch)
             }
         };
@@ -321,7 +321,7 @@ fn apply_zone(
             changes: batch.clone(),
             outcome,
         };
-        log.finished(index + 1, &report);
+        request_log.finished(index + 1, &report);
         requests.push(report);
     }
     let mut outcome = ZoneOutcome {

@@ -98,7 +98,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         formats: &["text", "json"],
         exit_codes: "0 success, 1 error, 2 usage, config or plan file error, 4 refused by a \
-                     safety\nlimit.",
+                     safety\nlimit, 130 stopped by SIGINT (Ctrl-C), 143 by SIGTERM: no new \
+                     request is sent, the\none in flight finishes, and the report lists what \
+                     was applied.",
     },
     CommandSpec {
         command: Command::GetZones,

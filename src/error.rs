@@ -1,11 +1,12 @@
 //! The error a run ends with, and the exit code each kind maps to. Exit codes are part of
 //! r53ctl's interface (README lists them): change them only with a major version.
 //!
-//! May import: `config`.
+//! May import: `config`, `interrupt`.
 
 use std::fmt;
 
 use crate::config::ConfigErrors;
+use crate::interrupt::Signal;
 
 /// The run did what was asked.
 pub const EXIT_OK: i32 = 0;
@@ -17,6 +18,10 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_CHANGES_PENDING: i32 = 3;
 /// `push` refused because a zone would lose or change more than its safety share.
 pub const EXIT_REFUSED: i32 = 4;
+/// `push` stopped by SIGINT (128 + 2, the shell's convention).
+pub const EXIT_SIGINT: i32 = 130;
+/// `push` stopped by SIGTERM (128 + 15).
+pub const EXIT_SIGTERM: i32 = 143;
 
 /// Why a run did not succeed. Messages are complete sentences with their context.
 #[derive(Debug)]
@@ -30,6 +35,8 @@ pub enum Error {
     ChangesPending(usize),
     /// A safety limit stopped the push.
     Refused(String),
+    /// A signal stopped the push; the message says what was left undone.
+    Interrupted(Signal, String),
 }
 
 impl Error {
@@ -40,6 +47,8 @@ impl Error {
             Error::Failed(_) => EXIT_ERROR,
             Error::ChangesPending(_) => EXIT_CHANGES_PENDING,
             Error::Refused(_) => EXIT_REFUSED,
+            Error::Interrupted(Signal::Int, _) => EXIT_SIGINT,
+            Error::Interrupted(Signal::Term, _) => EXIT_SIGTERM,
         }
     }
 
@@ -52,7 +61,10 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(msg) | Error::Failed(msg) | Error::Refused(msg) => f.write_str(msg),
+            Error::Usage(msg)
+            | Error::Failed(msg)
+            | Error::Refused(msg)
+            | Error::Interrupted(_, msg) => f.write_str(msg),
             Error::Config(err) => write!(f, "{err}"),
             Error::ChangesPending(n) => write!(
                 f,
@@ -68,5 +80,18 @@ impl std::error::Error for Error {}
 impl From<ConfigErrors> for Error {
     fn from(err: ConfigErrors) -> Error {
         Error::Config(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interrupt_exits_as_a_shell_expects_of_its_signal() {
+        for signal in [Signal::Int, Signal::Term] {
+            let code = Error::Interrupted(signal, String::new()).exit_code();
+            assert_eq!(code, 128 + signal.number());
+        }
     }
 }

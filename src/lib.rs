@@ -13,6 +13,7 @@ pub mod diff;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod interrupt;
 pub mod log;
 pub mod model;
 pub mod name;

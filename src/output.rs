@@ -60,6 +60,7 @@ pub fn report_error(err: &Error) -> i32 {
     let label = match err {
         Error::ChangesPending(_) => "changes pending",
         Error::Refused(_) => "refused",
+        Error::Interrupted(..) => "interrupted",
         _ => "error",
     };
     eprintln!("{}: {err}", paint_stderr(Colour::Red, label));

@@ -1,19 +1,22 @@
 //! Applying planned zones and reporting what became of them, for push from the config and from
 //! a plan file alike: the safety check, each zone's requests in order (stopping at the first that
 //! does not certainly apply), reconciling a request whose answer was lost by re-reading the zone,
-//! `--wait`, and the report of exactly what was and was not applied.
+//! `--wait`, and the report of exactly what was and was not applied, each request's line as
+//! soon as its outcome is known. SIGINT or SIGTERM stops it between requests (see `interrupt`).
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
 use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
+use crate::interrupt;
 use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural};
-use crate::plan::Target;
+use crate::plan::{Target, ZonePlan};
 use crate::route53::{ApiError, Client};
 
 use super::planning;
@@ -65,13 +68,14 @@ impl From<Target> for PushZone {
 /// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit,
 /// applies the others zone by zone, prints each zone and its outcome as it goes (text) or all
 /// at the end (JSON), then fails for `unreadable` zones (messages of zones that could not be
-/// planned) and for zones that did not complete.
+/// planned) and for zones that did not complete, or, when a signal stopped it, for that.
 pub fn push(
     zones: Vec<PushZone>,
     unreadable: &[String],
     clients: &BTreeMap<String, Client>,
     options: &PushOptions,
 ) -> Result<i32, Error> {
+    catch_signals();
     if !options.force {
         let ready = zones.iter().filter(|z| z.not_ready.is_none());
         refuse_if_any(&planning::safety_violations(ready.map(|z| &z.target)))?;
@@ -81,9 +85,10 @@ pub fn push(
         if !options.json {
             output::data(&output::zone_text(&zone.target));
         }
-        let outcome = push_zone(zone, clients, options);
+        let requests = RequestLog::of(&zone.target.plan, !options.json);
+        let outcome = push_zone(zone, clients, options, &requests);
         if !options.json {
-            output::data(&outcome_text(zone.target.plan.batches.len(), &outcome));
+            output::data(&summary_text(requests.total, &outcome));
         }
         outcomes.push(outcome);
     }
@@ -94,9 +99,68 @@ pub fn push(
     } else {
         output::data(&output::total_text(&shown));
     }
-    fail_if_any(unreadable, zones.len() + unreadable.len())?;
+    let unread = fail_if_any(unreadable, zones.len() + unreadable.len());
     let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
-    summarise(&domains, &outcomes, options.next_step)
+    match summarise(&domains, &outcomes, options.next_step) {
+        Err(interrupted @ Error::Interrupted(..)) => Err(interrupted),
+        summary => unread.and(summary),
+    }
+}
+
+/// From here on, SIGINT and SIGTERM stop push between requests instead of ending it at once.
+fn catch_signals() {
+    if let Err(err) = interrupt::catch() {
+        log::warn(&format!(
+            "cannot catch SIGINT and SIGTERM ({err}): they end push at once"
+        ));
+    }
+}
+
+/// Tells the user about each request of one zone as it goes: a progress line on stderr (on a
+/// terminal) as it is sent, and its outcome once known: its report line on stdout in text
+/// format, and a progress line too unless that report line already shows on the terminal.
+struct RequestLog<'a> {
+    domain: &'a str,
+    total: usize,
+    text: bool,
+    outcome_as_progress: bool,
+}
+
+impl RequestLog<'_> {
+    fn of(plan: &ZonePlan, text: bool) -> RequestLog<'_> {
+        RequestLog {
+            domain: &plan.domain,
+            total: plan.batches.len(),
+            text,
+            outcome_as_progress: !text || !std::io::stdout().is_terminal(),
+        }
+    }
+
+    fn sending(&self, number: usize, changes: usize) {
+        log::progress(&self.progress_line(number, changes));
+    }
+
+    fn finished(&self, number: usize, request: &RequestReport) {
+        if self.text {
+            output::data(&request_line(number, self.total, request));
+        }
+        if self.outcome_as_progress {
+            log::progress(&format!(
+                "{} {}",
+                self.progress_line(number, request.changes.len()),
+                request_status_text(&request.outcome)
+            ));
+        }
+    }
+
+    fn progress_line(&self, number: usize, changes: usize) -> String {
+        format!(
+            "{}: request {number} of {}: {changes} change action{} …",
+            self.domain,
+            self.total,
+            plural(changes)
+        )
+    }
 }
 
 /// Applies one zone, unless it is not ready or `--refuse-blocked` holds it back.
@@ -104,6 +168,7 @@ fn push_zone(
     zone: &PushZone,
     clients: &BTreeMap<String, Client>,
     options: &PushOptions,
+    requests: &RequestLog,
 ) -> ZoneOutcome {
     if let Some(reason) = &zone.not_ready {
         return ZoneOutcome::not_applied(reason.clone());
@@ -118,6 +183,7 @@ fn push_zone(
             &target.plan.zone.id,
             &target.plan.batches,
             options.wait,
+            requests,
         ),
         None => ZoneOutcome::not_applied(format!(
             "no client was opened for provider {}",
@@ -230,26 +296,33 @@ fn refuse_if_any(violations: &[String]) -> Result<(), Error> {
     )))
 }
 
-/// Sends the requests `batches` to zone `zone_id` in order; stops at the first that does not
-/// certainly apply, and leaves the rest unsent.
+/// Sends the requests `batches` to zone `zone_id` in order, telling `request_log` about each; stops at
+/// the first that does not certainly apply, or at a signal, and leaves the rest unsent.
 fn apply_zone(
     client: &Client,
     zone_id: &str,
     batches: &[Vec<ChangeAction>],
     wait: Option<Duration>,
+    request_log: &RequestLog,
 ) -> ZoneOutcome {
     let mut requests = Vec::with_capacity(batches.len());
     let mut stopped = false;
-    for batch in batches {
+    for (index, batch) in batches.iter().enumerate() {
+        stopped |= interrupt::received().is_some();
         let outcome = match stopped {
             true => RequestOutcome::NotSent,
-            false => send_batch(client, zone_id, batch),
+            false => {
+                request_log.sending(index + 1, batch.len());
+                send_batch(client, zone_id, batch)
+            }
         };
         stopped |= !matches!(outcome, RequestOutcome::Applied(_));
-        requests.push(RequestReport {
+        let report = RequestReport {
             changes: batch.clone(),
             outcome,
-        });
+        };
+        request_log.finished(index + 1, &report);
+        requests.push(report);
     }
     let mut outcome = ZoneOutcome {
         error: first_failure(&requests),
@@ -262,7 +335,7 @@ fn apply_zone(
 }
 
 /// Why the zone's push did not complete: the first request that did not apply, and how many
-/// were left unsent after it.
+/// were left unsent after it; or, when a signal stopped the push, the first request not sent.
 fn first_failure(requests: &[RequestReport]) -> Option<String> {
     let total = requests.len();
     let (index, failed) = requests
@@ -270,19 +343,28 @@ fn first_failure(requests: &[RequestReport]) -> Option<String> {
         .enumerate()
         .find(|(_, r)| !matches!(r.outcome, RequestOutcome::Applied(_)))?;
     let what = match &failed.outcome {
+        RequestOutcome::NotSent => {
+            let unsent = not_sent(total - index, "");
+            return Some(format!(
+                "interrupted before request {} of {total}: {unsent}",
+                index + 1
+            ));
+        }
         RequestOutcome::Unknown(_) => "may or may not have been applied",
         _ => "was not applied",
     };
     let unsent = total - index - 1;
     let mut text = format!("request {} of {total} {what}", index + 1);
     if unsent > 0 {
-        text.push_str(&format!(
-            "; the {unsent} request{} after it {} not sent",
-            plural(unsent),
-            if unsent == 1 { "was" } else { "were" }
-        ));
+        text.push_str(&format!("; the {}", not_sent(unsent, " after it")));
     }
     Some(text)
+}
+
+/// `count` requests (`which`) were not sent, in words.
+fn not_sent(count: usize, which: &str) -> String {
+    let verb = if count == 1 { "was" } else { "were" };
+    format!("{count} request{}{which} {verb} not sent", plural(count))
 }
 
 /// Waits for the last change Route 53 accepted; an applied request whose answer was lost has
@@ -315,6 +397,7 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
     for _ in 0..MAX_RECONCILES {
         let err = match client.change_record_sets(zone_id, batch, "r53ctl push") {
             Ok(info) => return RequestOutcome::Applied(Sent::Accepted(info)),
+            Err(ApiError::Interrupted { .. }) => return kept_back(answer_lost_before),
             Err(err) => err,
         };
         let answer_lost = matches!(err, ApiError::OutcomeUnknown { .. });
@@ -348,6 +431,18 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
         "sent {MAX_RECONCILES} times and every answer was lost; re-reading the zone showed none \
          of it applied"
     ))
+}
+
+/// A request a signal kept from being sent, or (`answer_lost_before`) from being sent again.
+fn kept_back(answer_lost_before: bool) -> RequestOutcome {
+    match answer_lost_before {
+        false => RequestOutcome::NotSent,
+        true => RequestOutcome::NotApplied(
+            "its answer was lost and re-reading the zone showed it not applied; it was not sent \
+             again as push was interrupted"
+                .into(),
+        ),
+    }
 }
 
 /// Why the zone is read again after `err`.
@@ -401,6 +496,14 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
         if info.status == "INSYNC" {
             return Ok(());
         }
+        if let Some(signal) = interrupt::received() {
+            return Err(format!(
+                "{} stopped the wait for change {change_id} ({}); it was applied and will \
+                 finish propagating on its own",
+                signal.name(),
+                info.status
+            ));
+        }
         if start.elapsed() + delay > timeout {
             return Err(format!(
                 "change {change_id} is still {} after {}s (--wait-timeout); it was applied and \
@@ -410,23 +513,25 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
             ));
         }
         log::progress(&format!("waiting for change {change_id}: {}", info.status));
-        std::thread::sleep(delay);
+        interrupt::sleep(delay);
         delay = (delay * 2).min(Duration::from_secs(10));
     }
 }
 
-/// What happened to a zone of `total` requests, as text: one line per request, then a total.
-fn outcome_text(total: usize, outcome: &ZoneOutcome) -> String {
+/// The report line of request `number` of `total`.
+fn request_line(number: usize, total: usize, request: &RequestReport) -> String {
+    format!(
+        "  request {number} of {total} ({} change action{}): {}\n",
+        request.changes.len(),
+        plural(request.changes.len()),
+        request_status_text(&request.outcome)
+    )
+}
+
+/// What came of a zone of `total` requests, as text, after its request lines: a total, and
+/// why it did not complete.
+fn summary_text(total: usize, outcome: &ZoneOutcome) -> String {
     let mut text = String::new();
-    for (index, request) in outcome.requests.iter().enumerate() {
-        text.push_str(&format!(
-            "  request {} of {total} ({} change action{}): {}\n",
-            index + 1,
-            request.changes.len(),
-            plural(request.changes.len()),
-            request_status_text(&request.outcome)
-        ));
-    }
     if total > 0 {
         let applied: Vec<&RequestReport> = outcome.applied().collect();
         let changes: usize = applied.iter().map(|r| r.changes.len()).sum();
@@ -503,7 +608,7 @@ fn request_json(number: usize, request: &RequestReport) -> Value {
 }
 
 /// Success, or the error naming each of `domains` whose outcome (same order) failed and saying
-/// what to do next.
+/// what to do next; when a signal stopped the push, the error saying so.
 fn summarise(domains: &[&str], outcomes: &[ZoneOutcome], next_step: &str) -> Result<i32, Error> {
     let failed: Vec<&str> = domains
         .iter()
@@ -511,14 +616,30 @@ fn summarise(domains: &[&str], outcomes: &[ZoneOutcome], next_step: &str) -> Res
         .filter(|(_, o)| o.error.is_some())
         .map(|(d, _)| *d)
         .collect();
+    let zones = format!(
+        "{} zone{}: {}",
+        failed.len(),
+        plural(failed.len()),
+        failed.join(", ")
+    );
+    if let Some(signal) = interrupt::received() {
+        let what = match failed.is_empty() {
+            true => "every zone had completed".to_string(),
+            false => format!(
+                "it did not complete for {zones}; what was applied and what was not sent is \
+                 listed above; {next_step}"
+            ),
+        };
+        return Err(Error::Interrupted(
+            signal,
+            format!("{} stopped push; {what}", signal.name()),
+        ));
+    }
     if failed.is_empty() {
         return Ok(EXIT_OK);
     }
     Err(Error::Failed(format!(
-        "push did not complete for {} zone{}: {}; what was applied is listed above; {next_step}",
-        failed.len(),
-        plural(failed.len()),
-        failed.join(", ")
+        "push did not complete for {zones}; what was applied is listed above; {next_step}"
     )))
 }
 
@@ -608,7 +729,9 @@ mod tests {
             error: first_failure(&requests),
             requests,
         };
-        let text = outcome_text(4, &outcome);
+        let lines = outcome.requests.iter().enumerate();
+        let mut text: String = lines.map(|(i, r)| request_line(i + 1, 4, r)).collect();
+        text.push_str(&summary_text(4, &outcome));
         let expected = [
             "request 1 of 4 (1 change action): applied (change C1)",
             "request 2 of 4 (1 change action): applied (confirmed by re-reading the zone)",
@@ -660,6 +783,20 @@ mod tests {
         let failure = first_failure(&requests).unwrap();
         assert_eq!(failure, "request 1 of 1 may or may not have been applied");
         assert_eq!(first_failure(&[report(accepted("C1"))]), None);
+    }
+
+    #[test]
+    fn a_zone_stopped_by_a_signal_names_the_first_request_not_sent() {
+        let requests = vec![
+            report(accepted("C1")),
+            report(RequestOutcome::NotSent),
+            report(RequestOutcome::NotSent),
+        ];
+        let failure = first_failure(&requests).unwrap();
+        assert_eq!(
+            failure,
+            "interrupted before request 2 of 3: 2 requests were not sent"
+        );
     }
 
     #[test]

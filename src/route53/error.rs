@@ -73,6 +73,11 @@ pub enum ApiError {
         scope: String,
         cause: Box<ApiError>,
     },
+    /// A write not sent because a signal stopped r53ctl (see `crate::interrupt`).
+    Interrupted {
+        operation: &'static str,
+        scope: String,
+    },
 }
 
 impl ApiError {
@@ -141,6 +146,10 @@ impl fmt::Display for ApiError {
                 f,
                 "{operation} ({scope}): the outcome is unknown ({cause}); the change may or may \
                  not have been applied, so re-read the zone (run preview) before pushing again"
+            ),
+            ApiError::Interrupted { operation, scope } => write!(
+                f,
+                "{operation} ({scope}) was not sent: r53ctl was interrupted"
             ),
         }
     }

@@ -5,7 +5,7 @@
 //! whose outcome cannot be known ends in [`ApiError::OutcomeUnknown`]. A [`Client`] is `Sync`:
 //! several threads may read zones through one client.
 //!
-//! May import: `creds`, `http`, `log`, `model`, `name`, `rtype`, `sigv4`, `time`, `xml_tree`.
+//! May import: `creds`, `http`, `interrupt`, `log`, `model`, `name`, `rtype`, `sigv4`, `time`, `xml_tree`.
 
 pub mod error;
 pub mod limiter;
@@ -301,6 +301,14 @@ impl Client {
         loop {
             self.limiter
                 .acquire(call.operation, call.changes, self.clock.as_ref());
+            // A signal during the wait: the write is not sent (every earlier attempt of it was
+            // certainly not applied, or it would not be retried).
+            if call.kind == CallKind::Write && crate::interrupt::received().is_some() {
+                return Err(ApiError::Interrupted {
+                    operation: call.operation,
+                    scope: call.scope.clone(),
+                });
+            }
             let err = match self.send_once(call) {
                 Ok(body) => return Ok(body),
                 Err(err) => err,

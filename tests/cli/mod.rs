@@ -4,7 +4,7 @@
 #![allow(dead_code)] // Each test crate uses its own share of these helpers.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::{json, Value};
 
@@ -88,6 +88,20 @@ impl Workspace {
 
     /// Like [`Workspace::run`], with `env` added to the environment of this run only.
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command(args, env).output().expect("run r53ctl")
+    }
+
+    /// Starts r53ctl as [`Workspace::run`] would, with stdout and stderr piped.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.command(args, &[])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start r53ctl")
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_r53ctl"));
         command
             .args(args)
@@ -100,9 +114,8 @@ impl Workspace {
         }
         command
             .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .envs(env.iter().copied())
-            .output()
-            .expect("run r53ctl")
+            .envs(env.iter().copied());
+        command
     }
 
     /// Runs r53ctl and checks its exit code; returns stdout.

@@ -67,8 +67,8 @@ pub struct Request {
 #[derive(Default)]
 struct State {
     rules: Vec<Rule>,
-    /// Called once, before the first matching request is forwarded.
-    hook: Option<(&'static str, &'static str, Hook)>,
+    /// Called once, before the matching request after the first `usize` is forwarded.
+    hook: Option<(&'static str, &'static str, usize, Hook)>,
     log: Vec<String>,
 }
 
@@ -133,7 +133,18 @@ impl Proxy {
         path: &'static str,
         hook: impl FnMut(&Request) + Send + 'static,
     ) {
-        self.state().hook = Some((method, path, Box::new(hook)));
+        self.before_forward_after(method, path, 0, hook);
+    }
+
+    /// Like [`Proxy::before_forward`], for the first matching request after `skip` of them.
+    pub fn before_forward_after(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        skip: usize,
+        hook: impl FnMut(&Request) + Send + 'static,
+    ) {
+        self.state().hook = Some((method, path, skip, Box::new(hook)));
     }
 
     /// `METHOD path -> outcome` for every request so far.
@@ -274,14 +285,22 @@ fn take_fault(state: &Mutex<State>, request: &Request) -> Option<Fault> {
 fn run_hook(state: &Mutex<State>, request: &Request) {
     let hook = {
         let mut state = state.lock().unwrap();
-        match &state.hook {
-            Some((method, path, _)) if *method == request.method && request.path.contains(path) => {
-                state.hook.take()
+        match &mut state.hook {
+            Some((method, path, skip, _))
+                if *method == request.method && request.path.contains(*path) =>
+            {
+                match skip.checked_sub(1) {
+                    Some(left) => {
+                        *skip = left;
+                        None
+                    }
+                    None => state.hook.take(),
+                }
             }
             _ => None,
         }
     };
-    if let Some((_, _, mut hook)) = hook {
+    if let Some((_, _, _, mut hook)) = hook {
         hook(request);
     }
 }

@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["model", "sigv4"],
     &["config", "creds", "diff"],
     &["batch", "error", "route53"],
-    &["plan"],
+    &["domains", "plan"],
     &["output"],
     &["bind", "cli"],
     &["commands"],

@@ -5,7 +5,7 @@
 //! Requests go through a [`Caller`] of their own, so they share Route 53's transport, signing,
 //! retries and backoff but not its rate limiter: the registrar API has its own limits.
 //!
-//! May import: `http`, `route53`.
+//! May import: `creds`, `http`, `route53`, `sigv4`.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -125,7 +125,11 @@ impl Client {
 
     /// Registers `servers` as the name servers of `domain` (UpdateDomainNameservers); returns the
     /// id of the operation the registrar started.
-    pub fn update_name_servers(&self, domain: &str, servers: &[String]) -> Result<String, ApiError> {
+    pub fn update_name_servers(
+        &self,
+        domain: &str,
+        servers: &[String],
+    ) -> Result<String, ApiError> {
         let request = UpdateRequest {
             domain_name: domain,
             nameservers: servers

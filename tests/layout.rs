@@ -38,7 +38,7 @@ const COMMAND_FILES: &[&str] = &[
     "push",
     "push_plan",
 ];
-const STEP_MODULES: &[&str] = &["apply", "planning", "zones"];
+const STEP_MODULES: &[&str] = &["apply", "planning", "registrar", "zones"];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")

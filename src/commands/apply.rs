@@ -17,6 +17,7 @@ use crate::plan::Target;
 use crate::route53::{ApiError, Client};
 
 use super::planning;
+use super::registrar::{self, RegistrarPlan};
 
 /// How a push goes about its zones.
 #[derive(Clone, Debug)]
@@ -62,19 +63,23 @@ impl From<Target> for PushZone {
     }
 }
 
-/// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit,
-/// applies the others zone by zone, prints each zone and its outcome as it goes (text) or all
-/// at the end (JSON), then fails for `unreadable` zones (messages of zones that could not be
-/// planned) and for zones that did not complete.
+/// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit
+/// or a `registrar` change could cut its domain off, applies the others zone by zone, prints
+/// each zone and its outcome as it goes (text) or all at the end (JSON), then sends the
+/// registrar changes of domains whose zones applied; fails for `unreadable` zones (messages of
+/// zones that could not be planned), zones that did not complete and registrar failures.
 pub fn push(
     zones: Vec<PushZone>,
     unreadable: &[String],
     clients: &BTreeMap<String, Client>,
+    registrar: &RegistrarPlan,
     options: &PushOptions,
 ) -> Result<i32, Error> {
     if !options.force {
         let ready = zones.iter().filter(|z| z.not_ready.is_none());
-        refuse_if_any(&planning::safety_violations(ready.map(|z| &z.target)))?;
+        let mut refusals = planning::safety_violations(ready.map(|z| &z.target));
+        refusals.extend(registrar.refusals());
+        refuse_if_any(&refusals)?;
     }
     let mut outcomes = Vec::new();
     for zone in &zones {
@@ -88,15 +93,29 @@ pub fn push(
         outcomes.push(outcome);
     }
     let shown: Vec<&Target> = zones.iter().map(|z| &z.target).collect();
+    let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
+    let failed: Vec<&str> = domains
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| o.error.is_some())
+        .map(|(d, _)| *d)
+        .collect();
+    let registered = registrar.apply(&failed, options.wait);
     if options.json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
-        output::data(&format!("{}\n", output::targets_json(&shown, &extra)));
+        let mut report = output::targets_json(&shown, &extra);
+        report["registrar_changes"] = registrar::changes_json(registrar, &registered);
+        output::data(&format!("{report}\n"));
     } else {
         output::data(&output::total_text(&shown));
+        output::data(&registrar::changes_text(registrar, &registered));
     }
-    fail_if_any(unreadable, zones.len() + unreadable.len())?;
-    let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
-    summarise(&domains, &outcomes, options.next_step)
+    let all_read = fail_if_any(unreadable, zones.len() + unreadable.len());
+    let registrars_done = registrar::fail_if_any(registrar, &registered);
+    all_read?;
+    summarise(&failed, options.next_step)?;
+    registrars_done?;
+    Ok(EXIT_OK)
 }
 
 /// Applies one zone, unless it is not ready or `--refuse-blocked` holds it back.
@@ -502,17 +521,10 @@ fn request_json(number: usize, request: &RequestReport) -> Value {
     })
 }
 
-/// Success, or the error naming each of `domains` whose outcome (same order) failed and saying
-/// what to do next.
-fn summarise(domains: &[&str], outcomes: &[ZoneOutcome], next_step: &str) -> Result<i32, Error> {
-    let failed: Vec<&str> = domains
-        .iter()
-        .zip(outcomes)
-        .filter(|(_, o)| o.error.is_some())
-        .map(|(d, _)| *d)
-        .collect();
+/// Success, or the error naming the `failed` domains and saying what to do next.
+fn summarise(failed: &[&str], next_step: &str) -> Result<(), Error> {
     if failed.is_empty() {
-        return Ok(EXIT_OK);
+        return Ok(());
     }
     Err(Error::Failed(format!(
         "push did not complete for {} zone{}: {}; what was applied is listed above; {next_step}",

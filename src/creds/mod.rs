@@ -123,9 +123,11 @@ pub fn open_account_with_clock(
         entry_region: entry.as_ref().and_then(|e| e.region.as_deref()),
     };
     let (endpoint, origin) = route53_endpoint(partition, settings, env)?;
-    let entry_domains_endpoint = entry
-        .as_ref()
-        .and_then(|e| e.domains_endpoint.as_deref().map(|url| (e.name.as_str(), url)));
+    let entry_domains_endpoint = entry.as_ref().and_then(|e| {
+        e.domains_endpoint
+            .as_deref()
+            .map(|url| (e.name.as_str(), url))
+    });
     let (domains_endpoint, domains_origin) = domains_endpoint(entry_domains_endpoint, env)?;
     let chain = chain::Chain {
         env,

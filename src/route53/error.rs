@@ -213,10 +213,12 @@ impl AwsError {
                  someone changed the zone since it was read (run preview again), a CREATE names a \
                  record set that exists, or a DELETE does not match the live record set exactly"
                 .to_string(),
-            "Throttling" | "ThrottlingException" => "Route 53's request rate limit for the account was exceeded (shared \
+            "Throttling" | "ThrottlingException" => {
+                "Route 53's request rate limit for the account was exceeded (shared \
                  with every tool and the console); retried with backoff, try again later or use \
                  fewer parallel zones"
-                .to_string(),
+                    .to_string()
+            }
             "PriorRequestNotComplete" => "Route 53 is still applying the previous change to this \
                  zone; wait a moment and try again"
                 .to_string(),

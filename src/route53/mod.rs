@@ -512,7 +512,12 @@ fn parse_error(operation: &'static str) -> impl Fn(String) -> ApiError {
 
 /// Turns a non-2xx answer into an error, from its XML body when it has one.
 fn error_from_response(operation: &'static str, response: &Response) -> ApiError {
-    error_of_answer("route53", operation, response, xml::parse_error(&response.body))
+    error_of_answer(
+        "route53",
+        operation,
+        response,
+        xml::parse_error(&response.body),
+    )
 }
 
 /// The error of a non-2xx `response` to `operation` of AWS `service` (its IAM prefix): from

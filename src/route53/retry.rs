@@ -147,7 +147,8 @@ pub enum Decision {
 /// Whether Route 53 refused the request without acting on it, and a later one may succeed:
 /// a client-error status with a throttling code.
 fn is_refused_for_now(status: u16, code: &str) -> bool {
-    (400..500).contains(&status) && matches!(
+    (400..500).contains(&status)
+        && matches!(
             code,
             "Throttling" | "ThrottlingException" | "PriorRequestNotComplete"
         )

@@ -529,7 +529,10 @@ fn private_zone_and_delegation_set_requests() {
 
     let associate = parse_document(&associate_vpc_request(&vpc)).unwrap();
     assert_eq!(associate.name, "AssociateVPCWithHostedZoneRequest");
-    assert_eq!(associate.child("VPC").unwrap().text_of("VPCId"), Some("vpc-1a2b3c4d"));
+    assert_eq!(
+        associate.child("VPC").unwrap().text_of("VPCId"),
+        Some("vpc-1a2b3c4d")
+    );
 }
 
 #[test]

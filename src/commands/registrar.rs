@@ -388,3 +388,27 @@ pub fn fail_if_any(plan: &RegistrarPlan, outcomes: &[NsOutcome]) -> Result<(), E
         }
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_servers_compare_without_case_or_trailing_dot() {
+        let registered = ["NS-1.Example.NET.".to_string(), "ns-2.example.org".into()];
+        let wanted = ["ns-2.example.org.".to_string(), "ns-1.example.net".into()];
+        assert_eq!(server_set(&registered), server_set(&wanted));
+        let change = NsChange {
+            domain: "example.tld".into(),
+            api_name: "example.tld".into(),
+            registrar: "r53reg".into(),
+            registered: vec!["a.example".into(), "b.example".into()],
+            wanted: vec!["c.example".into()],
+            risk: None,
+        };
+        assert_eq!(
+            change_text(&change),
+            "REGISTRAR example.tld name servers a.example b.example -> c.example\n"
+        );
+    }
+}

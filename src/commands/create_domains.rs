@@ -4,10 +4,10 @@
 
 use super::zones;
 use crate::cli::Args;
-use crate::config::{Domain, PrivateVpc};
+use crate::config::Domain;
 use crate::error::{Error, EXIT_OK};
 use crate::output;
-use crate::route53::{Client, NewZone, Vpc};
+use crate::route53::{Client, NewZone};
 
 /// The comment of a zone whose domain gives none.
 const DEFAULT_COMMENT: &str = "created by r53ctl";
@@ -51,7 +51,7 @@ fn create_if_missing(
     if let Some(zone) = same_kind {
         return Ok(format!("{}: exists ({})\n", domain.display_name, zone.id));
     }
-    let vpcs: Vec<Vpc> = domain.private.iter().map(vpc).collect();
+    let vpcs = &domain.private;
     let caller_reference = format!("r53ctl-{}-{}", domain.name, unix_nanos());
     let request = NewZone {
         name: &domain.name,
@@ -84,13 +84,6 @@ fn create_if_missing(
         domain.display_name,
         listed.join(" ")
     ))
-}
-
-fn vpc(private: &PrivateVpc) -> Vpc {
-    Vpc {
-        id: private.id.clone(),
-        region: private.region.clone(),
-    }
 }
 
 /// A CallerReference must be unique per request; the time in nanoseconds is.

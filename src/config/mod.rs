@@ -31,7 +31,7 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::{IgnoreRule, RecordSet};
+use crate::model::{IgnoreRule, RecordSet, Vpc};
 
 /// A validated config.
 #[derive(Clone, Debug)]
@@ -81,18 +81,11 @@ pub struct Domain {
     /// empty means the zone's.
     pub nameservers: Vec<String>,
     /// The VPCs a private zone answers in; empty for a public zone.
-    pub private: Vec<PrivateVpc>,
+    pub private: Vec<Vpc>,
     /// The reusable delegation set create-domains puts a new public zone in.
     pub delegation_set_id: Option<String>,
     /// The comment create-domains gives a new zone.
     pub comment: Option<String>,
-}
-
-/// A VPC a private zone answers in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PrivateVpc {
-    pub id: String,
-    pub region: String,
 }
 
 impl Domain {

@@ -10,10 +10,9 @@ use serde_json::Value;
 use super::raw::{RawConfig, RawDomain, RawIgnore, RawKind, RawRecord, RawVpc};
 use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
-    validate, Config, ConfigError, ConfigErrors, Domain, PrivateVpc, Provider, Registrar,
-    DEFAULT_TTL,
+    validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
 };
-use crate::model::IgnoreRule;
+use crate::model::{IgnoreRule, Vpc};
 use crate::name;
 use crate::rtype::RecordType;
 
@@ -240,8 +239,8 @@ fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) ->
     })
 }
 
-fn private_vpc(raw: &RawVpc) -> PrivateVpc {
-    PrivateVpc {
+fn private_vpc(raw: &RawVpc) -> Vpc {
+    Vpc {
         id: raw.vpc_id.clone(),
         region: raw.vpc_region.clone(),
     }

@@ -18,13 +18,13 @@ use std::time::SystemTime;
 
 use crate::creds::ProvideCredentials;
 use crate::http::{Request, Response, Transport};
-use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
+use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet, Vpc};
 use crate::sigv4::{self, percent_encode, Endpoint, SigningParams};
 
 pub use error::{ApiError, AwsError};
 pub use limiter::{BucketLimit, Limiter, Limits};
 pub use retry::{CallKind, Clock, Jitter, RetryPolicy, SystemClock};
-pub use xml::{CreatedZone, NewZone, RecordPosition, Vpc};
+pub use xml::{CreatedZone, NewZone, RecordPosition};
 
 /// The path prefix of every operation.
 const API_PREFIX: &str = "/2013-04-01";

@@ -10,7 +10,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::model::{
-    bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing,
+    bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing, Vpc,
 };
 use crate::rtype::RecordType;
 use crate::xml_tree::{parse_document, Element};
@@ -381,13 +381,6 @@ pub fn change_batch_request(changes: &[ChangeAction], comment: &str) -> Vec<u8> 
         })?;
         Ok(())
     })
-}
-
-/// A VPC a private hosted zone answers in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Vpc {
-    pub id: String,
-    pub region: String,
 }
 
 /// What CreateHostedZone is asked to create.

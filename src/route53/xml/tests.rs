@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::Action;
+use crate::model::{Action, Vpc};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/route53/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -65,7 +65,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "preview",
         summary: "Show exactly what push would change",
         usage: "[OPTIONS]",
-        about: "Show exactly what push would change, zone by zone, then a total.",
+        about: "Show exactly what push would change, zone by zone, then a total, then the name \
+                servers\nto register for domains whose registrar is of type ROUTE53.",
         flags: &[
             "domains",
             "expect-no-changes",
@@ -116,10 +117,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         command: Command::CheckCreds,
         name: "check-creds",
         summary: "Prove that a creds.json entry's credentials work",
-        usage: "[OPTIONS] CREDS_ENTRY [ROUTE53]",
+        usage: "[OPTIONS] CREDS_ENTRY [ROUTE53|ROUTE53DOMAINS]",
         about: "Prove that the credentials of a creds.json entry work, with one cheap read.\n\
                 Prints where the credentials came from and how many hosted zones the account \
-                has.",
+                has;\nwith ROUTE53DOMAINS (the entry of a ROUTE53 registrar), how many domains \
+                it has registered.",
         flags: &[],
         formats: &[],
         exit_codes: "0 the credentials work, 1 they do not, 2 usage error.",
@@ -129,7 +131,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "create-domains",
         summary: "Create the hosted zones the config names that do not exist yet",
         usage: "[OPTIONS]",
-        about: "Create a public hosted zone for each domain in the config that has none yet.",
+        about: "Create a hosted zone for each domain in the config that has none yet: public, or \
+                private\nin the domain's VPCs (`private`), in a reusable delegation set when the \
+                domain\n(`delegation_set_id`) or its creds entry (`DelegationSet`) names one.",
         flags: &["domains"],
         formats: &[],
         exit_codes: "",

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod creds;
 pub mod diff;
+pub mod domains;
 pub mod error;
 pub mod http;
 pub mod input;

@@ -218,6 +218,13 @@ impl HostedZone {
     }
 }
 
+/// A VPC a private hosted zone answers in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vpc {
+    pub id: String,
+    pub region: String,
+}
+
 /// Strips `/hostedzone/` or `/change/` from an id.
 pub fn bare_id(id: &str) -> &str {
     id.rsplit('/').next().unwrap_or(id)

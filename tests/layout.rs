@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["model", "sigv4"],
     &["config", "creds", "diff"],
     &["batch", "error", "route53"],
-    &["plan"],
+    &["domains", "plan"],
     &["output"],
     &["bind", "cli"],
     &["commands"],
@@ -40,7 +40,7 @@ const COMMAND_FILES: &[&str] = &[
     "push",
     "push_plan",
 ];
-const STEP_MODULES: &[&str] = &["apply", "planning", "zones"];
+const STEP_MODULES: &[&str] = &["apply", "planning", "registrar", "zones"];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")

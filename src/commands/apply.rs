@@ -20,6 +20,7 @@ use crate::plan::{Target, ZonePlan};
 use crate::route53::{ApiError, Client};
 
 use super::planning;
+use super::registrar::{self, RegistrarPlan};
 
 /// How a push goes about its zones.
 #[derive(Clone, Debug)]
@@ -65,20 +66,25 @@ impl From<Target> for PushZone {
     }
 }
 
-/// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit,
-/// applies the others zone by zone, prints each zone and its outcome as it goes (text) or all
-/// at the end (JSON), then fails for `unreadable` zones (messages of zones that could not be
-/// planned) and for zones that did not complete, or, when a signal stopped it, for that.
+/// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit
+/// or a `registrar` change could cut its domain off, applies the others zone by zone, prints
+/// each zone and its outcome as it goes (text) or all at the end (JSON), then sends the
+/// registrar changes of domains whose zones applied; fails for `unreadable` zones (messages of
+/// zones that could not be planned), zones that did not complete and registrar failures, or,
+/// when a signal stopped it, for that.
 pub fn push(
     zones: Vec<PushZone>,
     unreadable: &[String],
     clients: &BTreeMap<String, Client>,
+    registrar: &RegistrarPlan,
     options: &PushOptions,
 ) -> Result<i32, Error> {
     catch_signals();
     if !options.force {
         let ready = zones.iter().filter(|z| z.not_ready.is_none());
-        refuse_if_any(&planning::safety_violations(ready.map(|z| &z.target)))?;
+        let mut refusals = planning::safety_violations(ready.map(|z| &z.target));
+        refusals.extend(registrar.refusals());
+        refuse_if_any(&refusals)?;
     }
     let mut outcomes = Vec::new();
     for zone in &zones {
@@ -93,17 +99,28 @@ pub fn push(
         outcomes.push(outcome);
     }
     let shown: Vec<&Target> = zones.iter().map(|z| &z.target).collect();
+    let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
+    let failed: Vec<&str> = domains
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| o.error.is_some())
+        .map(|(d, _)| *d)
+        .collect();
+    let registered = registrar.apply(&failed, options.wait);
     if options.json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
-        output::data(&format!("{}\n", output::targets_json(&shown, &extra)));
+        let mut report = output::targets_json(&shown, &extra);
+        report["registrar_changes"] = registrar::changes_json(registrar, &registered);
+        output::data(&format!("{report}\n"));
     } else {
         output::data(&output::total_text(&shown));
+        output::data(&registrar::changes_text(registrar, &registered));
     }
     let unread = fail_if_any(unreadable, zones.len() + unreadable.len());
-    let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
-    match summarise(&domains, &outcomes, options.next_step) {
+    let registrars_done = registrar::fail_if_any(registrar, &registered);
+    match summarise(&failed, options.next_step) {
         Err(interrupted @ Error::Interrupted(..)) => Err(interrupted),
-        summary => unread.and(summary),
+        summary => unread.and(summary).and(registrars_done).map(|()| EXIT_OK),
     }
 }
 
@@ -607,15 +624,9 @@ fn request_json(number: usize, request: &RequestReport) -> Value {
     })
 }
 
-/// Success, or the error naming each of `domains` whose outcome (same order) failed and saying
-/// what to do next; when a signal stopped the push, the error saying so.
-fn summarise(domains: &[&str], outcomes: &[ZoneOutcome], next_step: &str) -> Result<i32, Error> {
-    let failed: Vec<&str> = domains
-        .iter()
-        .zip(outcomes)
-        .filter(|(_, o)| o.error.is_some())
-        .map(|(d, _)| *d)
-        .collect();
+/// Success, or the error naming the `failed` domains and saying what to do next; when a signal
+/// stopped the push, the error saying so.
+fn summarise(failed: &[&str], next_step: &str) -> Result<(), Error> {
     let zones = format!(
         "{} zone{}: {}",
         failed.len(),
@@ -636,7 +647,7 @@ fn summarise(domains: &[&str], outcomes: &[ZoneOutcome], next_step: &str) -> Res
         ));
     }
     if failed.is_empty() {
-        return Ok(EXIT_OK);
+        return Ok(());
     }
     Err(Error::Failed(format!(
         "push did not complete for {zones}; what was applied is listed above; {next_step}"

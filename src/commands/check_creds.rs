@@ -1,38 +1,68 @@
-//! `r53ctl check-creds NAME`: proves a creds entry's credentials work with one cheap read.
+//! `r53ctl check-creds NAME [ROUTE53|ROUTE53DOMAINS]`: proves a creds entry's credentials work
+//! with one cheap read, of Route 53 (a DNS provider's entry) or of Route 53 Domains (a ROUTE53
+//! registrar's entry: creds.json gives both the same TYPE, so the second word tells them apart).
 
 use super::zones;
 use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
+use crate::output;
+use crate::sigv4::Endpoint;
 
-/// Sends GetHostedZoneCount as creds entry `NAME`; prints where the credentials came from, the
-/// endpoint and the account's zone count. A failure names the same, so that a user can tell
-/// which key was refused by which endpoint.
+/// Which API the entry is checked against.
+enum Api {
+    Route53,
+    Domains,
+}
+
+/// Sends GetHostedZoneCount (or, for `ROUTE53DOMAINS`, ListDomains) as creds entry `NAME`;
+/// prints where the credentials came from, the endpoint and what the account holds. A failure
+/// names the same, so that a user can tell which key was refused by which endpoint.
 pub fn run(args: &Args) -> Result<i32, Error> {
-    let entry = match args.positional.as_slice() {
-        [entry] => entry,
-        [entry, kind] if kind.eq_ignore_ascii_case("ROUTE53") => entry,
+    let (entry, api) = match args.positional.as_slice() {
+        [entry] => (entry, Api::Route53),
+        [entry, kind] if kind.eq_ignore_ascii_case("ROUTE53") => (entry, Api::Route53),
+        [entry, kind] if kind.eq_ignore_ascii_case("ROUTE53DOMAINS") => (entry, Api::Domains),
         _ => {
             return Err(Error::Usage(
-                "usage: r53ctl check-creds CREDS_ENTRY [ROUTE53]".into(),
+                "usage: r53ctl check-creds CREDS_ENTRY [ROUTE53|ROUTE53DOMAINS]".into(),
             ))
         }
     };
-    let client = zones::open_client(&zones::Connection::of(args), entry)?;
-    let source = client.credentials_source();
-    let endpoint = client.endpoint();
-    let count = client.hosted_zone_count().map_err(|err| {
+    let connection = zones::Connection::of(args);
+    let (source, endpoint, held) = match api {
+        Api::Route53 => {
+            let client = zones::open_client(&connection, entry)?;
+            let held = client
+                .hosted_zone_count()
+                .map(|count| format!("hosted zones: {count}"));
+            (client.credentials_source(), client.endpoint().clone(), held)
+        }
+        Api::Domains => {
+            let client = zones::open_registrar(&connection, entry)?;
+            let held = client.list_domains_page().map(|page| {
+                let more = if page.more { " or more" } else { "" };
+                format!("registered domains: {}{more}", page.count)
+            });
+            let caller = client.caller();
+            (caller.credentials_source(), caller.endpoint().clone(), held)
+        }
+    };
+    let held = held.map_err(|err| {
         Error::Failed(format!(
-            "creds entry \"{entry}\" does not work: {err}\n  credentials: {source}\n  endpoint: \
-             {} (signing region {})",
-            endpoint.url, endpoint.region
+            "creds entry \"{entry}\" does not work: {err}\n  credentials: {source}\n  {}",
+            endpoint_line(&endpoint)
         ))
     })?;
-    crate::output::data(&format!("creds entry \"{entry}\" works\n"));
-    crate::output::data(&format!("  credentials:  {source}\n"));
-    crate::output::data(&format!(
-        "  endpoint:     {} (signing region {})\n",
-        endpoint.url, endpoint.region
-    ));
-    crate::output::data(&format!("  hosted zones: {count}\n"));
+    output::data(&format!("creds entry \"{entry}\" works\n"));
+    output::data(&format!("  credentials:  {source}\n"));
+    output::data(&format!("  {}\n", endpoint_line(&endpoint)));
+    output::data(&format!("  {held}\n"));
     Ok(EXIT_OK)
+}
+
+fn endpoint_line(endpoint: &Endpoint) -> String {
+    format!(
+        "endpoint:     {} (signing region {})",
+        endpoint.url, endpoint.region
+    )
 }

@@ -92,6 +92,9 @@ fn live_config(client: &Client, entry: &str, zones: &[HostedZone]) -> Result<Con
             keep_unknown: false,
             max_change_share: None,
             nameservers: Vec::new(),
+            private: Vec::new(),
+            delegation_set_id: None,
+            comment: None,
         });
     }
     Ok(Config {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::batch::Limits;
-use crate::config::{Config, Domain};
+use crate::config::Domain;
 use crate::diff::{self, DiffOptions, ZoneDiff};
 use crate::error::Error;
 use crate::log;
@@ -21,12 +21,10 @@ use super::zones;
 /// The targets of every (domain, provider) pair of `domains`, read `concurrency` at a time, in
 /// config order; plus a message for each pair that could not be planned.
 pub fn plan_all(
-    config: &Config,
     domains: &[&Domain],
     clients: &BTreeMap<String, Client>,
     concurrency: usize,
 ) -> (Vec<Target>, Vec<String>) {
-    warn_registrars_left_alone(config, domains);
     let work: Vec<(&Domain, &str)> = domains
         .iter()
         .flat_map(|d| d.providers.iter().map(move |p| (*d, p.as_str())))
@@ -48,28 +46,6 @@ pub fn plan_all(
         }
     }
     (targets, failures)
-}
-
-/// Says which domains name a ROUTE53 registrar: r53ctl accepts it, as dnscontrol configs use it,
-/// but does not manage delegation at the registrar, and must not let that pass unsaid.
-fn warn_registrars_left_alone(config: &Config, domains: &[&Domain]) {
-    let at_route53: Vec<&str> = domains
-        .iter()
-        .filter(|d| {
-            config
-                .registrars
-                .iter()
-                .any(|r| r.name == d.registrar && r.kind == "ROUTE53")
-        })
-        .map(|d| d.display_name.as_str())
-        .collect();
-    if !at_route53.is_empty() {
-        log::warn(&format!(
-            "registrar ROUTE53 ({}): r53ctl manages the hosted zones only; the name servers \
-             registered for these domains are neither checked nor changed",
-            at_route53.join(", ")
-        ));
-    }
 }
 
 /// Every zone of each provider's account, where listing them once is cheaper than looking up

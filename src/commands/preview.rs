@@ -1,5 +1,5 @@
-//! `r53ctl preview`: reads every selected zone and shows what push would change; with `--out`
-//! it also writes the plan for `push --plan`.
+//! `r53ctl preview`: reads every selected zone (and ROUTE53 registrar) and shows what push would
+//! change; with `--out` it also writes the plan for `push --plan` (zones only).
 
 use std::path::Path;
 
@@ -9,7 +9,7 @@ use crate::log;
 use crate::output;
 use crate::plan::{self, Target, ZonePlan};
 
-use super::{apply, planning, zones};
+use super::{apply, planning, registrar, zones};
 
 pub fn run(args: &Args) -> Result<i32, Error> {
     let json = args.json()?;
@@ -17,17 +17,29 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let domains = zones::selected_domains(&config, args.domains.as_deref())?;
     let connection = zones::Connection::of(args);
     let clients = zones::open_clients(&connection, domains.iter().flat_map(|d| &d.providers))?;
-    let (targets, failures) = planning::plan_all(&config, &domains, &clients, args.concurrency);
+    let (targets, failures) = planning::plan_all(&domains, &clients, args.concurrency);
+    let registrar = registrar::plan(&config, &domains, &targets, &clients, &connection)?;
     let shown: Vec<&Target> = targets.iter().collect();
     if json {
-        output::data(&format!("{}\n", output::targets_json(&shown, &[])));
+        let mut report = output::targets_json(&shown, &[]);
+        report["registrar_changes"] = registrar::changes_json(&registrar, &[]);
+        output::data(&format!("{report}\n"));
     } else if !targets.is_empty() {
         output::data(&output::targets_text(&shown));
+        output::data(&registrar::changes_text(&registrar, &[]));
     }
-    for violation in planning::safety_violations(&targets) {
+    let refusals = planning::safety_violations(&targets);
+    for violation in refusals.iter().chain(&registrar.refusals()) {
         log::warn(&format!("push will refuse {violation}"));
     }
     if let Some(path) = &args.out {
+        if !registrar.changes.is_empty() {
+            log::warn(&format!(
+                "{} holds the zones only: push --plan leaves the registrar changes above \
+                 unsent; plain push sends them",
+                path.display()
+            ));
+        }
         if failures.is_empty() {
             write_plan_file(path, &targets)?;
         } else {
@@ -37,8 +49,15 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             ));
         }
     }
-    apply::fail_if_any(&failures, targets.len() + failures.len())?;
-    let changes: usize = targets.iter().map(|t| t.plan.summary.total()).sum();
+    let all_read = apply::fail_if_any(&failures, targets.len() + failures.len());
+    let registrars_read = registrar::fail_if_any(&registrar, &[]);
+    all_read?;
+    registrars_read?;
+    let changes: usize = targets
+        .iter()
+        .map(|t| t.plan.summary.total())
+        .sum::<usize>()
+        + registrar.changes.len();
     if args.expect_no_changes && changes > 0 {
         return Err(Error::ChangesPending(changes));
     }

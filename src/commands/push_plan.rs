@@ -8,6 +8,7 @@ use crate::cli::Args;
 use crate::error::Error;
 
 use super::apply::{self, PushOptions};
+use super::registrar::RegistrarPlan;
 use super::{planning, zones};
 
 /// Applies the plan file at `path` and returns the exit code of a run that did not fail.
@@ -20,5 +21,6 @@ pub fn run(args: &Args, path: &Path) -> Result<i32, Error> {
     let zones = zones::map_concurrently(&plans, args.concurrency, |plan| {
         planning::check_plan(&clients, plan)
     });
-    apply::push(zones, &[], &clients, &options)
+    // A plan file holds zones only: registrars are pushed from the config.
+    apply::push(zones, &[], &clients, &RegistrarPlan::default(), &options)
 }

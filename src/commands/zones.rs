@@ -1,5 +1,5 @@
-//! What the commands share to reach Route 53: a client per creds entry, the domains a run
-//! covers, the hosted zone each domain maps to, and reading zones a few at a time.
+//! What the commands share to reach Route 53: a client per creds entry (and a Route 53 Domains
+//! client per ROUTE53 registrar), the domains a run covers, the hosted zone each domain maps to, and reading zones a few at a time.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -8,11 +8,12 @@ use std::sync::{Mutex, Once};
 
 use crate::cli::Args;
 use crate::config::{Config, Domain};
-use crate::creds::{self, Overrides};
+use crate::creds::{self, Account, Overrides};
+use crate::domains;
 use crate::error::Error;
 use crate::http::Transport;
 use crate::model::{bare_id, HostedZone};
-use crate::route53::{Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
+use crate::route53::{Caller, Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 
 /// What opening a client takes from the command line.
 #[derive(Clone, Debug)]
@@ -38,24 +39,57 @@ impl Connection {
 /// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With
 /// `--debug`, `creds::open_account` says where the credentials and the endpoint come from.
 pub fn open_client(connection: &Connection, entry: &str) -> Result<Client, Error> {
-    warn_once_if_creds_readable(connection);
-    let overrides = Overrides {
-        endpoint: connection.endpoint.clone(),
-    };
-    let account = creds::open_account(&connection.creds, entry, &creds::process_env, &overrides)
-        .map_err(|err| Error::Failed(err.to_string()))?;
-    let transport = Transport::new(&account.transport)
-        .map_err(|err| Error::failed(format!("creds entry \"{entry}\""), err))?;
-    let options = ClientOptions {
-        limits: connection.limits.clone(),
-        ..ClientOptions::default()
-    };
+    let account = open_account(connection, entry)?;
+    client_of(connection, account)
+}
+
+/// The Route 53 client of an opened creds entry.
+pub fn client_of(connection: &Connection, account: Account) -> Result<Client, Error> {
+    let transport = transport_of(&account)?;
     Ok(Client::with_options(
         transport,
         account.endpoint,
         account.credentials,
-        options,
+        connection.client_options(),
     ))
+}
+
+/// Opens a Route 53 Domains client as creds entry `entry` (a ROUTE53 registrar's name).
+pub fn open_registrar(connection: &Connection, entry: &str) -> Result<domains::Client, Error> {
+    let account = open_account(connection, entry)?;
+    let transport = transport_of(&account)?;
+    // Its own limiter: the registrar API's limits are not Route 53's.
+    let caller = Caller::new(
+        transport,
+        account.domains_endpoint,
+        account.credentials,
+        connection.client_options(),
+    );
+    Ok(domains::Client::new(caller))
+}
+
+/// Creds entry `entry`: its credentials, endpoints and settings.
+pub fn open_account(connection: &Connection, entry: &str) -> Result<Account, Error> {
+    warn_once_if_creds_readable(connection);
+    let overrides = Overrides {
+        endpoint: connection.endpoint.clone(),
+    };
+    creds::open_account(&connection.creds, entry, &creds::process_env, &overrides)
+        .map_err(|err| Error::Failed(err.to_string()))
+}
+
+fn transport_of(account: &Account) -> Result<Transport, Error> {
+    Transport::new(&account.transport)
+        .map_err(|err| Error::failed(format!("creds entry \"{}\"", account.name), err))
+}
+
+impl Connection {
+    fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            limits: self.limits.clone(),
+            ..ClientOptions::default()
+        }
+    }
 }
 
 /// Warns once per run, however many clients are opened, when creds.json is readable by others.

@@ -93,7 +93,26 @@ fn domain_text(domain: &Domain, sets: &[RecordSet], default_ttl: u32) -> String 
         fields = fields.put_text("ignore", format!("[{}]", rules.join(", ")));
     }
     if !domain.nameservers.is_empty() {
-        fields = fields.put("nameservers", json!(domain.nameservers));
+        let names: Vec<String> = domain
+            .nameservers
+            .iter()
+            .map(|n| name::display(n))
+            .collect();
+        fields = fields.put("nameservers", json!(names));
+    }
+    if domain.is_private() {
+        let vpcs: Vec<_> = domain
+            .private
+            .iter()
+            .map(|vpc| json!({"vpc_id": vpc.id, "vpc_region": vpc.region}))
+            .collect();
+        fields = fields.put("private", json!(vpcs));
+    }
+    if let Some(id) = &domain.delegation_set_id {
+        fields = fields.put("delegation_set_id", id.as_str());
+    }
+    if let Some(comment) = &domain.comment {
+        fields = fields.put("comment", comment.as_str());
     }
     let records: Vec<String> = sets
         .iter()
@@ -444,7 +463,10 @@ mod tests {
                 }],
                 keep_unknown: true,
                 max_change_share: Some(0.5),
-                nameservers: vec!["ns1.example.net".into()],
+                nameservers: vec!["ns1.example.net.".into()],
+                private: Vec::new(),
+                delegation_set_id: Some("N1".into()),
+                comment: Some("kept".into()),
             }],
         }
     }
@@ -472,7 +494,7 @@ mod tests {
             assert_eq!(comparable(&domain.records), comparable(&expected), "{text}");
             assert!(domain.keep_unknown);
             assert_eq!(domain.max_change_share, Some(0.5));
-            assert_eq!(domain.nameservers, ["ns1.example.net"]);
+            assert_eq!(domain.nameservers, ["ns1.example.net."]);
             assert_eq!(domain.ignore, config_of(Vec::new()).domains[0].ignore);
         }
     }

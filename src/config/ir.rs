@@ -412,7 +412,7 @@ mod tests {
             assert_eq!(example.zone_id.as_deref(), Some("Z0123456789ABCDEFGHIJ"));
             assert_eq!(
                 example.nameservers,
-                ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net"]
+                ["ns-1.awsdns-1.com.", "ns-2.awsdns-2.net."]
             );
         }
     }

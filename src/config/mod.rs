@@ -9,7 +9,9 @@
 //!   "dns_providers": { "r53_main": { "type": "ROUTE53" } },
 //!   "domains": [ { "name": "example.tld", "registrar": "none", "dns_providers": ["r53_main"],
 //!                  "zone_id": "Z…", "default_ttl": 600, "keep_unknown": false,
-//!                  "max_change_share": 0.5,
+//!                  "max_change_share": 0.5, "nameservers": ["ns1.example.net"],
+//!                  "private": [ { "vpc_id": "vpc-1a2b", "vpc_region": "eu-west-1" } ],
+//!                  "delegation_set_id": "N1PA…", "comment": "…",
 //!                  "ignore": [ { "name": "_acme-challenge*", "types": ["TXT"] } ],
 //!                  "records": [ { "name": "test", "type": "A", "value": "1.2.3.4" } ] } ] }
 //! ```
@@ -31,7 +33,7 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::{IgnoreRule, RecordSet};
+use crate::model::{IgnoreRule, RecordSet, Vpc};
 
 /// A validated config.
 #[derive(Clone, Debug)]
@@ -77,8 +79,22 @@ pub struct Domain {
     /// The share (0 to 1) of the zone's record sets a push may change or delete without
     /// `--force`; `None` means the default.
     pub max_change_share: Option<f64>,
-    /// The name servers the registrar should delegate the domain to, as written.
+    /// Name servers a ROUTE53 registrar registers instead of the hosted zone's (wire form);
+    /// empty means the zone's.
     pub nameservers: Vec<String>,
+    /// The VPCs a private zone answers in; empty for a public zone.
+    pub private: Vec<Vpc>,
+    /// The reusable delegation set create-domains puts a new public zone in.
+    pub delegation_set_id: Option<String>,
+    /// The comment create-domains gives a new zone.
+    pub comment: Option<String>,
+}
+
+impl Domain {
+    /// Whether the domain is a private zone.
+    pub fn is_private(&self) -> bool {
+        !self.private.is_empty()
+    }
 }
 
 /// Config-wide default TTL when the file gives none.

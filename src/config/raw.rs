@@ -47,9 +47,22 @@ pub struct RawDomain {
     pub ignore: Vec<RawIgnore>,
     #[serde(default)]
     pub records: Vec<Value>,
-    /// The name servers the registrar should delegate to.
+    /// The name servers a ROUTE53 registrar registers, when DNS is served elsewhere.
     #[serde(default)]
     pub nameservers: Vec<String>,
+    /// The VPCs of a private zone; empty for a public zone.
+    #[serde(default)]
+    pub private: Vec<RawVpc>,
+    pub delegation_set_id: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// One entry of a domain's `private`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVpc {
+    pub vpc_id: String,
+    pub vpc_region: String,
 }
 
 /// One entry of a domain's `ignore`.

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::raw::{RawConfig, RawDomain, RawIgnore, RawKind, RawRecord};
+use super::raw::{RawConfig, RawDomain, RawIgnore, RawKind, RawRecord, RawVpc};
 use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
     ir, validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
 };
-use crate::model::IgnoreRule;
+use crate::model::{IgnoreRule, Vpc};
 use crate::name;
 use crate::rtype::RecordType;
 
@@ -257,7 +257,11 @@ fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) ->
     };
     check_references(&raw, known)
         .into_iter()
+        .chain(check_zone_settings(&raw, known))
         .for_each(&mut push);
+    let nameservers = name_servers(&raw.nameservers)
+        .map_err(|ps| ps.into_iter().for_each(&mut push))
+        .ok();
     let default_ttl = raw.default_ttl.unwrap_or(known.default_ttl);
     if let Err(p) = check_ttl(default_ttl, "default_ttl") {
         push(p);
@@ -280,8 +284,116 @@ fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) ->
         ignore: ignore?,
         keep_unknown: raw.keep_unknown,
         max_change_share: raw.max_change_share,
-        nameservers: raw.nameservers,
+        nameservers: nameservers?,
+        private: raw.private.iter().map(private_vpc).collect(),
+        delegation_set_id: raw.delegation_set_id,
+        comment: raw.comment,
     })
+}
+
+fn private_vpc(raw: &RawVpc) -> Vpc {
+    Vpc {
+        id: raw.vpc_id.clone(),
+        region: raw.vpc_region.clone(),
+    }
+}
+
+/// Route 53's longest hosted zone comment.
+const MAX_COMMENT_CHARS: usize = 256;
+
+/// The domain's `private`, `delegation_set_id` and `comment` are well formed and fit together:
+/// a private zone has no delegation set, and no name servers a registrar could point at.
+fn check_zone_settings(raw: &RawDomain, known: &Known<'_>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (index, vpc) in raw.private.iter().enumerate() {
+        let id_ok = vpc.vpc_id.starts_with("vpc-")
+            && vpc
+                .vpc_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let region_ok = !vpc.vpc_region.is_empty()
+            && vpc
+                .vpc_region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !id_ok || !region_ok {
+            let message = format!(
+                "private[{index}] is not a VPC: vpc_id {:?}, vpc_region {:?}",
+                vpc.vpc_id, vpc.vpc_region
+            );
+            let fix = "write {\"vpc_id\": \"vpc-1a2b3c4d\", \"vpc_region\": \"eu-west-1\"}";
+            problems.push(Problem::new(message).with_fix(fix));
+        }
+        if raw.private[..index].iter().any(|v| v.vpc_id == vpc.vpc_id) {
+            let message = format!("private[{index}] repeats VPC {}", vpc.vpc_id);
+            problems.push(Problem::new(message).with_fix("name each VPC once"));
+        }
+    }
+    let private = !raw.private.is_empty();
+    if private && raw.delegation_set_id.is_some() {
+        let fix = "leave delegation_set_id out: reusable delegation sets are for public zones";
+        problems.push(Problem::new("a private zone has no delegation set").with_fix(fix));
+    }
+    let at_route53 = known
+        .registrars
+        .iter()
+        .any(|r| r.name == raw.registrar && r.kind == "ROUTE53");
+    if private && at_route53 && raw.nameservers.is_empty() {
+        let message = format!(
+            "registrar {:?} is of type ROUTE53, but a private zone has no name servers it could \
+             register",
+            raw.registrar
+        );
+        let fix = "use a registrar of type NONE, or give \"nameservers\" explicitly";
+        problems.push(Problem::new(message).with_fix(fix));
+    }
+    let bad_set = |id: &str| {
+        let bare = id.rsplit('/').next().unwrap_or(id);
+        bare.is_empty() || !bare.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    if raw.delegation_set_id.as_deref().is_some_and(bad_set) {
+        let fix = "give the reusable delegation set's id, e.g. \"N1PA6795SAMPLE\"";
+        problems.push(Problem::new("delegation_set_id is not a delegation set id").with_fix(fix));
+    }
+    if let Some(comment) = raw
+        .comment
+        .as_deref()
+        .filter(|c| c.chars().count() > MAX_COMMENT_CHARS)
+    {
+        let message = format!(
+            "comment is {} characters long; Route 53 allows {MAX_COMMENT_CHARS}",
+            comment.chars().count()
+        );
+        problems.push(Problem::new(message).with_fix("shorten the comment"));
+    }
+    problems
+}
+
+/// The domain's `nameservers` in wire form, each a host name given once.
+fn name_servers(raw: &[String]) -> Result<Vec<String>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut servers: Vec<String> = Vec::new();
+    for (index, server) in raw.iter().enumerate() {
+        match name::to_wire(server) {
+            Ok(wire) if wire != "." && !servers.contains(&wire) => servers.push(wire),
+            Ok(wire) if wire != "." => problems.push(
+                Problem::new(format!("nameservers[{index}] repeats {server}"))
+                    .with_fix("name each name server once"),
+            ),
+            Ok(_) => problems.push(
+                Problem::new(format!("nameservers[{index}] is empty"))
+                    .with_fix("write a host name, e.g. \"ns1.example.net\""),
+            ),
+            Err(e) => problems.push(
+                Problem::new(format!("nameservers[{index}]: {e}"))
+                    .with_fix("write a host name, e.g. \"ns1.example.net\""),
+            ),
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(servers),
+        false => Err(problems),
+    }
 }
 
 /// The domain's registrar and DNS providers exist, there is at least one provider, and its
@@ -762,5 +874,88 @@ mod tests {
             text.contains("bad-records.json: domain example.tld: record x A (records[6]): ttl 120")
         );
         assert_eq!(text.matches("\n  fix: ").count(), 8);
+    }
+
+    /// A config of one domain whose registrar `r53reg` is of type ROUTE53, with `fields` added.
+    fn registrar_domain(fields: &str) -> String {
+        format!(
+            r#"{{ "registrars": {{"r53reg": {{"type": "ROUTE53"}}}},
+            "dns_providers": {{"r53_main": {{"type": "ROUTE53"}}}},
+            "domains": [{{"name": "example.tld", "registrar": "r53reg",
+            "dns_providers": ["r53_main"] {fields} }}] }}"#
+        )
+    }
+
+    #[test]
+    fn registrar_and_zone_creation_fields() {
+        let text = registrar_domain(
+            r#", "nameservers": ["NS1.Example.net", "ns2.example.org."],
+            "delegation_set_id": "/delegationset/N1PA6795SAMPLE", "comment": "team dns""#,
+        );
+        let domain = &parse(Path::new("x.json"), &text).unwrap().domains[0];
+        assert_eq!(domain.nameservers, ["ns1.example.net.", "ns2.example.org."]);
+        assert_eq!(
+            domain.delegation_set_id.as_deref(),
+            Some("/delegationset/N1PA6795SAMPLE")
+        );
+        assert_eq!(domain.comment.as_deref(), Some("team dns"));
+        assert!(!domain.is_private());
+
+        let private = r#"{ "registrars": {"none": {"type": "NONE"}},
+            "dns_providers": {"r53_main": {"type": "ROUTE53"}},
+            "domains": [{"name": "in.example", "registrar": "none", "dns_providers": ["r53_main"],
+            "private": [{"vpc_id": "vpc-1a2b", "vpc_region": "eu-west-1"},
+                        {"vpc_id": "vpc-3c4d", "vpc_region": "us-east-1"}]}] }"#;
+        let domain = &parse(Path::new("x.json"), private).unwrap().domains[0];
+        assert!(domain.is_private());
+        assert_eq!(domain.private[1].id, "vpc-3c4d");
+        assert_eq!(domain.private[1].region, "us-east-1");
+    }
+
+    #[test]
+    fn registrar_and_zone_creation_mistakes_say_how_to_fix_them() {
+        let cases = [
+            (
+                r#", "nameservers": ["a..b"]"#,
+                "nameservers[0]",
+                "host name",
+            ),
+            (
+                r#", "nameservers": ["ns1.x.net", "NS1.x.net."]"#,
+                "repeats",
+                "once",
+            ),
+            (
+                r#", "private": [{"vpc_id": "vpc-1", "vpc_region": "eu-west-1"}]"#,
+                "private zone has no name servers",
+                "type NONE",
+            ),
+            (
+                r#", "private": [{"vpc_id": "1", "vpc_region": "eu-west-1"}], "nameservers": ["ns.x.net"]"#,
+                "is not a VPC",
+                "vpc-1a2b3c4d",
+            ),
+            (
+                r#", "private": [{"vpc_id": "vpc-1", "vpc_region": "eu-west-1"}], "nameservers": ["ns.x.net"], "delegation_set_id": "N1""#,
+                "has no delegation set",
+                "public zones",
+            ),
+            (
+                r#", "delegation_set_id": "N 1""#,
+                "not a delegation set id",
+                "N1PA",
+            ),
+        ];
+        for (fields, message, fix) in cases {
+            let errors = errors_in(&registrar_domain(fields));
+            let error = find(&errors, message);
+            assert_eq!(error.domain.as_deref(), Some("example.tld"));
+            assert!(
+                error.fix.as_deref().unwrap_or_default().contains(fix),
+                "{fields}: {error}"
+            );
+        }
+        let long = format!(r#", "comment": "{}""#, "x".repeat(257));
+        find(&errors_in(&registrar_domain(&long)), "257 characters");
     }
 }

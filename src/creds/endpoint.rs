@@ -154,19 +154,59 @@ pub fn route53_endpoint(
         env_url(env, "AWS_ENDPOINT_URL_ROUTE_53"),
         env_url(env, "AWS_ENDPOINT_URL"),
     ];
-    let (url, origin) = match candidates.into_iter().flatten().next() {
-        Some((url, origin)) => (validate_url(&url, &origin)?, origin),
-        None => (
-            partition.route53().url,
-            format!("partition {}", partition.name()),
-        ),
-    };
+    let default = (
+        partition.route53().url,
+        format!("partition {}", partition.name()),
+    );
+    let (url, origin) = first_url(candidates, default)?;
     let endpoint = Endpoint {
         url,
         region,
         service: "route53",
     };
     Ok((endpoint, origin))
+}
+
+/// Route 53 Domains, the registrar API: it exists in `us-east-1` only, and is signed for it.
+pub const DOMAINS_URL: &str = "https://route53domains.us-east-1.amazonaws.com";
+
+/// The Route 53 Domains endpoint, and where its URL came from (for `--debug`).
+///
+/// URL precedence: creds entry `DomainsEndpoint` > `AWS_ENDPOINT_URL_ROUTE_53_DOMAINS` >
+/// `AWS_ENDPOINT_URL` > [`DOMAINS_URL`]. `--endpoint` names Route 53's endpoint, not this one.
+pub fn domains_endpoint(
+    entry_endpoint: Option<(&str, &str)>,
+    env: Env<'_>,
+) -> Result<(Endpoint, String), CredsError> {
+    let candidates = [
+        entry_endpoint.map(|(entry, url)| {
+            (
+                url.to_string(),
+                format!("creds.json entry \"{entry}\" (DomainsEndpoint)"),
+            )
+        }),
+        env_url(env, "AWS_ENDPOINT_URL_ROUTE_53_DOMAINS"),
+        env_url(env, "AWS_ENDPOINT_URL"),
+    ];
+    let default = (DOMAINS_URL.to_string(), "the default".to_string());
+    let (url, origin) = first_url(candidates, default)?;
+    let endpoint = Endpoint {
+        url,
+        region: "us-east-1".to_string(),
+        service: "route53domains",
+    };
+    Ok((endpoint, origin))
+}
+
+/// The first of `candidates` (URL, origin), validated, else `default`.
+fn first_url<const N: usize>(
+    candidates: [Option<(String, String)>; N],
+    default: (String, String),
+) -> Result<(String, String), CredsError> {
+    match candidates.into_iter().flatten().next() {
+        Some((url, origin)) => Ok((validate_url(&url, &origin)?, origin)),
+        None => Ok(default),
+    }
 }
 
 /// The STS endpoint for `region`: `AWS_ENDPOINT_URL_STS` > `AWS_ENDPOINT_URL` >
@@ -358,6 +398,34 @@ mod tests {
         assert_eq!(url_of(settings, &env), "http://127.0.0.1:5001");
         assert_eq!(url_of(settings, &only_generic), "http://127.0.0.1:5002");
         assert_eq!(url_of(settings, &no_env), "https://route53.amazonaws.com");
+    }
+
+    #[test]
+    fn domains_endpoint_precedence_and_signing() {
+        let env = |name: &str| match name {
+            "AWS_ENDPOINT_URL_ROUTE_53_DOMAINS" => Some("http://127.0.0.1:5003/".to_string()),
+            "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:5002".to_string()),
+            "AWS_ENDPOINT_URL_ROUTE_53" => Some("http://127.0.0.1:5001".to_string()),
+            _ => None,
+        };
+        let only_generic = |name: &str| env(name).filter(|_| name == "AWS_ENDPOINT_URL");
+        let entry = Some(("r53_main", "https://domains.example"));
+        let (endpoint, origin) = domains_endpoint(entry, &env).unwrap();
+        assert_eq!(endpoint.url, "https://domains.example");
+        assert!(origin.contains("DomainsEndpoint"), "{origin}");
+        let url_of = |env: Env<'_>| domains_endpoint(None, env).unwrap().0.url;
+        assert_eq!(url_of(&env), "http://127.0.0.1:5003");
+        assert_eq!(url_of(&only_generic), "http://127.0.0.1:5002");
+        let (endpoint, _) = domains_endpoint(None, &no_env).unwrap();
+        assert_eq!(
+            endpoint,
+            Endpoint {
+                url: DOMAINS_URL.into(),
+                region: "us-east-1".into(),
+                service: "route53domains",
+            }
+        );
+        assert!(domains_endpoint(Some(("e", "ftp://x")), &no_env).is_err());
     }
 
     #[test]

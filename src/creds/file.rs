@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use super::error::CredsError;
 use super::Env;
 
-/// The keys a ROUTE53 entry may have. `DelegationSet` is dnscontrol's and is ignored here.
-const KNOWN_KEYS: [&str; 12] = [
+/// The keys a ROUTE53 entry may have.
+const KNOWN_KEYS: [&str; 13] = [
     "TYPE",
     "KeyId",
     "SecretKey",
@@ -23,6 +23,7 @@ const KNOWN_KEYS: [&str; 12] = [
     "Region",
     "CaBundle",
     "DelegationSet",
+    "DomainsEndpoint",
 ];
 
 /// One creds.json entry with every `"$NAME"` value read from the environment and empty values
@@ -49,6 +50,11 @@ pub struct CredsEntry {
     /// PEM file of CA certificates to trust for this entry's requests, instead of
     /// `AWS_CA_BUNDLE` or the built-in roots; a relative path is relative to creds.json.
     pub ca_bundle: Option<PathBuf>,
+    /// The reusable delegation set new public zones take their name servers from (dnscontrol's
+    /// `DelegationSet`).
+    pub delegation_set: Option<String>,
+    /// Route 53 Domains URL override.
+    pub domains_endpoint: Option<String>,
 }
 
 impl fmt::Debug for CredsEntry {
@@ -67,6 +73,8 @@ impl fmt::Debug for CredsEntry {
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
             .field("ca_bundle", &self.ca_bundle)
+            .field("delegation_set", &self.delegation_set)
+            .field("domains_endpoint", &self.domains_endpoint)
             .finish()
     }
 }
@@ -177,6 +185,8 @@ impl EntryReader<'_> {
             endpoint: get("Endpoint")?,
             region: get("Region")?,
             ca_bundle: self.ca_bundle(get("CaBundle")?)?,
+            delegation_set: get("DelegationSet")?,
+            domains_endpoint: get("DomainsEndpoint")?,
         };
         self.check_combination(&entry)?;
         Ok(entry)
@@ -345,6 +355,8 @@ mod tests {
         assert_eq!(roles.external_id.as_deref(), Some("ext-1"));
         assert_eq!(roles.partition.as_deref(), Some("aws"));
         assert_eq!(roles.region.as_deref(), Some("us-east-1"));
+        assert_eq!(roles.delegation_set.as_deref(), Some("N1PA6795SAMPLE"));
+        assert_eq!(entry.delegation_set, None);
         let none = file.entry("none", &env_with).unwrap_err().to_string();
         assert!(none.contains("\"none\" registrar"), "{none}");
     }

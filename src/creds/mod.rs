@@ -31,7 +31,7 @@ use crate::http::TransportOptions;
 use crate::sigv4::{Credentials, Endpoint};
 
 pub use cache::{system_clock, CachingProvider, Clock, RENEW_BEFORE};
-pub use endpoint::{route53_endpoint, EndpointSettings, Partition};
+pub use endpoint::{domains_endpoint, route53_endpoint, EndpointSettings, Partition};
 pub use error::{CredsError, StsFailure};
 pub use file::permission_warning;
 pub use transport::transport_options;
@@ -58,6 +58,10 @@ pub struct Account {
     pub name: String,
     pub credentials: Arc<dyn ProvideCredentials>,
     pub endpoint: Endpoint,
+    /// Route 53 Domains, for an entry a ROUTE53 registrar names.
+    pub domains_endpoint: Endpoint,
+    /// The entry's `DelegationSet`: the reusable delegation set of new public zones.
+    pub delegation_set: Option<String>,
     pub transport: TransportOptions,
 }
 
@@ -67,6 +71,8 @@ impl fmt::Debug for Account {
             .field("name", &self.name)
             .field("credentials", &self.credentials.source())
             .field("endpoint", &self.endpoint)
+            .field("domains_endpoint", &self.domains_endpoint)
+            .field("delegation_set", &self.delegation_set)
             .field("transport", &self.transport)
             .finish()
     }
@@ -117,6 +123,12 @@ pub fn open_account_with_clock(
         entry_region: entry.as_ref().and_then(|e| e.region.as_deref()),
     };
     let (endpoint, origin) = route53_endpoint(partition, settings, env)?;
+    let entry_domains_endpoint = entry.as_ref().and_then(|e| {
+        e.domains_endpoint
+            .as_deref()
+            .map(|url| (e.name.as_str(), url))
+    });
+    let (domains_endpoint, domains_origin) = domains_endpoint(entry_domains_endpoint, env)?;
     let chain = chain::Chain {
         env,
         transport: &transport,
@@ -133,10 +145,16 @@ pub fn open_account_with_clock(
         endpoint.url,
         endpoint.region
     );
+    crate::debug!(
+        "creds entry \"{name}\": Route 53 Domains endpoint {} (from {domains_origin})",
+        domains_endpoint.url
+    );
     Ok(Account {
         name: name.to_string(),
         credentials,
         endpoint,
+        domains_endpoint,
+        delegation_set: entry.as_ref().and_then(|e| e.delegation_set.clone()),
         transport,
     })
 }

@@ -11,6 +11,8 @@ use crate::time::http_date;
 /// An error answer from Route 53 (an `ErrorResponse` or `InvalidChangeBatch` document).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsError {
+    /// The AWS service as IAM names it: `route53` or `route53domains`.
+    pub service: &'static str,
     /// The API operation, e.g. `ChangeResourceRecordSets`.
     pub operation: &'static str,
     pub status: u16,
@@ -204,9 +206,9 @@ impl AwsError {
                 "the session token has expired: refresh the temporary credentials".to_string()
             }
             "AccessDenied" | "AccessDeniedException" => format!(
-                "the IAM policy of these credentials does not allow route53:{}; add it to the \
+                "the IAM policy of these credentials does not allow {}:{}; add it to the \
                  policy of the IAM user or role (README lists every action r53ctl needs)",
-                self.operation
+                self.service, self.operation
             ),
             "RequestTimeTooSkewed" => format!(
                 "the local clock is off: local time {}, server time {}; fix the clock (NTP)",
@@ -220,10 +222,12 @@ impl AwsError {
                  someone changed the zone since it was read (run preview again), a CREATE names a \
                  record set that exists, or a DELETE does not match the live record set exactly"
                 .to_string(),
-            "Throttling" => "Route 53's request rate limit for the account was exceeded (shared \
+            "Throttling" | "ThrottlingException" => {
+                "Route 53's request rate limit for the account was exceeded (shared \
                  with every tool and the console); retried with backoff, try again later or use \
                  fewer parallel zones"
-                .to_string(),
+                    .to_string()
+            }
             "PriorRequestNotComplete" => "Route 53 is still applying the previous change to this \
                  zone; wait a moment and try again"
                 .to_string(),
@@ -258,6 +262,7 @@ mod tests {
 
     fn aws(operation: &'static str, code: &str, messages: &[&str]) -> AwsError {
         AwsError {
+            service: "route53",
             operation,
             status: 400,
             code: code.to_string(),
@@ -358,6 +363,7 @@ mod tests {
             operation: "ChangeResourceRecordSets",
             scope: "zone Z1".into(),
             cause: Box::new(ApiError::Aws(Box::new(AwsError {
+                service: "route53",
                 status: 503,
                 ..aws("ChangeResourceRecordSets", "ServiceUnavailable", &["x"])
             }))),

@@ -46,7 +46,13 @@ impl Default for Limits {
         Limits {
             requests: BucketLimit::new(50.0, 10.0),
             per_operation: BucketLimit::new(50.0, 10.0),
-            operations: vec![("CreateHostedZone".to_string(), BucketLimit::new(40.0, 2.0))],
+            operations: vec![
+                ("CreateHostedZone".to_string(), BucketLimit::new(40.0, 2.0)),
+                (
+                    "AssociateVPCWithHostedZone".to_string(),
+                    BucketLimit::new(20.0, 5.0),
+                ),
+            ],
             changes: BucketLimit::new(1000.0, 100.0),
         }
     }

@@ -18,13 +18,13 @@ use std::time::SystemTime;
 
 use crate::creds::ProvideCredentials;
 use crate::http::{Request, Response, Transport};
-use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
+use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet, Vpc};
 use crate::sigv4::{self, percent_encode, Endpoint, SigningParams};
 
 pub use error::{ApiError, AwsError};
 pub use limiter::{BucketLimit, Limiter, Limits};
 pub use retry::{CallKind, Clock, Jitter, RetryPolicy, SystemClock};
-pub use xml::{CreatedZone, RecordPosition};
+pub use xml::{CreatedZone, NewZone, RecordPosition};
 
 /// The path prefix of every operation.
 const API_PREFIX: &str = "/2013-04-01";
@@ -32,6 +32,7 @@ const API_PREFIX: &str = "/2013-04-01";
 pub const ZONES_PAGE_SIZE: u32 = 100;
 /// Largest page ListResourceRecordSets allows.
 const RECORDS_PAGE_SIZE: u32 = 300;
+const GET_HOSTED_ZONE: &str = "GetHostedZone";
 /// How many bytes of a non-XML error body are shown.
 const BODY_EXCERPT: usize = 200;
 
@@ -58,6 +59,13 @@ impl Default for ClientOptions {
 
 /// A Route 53 API client.
 pub struct Client {
+    caller: Caller,
+}
+
+/// How the calls of one AWS API reach it: signed with the endpoint's region and service, paced by
+/// a [`Limiter`] of their own, retried per [`retry::decide`]. [`Client`] uses one for Route 53;
+/// other AWS APIs r53ctl speaks (Route 53 Domains) use one each.
+pub struct Caller {
     transport: Transport,
     endpoint: Endpoint,
     credentials: Arc<dyn ProvideCredentials>,
@@ -74,17 +82,22 @@ const _: fn() = || {
 };
 
 /// One API call, as sent on every attempt.
-struct Call {
-    operation: &'static str,
-    kind: CallKind,
-    method: &'static str,
-    path_and_query: String,
-    body: Vec<u8>,
+pub struct Call {
+    pub operation: &'static str,
+    pub kind: CallKind,
+    pub method: &'static str,
+    pub path_and_query: String,
+    /// Headers besides the signature's, e.g. `content-type`.
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
     /// Record changes it carries, for the change-throughput bucket.
-    changes: u32,
-    /// The zone it concerns, for messages.
-    scope: String,
+    pub changes: u32,
+    /// What it concerns (a zone, a domain), for messages.
+    pub scope: String,
 }
+
+/// Turns an error answer of `operation` into an [`ApiError`]; each API has its error format.
+pub type ErrorReader = fn(&'static str, &Response) -> ApiError;
 
 impl Client {
     /// A client with the default limits and retry policy.
@@ -103,29 +116,19 @@ impl Client {
         credentials: Arc<dyn ProvideCredentials>,
         options: ClientOptions,
     ) -> Client {
-        let endpoint = Endpoint {
-            url: endpoint.url.trim_end_matches('/').to_string(),
-            ..endpoint
-        };
         Client {
-            transport,
-            endpoint,
-            credentials,
-            limiter: Limiter::new(options.limits),
-            retry: options.retry,
-            clock: options.clock,
-            jitter: Jitter::from_time(),
+            caller: Caller::new(transport, endpoint, credentials, options),
         }
     }
 
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
+        self.caller.endpoint()
     }
 
     /// Where the client's credentials come from; never a secret.
     pub fn credentials_source(&self) -> String {
-        self.credentials.source()
+        self.caller.credentials_source()
     }
 
     /// How many hosted zones the account has (GetHostedZoneCount): one cheap read.
@@ -203,14 +206,24 @@ impl Client {
 
     /// GetHostedZone.
     pub fn get_hosted_zone(&self, zone_id: &str) -> Result<HostedZone, ApiError> {
-        const OPERATION: &str = "GetHostedZone";
+        let body = self.get_hosted_zone_document(zone_id)?;
+        xml::parse_get_hosted_zone(&body).map_err(parse_error(GET_HOSTED_ZONE))
+    }
+
+    /// The name servers of the zone's delegation set (GetHostedZone): those a registrar points
+    /// the domain at. A private zone has none.
+    pub fn delegation_name_servers(&self, zone_id: &str) -> Result<Vec<String>, ApiError> {
+        let body = self.get_hosted_zone_document(zone_id)?;
+        xml::parse_delegation_set(&body).map_err(parse_error(GET_HOSTED_ZONE))
+    }
+
+    fn get_hosted_zone_document(&self, zone_id: &str) -> Result<Vec<u8>, ApiError> {
         let zone_id = bare_id(zone_id);
-        let body = self.call(&Call::read(
-            OPERATION,
+        self.call(&Call::read(
+            GET_HOSTED_ZONE,
             format!("{API_PREFIX}/hostedzone/{}", percent_encode(zone_id)),
             &format!("zone {zone_id}"),
-        ))?;
-        xml::parse_get_hosted_zone(&body).map_err(parse_error(OPERATION))
+        ))
     }
 
     /// Every record set of the zone (ListResourceRecordSets, all pages).
@@ -250,15 +263,13 @@ impl Client {
     ) -> Result<ChangeInfo, ApiError> {
         const OPERATION: &str = "ChangeResourceRecordSets";
         let zone_id = bare_id(zone_id);
-        let body = self.call(&Call {
-            operation: OPERATION,
-            kind: CallKind::Write,
-            method: "POST",
-            path_and_query: format!("{API_PREFIX}/hostedzone/{}/rrset/", percent_encode(zone_id)),
-            body: xml::change_batch_request(changes, comment),
-            changes: change_count(changes),
-            scope: format!("zone {zone_id}"),
-        })?;
+        let body = self.call(&Call::xml_write(
+            OPERATION,
+            format!("{API_PREFIX}/hostedzone/{}/rrset/", percent_encode(zone_id)),
+            xml::change_batch_request(changes, comment),
+            change_count(changes),
+            format!("zone {zone_id}"),
+        ))?;
         xml::parse_change_info(&body).map_err(parse_error(OPERATION))
     }
 
@@ -282,21 +293,87 @@ impl Client {
         caller_reference: &str,
         comment: Option<&str>,
     ) -> Result<CreatedZone, ApiError> {
+        let request = NewZone {
+            name,
+            caller_reference,
+            comment,
+            ..NewZone::default()
+        };
+        self.create_zone(&request)
+    }
+
+    /// CreateHostedZone as `request` describes it: public or private (in its first VPC), in a
+    /// reusable delegation set or not.
+    pub fn create_zone(&self, request: &NewZone<'_>) -> Result<CreatedZone, ApiError> {
         const OPERATION: &str = "CreateHostedZone";
-        let body = self.call(&Call {
-            operation: OPERATION,
-            kind: CallKind::Write,
-            method: "POST",
-            path_and_query: format!("{API_PREFIX}/hostedzone"),
-            body: xml::create_hosted_zone_request(name, caller_reference, comment),
-            changes: 0,
-            scope: format!("new zone {name}"),
-        })?;
+        let body = self.call(&Call::xml_write(
+            OPERATION,
+            format!("{API_PREFIX}/hostedzone"),
+            xml::create_hosted_zone_request(request),
+            0,
+            format!("new zone {}", request.name),
+        ))?;
         xml::parse_create_hosted_zone(&body).map_err(parse_error(OPERATION))
     }
 
-    /// Sends `call`, pacing and retrying it; returns the body of its 2xx answer.
+    /// AssociateVPCWithHostedZone: makes private zone `zone_id` answer in one more VPC.
+    pub fn associate_vpc(&self, zone_id: &str, vpc: &Vpc) -> Result<ChangeInfo, ApiError> {
+        const OPERATION: &str = "AssociateVPCWithHostedZone";
+        let zone_id = bare_id(zone_id);
+        let body = self.call(&Call::xml_write(
+            OPERATION,
+            format!(
+                "{API_PREFIX}/hostedzone/{}/associatevpc",
+                percent_encode(zone_id)
+            ),
+            xml::associate_vpc_request(vpc),
+            0,
+            format!("zone {zone_id}"),
+        ))?;
+        xml::parse_change_info(&body).map_err(parse_error(OPERATION))
+    }
+
     fn call(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
+        self.caller.call(call, error_from_response)
+    }
+}
+
+impl Caller {
+    /// A caller of the API at `endpoint`, with its own limiter.
+    pub fn new(
+        transport: Transport,
+        endpoint: Endpoint,
+        credentials: Arc<dyn ProvideCredentials>,
+        options: ClientOptions,
+    ) -> Caller {
+        let endpoint = Endpoint {
+            url: endpoint.url.trim_end_matches('/').to_string(),
+            ..endpoint
+        };
+        Caller {
+            transport,
+            endpoint,
+            credentials,
+            limiter: Limiter::new(options.limits),
+            retry: options.retry,
+            clock: options.clock,
+            jitter: Jitter::from_time(),
+        }
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Where the credentials come from; never a secret.
+    pub fn credentials_source(&self) -> String {
+        self.credentials.source()
+    }
+
+    /// Sends `call`, pacing and retrying it; returns the body of its 2xx answer. `error_of`
+    /// reads an error answer.
+    pub fn call(&self, call: &Call, error_of: ErrorReader) -> Result<Vec<u8>, ApiError> {
         let mut attempt = 0;
         loop {
             self.limiter
@@ -309,7 +386,7 @@ impl Client {
                     scope: call.scope.clone(),
                 });
             }
-            let err = match self.send_once(call) {
+            let err = match self.send_once(call, error_of) {
                 Ok(body) => return Ok(body),
                 Err(err) => err,
             };
@@ -338,19 +415,19 @@ impl Client {
     }
 
     /// One signed attempt.
-    fn send_once(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
+    fn send_once(&self, call: &Call, error_of: ErrorReader) -> Result<Vec<u8>, ApiError> {
         let credentials = self
             .credentials
             .credentials()
             .map_err(ApiError::Credentials)?;
-        let mut headers = Vec::new();
-        if !call.body.is_empty() {
-            headers.push(("content-type".to_string(), "text/xml".to_string()));
-        }
         let mut request = Request {
             method: call.method.to_string(),
             url: format!("{}{}", self.endpoint.url, call.path_and_query),
-            headers,
+            headers: call
+                .headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect(),
             body: call.body.clone(),
         };
         let params = SigningParams {
@@ -385,7 +462,7 @@ impl Client {
         if (200..300).contains(&response.status) {
             Ok(response.body)
         } else {
-            Err(error_from_response(call.operation, &response))
+            Err(error_of(call.operation, &response))
         }
     }
 }
@@ -397,9 +474,30 @@ impl Call {
             kind: CallKind::Read,
             method: "GET",
             path_and_query,
+            headers: Vec::new(),
             body: Vec::new(),
             changes: 0,
             scope: scope.to_string(),
+        }
+    }
+
+    /// A POST of the XML document `body`.
+    fn xml_write(
+        operation: &'static str,
+        path_and_query: String,
+        body: Vec<u8>,
+        changes: u32,
+        scope: String,
+    ) -> Call {
+        Call {
+            operation,
+            kind: CallKind::Write,
+            method: "POST",
+            path_and_query,
+            headers: vec![("content-type", "text/xml".to_string())],
+            body,
+            changes,
+            scope,
         }
     }
 }
@@ -422,9 +520,27 @@ fn parse_error(operation: &'static str) -> impl Fn(String) -> ApiError {
 
 /// Turns a non-2xx answer into an error, from its XML body when it has one.
 fn error_from_response(operation: &'static str, response: &Response) -> ApiError {
+    error_of_answer(
+        "route53",
+        operation,
+        response,
+        xml::parse_error(&response.body),
+    )
+}
+
+/// The error of a non-2xx `response` to `operation` of AWS `service` (its IAM prefix): from
+/// `body` when the API's error format could be read from it, else from the status and the first
+/// bytes of the answer.
+pub fn error_of_answer(
+    service: &'static str,
+    operation: &'static str,
+    response: &Response,
+    body: Option<xml::ErrorBody>,
+) -> ApiError {
     let header_request_id = response.header("x-amzn-RequestId").map(str::to_string);
-    match xml::parse_error(&response.body) {
+    match body {
         Some(body) => ApiError::Aws(Box::new(AwsError {
+            service,
             operation,
             status: response.status,
             code: body.code,

@@ -198,6 +198,7 @@ mod tests {
         };
         assert!(api_missing(&html));
         let no_zone = ApiError::Aws(Box::new(super::super::AwsError {
+            service: "route53",
             operation: "ListResourceRecordSetProtections",
             status: 404,
             code: "NoSuchHostedZone".into(),

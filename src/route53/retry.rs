@@ -147,7 +147,11 @@ pub enum Decision {
 /// Whether Route 53 refused the request without acting on it, and a later one may succeed:
 /// a client-error status with a throttling code.
 fn is_refused_for_now(status: u16, code: &str) -> bool {
-    (400..500).contains(&status) && matches!(code, "Throttling" | "PriorRequestNotComplete")
+    (400..500).contains(&status)
+        && matches!(
+            code,
+            "Throttling" | "ThrottlingException" | "PriorRequestNotComplete"
+        )
 }
 
 /// Transport failures that a later attempt may not meet.
@@ -214,6 +218,7 @@ mod tests {
 
     fn aws(status: u16, code: &str) -> ApiError {
         ApiError::Aws(Box::new(AwsError {
+            service: "route53",
             operation: "ChangeResourceRecordSets",
             status,
             code: code.into(),
@@ -278,6 +283,7 @@ mod tests {
         let cases: Vec<(ApiError, Decision, Decision)> = vec![
             (aws(400, "Throttling"), Retry, Retry),
             (aws(400, "PriorRequestNotComplete"), Retry, Retry),
+            (aws(400, "ThrottlingException"), Retry, Retry),
             (aws(500, "InternalFailure"), Retry, OutcomeUnknown),
             (aws(503, "Throttling"), Retry, OutcomeUnknown),
             (aws(503, "ServiceUnavailable"), Retry, OutcomeUnknown),

@@ -10,7 +10,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::model::{
-    bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing,
+    bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing, Vpc,
 };
 use crate::rtype::RecordType;
 use crate::xml_tree::{parse_document, Element};
@@ -141,18 +141,26 @@ pub fn parse_hosted_zone_count(body: &[u8]) -> Result<u64, String> {
     parse_number(&root, "HostedZoneCount")?.ok_or_else(|| "no <HostedZoneCount>".to_string())
 }
 
+/// The name servers of a GetHostedZoneResponse's delegation set; none for a private zone.
+pub fn parse_delegation_set(body: &[u8]) -> Result<Vec<String>, String> {
+    Ok(delegation_name_servers(&parse_document(body)?))
+}
+
+/// `DelegationSet/NameServers/NameServer…` of a GetHostedZone or CreateHostedZone answer.
+fn delegation_name_servers(root: &Element) -> Vec<String> {
+    root.child("DelegationSet")
+        .and_then(|d| d.child("NameServers"))
+        .map(|ns| ns.children("NameServer").map(|n| n.text.clone()).collect())
+        .unwrap_or_default()
+}
+
 /// Parses a CreateHostedZoneResponse.
 pub fn parse_create_hosted_zone(body: &[u8]) -> Result<CreatedZone, String> {
     let root = parse_document(body)?;
-    let name_servers = root
-        .child("DelegationSet")
-        .and_then(|d| d.child("NameServers"))
-        .map(|ns| ns.children("NameServer").map(|n| n.text.clone()).collect())
-        .unwrap_or_default();
     Ok(CreatedZone {
         zone: hosted_zone(root.child("HostedZone").ok_or("no <HostedZone>")?)?,
         change: change_info(root.child("ChangeInfo").ok_or("no <ChangeInfo>")?)?,
-        name_servers,
+        name_servers: delegation_name_servers(&root),
     })
 }
 
@@ -375,21 +383,52 @@ pub fn change_batch_request(changes: &[ChangeAction], comment: &str) -> Vec<u8> 
     })
 }
 
-/// The body of a CreateHostedZone request.
-pub fn create_hosted_zone_request(
-    name: &str,
-    caller_reference: &str,
-    comment: Option<&str>,
-) -> Vec<u8> {
+/// What CreateHostedZone is asked to create.
+#[derive(Clone, Debug, Default)]
+pub struct NewZone<'a> {
+    pub name: &'a str,
+    /// Unique per zone created; sending the same one again does not create a second zone.
+    pub caller_reference: &'a str,
+    pub comment: Option<&'a str>,
+    /// For a private zone: the first VPC it answers in (others are associated afterwards).
+    pub vpc: Option<&'a Vpc>,
+    /// A reusable delegation set to take the name servers from (public zones only).
+    pub delegation_set_id: Option<&'a str>,
+}
+
+/// The body of a CreateHostedZone request, its elements in the order of the API schema.
+pub fn create_hosted_zone_request(zone: &NewZone<'_>) -> Vec<u8> {
     document("CreateHostedZoneRequest", |w| {
-        leaf(w, "Name", name)?;
-        leaf(w, "CallerReference", caller_reference)?;
-        if let Some(comment) = comment {
-            w.create_element("HostedZoneConfig")
-                .write_inner_content(|w| leaf(w, "Comment", comment))?;
+        leaf(w, "Name", zone.name)?;
+        if let Some(vpc) = zone.vpc {
+            write_vpc(w, vpc)?;
         }
-        Ok(())
+        leaf(w, "CallerReference", zone.caller_reference)?;
+        if zone.comment.is_some() || zone.vpc.is_some() {
+            w.create_element("HostedZoneConfig")
+                .write_inner_content(|w| {
+                    leaf_opt(w, "Comment", zone.comment)?;
+                    if zone.vpc.is_some() {
+                        leaf(w, "PrivateZone", "true")?;
+                    }
+                    Ok(())
+                })?;
+        }
+        leaf_opt(w, "DelegationSetId", zone.delegation_set_id.map(bare_id))
     })
+}
+
+/// The body of an AssociateVPCWithHostedZone request.
+pub fn associate_vpc_request(vpc: &Vpc) -> Vec<u8> {
+    document("AssociateVPCWithHostedZoneRequest", |w| write_vpc(w, vpc))
+}
+
+fn write_vpc(w: &mut XmlWriter, vpc: &Vpc) -> std::io::Result<()> {
+    w.create_element("VPC").write_inner_content(|w| {
+        leaf(w, "VPCRegion", &vpc.region)?;
+        leaf(w, "VPCId", &vpc.id)
+    })?;
+    Ok(())
 }
 
 /// Writes a `<ResourceRecordSet>` with its elements in the order of the API schema.

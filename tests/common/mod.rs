@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use r53ctl::creds::{CredsError, ProvideCredentials};
 use r53ctl::http::{Transport, TransportOptions};
 use r53ctl::model::{Action, ChangeAction, RecordSet};
-use r53ctl::route53::{Client, CreatedZone};
+use r53ctl::route53::{ApiError, Call, CallKind, Caller, Client, ClientOptions, CreatedZone};
 use r53ctl::rtype::RecordType;
 use r53ctl::sigv4::{Credentials, Endpoint};
 
@@ -83,6 +83,58 @@ impl Moto {
             service: "route53",
         };
         Client::new(transport, endpoint, static_credentials())
+    }
+}
+
+impl Moto {
+    /// Registers `domain` (no trailing dot; a TLD Route 53 sells, e.g. `.com`) in moto's
+    /// Route 53 Domains, which also creates its public hosted zone, as real registration does.
+    pub fn register_domain(&self, domain: &str) {
+        let transport = Transport::new(&TransportOptions::default()).expect("transport");
+        let endpoint = Endpoint {
+            url: self.url.clone(),
+            region: "us-east-1".into(),
+            service: "route53domains",
+        };
+        let caller = Caller::new(
+            transport,
+            endpoint,
+            static_credentials(),
+            ClientOptions::default(),
+        );
+        let contact = serde_json::json!({
+            "ContactType": "PERSON", "FirstName": "Test", "LastName": "User",
+            "CountryCode": "US", "Email": "dns@example.com"
+        });
+        let body = serde_json::json!({
+            "DomainName": domain, "DurationInYears": 2,
+            "AdminContact": contact, "RegistrantContact": contact, "TechContact": contact
+        });
+        let call = Call {
+            operation: "RegisterDomain",
+            kind: CallKind::Write,
+            method: "POST",
+            path_and_query: "/".into(),
+            headers: vec![
+                ("content-type", "application/x-amz-json-1.1".into()),
+                (
+                    "x-amz-target",
+                    "Route53Domains_v20140515.RegisterDomain".into(),
+                ),
+            ],
+            body: body.to_string().into_bytes(),
+            changes: 0,
+            scope: domain.into(),
+        };
+        let refused = |operation, response: &r53ctl::http::Response| ApiError::Http {
+            operation,
+            status: response.status,
+            request_id: None,
+            body_start: String::from_utf8_lossy(&response.body).into_owned(),
+        };
+        caller
+            .call(&call, refused)
+            .unwrap_or_else(|e| panic!("register {domain}: {e}"));
     }
 }
 

@@ -40,10 +40,14 @@ pub enum Fault {
     Slow(Duration),
     /// Forwards, then sends only half the response body.
     Truncate,
+    /// Answers `400 AccessDeniedException` in the JSON 1.1 form of Route 53 Domains, without
+    /// forwarding.
+    AccessDeniedJson,
 }
 
 /// A fault for `times` requests of `method` whose path contains `path`, after the first `skip`
-/// such requests went through untouched.
+/// such requests went through untouched. For a JSON 1.1 API (every request is `POST /`), `path`
+/// may name the operation of the `X-Amz-Target` header instead.
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub method: &'static str,
@@ -60,8 +64,21 @@ type Hook = Box<dyn FnMut(&Request) + Send>;
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// The `X-Amz-Target` header of a JSON 1.1 request, e.g.
+    /// `Route53Domains_v20140515.GetDomainDetail`.
+    pub target: Option<String>,
     pub head: Vec<u8>,
     pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The path, and the target when there is one: what rules and the log match.
+    fn label(&self) -> String {
+        match &self.target {
+            Some(target) => format!("{} {target}", self.path),
+            None => self.path.clone(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -217,6 +234,11 @@ fn handle(mut client: TcpStream, shared: &Shared) {
             "InvalidChangeBatch",
             "injected permanent refusal",
         ),
+        Some(Fault::AccessDeniedJson) => {
+            entry.record("injected 400 AccessDeniedException");
+            let body = r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/dns is not authorized to perform: route53domains:GetDomainDetail"}"#;
+            write_answer_as(&mut client, 400, "application/x-amz-json-1.1", body);
+        }
         Some(Fault::ResetBefore) => {
             entry.record("reset before forwarding");
             let _ = client.shutdown(Shutdown::Both);
@@ -226,7 +248,7 @@ fn handle(mut client: TcpStream, shared: &Shared) {
 }
 
 fn arrive<'a>(shared: &'a Shared, request: &Request) -> Entry<'a> {
-    let line = format!("{} {}", request.method, request.path);
+    let line = format!("{} {}", request.method, request.label());
     let mut state = shared.state.lock().unwrap();
     state.log.push(format!("{line} -> pending"));
     Entry {
@@ -273,7 +295,7 @@ fn take_fault(state: &Mutex<State>, request: &Request) -> Option<Fault> {
     let rule = state
         .rules
         .iter_mut()
-        .find(|r| r.times > 0 && r.method == request.method && request.path.contains(r.path))?;
+        .find(|r| r.times > 0 && r.method == request.method && request.label().contains(r.path))?;
     if rule.skip > 0 {
         rule.skip -= 1;
         return None;
@@ -287,7 +309,7 @@ fn run_hook(state: &Mutex<State>, request: &Request) {
         let mut state = state.lock().unwrap();
         match &mut state.hook {
             Some((method, path, skip, _))
-                if *method == request.method && request.path.contains(*path) =>
+                if *method == request.method && request.label().contains(*path) =>
             {
                 match skip.checked_sub(1) {
                     Some(left) => {
@@ -352,8 +374,12 @@ fn error_body(status: u16, code: &str, message: &str) -> String {
 }
 
 fn write_answer(client: &mut TcpStream, status: u16, body: &str) {
+    write_answer_as(client, status, "text/xml", body);
+}
+
+fn write_answer_as(client: &mut TcpStream, status: u16, content_type: &str, body: &str) {
     let head = format!(
-        "HTTP/1.1 {status} Injected\r\ncontent-type: text/xml\r\ncontent-length: {}\r\n\
+        "HTTP/1.1 {status} Injected\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
          x-amzn-requestid: proxy-{status}\r\nconnection: close\r\n\r\n",
         body.len()
     );
@@ -375,14 +401,17 @@ fn read_request(stream: &mut TcpStream) -> Option<Request> {
         }
     };
     let head = String::from_utf8_lossy(&data[..head_end]).to_string();
-    let length = head
-        .lines()
-        .find_map(|l| {
+    let header = |wanted: &str| {
+        head.lines().find_map(|l| {
             let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse::<usize>().ok())?
+            name.eq_ignore_ascii_case(wanted)
+                .then(|| value.trim().to_string())
         })
+    };
+    let length = header("content-length")
+        .and_then(|value| value.parse::<usize>().ok())
         .unwrap_or(0);
+    let target = header("x-amz-target");
     while data.len() < head_end + length {
         let n = stream.read(&mut buf).ok()?;
         if n == 0 {
@@ -394,6 +423,7 @@ fn read_request(stream: &mut TcpStream) -> Option<Request> {
     Some(Request {
         method: first.next()?.to_string(),
         path: first.next()?.to_string(),
+        target,
         head: data[..head_end].to_vec(),
         body: data[head_end..head_end + length].to_vec(),
     })

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::Action;
+use crate::model::{Action, Vpc};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/route53/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -471,7 +471,13 @@ fn record_set_elements_follow_the_schema_order() {
 
 #[test]
 fn create_hosted_zone_request_shape() {
-    let body = create_hosted_zone_request("example.com.", "ref-1", Some("a & b"));
+    let zone = |caller_reference, comment| NewZone {
+        name: "example.com.",
+        caller_reference,
+        comment,
+        ..NewZone::default()
+    };
+    let body = create_hosted_zone_request(&zone("ref-1", Some("a & b")));
     let root = parse_document(&body).unwrap();
     assert_eq!(root.name, "CreateHostedZoneRequest");
     assert_eq!(root.text_of("Name"), Some("example.com."));
@@ -480,11 +486,62 @@ fn create_hosted_zone_request_shape() {
         root.child("HostedZoneConfig").unwrap().text_of("Comment"),
         Some("a & b")
     );
-    let bare = create_hosted_zone_request("example.com.", "ref-2", None);
-    assert!(parse_document(&bare)
-        .unwrap()
-        .child("HostedZoneConfig")
-        .is_none());
+    let bare = create_hosted_zone_request(&zone("ref-2", None));
+    let bare = parse_document(&bare).unwrap();
+    assert!(bare.child("HostedZoneConfig").is_none());
+    assert!(bare.child("VPC").is_none() && bare.child("DelegationSetId").is_none());
+}
+
+#[test]
+fn private_zone_and_delegation_set_requests() {
+    let vpc = Vpc {
+        id: "vpc-1a2b3c4d".into(),
+        region: "eu-west-1".into(),
+    };
+    let private = NewZone {
+        name: "internal.example.",
+        caller_reference: "ref-3",
+        vpc: Some(&vpc),
+        ..NewZone::default()
+    };
+    let root = parse_document(&create_hosted_zone_request(&private)).unwrap();
+    let names: Vec<&str> = root.children.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Name", "VPC", "CallerReference", "HostedZoneConfig"],
+        "schema order"
+    );
+    let written = root.child("VPC").unwrap();
+    assert_eq!(written.text_of("VPCRegion"), Some("eu-west-1"));
+    assert_eq!(written.text_of("VPCId"), Some("vpc-1a2b3c4d"));
+    let config = root.child("HostedZoneConfig").unwrap();
+    assert_eq!(config.text_of("PrivateZone"), Some("true"));
+    assert_eq!(config.text_of("Comment"), None);
+
+    let reusable = NewZone {
+        name: "example.com.",
+        caller_reference: "ref-4",
+        delegation_set_id: Some("/delegationset/N1PA6795SAMPLE"),
+        ..NewZone::default()
+    };
+    let root = parse_document(&create_hosted_zone_request(&reusable)).unwrap();
+    assert_eq!(root.text_of("DelegationSetId"), Some("N1PA6795SAMPLE"));
+
+    let associate = parse_document(&associate_vpc_request(&vpc)).unwrap();
+    assert_eq!(associate.name, "AssociateVPCWithHostedZoneRequest");
+    assert_eq!(
+        associate.child("VPC").unwrap().text_of("VPCId"),
+        Some("vpc-1a2b3c4d")
+    );
+}
+
+#[test]
+fn delegation_set_of_a_public_zone_and_none_of_a_private_one() {
+    let servers = parse_delegation_set(&fixture("get_hosted_zone.xml")).unwrap();
+    assert_eq!(servers.len(), 4);
+    assert_eq!(servers[0], "ns-2048.awsdns-64.com");
+    let private = br#"<GetHostedZoneResponse><HostedZone><Id>/hostedzone/Z2</Id><Name>in.example.</Name><Config><PrivateZone>true</PrivateZone></Config></HostedZone><VPCs><VPC><VPCRegion>eu-west-1</VPCRegion><VPCId>vpc-1</VPCId></VPC></VPCs></GetHostedZoneResponse>"#;
+    assert_eq!(parse_delegation_set(private).unwrap(), Vec::<String>::new());
 }
 
 /// Every prefix of `body` at up to ~300 evenly spread cut points, plus the whole.

@@ -13,7 +13,7 @@ use crate::error::{Error, EXIT_OK};
 use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural};
-use crate::plan::Target;
+use crate::plan::{Target, UnreadableZone};
 use crate::route53::{ApiError, Client};
 
 use super::planning;
@@ -64,11 +64,11 @@ impl From<Target> for PushZone {
 
 /// Pushes `zones` through `clients`: refuses the whole push when a zone is over its safety limit,
 /// applies the others zone by zone, prints each zone and its outcome as it goes (text) or all
-/// at the end (JSON), then fails for `unreadable` zones (messages of zones that could not be
-/// planned) and for zones that did not complete.
+/// at the end (JSON), then fails for `unreadable` zones (zones that could not be planned) and for
+/// zones that did not complete.
 pub fn push(
     zones: Vec<PushZone>,
-    unreadable: &[String],
+    unreadable: &[UnreadableZone],
     clients: &BTreeMap<String, Client>,
     options: &PushOptions,
 ) -> Result<i32, Error> {
@@ -90,9 +90,11 @@ pub fn push(
     let shown: Vec<&Target> = zones.iter().map(|z| &z.target).collect();
     if options.json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
-        output::data(&format!("{}\n", output::targets_json(&shown, &extra)));
+        output::data(&format!("{}\n", output::targets_json(
+            &shown, &extra, unreadable,
+        )));
     } else {
-        output::data(&output::total_text(&shown));
+        output::data(&output::closing_text(&shown, unreadable.len()));
     }
     fail_if_any(unreadable, zones.len() + unreadable.len())?;
     let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
@@ -126,13 +128,13 @@ fn push_zone(
     }
 }
 
-/// Reports every failure on stderr and turns them into one error.
-pub fn fail_if_any(failures: &[String], total: usize) -> Result<(), Error> {
+/// Reports every zone that could not be read on stderr and turns them into one error.
+pub fn fail_if_any(failures: &[UnreadableZone], total: usize) -> Result<(), Error> {
     if failures.is_empty() {
         return Ok(());
     }
     for failure in failures {
-        eprintln!("error: {failure}");
+        log::error(&failure.error);
     }
     Err(Error::Failed(format!(
         "{} of {total} zone{} could not be read",
@@ -644,7 +646,7 @@ mod tests {
         let mut target = target_with_blocked(0);
         target.diff = None;
         let outcome = ZoneOutcome::not_applied("zone changed".into());
-        let report = output::targets_json(&[&target], &[outcome_json(&outcome)]);
+        let report = output::targets_json(&[&target], &[outcome_json(&outcome)], &[]);
         let object = &report["zones"][0];
         assert_eq!(object["zone_id"], "Z1");
         assert_eq!(object["provider"], "r53_main");

@@ -20,9 +20,11 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let (targets, failures) = planning::plan_all(&config, &domains, &clients, args.concurrency);
     let shown: Vec<&Target> = targets.iter().collect();
     if json {
-        output::data(&format!("{}\n", output::targets_json(&shown, &[])));
-    } else if !targets.is_empty() {
-        output::data(&output::targets_text(&shown));
+        output::data(&format!("{}\n", output::targets_json(
+            &shown, &[], &failures,
+        )));
+    } else {
+        output::data(&output::targets_text(&shown, failures.len()));
     }
     for violation in planning::safety_violations(&targets) {
         log::warn(&format!("push will refuse {violation}"));

@@ -82,7 +82,12 @@ pub fn paint_stdout(colour: Colour, text: &str) -> String {
 /// One line that says everything about a record set: name, type, routing, TTL, alias target,
 /// health check and values.
 pub fn describe(rs: &RecordSet) -> String {
-    words([identity(rs)].into_iter().chain(settings(rs)).chain(rs.values.iter().cloned()))
+    words(
+        [identity(rs)]
+            .into_iter()
+            .chain(settings(rs))
+            .chain(rs.values.iter().cloned()),
+    )
 }
 
 /// Name, type and routing: what identifies a record set.
@@ -135,9 +140,9 @@ pub fn targets_text(targets: &[&Target], unreadable: usize) -> String {
 }
 
 /// How a MODIFY is sent, said once per run that shows one.
-const MODIFY_NOTE: &str = "Each MODIFY is sent as a DELETE of the record set as read and a \
-    CREATE of the new one in the same request (an UPSERT for the apex NS and SOA): if someone \
-    changed the record set since, the request fails whole and overwrites nothing.\n";
+const MODIFY_NOTE: &str = "Note: each MODIFY is sent as a DELETE of the record set as read and \
+    a CREATE of the new one,\n  in one request: it fails whole if someone changed the record set \
+    since (the apex NS: one UPSERT).\n";
 
 /// The closing lines of a preview or push: how a MODIFY is sent (when one was shown), then the
 /// total of the zones read and how many more could not be read. Nothing when no zone was read:
@@ -250,7 +255,10 @@ fn block(lines: &[String], colour: Option<Colour>) -> String {
         Some(colour) => paint_stdout(colour, line),
         None => line.clone(),
     };
-    lines.iter().map(|line| format!("  {}\n", paint(line))).collect()
+    lines
+        .iter()
+        .map(|line| format!("  {}\n", paint(line)))
+        .collect()
 }
 
 fn change_colour(change: &Change) -> Option<Colour> {
@@ -301,7 +309,11 @@ fn change_lines(change: &Change) -> Vec<String> {
 
 /// `VERB name type [routing] settings`, then the values of `rs` (see [`with_values`]).
 fn record_set_lines(verb: &str, rs: &RecordSet) -> Vec<String> {
-    let head = words([verb.to_string(), identity(rs)].into_iter().chain(settings(rs)));
+    let head = words(
+        [verb.to_string(), identity(rs)]
+            .into_iter()
+            .chain(settings(rs)),
+    );
     let values: Vec<(char, &str)> = rs.values.iter().map(|v| (' ', v.as_str())).collect();
     with_values(head, &values)
 }
@@ -323,10 +335,12 @@ fn modify_lines(old: &RecordSet, new: &RecordSet) -> Vec<String> {
         return vec![head];
     }
     let removed = old.values.iter().filter(|v| !new.values.contains(v));
-    let marked = removed.map(|v| ('-', v.as_str())).chain(new.values.iter().map(|v| {
-        let marker = if old.values.contains(v) { ' ' } else { '+' };
-        (marker, v.as_str())
-    }));
+    let marked = removed
+        .map(|v| ('-', v.as_str()))
+        .chain(new.values.iter().map(|v| {
+            let marker = if old.values.contains(v) { ' ' } else { '+' };
+            (marker, v.as_str())
+        }));
     with_values(head, &marked.collect::<Vec<_>>())
 }
 
@@ -711,7 +725,10 @@ mod tests {
 
     fn text_of(changes: Vec<Change>) -> String {
         let live = live_for(&changes);
-        targets_text(&[&target(HostedZone::example(), diff_of(changes), &live)], 0)
+        targets_text(
+            &[&target(HostedZone::example(), diff_of(changes), &live)],
+            0,
+        )
     }
 
     /// The live record sets `changes` delete or modify.
@@ -761,9 +778,8 @@ mod tests {
         );
         let two_values = text_of(vec![Change::Create(txt(&["\"a\"", "\"b\""]))]);
         assert!(
-            two_values.contains(
-                "  #1 CREATE txt.example.tld TXT 300\n        \"a\"\n        \"b\"\n"
-            ),
+            two_values
+                .contains("  #1 CREATE txt.example.tld TXT 300\n        \"a\"\n        \"b\"\n"),
             "{two_values}"
         );
         let modified = text_of(vec![Change::Modify {
@@ -791,7 +807,10 @@ mod tests {
             "#3 CREATE host10.example.tld",
         ];
         let positions: Vec<Option<usize>> = numbered.iter().map(|l| text.find(l)).collect();
-        assert!(positions.windows(2).all(|w| w[0].is_some() && w[0] < w[1]), "{text}");
+        assert!(
+            positions.windows(2).all(|w| w[0].is_some() && w[0] < w[1]),
+            "{text}"
+        );
         assert!(
             text.contains("  2 to create, 1 to delete: 3 changes in 1 request (atomic)\n"),
             "{text}"
@@ -818,9 +837,9 @@ mod tests {
         let first = target(zone(), diff_of(vec![modify()]), &live);
         let second = target(zone(), diff_of(vec![modify()]), &live);
         let text = targets_text(&[&first, &second], 0);
-        assert_eq!(text.matches("Each MODIFY is sent as").count(), 1, "{text}");
+        assert_eq!(text.matches("each MODIFY is sent as").count(), 1, "{text}");
         let creates_only = text_of(vec![Change::Create(a("new.example.tld.", "192.0.2.3"))]);
-        assert!(!creates_only.contains("Each MODIFY"), "{creates_only}");
+        assert!(!creates_only.contains("MODIFY"), "{creates_only}");
     }
 
     #[test]
@@ -857,9 +876,15 @@ mod tests {
         let json = targets_json(&[&over], &[], &[]);
         let zone = &json["zones"][0];
         let violation = zone["safety_violation"].as_str().expect("violation");
-        assert!(violation.contains("4 of 10 record sets (40%)"), "{violation}");
+        assert!(
+            violation.contains("4 of 10 record sets (40%)"),
+            "{violation}"
+        );
         let old = zone["changes"][0]["old"].as_object().expect("record set");
-        assert!(!old.contains_key("alias") && !old.contains_key("set_identifier"), "{old:?}");
+        assert!(
+            !old.contains_key("alias") && !old.contains_key("set_identifier"),
+            "{old:?}"
+        );
         let within = target(HostedZone::example(), diff_of(vec![]), &live);
         let json = targets_json(&[&within], &[], &[]);
         assert!(json["zones"][0].get("safety_violation").is_none(), "{json}");

@@ -90,9 +90,10 @@ pub fn push(
     let shown: Vec<&Target> = zones.iter().map(|z| &z.target).collect();
     if options.json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
-        output::data(&format!("{}\n", output::targets_json(
-            &shown, &extra, unreadable,
-        )));
+        output::data(&format!(
+            "{}\n",
+            output::targets_json(&shown, &extra, unreadable,)
+        ));
     } else {
         output::data(&output::closing_text(&shown, unreadable.len()));
     }

@@ -20,9 +20,10 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let (targets, failures) = planning::plan_all(&config, &domains, &clients, args.concurrency);
     let shown: Vec<&Target> = targets.iter().collect();
     if json {
-        output::data(&format!("{}\n", output::targets_json(
-            &shown, &[], &failures,
-        )));
+        output::data(&format!(
+            "{}\n",
+            output::targets_json(&shown, &[], &failures,)
+        ));
     } else {
         output::data(&output::targets_text(&shown, failures.len()));
     }

@@ -88,6 +88,15 @@ impl Workspace {
 
     /// Like [`Workspace::run`], with `env` added to the environment of this run only.
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command(args)
+            .envs(env.iter().copied())
+            .output()
+            .expect("run r53ctl")
+    }
+
+    /// The command that runs r53ctl with `args` in the workspace, for a test that sets up its
+    /// standard streams itself.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_r53ctl"));
         command
             .args(args)
@@ -98,11 +107,8 @@ impl Workspace {
         if let Some(endpoint) = &self.endpoint {
             command.env("AWS_ENDPOINT_URL_ROUTE_53", endpoint);
         }
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
         command
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .envs(env.iter().copied())
-            .output()
-            .expect("run r53ctl")
     }
 
     /// Runs r53ctl and checks its exit code; returns stdout.

@@ -92,7 +92,7 @@ pub fn push(
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
         output::data(&format!(
             "{}\n",
-            output::targets_json(&shown, &extra, unreadable,)
+            output::targets_json(&shown, &extra, unreadable)
         ));
     } else {
         output::data(&output::closing_text(&shown, unreadable.len()));

@@ -22,7 +22,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     if json {
         output::data(&format!(
             "{}\n",
-            output::targets_json(&shown, &[], &failures,)
+            output::targets_json(&shown, &[], &failures)
         ));
     } else {
         output::data(&output::targets_text(&shown, failures.len()));

@@ -1,9 +1,11 @@
 //! What r53ctl tells the user on stderr: the `--debug` switch and its `debug!` lines, warnings,
-//! progress lines, and whether a stream may be coloured (only on a terminal without `NO_COLOR`).
+//! progress lines, errors, and whether a stream may be coloured (only on a terminal without
+//! `NO_COLOR`). A closed or full stderr drops these messages: there is nowhere left to say so, and
+//! a message is never a reason to stop a run.
 //!
 //! May import: nothing of the crate.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static DEBUG: AtomicBool = AtomicBool::new(false);
@@ -23,20 +25,35 @@ pub fn debug_enabled() -> bool {
 macro_rules! debug {
     ($($arg:tt)*) => {
         if $crate::log::debug_enabled() {
-            eprintln!("debug: {}", format_args!($($arg)*));
+            $crate::log::line(&format!("debug: {}", format_args!($($arg)*)));
         }
     };
 }
 
+/// Writes `text` and a newline to stderr, or nothing when stderr is closed or full.
+pub fn line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
-    eprintln!("{}: {message}", paint_stderr(Colour::Yellow, "warning"));
+    labelled(Colour::Yellow, "warning", message);
+}
+
+/// Prints an error to stderr.
+pub fn error(message: &str) {
+    labelled(Colour::Red, "error", message);
+}
+
+/// Prints `message` after `label` in `colour` to stderr.
+pub fn labelled(colour: Colour, label: &str, message: &str) {
+    line(&format!("{}: {message}", paint_stderr(colour, label)));
 }
 
 /// Prints a progress line to stderr when stderr is a terminal.
 pub fn progress(message: &str) {
     if std::io::stderr().is_terminal() {
-        eprintln!("{message}");
+        line(message);
     }
 }
 

@@ -8,7 +8,7 @@ use r53ctl::error::{Error, EXIT_OK};
 use r53ctl::{log, output};
 
 fn main() {
-    std::process::exit(run());
+    std::process::exit(output::exit_code(run()));
 }
 
 /// Runs r53ctl with the process's arguments and returns the exit code.

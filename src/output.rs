@@ -1,29 +1,41 @@
-//! What r53ctl prints: data on stdout, errors on stderr, and how plans and record sets read.
-//! Colour follows [`crate::log`]: only on a terminal without `NO_COLOR`.
+//! What r53ctl prints on stdout: a run's data, how plans, changes and record sets read as text,
+//! and the JSON documents of preview and push (`docs/json.md` is their contract). Messages go to
+//! stderr through [`crate::log`]; colour follows it: only on a terminal without `NO_COLOR`.
 //!
 //! May import: `batch`, `diff`, `error`, `log`, `model`, `name`, `plan`, `rtype`.
 
-use std::io::IsTerminal;
+use std::cmp::Ordering;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{self, AtomicBool};
 
 use serde_json::{json, Map, Value};
 
 use crate::diff::{Change, LeftAlone, ZoneDiff};
-use crate::error::Error;
-use crate::log::{colour_allowed, paint, paint_stderr, Colour};
-use crate::model::{Action, RecordSet, Routing};
-use crate::plan::{Target, ZonePlan};
+use crate::error::{Error, EXIT_ERROR, EXIT_OK};
+use crate::log::{self, colour_allowed, paint, Colour};
+use crate::model::{Action, RecordKey, RecordSet, Routing};
+use crate::plan::{ChangeCounts, Target, UnreadableZone, ZonePlan};
 
-/// Writes `text`, a run's data, to stdout. A reader that went away (`r53ctl preview | head`) is
-/// no reason to stop a run, least of all a push midway: what it no longer reads is dropped.
+/// The version of the JSON documents of preview and push, their `"schema"` member.
+pub const JSON_SCHEMA: u32 = 1;
+
+/// Set once some of the run's data could not be written to stdout.
+static DATA_INCOMPLETE: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text`, a run's data, to stdout. A failed write never stops a run, least of all a push
+/// midway: the first one is said on stderr, unless the reader went away (`r53ctl preview | head`
+/// asks for no message), and the run then exits 1 instead of 0 (see [`exit_code`]).
 pub fn data(text: &str) {
-    use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    if let Err(err) = stdout
+    let written = stdout
         .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write to stdout: {err}");
+        .and_then(|()| stdout.flush());
+    if let Err(err) = written {
+        let first = !DATA_INCOMPLETE.swap(true, atomic::Ordering::Relaxed);
+        if first && err.kind() != std::io::ErrorKind::BrokenPipe {
+            log::error(&format!(
+                "cannot write to stdout: {err}; the output is incomplete"
+            ));
         }
     }
 }
@@ -55,6 +67,16 @@ pub fn data_to(out: Option<&std::path::Path>, force: bool, text: &str) -> Result
         .map_err(|e| Error::failed(format!("writing {}", path.display()), e))
 }
 
+/// The exit code of a run that ended with `code`: a success whose data did not all reach stdout
+/// is an error, so that a script never takes a cut-off output for the whole of it.
+pub fn exit_code(code: i32) -> i32 {
+    if code == EXIT_OK && DATA_INCOMPLETE.load(atomic::Ordering::Relaxed) {
+        EXIT_ERROR
+    } else {
+        code
+    }
+}
+
 /// Prints `err` to stderr and returns its exit code.
 pub fn report_error(err: &Error) -> i32 {
     let label = match err {
@@ -63,7 +85,7 @@ pub fn report_error(err: &Error) -> i32 {
         Error::Interrupted(..) => "interrupted",
         _ => "error",
     };
-    eprintln!("{}: {err}", paint_stderr(Colour::Red, label));
+    log::labelled(Colour::Red, label, &err.to_string());
     err.exit_code()
 }
 
@@ -85,23 +107,34 @@ pub fn paint_stdout(colour: Colour, text: &str) -> String {
     )
 }
 
-/// One line that says everything about a record set: name, type, routing, TTL and values or
-/// alias target.
+/// One line that says everything about a record set: name, type, routing, TTL, alias target,
+/// health check and values.
 pub fn describe(rs: &RecordSet) -> String {
-    format!("{} {}", identity(rs), content(rs))
+    words(
+        [identity(rs)]
+            .into_iter()
+            .chain(settings(rs))
+            .chain(rs.values.iter().cloned()),
+    )
 }
 
 /// Name, type and routing: what identifies a record set.
 fn identity(rs: &RecordSet) -> String {
-    let mut line = format!("{} {}", crate::name::display(&rs.name), rs.rtype);
-    if let Some(id) = &rs.set_identifier {
-        line.push_str(&format!(" [{id}{}]", routing_label(rs.routing.as_ref())));
-    }
-    line
+    words([name_and_type(rs)].into_iter().chain(routing_text(rs)))
 }
 
-/// TTL, alias target, values and health check: what a record set holds.
-fn content(rs: &RecordSet) -> String {
+fn name_and_type(rs: &RecordSet) -> String {
+    format!("{} {}", crate::name::display(&rs.name), rs.rtype)
+}
+
+/// `[set-identifier routing]`, for a record set under a routing policy.
+fn routing_text(rs: &RecordSet) -> Option<String> {
+    let id = rs.set_identifier.as_ref()?;
+    Some(format!("[{id}{}]", routing_label(rs.routing.as_ref())))
+}
+
+/// What a record set holds besides its values: TTL, alias target, health check.
+fn settings(rs: &RecordSet) -> Vec<String> {
     let mut parts: Vec<String> = rs.ttl.iter().map(u32::to_string).collect();
     if let Some(alias) = &rs.alias {
         parts.push(format!(
@@ -115,68 +148,97 @@ fn content(rs: &RecordSet) -> String {
             }
         ));
     }
-    parts.extend(rs.values.iter().cloned());
     if let Some(hc) = &rs.health_check_id {
         parts.push(format!("health-check={hc}"));
     }
-    parts.join(" ")
+    parts
 }
 
-/// The human-readable preview or push report of `targets`: one line per change, grouped by
-/// zone, then a total.
-pub fn targets_text(targets: &[&Target]) -> String {
-    let mut text = String::new();
-    for target in targets {
-        text.push_str(&zone_text(target));
-    }
-    text.push_str(&total_text(targets));
+/// `parts` separated by spaces.
+fn words(parts: impl IntoIterator<Item = String>) -> String {
+    parts.into_iter().collect::<Vec<_>>().join(" ")
+}
+
+/// The human-readable preview of `targets`: each zone's changes, then the closing lines, which
+/// count `unreadable` zones too.
+pub fn targets_text(targets: &[&Target], unreadable: usize) -> String {
+    let mut text: String = targets.iter().map(|target| zone_text(target)).collect();
+    text.push_str(&closing_text(targets, unreadable));
     text
 }
 
-/// The closing line of a preview or push: how many changes in how many zones.
-pub fn total_text(targets: &[&Target]) -> String {
+/// How a MODIFY is sent, said once per run that shows one.
+const MODIFY_NOTE: &str = "Note: each MODIFY is sent as a DELETE of the record set as read and \
+    a CREATE of the new one,\n  in one request: it fails whole if someone changed the record set \
+    since (the apex NS: one UPSERT).\n";
+
+/// The closing lines of a preview or push: how a MODIFY is sent (when one was shown), then the
+/// total of the zones read and how many more could not be read. Nothing when no zone was read:
+/// a total of nothing is no result, and the errors say why.
+pub fn closing_text(targets: &[&Target], unreadable: usize) -> String {
+    if targets.is_empty() && unreadable > 0 {
+        return String::new();
+    }
+    let mut text = String::new();
+    let shows_modify = |t: &&Target| {
+        t.diff.as_ref().is_some_and(|diff| {
+            diff.changes
+                .iter()
+                .any(|c| matches!(c, Change::Modify { .. }))
+        })
+    };
+    if targets.iter().any(shows_modify) {
+        text.push_str(MODIFY_NOTE);
+    }
     let changes: usize = targets.iter().map(|t| t.plan.summary.total()).sum();
     let zones_changed = targets
         .iter()
         .filter(|t| t.plan.summary.total() > 0)
         .count();
-    format!(
-        "Total: {changes} change{} in {zones_changed} of {} zone{}\n",
+    text.push_str(&format!(
+        "Total: {changes} change{} in {zones_changed} of {} zone{}",
         plural(changes),
         targets.len(),
         plural(targets.len())
-    )
+    ));
+    if unreadable > 0 {
+        text.push_str(&format!(
+            "; {unreadable} more zone{} could not be read",
+            plural(unreadable)
+        ));
+    }
+    text.push('\n');
+    text
 }
 
-/// One zone's block of a preview or push: a header line, then one line per change of its diff,
-/// or, for a plan read from a file, one line per change action.
+/// One zone's block of a preview or push: a header line, then its numbered changes (or, for a
+/// plan read from a file, its change actions in request order), then its counts and requests.
 pub fn zone_text(target: &Target) -> String {
     let plan = &target.plan;
-    let heading = format!(
+    let mut text = format!(
         "{} (zone {}, provider {})\n",
         plan.domain, plan.zone.id, plan.provider
     );
-    match &target.diff {
-        Some(diff) => heading + &diff_text(plan, diff),
-        None => heading + &actions_text(plan),
-    }
+    text.push_str(&match &target.diff {
+        Some(diff) => diff_text(diff),
+        None => actions_text(plan),
+    });
+    text.push_str(&requests_line(plan));
+    text
 }
 
-/// The lines of `diff`, then how many requests apply it.
-fn diff_text(plan: &ZonePlan, diff: &ZoneDiff) -> String {
+/// The changes of `diff`, numbered, then the record sets it keeps and the changes it may not make.
+fn diff_text(diff: &ZoneDiff) -> String {
     let mut text = String::new();
-    for change in &diff.changes {
-        let colour = match change {
-            Change::Create(_) => Colour::Green,
-            Change::Delete(_) => Colour::Red,
-            Change::Modify { .. } => Colour::Yellow,
-        };
-        text.push_str(&format!(
-            "  {}\n",
-            paint_stdout(colour, &describe_change(change))
-        ));
+    for (index, change) in in_display_order(&diff.changes, Change::key)
+        .into_iter()
+        .enumerate()
+    {
+        let mut lines = change_lines(change);
+        lines[0] = format!("#{} {}", index + 1, lines[0]);
+        text.push_str(&block(&lines, change_colour(change)));
     }
-    for (rs, reason) in &diff.left_alone {
+    for (rs, reason) in in_display_order(&diff.left_alone, |(rs, _)| rs.key()) {
         if *reason != LeftAlone::ZoneApex {
             text.push_str(&format!(
                 "  KEEP   {} ({})\n",
@@ -185,34 +247,23 @@ fn diff_text(plan: &ZonePlan, diff: &ZoneDiff) -> String {
             ));
         }
     }
-    for (change, comment) in &diff.blocked {
-        text.push_str(&format!(
-            "  {} {} (protected{}; push leaves it out)\n",
+    for (change, comment) in in_display_order(&diff.blocked, |(change, _)| change.key()) {
+        let mut lines = change_lines(change);
+        lines[0] = format!(
+            "{} {} (protected{}; push leaves it out)",
             paint_stdout(Colour::Red, "BLOCKED"),
-            describe_change(change),
+            lines[0],
             comment
                 .as_deref()
                 .map(|c| format!(": {c}"))
                 .unwrap_or_default()
-        ));
+        );
+        text.push_str(&block(&lines, None));
     }
-    text.push_str(&requests_line(diff.changes.len(), plan.batches.len()));
     text
 }
 
-/// How `n` changes are sent in `requests` requests.
-fn requests_line(n: usize, requests: usize) -> String {
-    match (n, requests) {
-        (0, _) => "  no changes\n".to_string(),
-        (n, 1) => format!("  {n} change{} in 1 request (atomic)\n", plural(n)),
-        (n, requests) => format!(
-            "  {n} changes in {requests} requests (not atomic: a failure midway leaves the \
-             earlier requests applied)\n"
-        ),
-    }
-}
-
-/// The change actions of every request of `plan`, one per line.
+/// The change actions of every request of `plan`, one per record set, in the order they are sent.
 fn actions_text(plan: &ZonePlan) -> String {
     let mut text = String::new();
     for change in plan.batches.iter().flatten() {
@@ -220,31 +271,158 @@ fn actions_text(plan: &ZonePlan) -> String {
             Action::Delete => Colour::Red,
             Action::Create | Action::Upsert => Colour::Green,
         };
-        let line = format!(
-            "{} {}",
-            change.action.as_str(),
-            describe(&change.record_set)
-        );
-        text.push_str(&format!("  {}\n", paint_stdout(colour, &line)));
-    }
-    if plan.batches.is_empty() {
-        text.push_str("  no changes\n");
+        let lines = record_set_lines(change.action.as_str(), &change.record_set);
+        text.push_str(&block(&lines, Some(colour)));
     }
     text
 }
 
-/// `CREATE …`, `DELETE …` or `MODIFY … -> …`: one change on one line.
-fn describe_change(change: &Change) -> String {
-    match change {
-        Change::Create(new) => format!("CREATE {}", describe(new)),
-        Change::Delete(old) => format!("DELETE {}", describe(old)),
-        Change::Modify { old, new } => format!(
-            "MODIFY {} {} -> {}",
-            identity(old),
-            content(old),
-            content(new)
+/// `lines` indented, each in `colour` when given.
+fn block(lines: &[String], colour: Option<Colour>) -> String {
+    let paint = |line: &String| match colour {
+        Some(colour) => paint_stdout(colour, line),
+        None => line.clone(),
+    };
+    lines
+        .iter()
+        .map(|line| format!("  {}\n", paint(line)))
+        .collect()
+}
+
+fn change_colour(change: &Change) -> Option<Colour> {
+    Some(match change {
+        Change::Create(_) => Colour::Green,
+        Change::Delete(_) => Colour::Red,
+        Change::Modify { .. } => Colour::Yellow,
+    })
+}
+
+/// The count of the changes of `plan` by kind and how many requests send them.
+fn requests_line(plan: &ZonePlan) -> String {
+    let n = plan.summary.total();
+    let what = format!("{}: {n} change{}", kinds_text(&plan.summary), plural(n));
+    match (n, plan.batches.len()) {
+        (0, _) => "  no changes\n".to_string(),
+        (_, 1) => format!("  {what} in 1 request (atomic)\n"),
+        (_, requests) => format!(
+            "  {what} in {requests} requests (not atomic: a failure midway leaves the earlier \
+             requests applied)\n"
         ),
     }
+}
+
+/// `2 to create, 1 to modify, 3 to delete`, leaving out kinds with none.
+fn kinds_text(counts: &ChangeCounts) -> String {
+    let kinds = [
+        (counts.creates, "create"),
+        (counts.modifies, "modify"),
+        (counts.deletes, "delete"),
+    ];
+    let parts = kinds
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, kind)| format!("{n} to {kind}"));
+    parts.collect::<Vec<_>>().join(", ")
+}
+
+/// The lines of one change, unindented. A MODIFY shows what changes: both sides of its routing,
+/// settings and lone value, or the values it removes (`-`), keeps and adds (`+`).
+fn change_lines(change: &Change) -> Vec<String> {
+    match change {
+        Change::Create(new) => record_set_lines("CREATE", new),
+        Change::Delete(old) => record_set_lines("DELETE", old),
+        Change::Modify { old, new } => modify_lines(old, new),
+    }
+}
+
+/// `VERB name type [routing] settings`, then the values of `rs` (see [`with_values`]).
+fn record_set_lines(verb: &str, rs: &RecordSet) -> Vec<String> {
+    let head = words(
+        [verb.to_string(), identity(rs)]
+            .into_iter()
+            .chain(settings(rs)),
+    );
+    let values: Vec<(char, &str)> = rs.values.iter().map(|v| (' ', v.as_str())).collect();
+    with_values(head, &values)
+}
+
+fn modify_lines(old: &RecordSet, new: &RecordSet) -> Vec<String> {
+    let routing_changed = old.routing != new.routing;
+    let inline = old.values.len() <= 1 && new.values.len() <= 1;
+    let side = |rs: &RecordSet| {
+        let routing = routing_changed.then(|| routing_text(rs)).flatten();
+        let values = rs.values.iter().filter(|_| inline).cloned();
+        words(routing.into_iter().chain(settings(rs)).chain(values))
+    };
+    let subject = match routing_changed {
+        true => name_and_type(old),
+        false => identity(old),
+    };
+    let head = format!("MODIFY {subject} {} -> {}", side(old), side(new));
+    if inline {
+        return vec![head];
+    }
+    let removed = old.values.iter().filter(|v| !new.values.contains(v));
+    let marked = removed
+        .map(|v| ('-', v.as_str()))
+        .chain(new.values.iter().map(|v| {
+            let marker = if old.values.contains(v) { ' ' } else { '+' };
+            (marker, v.as_str())
+        }));
+    with_values(head, &marked.collect::<Vec<_>>())
+}
+
+/// `head` and `values`, each value after its marker (`-`, `+` or a space): a lone unmarked value
+/// on the head line, any other one per line under it, so that one TXT value of two strings
+/// (`"a" "b"`) never reads as two values.
+fn with_values(head: String, values: &[(char, &str)]) -> Vec<String> {
+    if let [(' ', only)] = values {
+        return vec![format!("{head} {only}")];
+    }
+    let lines = values.iter().map(|(marker, v)| format!("    {marker} {v}"));
+    std::iter::once(head).chain(lines).collect()
+}
+
+/// `items` sorted for display by the record set each is about: names in natural order
+/// (`host2` before `host10`), then type and set identifier.
+fn in_display_order<T>(items: &[T], key: impl Fn(&T) -> RecordKey) -> Vec<&T> {
+    let mut keyed: Vec<(RecordKey, &T)> = items.iter().map(|item| (key(item), item)).collect();
+    keyed.sort_by(|(a, _), (b, _)| natural_cmp(&a.name, &b.name).then_with(|| a.cmp(b)));
+    keyed.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Orders `a` and `b` as people read them: a run of digits by its number.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    while let (Some(&x), Some(&y)) = (a.first(), b.first()) {
+        let ordering = if x.is_ascii_digit() && y.is_ascii_digit() {
+            let (number_a, rest_a) = split_number(a);
+            let (number_b, rest_b) = split_number(b);
+            (a, b) = (rest_a, rest_b);
+            number_a
+                .len()
+                .cmp(&number_b.len())
+                .then(number_a.cmp(number_b))
+        } else {
+            (a, b) = (&a[1..], &b[1..]);
+            x.cmp(&y)
+        };
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// The number `text` starts with (its digits without leading zeros) and the rest of `text`.
+fn split_number(text: &[u8]) -> (&[u8], &[u8]) {
+    let end = text
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, rest) = text.split_at(end);
+    let zeros = digits.iter().take_while(|&&c| c == b'0').count();
+    (&digits[zeros..], rest)
 }
 
 fn left_alone_reason(reason: &LeftAlone) -> &'static str {
@@ -256,8 +434,14 @@ fn left_alone_reason(reason: &LeftAlone) -> &'static str {
     }
 }
 
-/// The machine-readable form of `targets`, each zone object extended by `extra` when given.
-pub fn targets_json(targets: &[&Target], extra: &[Map<String, Value>]) -> Value {
+/// The JSON document of a preview or push (`docs/json.md`): `targets`, each zone object extended
+/// by `extra` when given, the `unreadable` zones and the totals of the zones read. Null members
+/// are left out.
+pub fn targets_json(
+    targets: &[&Target],
+    extra: &[Map<String, Value>],
+    unreadable: &[UnreadableZone],
+) -> Value {
     let zones: Vec<Value> = targets
         .iter()
         .enumerate()
@@ -271,11 +455,33 @@ pub fn targets_json(targets: &[&Target], extra: &[Map<String, Value>]) -> Value 
         .collect();
     let total: usize = targets.iter().map(|t| t.plan.summary.total()).sum();
     let actions: usize = targets.iter().map(|t| t.plan.change_actions()).sum();
-    json!({ "zones": zones, "total_changes": total, "total_change_actions": actions })
+    let mut document = json!({
+        "schema": JSON_SCHEMA,
+        "zones": zones,
+        "unreadable": unreadable,
+        "total_changes": total,
+        "total_change_actions": actions,
+    });
+    strip_nulls(&mut document);
+    document
+}
+
+/// Removes the null members of every object in `value`: the documents leave out what a zone or
+/// record set does not have.
+pub fn strip_nulls(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            members.retain(|_, member| !member.is_null());
+            members.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 fn zone_json(target: &Target) -> Map<String, Value> {
     let plan = &target.plan;
+    let violation = plan.safety_violation(target.live_count);
     let mut object = as_map(json!({
         "domain": plan.domain,
         "provider": plan.provider,
@@ -289,6 +495,7 @@ fn zone_json(target: &Target) -> Map<String, Value> {
         "requests": plan.batches.len(),
         "change_actions": plan.change_actions(),
         "atomic": plan.is_atomic(),
+        "safety_violation": violation.map(|v| v.to_string()),
     }));
     if let Some(diff) = &target.diff {
         object.extend(diff_json(diff));
@@ -296,17 +503,18 @@ fn zone_json(target: &Target) -> Map<String, Value> {
     object
 }
 
-/// The changes, record sets left alone and blocked changes of `diff`.
+/// The changes, record sets left alone and blocked changes of `diff`, in display order.
 fn diff_json(diff: &ZoneDiff) -> Map<String, Value> {
-    let changes: Vec<Value> = diff.changes.iter().map(change_json).collect();
-    let left_alone: Vec<Value> = diff
-        .left_alone
-        .iter()
+    let changes: Vec<Value> = in_display_order(&diff.changes, Change::key)
+        .into_iter()
+        .map(change_json)
+        .collect();
+    let left_alone: Vec<Value> = in_display_order(&diff.left_alone, |(rs, _)| rs.key())
+        .into_iter()
         .map(|(rs, reason)| json!({"record_set": rs, "reason": left_alone_reason(reason)}))
         .collect();
-    let blocked: Vec<Value> = diff
-        .blocked
-        .iter()
+    let blocked: Vec<Value> = in_display_order(&diff.blocked, |(change, _)| change.key())
+        .into_iter()
         .map(|(change, comment)| json!({"change": change_json(change), "protection_comment": comment}))
         .collect();
     as_map(json!({ "changes": changes, "left_alone": left_alone, "blocked": blocked }))
@@ -474,7 +682,7 @@ mod tests {
             ..Default::default()
         };
         let target = target(zone, diff, &[]);
-        let text = targets_text(&[&target]);
+        let text = targets_text(&[&target], 0);
         assert!(
             text.contains(
                 "  BLOCKED CREATE www.example.tld A 300 192.0.2.1 (protected: frozen; push leaves \
@@ -483,7 +691,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Total: 0 changes"), "{text}");
-        let json = targets_json(&[&target], &[]);
+        let json = targets_json(&[&target], &[], &[]);
         assert_eq!(
             json["zones"][0]["blocked"][0]["protection_comment"],
             "frozen"
@@ -511,11 +719,202 @@ mod tests {
         };
         let diff = crate::diff::diff_zone(&[], std::slice::from_ref(&live), &options);
         let target = target(zone, diff, &[live]);
-        let text = targets_text(&[&target]);
+        let text = targets_text(&[&target], 0);
         assert!(
             text.contains("  KEEP   tp.example.tld A (made by a traffic policy"),
             "{text}"
         );
         assert!(text.contains("no changes"), "{text}");
+    }
+
+    fn a(name: &str, ip: &str) -> RecordSet {
+        RecordSet::simple(name, RecordType::A, 300, vec![ip.into()])
+    }
+
+    fn txt(values: &[&str]) -> RecordSet {
+        let values = values.iter().map(|v| v.to_string()).collect();
+        RecordSet::simple("txt.example.tld.", RecordType::TXT, 300, values)
+    }
+
+    fn weighted(id: &str, weight: u32) -> RecordSet {
+        RecordSet {
+            set_identifier: Some(id.into()),
+            routing: Some(Routing::Weighted { weight }),
+            ..a("app.example.tld.", "192.0.2.1")
+        }
+    }
+
+    fn diff_of(changes: Vec<Change>) -> ZoneDiff {
+        ZoneDiff {
+            changes,
+            ..Default::default()
+        }
+    }
+
+    fn text_of(changes: Vec<Change>) -> String {
+        let live = live_for(&changes);
+        targets_text(
+            &[&target(HostedZone::example(), diff_of(changes), &live)],
+            0,
+        )
+    }
+
+    /// The live record sets `changes` delete or modify.
+    fn live_for(changes: &[Change]) -> Vec<RecordSet> {
+        let old = |c: &Change| match c {
+            Change::Delete(old) | Change::Modify { old, .. } => Some(old.clone()),
+            Change::Create(_) => None,
+        };
+        changes.iter().filter_map(old).collect()
+    }
+
+    use crate::model::HostedZone;
+
+    #[test]
+    fn a_modify_shows_routing_on_both_sides_when_it_changes() {
+        let text = text_of(vec![Change::Modify {
+            old: weighted("a", 10),
+            new: weighted("a", 20),
+        }]);
+        assert!(
+            text.contains(
+                "#1 MODIFY app.example.tld A [a weight=10] 300 192.0.2.1 -> [a weight=20] 300 \
+                 192.0.2.1\n"
+            ),
+            "{text}"
+        );
+        let same_routing = Change::Modify {
+            old: weighted("a", 10),
+            new: RecordSet {
+                ttl: Some(60),
+                ..weighted("a", 10)
+            },
+        };
+        let text = text_of(vec![same_routing]);
+        assert!(
+            text.contains("MODIFY app.example.tld A [a weight=10] 300 192.0.2.1 -> 60 192.0.2.1"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn several_values_go_one_per_line_so_one_txt_of_two_strings_reads_as_one() {
+        let one_value = text_of(vec![Change::Create(txt(&["\"a\" \"b\""]))]);
+        assert!(
+            one_value.contains("  #1 CREATE txt.example.tld TXT 300 \"a\" \"b\"\n"),
+            "{one_value}"
+        );
+        let two_values = text_of(vec![Change::Create(txt(&["\"a\"", "\"b\""]))]);
+        assert!(
+            two_values
+                .contains("  #1 CREATE txt.example.tld TXT 300\n        \"a\"\n        \"b\"\n"),
+            "{two_values}"
+        );
+        let modified = text_of(vec![Change::Modify {
+            old: txt(&["\"a\"", "\"b\""]),
+            new: txt(&["\"b\"", "\"c\""]),
+        }]);
+        assert!(
+            modified.contains(
+                "  #1 MODIFY txt.example.tld TXT 300 -> 300\n      - \"a\"\n        \"b\"\n      + \"c\"\n"
+            ),
+            "{modified}"
+        );
+    }
+
+    #[test]
+    fn changes_are_numbered_in_natural_order_and_counted_by_kind() {
+        let text = text_of(vec![
+            Change::Create(a("host10.example.tld.", "192.0.2.10")),
+            Change::Delete(a("host2.example.tld.", "192.0.2.2")),
+            Change::Create(a("host1.example.tld.", "192.0.2.1")),
+        ]);
+        let numbered = [
+            "#1 CREATE host1.example.tld",
+            "#2 DELETE host2.example.tld",
+            "#3 CREATE host10.example.tld",
+        ];
+        let positions: Vec<Option<usize>> = numbered.iter().map(|l| text.find(l)).collect();
+        assert!(
+            positions.windows(2).all(|w| w[0].is_some() && w[0] < w[1]),
+            "{text}"
+        );
+        assert!(
+            text.contains("  2 to create, 1 to delete: 3 changes in 1 request (atomic)\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn natural_order_compares_runs_of_digits_as_numbers() {
+        assert_eq!(natural_cmp("host2", "host10"), Ordering::Less);
+        assert_eq!(natural_cmp("host10", "host9a"), Ordering::Greater);
+        assert_eq!(natural_cmp("a", "ab"), Ordering::Less);
+        assert_eq!(natural_cmp("b1", "a2"), Ordering::Greater);
+        assert_eq!(natural_cmp("x007", "x7"), Ordering::Equal);
+    }
+
+    #[test]
+    fn the_modify_note_is_said_once_per_run() {
+        let modify = || Change::Modify {
+            old: a("www.example.tld.", "192.0.2.1"),
+            new: a("www.example.tld.", "192.0.2.2"),
+        };
+        let live = live_for(&[modify()]);
+        let zone = || HostedZone::example();
+        let first = target(zone(), diff_of(vec![modify()]), &live);
+        let second = target(zone(), diff_of(vec![modify()]), &live);
+        let text = targets_text(&[&first, &second], 0);
+        assert_eq!(text.matches("each MODIFY is sent as").count(), 1, "{text}");
+        let creates_only = text_of(vec![Change::Create(a("new.example.tld.", "192.0.2.3"))]);
+        assert!(!creates_only.contains("MODIFY"), "{creates_only}");
+    }
+
+    #[test]
+    fn totals_count_zones_read_and_say_how_many_were_not() {
+        let read = target(HostedZone::example(), diff_of(vec![]), &[]);
+        assert_eq!(
+            closing_text(&[&read], 2),
+            "Total: 0 changes in 0 of 1 zone; 2 more zones could not be read\n"
+        );
+        assert_eq!(closing_text(&[], 1), "", "no total when no zone was read");
+        let unreadable = UnreadableZone {
+            domain: "gone.tld".into(),
+            provider: "r53_main".into(),
+            error: "domain gone.tld: no hosted zone".into(),
+        };
+        let with_change = target(
+            HostedZone::example(),
+            diff_of(vec![Change::Create(a("www.example.tld.", "192.0.2.1"))]),
+            &[],
+        );
+        let json = targets_json(&[&with_change], &[], std::slice::from_ref(&unreadable));
+        assert_eq!(json["schema"], 1);
+        assert_eq!(json["total_changes"], 1);
+        assert_eq!(json["unreadable"], json!([unreadable]));
+    }
+
+    #[test]
+    fn json_leaves_out_nulls_and_carries_the_safety_violation() {
+        let live: Vec<RecordSet> = (0..10)
+            .map(|i| a(&format!("h{i}.example.tld."), "192.0.2.1"))
+            .collect();
+        let deletes = live[..4].iter().cloned().map(Change::Delete).collect();
+        let over = target(HostedZone::example(), diff_of(deletes), &live);
+        let json = targets_json(&[&over], &[], &[]);
+        let zone = &json["zones"][0];
+        let violation = zone["safety_violation"].as_str().expect("violation");
+        assert!(
+            violation.contains("4 of 10 record sets (40%)"),
+            "{violation}"
+        );
+        let old = zone["changes"][0]["old"].as_object().expect("record set");
+        assert!(
+            !old.contains_key("alias") && !old.contains_key("set_identifier"),
+            "{old:?}"
+        );
+        let within = target(HostedZone::example(), diff_of(vec![]), &live);
+        let json = targets_json(&[&within], &[], &[]);
+        assert!(json["zones"][0].get("safety_violation").is_none(), "{json}");
     }
 }

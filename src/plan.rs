@@ -178,6 +178,15 @@ impl Target {
     }
 }
 
+/// A zone a run could not read or plan, and why: the counterpart of a [`Target`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnreadableZone {
+    pub domain: String,
+    pub provider: String,
+    /// The whole message, as the run reports it on stderr.
+    pub error: String,
+}
+
 /// How much of a zone one push may change or delete (octoDNS's safety thresholds).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SafetyLimits {

@@ -16,7 +16,7 @@ use crate::interrupt;
 use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural};
-use crate::plan::{Target, ZonePlan};
+use crate::plan::{Target, UnreadableZone, ZonePlan};
 use crate::route53::{ApiError, Client};
 
 use super::planning;
@@ -74,7 +74,7 @@ impl From<Target> for PushZone {
 /// when a signal stopped it, for that.
 pub fn push(
     zones: Vec<PushZone>,
-    unreadable: &[String],
+    unreadable: &[UnreadableZone],
     clients: &BTreeMap<String, Client>,
     registrar: &RegistrarPlan,
     options: &PushOptions,
@@ -109,11 +109,11 @@ pub fn push(
     let registered = registrar.apply(&failed, options.wait);
     if options.json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
-        let mut report = output::targets_json(&shown, &extra);
+        let mut report = output::targets_json(&shown, &extra, unreadable);
         report["registrar_changes"] = registrar::changes_json(registrar, &registered);
         output::data(&format!("{report}\n"));
     } else {
-        output::data(&output::total_text(&shown));
+        output::data(&output::closing_text(&shown, unreadable.len()));
         output::data(&registrar::changes_text(registrar, &registered));
     }
     let unread = fail_if_any(unreadable, zones.len() + unreadable.len());
@@ -209,13 +209,13 @@ fn push_zone(
     }
 }
 
-/// Reports every failure on stderr and turns them into one error.
-pub fn fail_if_any(failures: &[String], total: usize) -> Result<(), Error> {
+/// Reports every zone that could not be read on stderr and turns them into one error.
+pub fn fail_if_any(failures: &[UnreadableZone], total: usize) -> Result<(), Error> {
     if failures.is_empty() {
         return Ok(());
     }
     for failure in failures {
-        eprintln!("error: {failure}");
+        log::error(&failure.error);
     }
     Err(Error::Failed(format!(
         "{} of {total} zone{} could not be read",
@@ -778,7 +778,7 @@ mod tests {
         let mut target = target_with_blocked(0);
         target.diff = None;
         let outcome = ZoneOutcome::not_applied("zone changed".into());
-        let report = output::targets_json(&[&target], &[outcome_json(&outcome)]);
+        let report = output::targets_json(&[&target], &[outcome_json(&outcome)], &[]);
         let object = &report["zones"][0];
         assert_eq!(object["zone_id"], "Z1");
         assert_eq!(object["provider"], "r53_main");

@@ -12,19 +12,19 @@ use crate::diff::{self, DiffOptions, ZoneDiff};
 use crate::error::Error;
 use crate::log;
 use crate::model::{HostedZone, RecordSet, RecordSetProtection};
-use crate::plan::{self, Target, ZonePlan};
+use crate::plan::{self, Target, UnreadableZone, ZonePlan};
 use crate::route53::Client;
 
 use super::apply::PushZone;
 use super::zones;
 
 /// The targets of every (domain, provider) pair of `domains`, read `concurrency` at a time, in
-/// config order; plus a message for each pair that could not be planned.
+/// config order; plus each pair that could not be planned.
 pub fn plan_all(
     domains: &[&Domain],
     clients: &BTreeMap<String, Client>,
     concurrency: usize,
-) -> (Vec<Target>, Vec<String>) {
+) -> (Vec<Target>, Vec<UnreadableZone>) {
     let work: Vec<(&Domain, &str)> = domains
         .iter()
         .flat_map(|d| d.providers.iter().map(move |p| (*d, p.as_str())))
@@ -39,10 +39,14 @@ pub fn plan_all(
     });
     let mut targets = Vec::new();
     let mut failures = Vec::new();
-    for result in results {
+    for (result, (domain, provider)) in results.into_iter().zip(&work) {
         match result {
             Ok(target) => targets.push(target),
-            Err(message) => failures.push(message),
+            Err(error) => failures.push(UnreadableZone {
+                domain: domain.display_name.clone(),
+                provider: provider.to_string(),
+                error,
+            }),
         }
     }
     (targets, failures)

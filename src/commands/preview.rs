@@ -21,11 +21,11 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let registrar = registrar::plan(&config, &domains, &targets, &clients, &connection)?;
     let shown: Vec<&Target> = targets.iter().collect();
     if json {
-        let mut report = output::targets_json(&shown, &[]);
+        let mut report = output::targets_json(&shown, &[], &failures);
         report["registrar_changes"] = registrar::changes_json(&registrar, &[]);
         output::data(&format!("{report}\n"));
-    } else if !targets.is_empty() {
-        output::data(&output::targets_text(&shown));
+    } else {
+        output::data(&output::targets_text(&shown, failures.len()));
         output::data(&registrar::changes_text(&registrar, &[]));
     }
     let refusals = planning::safety_violations(&targets);

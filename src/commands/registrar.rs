@@ -365,7 +365,9 @@ pub fn changes_json(plan: &RegistrarPlan, outcomes: &[NsOutcome]) -> Value {
             })
         })
         .collect();
-    Value::Array(changes)
+    let mut changes = Value::Array(changes);
+    crate::output::strip_nulls(&mut changes);
+    changes
 }
 
 /// The error for registrar checks and updates that failed, after reporting each on stderr.
@@ -376,7 +378,7 @@ pub fn fail_if_any(plan: &RegistrarPlan, outcomes: &[NsOutcome]) -> Result<(), E
         .map(|o| o.domain.as_str())
         .collect();
     for failure in &plan.failures {
-        eprintln!("error: {failure}");
+        log::error(failure);
     }
     let count = plan.failures.len() + failed.len();
     if count == 0 {

@@ -88,12 +88,15 @@ impl Workspace {
 
     /// Like [`Workspace::run`], with `env` added to the environment of this run only.
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        self.command(args, env).output().expect("run r53ctl")
+        self.command(args)
+            .envs(env.iter().copied())
+            .output()
+            .expect("run r53ctl")
     }
 
     /// Starts r53ctl as [`Workspace::run`] would, with stdout and stderr piped.
     pub fn spawn(&self, args: &[&str]) -> Child {
-        self.command(args, &[])
+        self.command(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -101,7 +104,9 @@ impl Workspace {
             .expect("start r53ctl")
     }
 
-    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+    /// The command that runs r53ctl with `args` in the workspace, for a test that sets up its
+    /// standard streams itself.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_r53ctl"));
         command
             .args(args)
@@ -112,9 +117,7 @@ impl Workspace {
         if let Some(endpoint) = &self.endpoint {
             command.env("AWS_ENDPOINT_URL_ROUTE_53", endpoint);
         }
-        command
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .envs(env.iter().copied());
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
         command
     }
 

@@ -18,9 +18,10 @@
 //! `set_identifier` with one routing policy (`weight`, `region`, `failover`, `geolocation`,
 //! `geoproximity`, `multivalue`, `cidr`) and `health_check_id`.
 //!
-//! May import: `input`, `model`, `name`, `rdata`, `rtype`.
+//! May import: `input`, `model`, `name`, `rdata`, `rtype`, `suggest`.
 
 pub mod export;
+mod fields;
 mod raw;
 mod reader;
 mod records;

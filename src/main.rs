@@ -1,7 +1,9 @@
 //! The `r53ctl` binary: parses the command line and runs the command it names.
 
 use r53ctl::cli::{self, Args, Command, Parsed};
-use r53ctl::commands::{check, check_creds, create_domains, get_zones, preview, push, push_plan};
+use r53ctl::commands::{
+    check, check_creds, completion, create_domains, get_zones, preview, push, push_plan, version,
+};
 use r53ctl::error::{Error, EXIT_OK};
 use r53ctl::{log, output};
 
@@ -16,12 +18,9 @@ fn run() -> i32 {
             output::data(&text);
             Ok(EXIT_OK)
         }
-        Parsed::Version => {
-            output::data(&format!("r53ctl {}\n", env!("CARGO_PKG_VERSION")));
-            Ok(EXIT_OK)
-        }
         Parsed::Run(args) => {
             log::set_debug(args.debug);
+            log::set_no_colours(args.no_colors);
             dispatch(&args)
         }
     });
@@ -40,5 +39,7 @@ fn dispatch(args: &Args) -> Result<i32, Error> {
         Command::GetZones => get_zones::run(args),
         Command::CheckCreds => check_creds::run(args),
         Command::CreateDomains => create_domains::run(args),
+        Command::Version => version::run(args),
+        Command::Completion => completion::run(args),
     }
 }

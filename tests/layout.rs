@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
         "log",
         "name",
         "rtype",
+        "suggest",
         "time",
         "xml_tree",
         "test_server",
@@ -32,11 +33,13 @@ const LAYERS: &[&[&str]] = &[
 const COMMAND_FILES: &[&str] = &[
     "check",
     "check_creds",
+    "completion",
     "create_domains",
     "get_zones",
     "preview",
     "push",
     "push_plan",
+    "version",
 ];
 const STEP_MODULES: &[&str] = &["apply", "planning", "zones"];
 

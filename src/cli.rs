@@ -8,13 +8,16 @@
 //! Options may stand before or after the command name. Each command accepts the global flags and
 //! the flags its row lists; anything else is a usage error (exit code 2).
 //!
-//! May import: `error`.
+//! May import: `error`, `route53`, `suggest`.
+
+pub mod completion;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::route53::Limits;
 
 /// The commands r53ctl knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +29,8 @@ pub enum Command {
     CheckCreds,
     CreateDomains,
     Convert,
+    Version,
+    Completion,
 }
 
 /// One row of the command table: everything parsing and help need to know of a command.
@@ -45,6 +50,8 @@ pub struct CommandSpec {
     pub formats: &'static [&'static str],
     /// The help text's closing paragraph on exit codes; empty for the general ones.
     pub exit_codes: &'static str,
+    /// One to three real invocations, shown at the end of its help.
+    pub examples: &'static [&'static str],
 }
 
 /// Every command, in the order `r53ctl --help` lists them.
@@ -59,6 +66,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         flags: &[],
         formats: &[],
         exit_codes: "0 the config is valid, 2 it is not (every problem is listed on stderr).",
+        examples: &["r53ctl check", "r53ctl check --config zones/dnsconfig.json"],
     },
     CommandSpec {
         command: Command::Preview,
@@ -77,6 +85,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         formats: &["text", "json"],
         exit_codes: "0 success, 1 error, 2 usage or config error, 3 changes pending with\n\
                      --expect-no-changes.",
+        examples: &[
+            "r53ctl preview --domains '*.example.com'",
+            "r53ctl preview --expect-no-changes --format json",
+            "r53ctl preview --out plan.json",
+        ],
     },
     CommandSpec {
         command: Command::Push,
@@ -102,6 +115,10 @@ pub const COMMANDS: &[CommandSpec] = &[
                      safety\nlimit, 130 stopped by SIGINT (Ctrl-C), 143 by SIGTERM: no new \
                      request is sent, the\none in flight finishes, and the report lists what \
                      was applied.",
+        examples: &[
+            "r53ctl push --domains example.com",
+            "r53ctl push --plan plan.json --wait",
+        ],
     },
     CommandSpec {
         command: Command::GetZones,
@@ -112,6 +129,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         flags: &["format", "include-apex-ns", "out", "force"],
         formats: &["json", "bind", "nameonly"],
         exit_codes: "",
+        examples: &[
+            "r53ctl get-zones r53_main ROUTE53 example.com",
+            "r53ctl get-zones --format bind --out example.com.zone r53_main - example.com",
+            "r53ctl get-zones --format nameonly r53_main - all",
+        ],
     },
     CommandSpec {
         command: Command::CheckCreds,
@@ -125,6 +147,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         flags: &[],
         formats: &[],
         exit_codes: "0 the credentials work, 1 they do not, 2 usage error.",
+        examples: &["r53ctl check-creds r53_main"],
     },
     CommandSpec {
         command: Command::CreateDomains,
@@ -137,6 +160,35 @@ pub const COMMANDS: &[CommandSpec] = &[
         flags: &["domains"],
         formats: &[],
         exit_codes: "",
+        examples: &["r53ctl create-domains --domains example.com,example.org"],
+    },
+    CommandSpec {
+        command: Command::Version,
+        name: "version",
+        summary: "Print the version (as --version does)",
+        usage: "",
+        about: "Print r53ctl's version, the same line as 'r53ctl --version'.",
+        flags: &[],
+        formats: &[],
+        exit_codes: "",
+        examples: &["r53ctl version"],
+    },
+    CommandSpec {
+        command: Command::Completion,
+        name: "completion",
+        summary: "Write a shell completion script (bash, zsh or fish)",
+        usage: "bash|zsh|fish",
+        about: "Write a completion script for bash, zsh or fish on stdout: commands, their \
+                options and the\nvalues of --format, and file names where an option takes a \
+                FILE.",
+        flags: &[],
+        formats: &[],
+        exit_codes: "",
+        examples: &[
+            "r53ctl completion bash > /etc/bash_completion.d/r53ctl",
+            "r53ctl completion zsh > ~/.zfunc/_r53ctl",
+            "r53ctl completion fish > ~/.config/fish/completions/r53ctl.fish",
+        ],
     },
     CommandSpec {
         command: Command::Convert,
@@ -149,6 +201,10 @@ pub const COMMANDS: &[CommandSpec] = &[
         formats: &[],
         exit_codes: "0 written, 2 usage error or an input r53ctl cannot express (every problem \
                      is\nlisted on stderr).",
+        examples: &[
+            "r53ctl convert --from dnscontrol-ir ir.json --out dnsconfig.json",
+            "r53ctl convert --from bind --domain example.com example.com.zone",
+        ],
     },
 ];
 
@@ -215,14 +271,25 @@ pub const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        long: "no-colors",
+        value: None,
+        help: "Never colour the output, even on a terminal (as NO_COLOR does)",
+        default: None,
+        global: true,
+        set: |args, _| {
+            args.no_colors = true;
+            Ok(())
+        },
+    },
+    Flag {
         long: "max-rate",
         value: Some("N"),
-        help: "At most N Route 53 requests per second (default: Route 53's\naccount limit, 10); \
-               lower it when other tools share the account",
+        help: "At most N Route 53 requests per second (default and highest:\nRoute 53's account \
+               limit, 10); lower it when other tools share\nthe account",
         default: None,
         global: true,
         set: |args, v| {
-            args.max_rate = Some(rate("max-rate", v)?);
+            args.max_rate = Some(request_rate(v)?);
             Ok(())
         },
     },
@@ -241,11 +308,11 @@ pub const FLAGS: &[Flag] = &[
     Flag {
         long: "domains",
         value: Some("A,B"),
-        help: "Only these domains",
+        help: "Only these domains; '*' matches any characters, as in\n'*.example.com,example.*'",
         default: None,
         global: false,
         set: |args, v| {
-            args.domains = Some(domain_list(&string(v)?));
+            args.domains = Some(domain_list(&string(v)?)?);
             Ok(())
         },
     },
@@ -381,11 +448,11 @@ pub const FLAGS: &[Flag] = &[
     Flag {
         long: "concurrency",
         value: Some("N"),
-        help: "Zones read at once",
+        help: "Zones read at once, 1 to 64",
         default: Some("4"),
         global: false,
         set: |args, v| {
-            args.concurrency = number("concurrency", v)?.clamp(1, 64) as usize;
+            args.concurrency = concurrency(v)?;
             Ok(())
         },
     },
@@ -402,6 +469,8 @@ pub struct Args {
     /// `--endpoint URL`: the Route 53 API endpoint to use instead of AWS's.
     pub endpoint: Option<String>,
     pub debug: bool,
+    /// `--no-colors`: no colour even on a terminal.
+    pub no_colors: bool,
     /// `--max-rate N`: at most N Route 53 requests per second.
     pub max_rate: Option<f64>,
     /// `--max-change-rate N`: at most N record changes per second.
@@ -440,6 +509,7 @@ impl Args {
             creds: PathBuf::new(),
             endpoint: None,
             debug: false,
+            no_colors: false,
             max_rate: None,
             max_change_rate: None,
             domains: None,
@@ -498,7 +568,11 @@ pub fn spec(command: Command) -> &'static CommandSpec {
 pub enum Parsed {
     Run(Box<Args>),
     Help(String),
-    Version,
+}
+
+/// What `r53ctl version` and `r53ctl --version` print.
+pub fn version_line() -> String {
+    format!("r53ctl {}\n", env!("CARGO_PKG_VERSION"))
 }
 
 /// Reads the command line (without the program name).
@@ -515,7 +589,9 @@ pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
         seen += 1;
         match arg {
             Short('h') | Long("help") => help = true,
-            Short('V') | Long("version") => return Ok(Parsed::Version),
+            Short('V') | Long("version") => {
+                return Ok(Parsed::Run(Box::new(Args::new(Command::Version)?)))
+            }
             Long(name) => {
                 let flag = flag_named(name)?;
                 let value = match flag.value {
@@ -563,27 +639,46 @@ pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
 
 fn flag_named(name: &str) -> Result<&'static Flag, Error> {
     FLAGS.iter().find(|f| f.long == name).ok_or_else(|| {
+        let longs = FLAGS.iter().map(|f| f.long);
+        let longs = longs.chain(BUILTIN_FLAGS.iter().map(|(_, long, _)| *long));
+        let hint = did_you_mean(crate::suggest::closest(name, longs).map(|f| format!("--{f}")));
         Error::Usage(format!(
-            "unknown option --{name}; run 'r53ctl --help' for the list"
+            "unknown option --{name}{hint}; run 'r53ctl --help' for the list"
         ))
     })
 }
 
 fn command_named(name: &str) -> Result<&'static CommandSpec, Error> {
     COMMANDS.iter().find(|s| s.name == name).ok_or_else(|| {
+        let names = COMMANDS.iter().map(|s| s.name);
+        let hint = did_you_mean(crate::suggest::closest(name, names).map(|c| format!("'{c}'")));
         Error::Usage(format!(
-            "unknown command '{name}'; run 'r53ctl --help' for the list"
+            "unknown command '{name}'{hint}; run 'r53ctl --help' for the list"
         ))
     })
 }
 
-/// `a.tld, b.tld,,` as `["a.tld", "b.tld"]`.
-fn domain_list(list: &str) -> Vec<String> {
-    list.split(',')
+/// ` (did you mean X?)` for a suggestion, nothing without one.
+fn did_you_mean(suggestion: Option<String>) -> String {
+    suggestion.map_or_else(String::new, |s| format!(" (did you mean {s}?)"))
+}
+
+/// `a.tld, *.b.tld,,` as `["a.tld", "*.b.tld"]`. An empty list (an unset CI variable) would
+/// select nothing and let a run pass that checked nothing, so it is refused.
+fn domain_list(list: &str) -> Result<Vec<String>, Error> {
+    let domains: Vec<String> = list
+        .split(',')
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(String::from)
-        .collect()
+        .collect();
+    if domains.is_empty() {
+        return Err(Error::Usage(format!(
+            "--domains {list:?} names no domain; name at least one (or leave --domains out to \
+             cover every domain)"
+        )));
+    }
+    Ok(domains)
 }
 
 fn path(value: Option<OsString>) -> PathBuf {
@@ -595,6 +690,34 @@ fn number(name: &str, value: Option<OsString>) -> Result<u64, Error> {
     value
         .parse()
         .map_err(|_| Error::Usage(format!("--{name} takes a whole number, not '{value}'")))
+}
+
+/// Most zones read at once: more threads would only queue on the request rate limit.
+const MAX_CONCURRENCY: u64 = 64;
+
+/// `--concurrency`: 1 to [`MAX_CONCURRENCY`]; anything else is refused rather than clamped.
+fn concurrency(value: Option<OsString>) -> Result<usize, Error> {
+    let n = number("concurrency", value)?;
+    match n {
+        1..=MAX_CONCURRENCY => Ok(n as usize),
+        _ => Err(Error::Usage(format!(
+            "--concurrency takes 1 to {MAX_CONCURRENCY} zones at once, not {n}"
+        ))),
+    }
+}
+
+/// `--max-rate`: a rate no higher than Route 53's own request limit (standard partition), which
+/// the flag can only lower; a higher one is refused rather than silently capped.
+fn request_rate(value: Option<OsString>) -> Result<f64, Error> {
+    let rate = rate("max-rate", value)?;
+    let ceiling = Limits::default().requests.per_second;
+    if rate > ceiling {
+        return Err(Error::Usage(format!(
+            "--max-rate {rate} is above Route 53's limit of {ceiling} requests per second per \
+             account; use {ceiling} or less"
+        )));
+    }
+    Ok(rate)
 }
 
 /// The slowest rate r53ctl accepts: slower ones would make waits overflow.
@@ -628,6 +751,16 @@ const EXIT_CODES: &str = "0 success, 1 error, 2 usage or config error,\n        
                           pending (preview --expect-no-changes), 4 push refused by a safety \
                           limit.";
 
+/// The switches parsing handles itself, before any command: short name, long name, help.
+pub const BUILTIN_FLAGS: [(char, &str, &str); 2] = [
+    (
+        'h',
+        "help",
+        "This help; 'r53ctl COMMAND --help' for a command's options",
+    ),
+    ('V', "version", "Print the version"),
+];
+
 /// `r53ctl --help`: the commands and the global flags.
 pub fn main_help() -> String {
     let mut text = String::from(
@@ -639,15 +772,10 @@ pub fn main_help() -> String {
         text.push_str(&format!("  {:width$}{}\n", spec.name, spec.summary));
     }
     text.push_str("\nOptions for every command:\n");
-    let global: Vec<&Flag> = FLAGS.iter().filter(|f| f.global).collect();
+    let global: Vec<&Flag> = global_flags().collect();
     text.push_str(&flag_lines(&global, None));
-    for (head, help) in [
-        (
-            "-h, --help",
-            "This help; 'r53ctl COMMAND --help' for a command's options",
-        ),
-        ("-V, --version", "Print the version"),
-    ] {
+    for (short, long, help) in BUILTIN_FLAGS {
+        let head = format!("-{short}, --{long}");
         text.push_str(&format!("  {head:width$}{help}\n", width = HELP_COLUMN - 2));
     }
     text.push_str(&format!("\nExit codes: {EXIT_CODES}\n"));
@@ -656,24 +784,35 @@ pub fn main_help() -> String {
 
 /// `r53ctl COMMAND --help`: what it does, its usage, its flags and exit codes.
 pub fn command_help(spec: &CommandSpec) -> String {
-    let mut text = format!(
-        "{}\n\nUsage: r53ctl {} {}\n",
-        spec.about, spec.name, spec.usage
-    );
-    let own: Vec<&Flag> = spec
-        .flags
-        .iter()
-        .filter_map(|name| FLAGS.iter().find(|f| f.long == *name))
-        .collect();
+    let usage = format!("r53ctl {} {}", spec.name, spec.usage);
+    let mut text = format!("{}\n\nUsage: {}\n", spec.about, usage.trim_end());
+    let own = own_flags(spec);
     if !own.is_empty() {
         text.push_str("\nOptions:\n");
         text.push_str(&flag_lines(&own, Some(spec)));
     }
-    text.push_str("  --config, --creds, --endpoint, --debug as for every command\n");
+    text.push_str("  --config, --creds, --debug, ...: as for every command (r53ctl --help)\n");
     if !spec.exit_codes.is_empty() {
         text.push_str(&format!("\nExit codes: {}\n", spec.exit_codes));
     }
+    text.push_str("\nExamples:\n");
+    for example in spec.examples {
+        text.push_str(&format!("  {example}\n"));
+    }
     text
+}
+
+/// The flags every command takes.
+fn global_flags() -> impl Iterator<Item = &'static Flag> {
+    FLAGS.iter().filter(|f| f.global)
+}
+
+/// The flags of the command `spec` beyond the global ones, in its row's order.
+fn own_flags(spec: &CommandSpec) -> Vec<&'static Flag> {
+    spec.flags
+        .iter()
+        .filter_map(|name| FLAGS.iter().find(|f| f.long == *name))
+        .collect()
 }
 
 /// Column where flag help starts.
@@ -826,6 +965,115 @@ mod tests {
         let a = run_args(&["get-zones", "--format", "bind"]);
         assert_eq!(a.format_of().unwrap(), "bind");
         assert_eq!(run_args(&["get-zones"]).format_of().unwrap(), "json");
+    }
+
+    #[test]
+    fn version_is_a_command_and_a_flag() {
+        assert_eq!(run_args(&["version"]).command, Command::Version);
+        assert_eq!(run_args(&["-V"]).command, Command::Version);
+        assert_eq!(
+            run_args(&["preview", "--version"]).command,
+            Command::Version
+        );
+        assert!(version_line().starts_with("r53ctl "));
+    }
+
+    #[test]
+    fn no_colors_is_a_global_switch() {
+        for command in COMMANDS {
+            assert!(run_args(&[command.name, "--no-colors"]).no_colors);
+        }
+        assert!(!run_args(&["check"]).no_colors);
+    }
+
+    #[test]
+    fn an_empty_domain_list_is_a_usage_error() {
+        for empty in ["", " ", ",,"] {
+            let err = parse_strs(&["preview", "--domains", empty]).unwrap_err();
+            assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
+            assert!(err.to_string().contains("names no domain"), "{err}");
+        }
+        let a = run_args(&["push", "--domains", "*.a.tld,b.*"]);
+        assert_eq!(a.domains, Some(vec!["*.a.tld".into(), "b.*".into()]));
+    }
+
+    #[test]
+    fn max_rate_above_route53s_limit_is_refused() {
+        assert_eq!(run_args(&["push", "--max-rate", "10"]).max_rate, Some(10.0));
+        let err = parse_strs(&["push", "--max-rate", "10.5"]).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
+        assert!(
+            err.to_string().contains("limit of 10 requests per second"),
+            "{err}"
+        );
+        let a = run_args(&["push", "--max-change-rate", "5000"]);
+        assert_eq!(a.max_change_rate, Some(5000.0));
+    }
+
+    #[test]
+    fn concurrency_outside_1_to_64_is_refused() {
+        assert_eq!(run_args(&["push", "--concurrency", "64"]).concurrency, 64);
+        assert_eq!(run_args(&["push", "--concurrency", "1"]).concurrency, 1);
+        for bad in ["0", "65", "100000000000"] {
+            let err = parse_strs(&["preview", "--concurrency", bad]).unwrap_err();
+            assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
+            assert!(err.to_string().contains("1 to 64"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn mistyped_commands_and_flags_get_a_suggestion() {
+        let err = parse_strs(&["preveiw"]).unwrap_err();
+        assert!(err.to_string().contains("did you mean 'preview'?"), "{err}");
+        let err = parse_strs(&["preview", "--dommains", "a"]).unwrap_err();
+        assert!(err.to_string().contains("did you mean --domains?"), "{err}");
+        let err = parse_strs(&["check", "--no-color"]).unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean --no-colors?"),
+            "{err}"
+        );
+        let err = parse_strs(&["check", "--verison"]).unwrap_err();
+        assert!(err.to_string().contains("did you mean --version?"), "{err}");
+        let err = parse_strs(&["deploy"]).unwrap_err();
+        assert!(!err.to_string().contains("did you mean"), "{err}");
+    }
+
+    /// The words of an example as a shell would pass them (no quotes; up to a redirection).
+    fn example_words(example: &str) -> Vec<String> {
+        example
+            .split_whitespace()
+            .skip(1)
+            .take_while(|w| !w.starts_with('>'))
+            .map(|w| w.replace('\'', ""))
+            .collect()
+    }
+
+    #[test]
+    fn every_command_has_examples_that_parse() {
+        for spec in COMMANDS {
+            assert!((1..=3).contains(&spec.examples.len()), "{}", spec.name);
+            for example in spec.examples {
+                assert!(
+                    example.starts_with(&format!("r53ctl {} ", spec.name))
+                        || *example == format!("r53ctl {}", spec.name),
+                    "{example}"
+                );
+                let words = example_words(example);
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                let args = run_args(&words);
+                assert_eq!(args.command, spec.command, "{example}");
+                assert!(args.format_of().is_ok(), "{example}");
+                assert!(command_help(spec).contains(example), "{example}");
+            }
+        }
+    }
+
+    #[test]
+    fn completion_usage_lists_the_shells() {
+        assert_eq!(
+            spec(Command::Completion).usage,
+            completion::SHELLS.join("|")
+        );
     }
 
     #[test]

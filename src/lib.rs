@@ -24,6 +24,7 @@ pub mod rdata;
 pub mod route53;
 pub mod rtype;
 pub mod sigv4;
+pub mod suggest;
 pub mod time;
 pub mod xml_tree;
 

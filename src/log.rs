@@ -1,7 +1,7 @@
 //! What r53ctl tells the user on stderr: the `--debug` switch and its `debug!` lines, warnings,
-//! progress lines, errors, and whether a stream may be coloured (only on a terminal without
-//! `NO_COLOR`). A closed or full stderr drops these messages: there is nowhere left to say so, and
-//! a message is never a reason to stop a run.
+//! progress lines, errors, and whether a stream may be coloured (only on a terminal, without
+//! `NO_COLOR` and without `--no-colors`). A closed or full stderr drops these messages: there is
+//! nowhere left to say so, and a message is never a reason to stop a run.
 //!
 //! May import: nothing of the crate.
 
@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static DEBUG: AtomicBool = AtomicBool::new(false);
+static NO_COLOURS: AtomicBool = AtomicBool::new(false);
 
 /// Turns `--debug` lines on or off.
 pub fn set_debug(on: bool) {
@@ -18,6 +19,11 @@ pub fn set_debug(on: bool) {
 /// Whether `--debug` is on.
 pub fn debug_enabled() -> bool {
     DEBUG.load(Ordering::Relaxed)
+}
+
+/// Turns colour off on every stream, terminal or not (`--no-colors`).
+pub fn set_no_colours(on: bool) {
+    NO_COLOURS.store(on, Ordering::Relaxed);
 }
 
 /// Prints a `--debug` line to stderr. Callers must never pass a secret.
@@ -67,13 +73,21 @@ pub enum Colour {
 
 /// Whether output to a stream that `is_terminal` may be coloured.
 pub fn colour_allowed(is_terminal: bool) -> bool {
-    colour_allowed_with(is_terminal, std::env::var_os("NO_COLOR").as_deref())
+    colour_allowed_with(
+        is_terminal,
+        std::env::var_os("NO_COLOR").as_deref(),
+        NO_COLOURS.load(Ordering::Relaxed),
+    )
 }
 
-/// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the empty string
-/// (no-color.org).
-fn colour_allowed_with(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    is_terminal && no_color.is_none_or(|v| v.is_empty())
+/// Colour only on a terminal, without `--no-colors`, and not when `NO_COLOR` is set to anything
+/// but the empty string (no-color.org).
+fn colour_allowed_with(
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    no_colours_flag: bool,
+) -> bool {
+    is_terminal && !no_colours_flag && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// `text` in `colour` when `enabled`, else `text` as is.
@@ -103,12 +117,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn colour_follows_terminal_and_no_color() {
+    fn colour_follows_terminal_no_color_and_the_flag() {
         use std::ffi::OsStr;
-        assert!(colour_allowed_with(true, None));
-        assert!(colour_allowed_with(true, Some(OsStr::new(""))));
-        assert!(!colour_allowed_with(true, Some(OsStr::new("1"))));
-        assert!(!colour_allowed_with(false, None));
+        assert!(colour_allowed_with(true, None, false));
+        assert!(colour_allowed_with(true, Some(OsStr::new("")), false));
+        assert!(!colour_allowed_with(true, Some(OsStr::new("1")), false));
+        assert!(!colour_allowed_with(false, None, false));
+        assert!(!colour_allowed_with(true, None, true));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use r53ctl::cli::{self, Args, Command, Parsed};
 use r53ctl::commands::{
-    check, check_creds, convert, create_domains, get_zones, preview, push, push_plan,
+    check, check_creds, completion, convert, create_domains, get_zones, preview, push, push_plan,
+    version,
 };
 use r53ctl::error::{Error, EXIT_OK};
 use r53ctl::{log, output};
@@ -18,12 +19,9 @@ fn run() -> i32 {
             output::data(&text);
             Ok(EXIT_OK)
         }
-        Parsed::Version => {
-            output::data(&format!("r53ctl {}\n", env!("CARGO_PKG_VERSION")));
-            Ok(EXIT_OK)
-        }
         Parsed::Run(args) => {
             log::set_debug(args.debug);
+            log::set_no_colours(args.no_colors);
             dispatch(&args)
         }
     });
@@ -43,5 +41,7 @@ fn dispatch(args: &Args) -> Result<i32, Error> {
         Command::CheckCreds => check_creds::run(args),
         Command::CreateDomains => create_domains::run(args),
         Command::Convert => convert::run(args),
+        Command::Version => version::run(args),
+        Command::Completion => completion::run(args),
     }
 }

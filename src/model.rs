@@ -298,7 +298,7 @@ impl IgnoreRule {
 
 /// Whether `pattern` (where `*` matches any run of characters, including none) matches all of
 /// `text`. Linear backtracking over the last `*`, so no input makes it slow.
-fn glob_matches(pattern: &str, text: &str) -> bool {
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     let mut last_star: Option<(usize, usize)> = None;

@@ -125,3 +125,235 @@ fn a_closed_stdout_fails_the_run_quietly_and_never_panics() {
         assert!(out.stderr.is_empty(), "{args:?}: {}", err_text(&out));
     }
 }
+
+#[test]
+fn version_command_and_flag_print_the_same_line() {
+    let ws = scratch("version");
+    let command = ws.run(&["version"]);
+    assert_eq!(command.status.code(), Some(0));
+    assert_eq!(
+        out_text(&command),
+        format!("r53ctl {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    for flag in ["--version", "-V"] {
+        assert_eq!(out_text(&ws.run(&[flag])), out_text(&command), "{flag}");
+    }
+}
+
+#[test]
+fn command_help_shows_examples() {
+    let ws = scratch("examples");
+    let out = ws.run(&["preview", "--help"]);
+    let text = out_text(&out);
+    assert!(
+        text.contains("Examples:\n  r53ctl preview --domains '*.example.com'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn mistyped_command_and_flag_get_a_suggestion() {
+    let ws = scratch("did-you-mean");
+    let out = ws.run(&["preveiw"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err_text(&out).contains("unknown command 'preveiw' (did you mean 'preview'?)"),
+        "{}",
+        err_text(&out)
+    );
+    let out = ws.run(&["preview", "--no-color"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err_text(&out).contains("did you mean --no-colors?"));
+}
+
+/// Two domains, one of them internationalised.
+const TWO_DOMAINS: &str = r#"{
+  "registrars": { "none": { "type": "NONE" } },
+  "dns_providers": { "r53_main": { "type": "ROUTE53" } },
+  "domains": [ { "name": "a.example.tld", "registrar": "none", "dns_providers": ["r53_main"] },
+               { "name": "bücher.tld", "registrar": "none", "dns_providers": ["r53_main"] } ]
+}"#;
+
+#[test]
+fn domains_patterns_that_match_nothing_or_empty_lists_are_usage_errors() {
+    let ws = scratch("domains");
+    std::fs::write(ws.dir.join("dnsconfig.json"), TWO_DOMAINS).unwrap();
+    for empty in ["", " , "] {
+        let out = ws.run(&["preview", "--expect-no-changes", "--domains", empty]);
+        assert_eq!(out.status.code(), Some(2), "{empty:?}");
+        assert!(
+            err_text(&out).contains("names no domain"),
+            "{}",
+            err_text(&out)
+        );
+    }
+    let out = ws.run(&["preview", "--domains", "a.example.tld,*.nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = err_text(&out);
+    assert!(err.contains("*.nowhere"), "{err}");
+    assert!(
+        err.contains("it defines: a.example.tld, bücher.tld"),
+        "{err}"
+    );
+}
+
+#[test]
+fn limits_beyond_route53_or_the_clamp_are_refused() {
+    let ws = scratch("limits");
+    for args in [
+        &["preview", "--max-rate", "11"][..],
+        &["preview", "--concurrency", "0"],
+        &["push", "--concurrency", "65"],
+    ] {
+        let out = ws.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = ws.run(&["preview", "--max-rate", "11"]);
+    assert!(err_text(&out).contains("limit of 10 requests per second"));
+}
+
+#[test]
+fn config_typos_and_wrong_types_are_named_with_a_fix() {
+    let ws = scratch("config-typos");
+    let bad = GOOD.replace(
+        r#""type": "A", "value": "1.2.3.4""#,
+        r#""type": "A", "value": "1.2.3.4", "ttll": 60 }, { "name": "w", "type": "CNMAE", "value": "x" }, { "name": "t", "type": "A", "value": "1.2.3.5", "ttl": "300""#,
+    );
+    std::fs::write(ws.dir.join("dnsconfig.json"), bad).unwrap();
+    let out = ws.run(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = err_text(&out);
+    for part in [
+        "domain example.tld: record test A (records[0]): unknown field `ttll`",
+        "fix: rename `ttll` to `ttl`",
+        "record w CNMAE (records[1]): type \"CNMAE\" is not supported",
+        "fix: did you mean CNAME?",
+        "record t A (records[2]): ttl: expected a number, found the string \"300\"",
+        "fix: write 300 without quotes",
+    ] {
+        assert!(err.contains(part), "missing {part:?} in {err}");
+    }
+}
+
+/// The words bash completes for the command line `line` (the cursor at its end).
+fn bash_completions(script: &std::path::Path, line: &str) -> Vec<String> {
+    let program = format!(
+        "source {}; COMP_WORDS=({line}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+         [[ \"{line}\" == *' ' ]] && {{ COMP_WORDS+=(''); COMP_CWORD=$((COMP_CWORD + 1)); }}; \
+         _r53ctl; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &program])
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "{}", err_text(&out));
+    let words = out_text(&out);
+    words
+        .lines()
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn completion_scripts_cover_every_command_and_flag_and_parse() {
+    let ws = scratch("completion");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = ws.run(&["completion", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", err_text(&out));
+        let script = out_text(&out);
+        for command in r53ctl::cli::COMMANDS {
+            assert!(script.contains(command.name), "{shell}: {}", command.name);
+        }
+        for flag in r53ctl::cli::FLAGS {
+            assert!(script.contains(flag.long), "{shell}: {}", flag.long);
+        }
+        let path = ws.dir.join(format!("r53ctl.{shell}"));
+        std::fs::write(&path, &script).unwrap();
+        let check = std::process::Command::new(shell)
+            .arg("-n")
+            .arg(&path)
+            .output();
+        match check {
+            Ok(check) => assert!(check.status.success(), "{shell} -n: {}", err_text(&check)),
+            Err(_) if shell != "bash" => eprintln!("{shell} is not installed: not checked"),
+            Err(err) => panic!("bash: {err}"),
+        }
+    }
+    let out = ws.run(&["completion", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(ws.run(&["completion"]).status.code(), Some(2));
+}
+
+#[test]
+fn bash_completion_completes_commands_flags_formats_and_files() {
+    let ws = scratch("bash-completion");
+    let script = ws.dir.join("r53ctl.bash");
+    std::fs::write(&script, out_text(&ws.run(&["completion", "bash"]))).unwrap();
+    std::fs::write(ws.dir.join("plan-one.json"), "{}").unwrap();
+    assert_eq!(bash_completions(&script, "r53ctl pre"), ["preview"]);
+    assert_eq!(
+        bash_completions(&script, "r53ctl --config x.json push --ref"),
+        ["--refuse-blocked"]
+    );
+    assert_eq!(
+        bash_completions(&script, "r53ctl check --dom"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        bash_completions(&script, "r53ctl preview --dom"),
+        ["--domains"]
+    );
+    assert_eq!(bash_completions(&script, "r53ctl --no-c"), ["--no-colors"]);
+    assert_eq!(
+        bash_completions(&script, "r53ctl get-zones --format "),
+        ["json", "bind", "nameonly"]
+    );
+    assert_eq!(bash_completions(&script, "r53ctl completion f"), ["fish"]);
+    let plan = ws.dir.join("plan-o").display().to_string();
+    assert_eq!(
+        bash_completions(&script, &format!("r53ctl push --plan {plan}")),
+        [ws.dir.join("plan-one.json").display().to_string()]
+    );
+}
+
+/// Runs r53ctl with `args` in `ws` on a pseudo-terminal (through util-linux's `script`), with
+/// the workspace's clean environment; `None` when `script` is not installed.
+fn run_on_terminal(ws: &Workspace, args: &str) -> Option<String> {
+    let line = format!("'{}' {args}", env!("CARGO_BIN_EXE_r53ctl"));
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(&ws.dir)
+        .env_clear()
+        .env("HOME", &ws.dir)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .ok()?;
+    Some(out_text(&out))
+}
+
+#[test]
+fn no_colors_turns_colour_off_on_a_terminal() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = scratch("no-colors-tty");
+    std::fs::write(ws.dir.join("dnsconfig.json"), GOOD).unwrap();
+    let creds = ws.dir.join("creds.json");
+    std::fs::write(
+        &creds,
+        r#"{"r53_main": {"KeyId": "AKIDEXAMPLE", "SecretKey": "x"}}"#,
+    )
+    .unwrap();
+    // A creds.json others can read draws a warning: coloured on a terminal, unless told not to.
+    std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let preview = "preview --endpoint http://127.0.0.1:9";
+    let Some(coloured) = run_on_terminal(&ws, preview) else {
+        eprintln!("script (util-linux) is not installed: colour on a terminal not checked");
+        return;
+    };
+    assert!(coloured.contains("\x1b[33mwarning"), "{coloured:?}");
+    let plain = run_on_terminal(&ws, &format!("--no-colors {preview}")).unwrap();
+    assert!(plain.contains("warning: creds.json"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}

@@ -345,6 +345,18 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
     );
     assert_exit(&ws.run(&["create-domains"]), 0);
     assert_exit(&ws.run(&["preview", "--expect-no-changes"]), 3);
+    // A wildcard selects the domain, in any case; an empty list is refused, not "no changes".
+    let wildcard = ws.run(&["preview", "--expect-no-changes", "--domains", "JSON.*"]);
+    assert_exit(&wildcard, 3);
+    assert!(
+        stdout(&wildcard).contains("json.tld"),
+        "{}",
+        stdout(&wildcard)
+    );
+    assert_exit(
+        &ws.run(&["preview", "--expect-no-changes", "--domains", ""]),
+        2,
+    );
     assert_exit(&ws.run(&["preview", "--format", "yaml"]), 2);
 
     let push = ws.run(&["push", "--format", "json"]);
@@ -388,6 +400,13 @@ fn json_output_is_one_document_and_exit_codes_tell_outcomes_apart() {
     assert_exit(&uncovered, 2);
     assert!(
         stderr(&uncovered).contains("which the plan does not cover; it covers: json.tld"),
+        "{}",
+        stderr(&uncovered)
+    );
+    let uncovered = ws.run(&["push", "--plan", "plan.json", "--domains", "*.other"]);
+    assert_exit(&uncovered, 2);
+    assert!(
+        stderr(&uncovered).contains("--domains names *.other, which the plan does not cover"),
         "{}",
         stderr(&uncovered)
     );

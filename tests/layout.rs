@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
         "log",
         "name",
         "rtype",
+        "suggest",
         "time",
         "xml_tree",
         "test_server",
@@ -33,12 +34,14 @@ const LAYERS: &[&[&str]] = &[
 const COMMAND_FILES: &[&str] = &[
     "check",
     "check_creds",
+    "completion",
     "convert",
     "create_domains",
     "get_zones",
     "preview",
     "push",
     "push_plan",
+    "version",
 ];
 const STEP_MODULES: &[&str] = &["apply", "planning", "registrar", "zones"];
 

@@ -8,12 +8,14 @@
 
 pub mod check;
 pub mod check_creds;
+pub mod completion;
 pub mod convert;
 pub mod create_domains;
 pub mod get_zones;
 pub mod preview;
 pub mod push;
 pub mod push_plan;
+pub mod version;
 
 mod apply;
 mod planning;

@@ -171,31 +171,18 @@ pub fn selected_plans(
     plans: Vec<ZonePlan>,
     wanted: Option<&[String]>,
 ) -> Result<Vec<ZonePlan>, Error> {
-    let Some(wanted) = wanted else {
-        return Ok(plans);
-    };
-    let wanted: Vec<String> = wanted.iter().map(|d| crate::name::normalize(d)).collect();
-    let planned_names: Vec<String> = plans
-        .iter()
-        .map(|p| crate::name::normalize(&p.zone.name))
-        .collect();
-    if let Some(missing) = wanted.iter().find(|w| !planned_names.contains(w)) {
-        return Err(Error::Usage(format!(
-            "--domains names {}, which the plan does not cover; it covers: {}",
-            crate::name::display(missing),
-            plans
-                .iter()
-                .map(|p| p.domain.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    Ok(plans
-        .into_iter()
-        .zip(planned_names)
-        .filter(|(_, name)| wanted.contains(name))
-        .map(|(plan, _)| plan)
-        .collect())
+    zones::select_by_domain(
+        plans,
+        wanted,
+        |p| crate::name::normalize(&p.zone.name),
+        |unmatched, all| {
+            let covered: Vec<&str> = all.iter().map(|p| p.domain.as_str()).collect();
+            format!(
+                "--domains names {unmatched}, which the plan does not cover; it covers: {}",
+                covered.join(", ")
+            )
+        },
+    )
 }
 
 /// Reads the zone of `plan` and checks it still holds what the plan was computed against; when it

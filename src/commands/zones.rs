@@ -12,7 +12,8 @@ use crate::creds::{self, Account, Overrides};
 use crate::domains;
 use crate::error::Error;
 use crate::http::Transport;
-use crate::model::{bare_id, HostedZone};
+use crate::model::{bare_id, glob_matches, HostedZone};
+use crate::name;
 use crate::route53::{Caller, Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 
 /// What opening a client takes from the command line.
@@ -121,33 +122,60 @@ pub fn selected_domains<'c>(
     config: &'c Config,
     wanted: Option<&[String]>,
 ) -> Result<Vec<&'c Domain>, Error> {
+    let domains: Vec<&Domain> = config.domains.iter().collect();
+    select_by_domain(
+        domains,
+        wanted,
+        |d| d.name.clone(),
+        |unmatched, all| {
+            let known: Vec<&str> = all.iter().map(|d| d.display_name.as_str()).collect();
+            format!(
+                "--domains names {unmatched}, which {} does not define; it defines: {}",
+                config.path.display(),
+                known.join(", ")
+            )
+        },
+    )
+}
+
+/// The `items` whose domain (`wire_name`, in wire form) a pattern of `wanted` (`--domains`)
+/// matches, in their order; all of them without `--domains`. A pattern that matches none is a
+/// usage error, `unmatched(pattern, items)` its message: a typo must not shrink a run silently.
+pub fn select_by_domain<T>(
+    items: Vec<T>,
+    wanted: Option<&[String]>,
+    wire_name: impl Fn(&T) -> String,
+    unmatched: impl Fn(&str, &[T]) -> String,
+) -> Result<Vec<T>, Error> {
     let Some(wanted) = wanted else {
-        return Ok(config.domains.iter().collect());
+        return Ok(items);
     };
-    let mut selected = Vec::new();
-    for name in wanted {
-        let wire = crate::name::normalize(name);
-        let domain = config
-            .domains
-            .iter()
-            .find(|d| d.name == wire)
-            .ok_or_else(|| {
-                let known: Vec<&str> = config
-                    .domains
-                    .iter()
-                    .map(|d| d.display_name.as_str())
-                    .collect();
-                Error::Usage(format!(
-                    "--domains names {name}, which {} does not define; it defines: {}",
-                    config.path.display(),
-                    known.join(", ")
-                ))
-            })?;
-        if !selected.iter().any(|d: &&Domain| d.name == domain.name) {
-            selected.push(domain);
-        }
+    let names: Vec<String> = items.iter().map(wire_name).collect();
+    if let Some(pattern) = wanted
+        .iter()
+        .find(|p| !names.iter().any(|name| domain_matches(p, name)))
+    {
+        return Err(Error::Usage(unmatched(pattern, &items)));
     }
-    Ok(selected)
+    Ok(items
+        .into_iter()
+        .zip(names)
+        .filter(|(_, name)| wanted.iter().any(|p| domain_matches(p, name)))
+        .map(|(item, _)| item)
+        .collect())
+}
+
+/// Whether the `--domains` entry `pattern` names the domain `wire` (in wire form): the same name
+/// in any spelling (case, trailing dot, UTF-8 or punycode), or, when it holds `*` (any run of
+/// characters, dots included), a glob over the name in either its punycode or its UTF-8 form,
+/// ignoring case.
+pub fn domain_matches(pattern: &str, wire: &str) -> bool {
+    if !pattern.contains('*') {
+        return name::normalize(pattern) == wire;
+    }
+    let pattern = pattern.trim_end_matches('.').to_lowercase();
+    glob_matches(&pattern, wire.trim_end_matches('.'))
+        || glob_matches(&pattern, &name::display(wire).to_lowercase())
 }
 
 /// Every hosted zone of the account behind `client`, when listing them all takes fewer requests
@@ -254,6 +282,52 @@ pub fn map_concurrently<T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domains_match_by_name_or_glob_in_either_form() {
+        let wire = crate::name::normalize("bücher.example.com");
+        assert!(wire.starts_with("xn--"), "{wire}");
+        for pattern in [
+            "Bücher.Example.com.",
+            "xn--bcher-kva.example.com",
+            "*.example.com",
+            "*.EXAMPLE.COM",
+            "bü*",
+            "xn--b*",
+            "*",
+        ] {
+            assert!(domain_matches(pattern, &wire), "{pattern}");
+        }
+        for pattern in ["example.com", "*.example.org", "*.bücher.example.com", "bü"] {
+            assert!(!domain_matches(pattern, &wire), "{pattern}");
+        }
+        assert!(!domain_matches("*.example.com", "example.com."));
+        assert!(domain_matches("foo.*", "foo.co.uk."));
+    }
+
+    #[test]
+    fn selection_keeps_order_and_refuses_a_pattern_matching_nothing() {
+        let names = vec!["a.tld.", "b.tld.", "a.other."];
+        let select = |wanted: &[&str]| {
+            let wanted: Vec<String> = wanted.iter().map(|w| w.to_string()).collect();
+            select_by_domain(
+                names.clone(),
+                Some(&wanted),
+                |n| n.to_string(),
+                |p, all| format!("{p} not in {}", all.join(" ")),
+            )
+        };
+        assert_eq!(select(&["*.tld", "a.other"]).unwrap(), names);
+        assert_eq!(
+            select(&["b.tld", "a.*"]).unwrap(),
+            vec!["a.tld.", "b.tld.", "a.other."]
+        );
+        assert_eq!(select(&["A.TLD", "a.tld."]).unwrap(), vec!["a.tld."]);
+        let err = select(&["a.tld", "*.nowhere"]).unwrap_err();
+        assert_eq!(err.to_string(), "*.nowhere not in a.tld. b.tld. a.other.");
+        let all = select_by_domain(names.clone(), None, |n| n.to_string(), |_, _| String::new());
+        assert_eq!(all.unwrap(), names);
+    }
 
     #[test]
     fn map_concurrently_keeps_order_and_covers_every_item() {

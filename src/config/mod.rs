@@ -20,10 +20,11 @@
 //! `set_identifier` with one routing policy (`weight`, `region`, `failover`, `geolocation`,
 //! `geoproximity`, `multivalue`, `cidr`) and `health_check_id`.
 //!
-//! May import: `input`, `log`, `model`, `name`, `rdata`, `rtype`.
+//! May import: `input`, `log`, `model`, `name`, `rdata`, `rtype`, `suggest`.
 
 pub mod bind_import;
 pub mod export;
+mod fields;
 mod ir;
 mod raw;
 mod reader;

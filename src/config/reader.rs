@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::fields::from_value;
 use super::raw::{RawConfig, RawDomain, RawIgnore, RawKind, RawRecord, RawVpc};
 use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
@@ -184,17 +184,9 @@ fn json(text: &str, errors: &mut Errors) -> Option<Value> {
 /// The top-level object; `None` when nothing more can be checked.
 fn top_level(value: Value, errors: &mut Errors) -> Option<RawConfig> {
     let fix = "the file holds one object with default_ttl, registrars, dns_providers and domains";
-    from_value(value, "the config")
-        .map_err(|p| errors.push(None, None, p.with_fix(fix)))
+    from_value(&value, "the config")
+        .map_err(|p| errors.push(None, None, p.or_fix(fix)))
         .ok()
-}
-
-/// A JSON object as `T`; serde's message names an unknown field and the ones allowed.
-fn from_value<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, Problem> {
-    if !value.is_object() {
-        return Err(Problem::new(format!("{what} must be a JSON object {{…}}")));
-    }
-    serde_json::from_value(value).map_err(|e| Problem::new(e.to_string()))
 }
 
 /// The entries of `registrars` or `dns_providers`, with their types checked.
@@ -230,14 +222,8 @@ fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) ->
         .get("name")
         .and_then(Value::as_str)
         .map_or_else(|| format!("domains[{index}]"), str::to_string);
-    let raw: RawDomain = from_value(value, "a domain")
-        .map_err(|p| {
-            errors.push(
-                Some(&label),
-                None,
-                p.with_fix("correct the domain's fields"),
-            )
-        })
+    let raw: RawDomain = from_value(&value, "a domain")
+        .map_err(|p| errors.push(Some(&label), None, p.or_fix("correct the domain's fields")))
         .ok()?;
     let before = errors.list.len();
     let mut push = |p: Problem| errors.push(Some(&label), None, p);
@@ -459,15 +445,11 @@ fn listing(names: &[&str]) -> String {
 
 /// The problem of a type name in `ignore[index]` that is no record type.
 fn unknown_ignored_type(index: usize, name: &str) -> Problem {
-    let fix = format!(
-        "use types among {}",
-        RecordType::names_where(RecordType::is_writable)
-    );
     Problem::new(format!(
         "ignore[{index}] names unknown type {:?}",
         name.to_ascii_uppercase()
     ))
-    .with_fix(fix)
+    .with_fix(records::unknown_type_fix(name))
 }
 
 fn ignore_rules(raw: &[RawIgnore]) -> Result<Vec<IgnoreRule>, Vec<Problem>> {
@@ -512,8 +494,8 @@ fn domain_records(
     for (index, value) in values.into_iter().enumerate() {
         let field = |f: &str| value.get(f).and_then(Value::as_str).map(str::to_string);
         let label = records::label(index, field("name").as_deref(), field("type").as_deref());
-        let converted = from_value::<RawRecord>(value, "a record")
-            .map_err(|p| vec![p.with_fix("correct the record's fields")])
+        let converted = from_value::<RawRecord>(&value, "a record")
+            .map_err(|p| vec![p.or_fix("correct the record's fields")])
             .and_then(|raw| records::entry(&raw, index, apex));
         match converted {
             Ok(entry) => entries.push(entry),
@@ -746,7 +728,10 @@ mod tests {
         let errors = errors_in(&with_records(
             r#"{"name": "a", "type": "A", "value": "1.2.3.4", "ttl": "60"}"#,
         ));
-        assert!(errors[0].message.contains("invalid type: string \"60\""));
+        assert_eq!(
+            errors[0].message,
+            "ttl: expected a number, found the string \"60\""
+        );
         assert!(errors_in(r#"[]"#)[0]
             .message
             .contains("must be a JSON object"));

@@ -35,6 +35,14 @@ impl Problem {
         self.fix = Some(fix.into());
         self
     }
+
+    /// The same problem with `fix` as how to mend it, unless it already says something better.
+    pub fn or_fix(self, fix: impl Into<String>) -> Problem {
+        match self.fix {
+            Some(_) => self,
+            None => self.with_fix(fix),
+        }
+    }
 }
 
 /// One checked record entry, in wire form.
@@ -140,10 +148,17 @@ fn record_type(rtype: &str) -> Result<RecordType, Problem> {
             "type {:?} is not supported",
             rtype.to_ascii_uppercase()
         ))
-        .with_fix(format!(
-            "use one of {}",
-            RecordType::names_where(RecordType::is_writable)
-        ))),
+        .with_fix(unknown_type_fix(rtype))),
+    }
+}
+
+/// How to mend the unknown record type `written`: the type probably meant, and those allowed.
+pub fn unknown_type_fix(written: &str) -> String {
+    let writable = RecordType::ALL.into_iter().filter(|t| t.is_writable());
+    let all = RecordType::names_where(RecordType::is_writable);
+    match crate::suggest::closest(written, writable.map(RecordType::as_str)) {
+        Some(meant) => format!("did you mean {meant}? (use one of {all})"),
+        None => format!("use one of {all}"),
     }
 }
 
@@ -494,6 +509,17 @@ mod tests {
         assert!(message(r#"{"name":"a","type":"A","strings":["y"]}"#).contains("TXT and SPF"));
         let e = parsed(r#"{"name":"a","type":"TXT","strings":["x","y"]}"#, 0);
         assert_eq!(e.value.as_deref(), Some("\"x\" \"y\""));
+    }
+
+    #[test]
+    fn a_mistyped_type_gets_a_suggestion() {
+        let unknown = problems(r#"{"name":"a","type":"CNMAE","value":"b"}"#);
+        let fix = unknown[0].fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with("did you mean CNAME? (use one of A, AAAA"),
+            "{fix}"
+        );
+        assert_eq!(unknown_type_fix("SOA"), unknown_type_fix("XYZ"));
     }
 
     #[test]

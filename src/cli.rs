@@ -344,6 +344,9 @@ pub struct Args {
     pub config: PathBuf,
     /// `--creds FILE`.
     pub creds: PathBuf,
+    /// Whether `--creds` was given: a creds file the user named must exist, only the default
+    /// may be missing.
+    pub creds_named: bool,
     /// `--endpoint URL`: the Route 53 API endpoint to use instead of AWS's.
     pub endpoint: Option<String>,
     pub debug: bool,
@@ -378,6 +381,7 @@ impl Args {
             command,
             config: PathBuf::new(),
             creds: PathBuf::new(),
+            creds_named: false,
             endpoint: None,
             debug: false,
             max_rate: None,
@@ -495,6 +499,7 @@ pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
         )));
     }
     args.command = command.command;
+    args.creds_named = given.iter().any(|f| f.long == "creds");
     Ok(Parsed::Run(Box::new(args)))
 }
 
@@ -663,6 +668,7 @@ mod tests {
         assert_eq!(a.command, Command::Preview);
         assert_eq!(a.config, PathBuf::from("a.json"));
         assert_eq!(a.creds, PathBuf::from("c.json"));
+        assert!(a.creds_named);
     }
 
     #[test]
@@ -670,6 +676,7 @@ mod tests {
         let a = run_args(&["push"]);
         assert_eq!(a.config, PathBuf::from("dnsconfig.json"));
         assert_eq!(a.creds, PathBuf::from("creds.json"));
+        assert!(!a.creds_named, "the default is not named by the user");
         assert_eq!(a.wait_timeout, Duration::from_secs(600));
         assert_eq!(a.concurrency, 4);
     }

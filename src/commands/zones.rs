@@ -19,6 +19,8 @@ use crate::route53::{Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 pub struct Connection {
     /// The creds.json file.
     pub creds: PathBuf,
+    /// Whether `--creds` named it (then it must exist).
+    pub creds_named: bool,
     /// `--endpoint`.
     pub endpoint: Option<String>,
     /// Client-side rate limits.
@@ -29,21 +31,49 @@ impl Connection {
     pub fn of(args: &Args) -> Connection {
         Connection {
             creds: args.creds.clone(),
+            creds_named: args.creds_named,
             endpoint: args.endpoint.clone(),
             limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
         }
     }
 }
 
-/// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With
+/// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. When the
+/// AWS chain gives the credentials, says so on stderr, with the source and the key id. With
 /// `--debug`, `creds::open_account` says where the credentials and the endpoint come from.
 pub fn open_client(connection: &Connection, entry: &str) -> Result<Client, Error> {
+    let account = open_account(connection, entry)?;
+    let notice = account.chain_notice().map_err(creds_error)?;
+    if let Some(notice) = notice {
+        crate::log::note(&notice);
+    }
+    client_of(connection, account)
+}
+
+/// The credentials, endpoint and transport of creds entry `entry`; no request is made.
+pub fn open_account(connection: &Connection, entry: &str) -> Result<creds::Account, Error> {
     warn_once_if_creds_readable(connection);
     let overrides = Overrides {
         endpoint: connection.endpoint.clone(),
+        creds_named: connection.creds_named,
     };
-    let account = creds::open_account(&connection.creds, entry, &creds::process_env, &overrides)
-        .map_err(|err| Error::Failed(err.to_string()))?;
+    creds::open_account(&connection.creds, entry, &creds::process_env, &overrides)
+        .map_err(creds_error)
+}
+
+/// A credentials error as the run ends with it: a creds file `--creds` names but that does not
+/// exist is a usage error, anything else a failure.
+fn creds_error(err: creds::CredsError) -> Error {
+    if err.is_usage() {
+        Error::Usage(err.to_string())
+    } else {
+        Error::Failed(err.to_string())
+    }
+}
+
+/// The Route 53 client of `account`.
+pub fn client_of(connection: &Connection, account: creds::Account) -> Result<Client, Error> {
+    let entry = &account.name;
     let transport = Transport::new(&account.transport)
         .map_err(|err| Error::failed(format!("creds entry \"{entry}\""), err))?;
     let options = ClientOptions {

@@ -44,10 +44,10 @@ pub fn run(args: &Args) -> Result<i32, Error> {
 
 /// The creds file read (or that none was), and whether the AWS chain gave the credentials.
 fn creds_file_line(account: &Account) -> String {
-    let file = account
-        .creds_file
-        .as_ref()
-        .map_or_else(|| "none read".to_string(), |path| path.display().to_string());
+    let file = account.creds_file.as_ref().map_or_else(
+        || "none read".to_string(),
+        |path| path.display().to_string(),
+    );
     match &account.chain_reason {
         Some(reason) => format!("{file}; the AWS chain gave the credentials ({reason})"),
         None => file,

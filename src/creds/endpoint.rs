@@ -273,13 +273,15 @@ fn split_authority(authority: &str) -> Result<(&str, Option<&str>), &'static str
 
 /// Whether `host` is this machine: 127.0.0.0/8, ::1 or localhost.
 pub(crate) fn is_loopback_host(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The warning for an endpoint reached by plain http on another machine: whoever is on the way
 /// reads the signed requests and any session token. `None` for https and for this machine.
 pub(crate) fn cleartext_warning(endpoint: &Endpoint) -> Option<String> {
-    if !endpoint.url.starts_with("http://") || host_of(&endpoint.url).is_some_and(is_loopback_host) {
+    if !endpoint.url.starts_with("http://") || host_of(&endpoint.url).is_some_and(is_loopback_host)
+    {
         return None;
     }
     let service = match endpoint.service {
@@ -456,7 +458,11 @@ mod tests {
             "http://LOCALHOST:5000",
             "https://route53.example",
         ] {
-            assert_eq!(cleartext_warning(&endpoint(local, "route53")), None, "{local}");
+            assert_eq!(
+                cleartext_warning(&endpoint(local, "route53")),
+                None,
+                "{local}"
+            );
         }
         for remote in [
             "http://route53.example",
@@ -465,7 +471,10 @@ mod tests {
             "http://0.0.0.0:5000",
         ] {
             let warning = cleartext_warning(&endpoint(remote, "route53")).expect(remote);
-            assert!(warning.contains(remote) && warning.contains("clear text"), "{warning}");
+            assert!(
+                warning.contains(remote) && warning.contains("clear text"),
+                "{warning}"
+            );
         }
         let sts = cleartext_warning(&endpoint("http://sts.example", "sts")).unwrap();
         assert!(sts.starts_with("the STS endpoint"), "{sts}");

@@ -419,13 +419,19 @@ mod tests {
     #[test]
     fn only_a_missing_default_file_and_an_entry_without_keys_leave_it_to_the_chain() {
         let path = fixtures_dir().join("no-such-creds.json");
-        let named = CredsFile::load(&path, true).err().expect("a named file must exist");
+        let named = CredsFile::load(&path, true)
+            .err()
+            .expect("a named file must exist");
         assert!(named.is_usage(), "{named}");
-        assert!(named.to_string().contains("no-such-creds.json does not exist"));
+        assert!(named
+            .to_string()
+            .contains("no-such-creds.json does not exist"));
         let missing = CredsFile::load(&path, false).unwrap();
         assert_eq!(missing.entry("r53_main", &env_with).unwrap(), None);
         assert_eq!(missing.path(), None);
-        assert!(missing.chain_reason("r53_main").ends_with("no-such-creds.json does not exist"));
+        assert!(missing
+            .chain_reason("r53_main")
+            .ends_with("no-such-creds.json does not exist"));
 
         let file = CredsFile::load(&fixtures_dir().join("creds.json"), false).unwrap();
         let error = file.entry("r53_other", &env_with).unwrap_err();
@@ -495,7 +501,10 @@ mod tests {
             .err()
             .expect("must fail")
             .to_string();
-        assert!(text.contains("/dev/zero") && text.contains("larger than"), "{text}");
+        assert!(
+            text.contains("/dev/zero") && text.contains("larger than"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -152,7 +152,10 @@ pub fn open_account_with_clock(
     let mut transport = transport_options(env)?;
     let creds_file = file::CredsFile::load(creds_path, overrides.creds_named)?;
     let entry = creds_file.entry(name, env)?;
-    if let Some(warning) = entry.as_ref().and_then(file::CredsEntry::unknown_keys_warning) {
+    if let Some(warning) = entry
+        .as_ref()
+        .and_then(file::CredsEntry::unknown_keys_warning)
+    {
         crate::log::warn_once(&warning, &warning);
     }
     if let Some(ca_bundle) = entry.as_ref().and_then(|e| e.ca_bundle.clone()) {

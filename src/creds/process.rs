@@ -184,7 +184,10 @@ mod tests {
         let cases = [
             ("aws-vault export --format=json prod", "aws-vault"),
             ("  op read op://vault/aws/secret", "op"),
-            ("TOKEN=s3cret HOME=/x /usr/bin/get-creds --key s3cret", "/usr/bin/get-creds"),
+            (
+                "TOKEN=s3cret HOME=/x /usr/bin/get-creds --key s3cret",
+                "/usr/bin/get-creds",
+            ),
             ("\"/opt/my tools/get\" --pw s3cret", "/opt/my tools/get"),
             ("'unterminated quote", "unterminated quote"),
             ("SECRET=s3cret", ""),
@@ -230,6 +233,9 @@ mod tests {
             .credentials()
             .unwrap_err()
             .to_string();
-        assert!(text.contains("(echo)") && !text.contains("s3cret"), "{text}");
+        assert!(
+            text.contains("(echo)") && !text.contains("s3cret"),
+            "{text}"
+        );
     }
 }

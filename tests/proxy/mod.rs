@@ -40,6 +40,9 @@ pub enum Fault {
     Slow(Duration),
     /// Forwards, then sends only half the response body.
     Truncate,
+    /// Answers `404 InvalidArgument` "Unknown Route 53 route" without forwarding, as fakecloud
+    /// answers an API it does not offer.
+    UnknownRoute,
 }
 
 /// A fault for `times` requests of `method` whose path contains `path`, after the first `skip`
@@ -205,6 +208,13 @@ fn handle(mut client: TcpStream, shared: &Shared) {
             400,
             "InvalidChangeBatch",
             "injected permanent refusal",
+        ),
+        Some(Fault::UnknownRoute) => answer_error(
+            &mut client,
+            &entry,
+            404,
+            "InvalidArgument",
+            "Unknown Route 53 route",
         ),
         Some(Fault::ResetBefore) => {
             entry.record("reset before forwarding");

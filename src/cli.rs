@@ -115,8 +115,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "Prove that a creds.json entry's credentials work",
         usage: "[OPTIONS] CREDS_ENTRY [ROUTE53]",
         about: "Prove that the credentials of a creds.json entry work, with one cheap read.\n\
-                Prints where the credentials came from and how many hosted zones the account \
-                has.",
+                Prints the creds file read (or that none was and the AWS chain gave the \
+                credentials), where the credentials came from and how many hosted zones the \
+                account has.",
         flags: &[],
         formats: &[],
         exit_codes: "0 the credentials work, 1 they do not, 2 usage error.",

@@ -152,6 +152,14 @@ fn plain_http_server() -> TestServer {
     TestServer::raw(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 }
 
+/// Runs `check-creds ENTRY` with `args` and `env` against a port nobody listens on: for
+/// failures that come before any request to Route 53.
+fn check_creds_offline(ws: &Workspace, entry: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    let check = ["check-creds", entry, "--endpoint", endpoint.as_str()];
+    run(ws, &[&check[..], args].concat(), env)
+}
+
 #[test]
 fn check_creds_names_the_source_and_counts_the_zones() {
     let moto = common::Moto::start();
@@ -375,17 +383,12 @@ fn a_credential_process_failure_names_the_program_not_its_arguments() {
              --secret {SECRET_KEY}\n"
         ),
     );
-    let endpoint = format!("http://127.0.0.1:{}", free_port());
-    run(
-        &ws,
-        &["check-creds", "r53_main", "--endpoint", &endpoint],
-        &[],
-    )
-    .assert_exit(1)
-    .assert_stderr_has(&[
-        "credential_process of profile \"sso\" (sh): exited with status 3: please log in",
-    ])
-    .assert_no_secret(&[]);
+    check_creds_offline(&ws, "r53_main", &[], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&[
+            "credential_process of profile \"sso\" (sh): exited with status 3: please log in",
+        ])
+        .assert_no_secret(&[]);
 }
 
 #[test]
@@ -446,12 +449,10 @@ fn plain_http_to_another_machine_is_warned_about_once_per_run() {
 #[test]
 fn endless_input_files_fail_fast_and_are_named() {
     let ws = workspace("devzero");
-    let endpoint = format!("http://127.0.0.1:{}", free_port());
-    let check = ["check-creds", "r53_main", "--endpoint", endpoint.as_str()];
     ws.write_creds(&json!({ "r53_main": { "TYPE": "ROUTE53" } }));
     let fails_fast_naming = |args: &[&str], env: &[(&str, &str)], named: &str| {
         let started = std::time::Instant::now();
-        let run = run(&ws, &[&check[..], args].concat(), env);
+        let run = check_creds_offline(&ws, "r53_main", args, env);
         run.assert_exit(1)
             .assert_stderr_has(&[named, "larger than 64 MiB"]);
         assert!(
@@ -744,25 +745,16 @@ fn a_creds_entry_ca_bundle_is_used_for_its_requests() {
         "r53_main": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "not-a-ca.pem" },
         "r53_missing": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "missing.pem" }
     }));
-    let endpoint = format!("http://127.0.0.1:{}", free_port());
-    run(
-        &ws,
-        &["check-creds", "r53_main", "--endpoint", &endpoint],
-        &[],
-    )
-    .assert_exit(1)
-    .assert_stderr_has(&[
-        "not-a-ca.pem",
-        "no PEM certificate",
-        "CaBundle in creds.json",
-    ]);
-    run(
-        &ws,
-        &["check-creds", "r53_missing", "--endpoint", &endpoint],
-        &[],
-    )
-    .assert_exit(1)
-    .assert_stderr_has(&["entry \"r53_missing\"", "missing.pem", "not a file"]);
+    check_creds_offline(&ws, "r53_main", &[], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&[
+            "not-a-ca.pem",
+            "no PEM certificate",
+            "CaBundle in creds.json",
+        ]);
+    check_creds_offline(&ws, "r53_missing", &[], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&["entry \"r53_missing\"", "missing.pem", "not a file"]);
 }
 
 #[test]

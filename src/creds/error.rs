@@ -164,7 +164,8 @@ impl fmt::Display for CredsError {
                     f,
                     "creds file {} has no entry \"{entry}\" ({listed}). The creds.json entry name \
                      must match the DNS provider's name in the config (\"{entry}\"): add \
-                     {{\"{entry}\": {{\"TYPE\": \"ROUTE53\", \"KeyId\": \"…\", \"SecretKey\": \"…\"}}}}, \
+                     {{\"{entry}\": {{\"TYPE\": \"ROUTE53\", \"KeyId\": \"$AWS_ACCESS_KEY_ID\", \
+                     \"SecretKey\": \"$AWS_SECRET_ACCESS_KEY\"}}}}, \
                      or {{\"{entry}\": {{\"TYPE\": \"ROUTE53\"}}}} to use the AWS credential chain \
                      (environment, ~/.aws, instance role)",
                     path.display()

@@ -93,7 +93,7 @@ impl Account {
 
 /// An access key id shortened to its first and last four characters, `AKIA…XYZ1`: enough to tell
 /// keys apart in a log, not to copy one. Characters that are not printable ASCII show as `?`.
-pub fn masked_key_id(key_id: &str) -> String {
+fn masked_key_id(key_id: &str) -> String {
     let chars: Vec<char> = key_id
         .chars()
         .map(|c| if c.is_ascii_graphic() { c } else { '?' })
@@ -253,4 +253,18 @@ fn fixtures_dir() -> std::path::PathBuf {
 fn read_fixture(name: &str) -> Vec<u8> {
     let path = fixtures_dir().join(name);
     std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ids_are_masked_to_their_ends() {
+        assert_eq!(masked_key_id("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(masked_key_id("ASIA12345"), "ASIA…2345");
+        assert_eq!(masked_key_id("AK"), "AK…");
+        assert_eq!(masked_key_id("AKIA\u{1b}[31mX"), "AKIA…31mX");
+        assert_eq!(masked_key_id("AK\nIAXY"), "AK?I…AXY");
+    }
 }

@@ -141,9 +141,10 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "Prove that a creds.json entry's credentials work",
         usage: "[OPTIONS] CREDS_ENTRY [ROUTE53|ROUTE53DOMAINS]",
         about: "Prove that the credentials of a creds.json entry work, with one cheap read.\n\
-                Prints where the credentials came from and how many hosted zones the account \
-                has;\nwith ROUTE53DOMAINS (the entry of a ROUTE53 registrar), how many domains \
-                it has registered.",
+                Prints the creds file read (or that none was and the AWS chain gave the \
+                credentials), where the credentials came from and how many hosted zones the \
+                account has;\nwith ROUTE53DOMAINS (the entry of a ROUTE53 registrar), how many \
+                domains it has registered.",
         flags: &[],
         formats: &[],
         exit_codes: "0 the credentials work, 1 they do not, 2 usage error.",
@@ -466,6 +467,9 @@ pub struct Args {
     pub config: PathBuf,
     /// `--creds FILE`.
     pub creds: PathBuf,
+    /// Whether `--creds` was given: a creds file the user named must exist, only the default
+    /// may be missing.
+    pub creds_named: bool,
     /// `--endpoint URL`: the Route 53 API endpoint to use instead of AWS's.
     pub endpoint: Option<String>,
     pub debug: bool,
@@ -507,6 +511,7 @@ impl Args {
             command,
             config: PathBuf::new(),
             creds: PathBuf::new(),
+            creds_named: false,
             endpoint: None,
             debug: false,
             no_colors: false,
@@ -634,6 +639,7 @@ pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
         )));
     }
     args.command = command.command;
+    args.creds_named = given.iter().any(|f| f.long == "creds");
     Ok(Parsed::Run(Box::new(args)))
 }
 
@@ -865,6 +871,7 @@ mod tests {
         assert_eq!(a.command, Command::Preview);
         assert_eq!(a.config, PathBuf::from("a.json"));
         assert_eq!(a.creds, PathBuf::from("c.json"));
+        assert!(a.creds_named);
     }
 
     #[test]
@@ -872,6 +879,7 @@ mod tests {
         let a = run_args(&["push"]);
         assert_eq!(a.config, PathBuf::from("dnsconfig.json"));
         assert_eq!(a.creds, PathBuf::from("creds.json"));
+        assert!(!a.creds_named, "the default is not named by the user");
         assert_eq!(a.wait_timeout, Duration::from_secs(600));
         assert_eq!(a.concurrency, 4);
     }

@@ -5,11 +5,16 @@
 //!
 //! May import: nothing of the crate.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 static DEBUG: AtomicBool = AtomicBool::new(false);
 static NO_COLOURS: AtomicBool = AtomicBool::new(false);
+
+/// The topics [`warn_once`] has warned about in this run.
+static WARNED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
 /// Turns `--debug` lines on or off.
 pub fn set_debug(on: bool) {
@@ -54,6 +59,26 @@ pub fn error(message: &str) {
 /// Prints `message` after `label` in `colour` to stderr.
 pub fn labelled(colour: Colour, label: &str, message: &str) {
     line(&format!("{}: {message}", paint_stderr(colour, label)));
+}
+
+/// Prints a warning to stderr unless one of the same `topic` was printed in this run already:
+/// for conditions that hold for the whole run, however many zones or accounts meet them.
+pub fn warn_once(topic: &str, message: &str) {
+    if first_of(topic) {
+        warn(message);
+    }
+}
+
+/// Whether `topic` is new to this run (and from now on known).
+fn first_of(topic: &str) -> bool {
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    warned.insert(topic.to_string())
+}
+
+/// Prints a line to stderr that must be seen even when stderr is not a terminal (in CI), such
+/// as which credentials a run uses.
+pub fn note(message: &str) {
+    eprintln!("{message}");
 }
 
 /// Prints a progress line to stderr when stderr is a terminal.
@@ -124,6 +149,13 @@ mod tests {
         assert!(!colour_allowed_with(true, Some(OsStr::new("1")), false));
         assert!(!colour_allowed_with(false, None, false));
         assert!(!colour_allowed_with(true, None, true));
+    }
+
+    #[test]
+    fn a_topic_is_new_once_per_run() {
+        assert!(first_of("log-test-topic"));
+        assert!(!first_of("log-test-topic"));
+        assert!(first_of("log-test-other-topic"));
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The r53ctl binary's credentials, endpoints and error messages, end to end: `check-creds`
 //! against moto, every usual AWS error answered by a fake Route 53 on 127.0.0.1 (real-shaped
 //! `<ErrorResponse>` bodies, `x-amzn-RequestId` and `Date` headers), network failures, and
-//! `--debug` output that never shows a secret.
+//! `--debug` output that never shows a secret. Which credentials a run uses: a named creds file
+//! must exist, an existing one must have the entry, and the AWS chain is used only without a
+//! file or for a keyless entry, and then said; `!command` values; unknown keys; plain-http
+//! endpoints; input files that never end.
 //!
 //! Secrets: the SecretKey, the session Token and request signatures must appear nowhere in
 //! stdout or stderr. The KeyId may: it is an identifier, not a secret (AWS shows it in CloudTrail
@@ -15,7 +18,7 @@ use std::path::Path;
 use std::process::Output;
 
 use cli::Workspace;
-use serde_json::json;
+use serde_json::{json, Value};
 use support::http_server::{free_port, Recorded, Reply, TestServer};
 
 const KEY_ID: &str = "AKIDR53CTLCLITEST001";
@@ -149,6 +152,14 @@ fn plain_http_server() -> TestServer {
     TestServer::raw(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 }
 
+/// Runs `check-creds ENTRY` with `args` and `env` against a port nobody listens on: for
+/// failures that come before any request to Route 53.
+fn check_creds_offline(ws: &Workspace, entry: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    let check = ["check-creds", entry, "--endpoint", endpoint.as_str()];
+    run(ws, &[&check[..], args].concat(), env)
+}
+
 #[test]
 fn check_creds_names_the_source_and_counts_the_zones() {
     let moto = common::Moto::start();
@@ -166,6 +177,7 @@ fn check_creds_names_the_source_and_counts_the_zones() {
     from_entry.assert_exit(0);
     for part in [
         "creds entry \"r53_main\" works",
+        "creds file:   creds.json\n",
         "credentials:  creds.json entry \"r53_main\"",
         &format!("endpoint:     {} (signing region us-east-1)", moto.url),
         "hosted zones: 2",
@@ -173,7 +185,10 @@ fn check_creds_names_the_source_and_counts_the_zones() {
         assert!(from_entry.stdout.contains(part), "{part:?}\n{from_entry}");
     }
 
-    ws.write_creds(&json!({ "r53_profile": { "TYPE": "ROUTE53", "Profile": "ci" } }));
+    ws.write_creds(&json!({
+        "r53_profile": { "TYPE": "ROUTE53", "Profile": "ci" },
+        "r53_env": { "TYPE": "ROUTE53" }
+    }));
     ws.write(
         ".aws/credentials",
         &format!("[ci]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET_KEY}\n"),
@@ -201,14 +216,38 @@ fn check_creds_names_the_source_and_counts_the_zones() {
         &environment,
     );
     from_env.assert_exit(0);
-    assert!(
-        from_env.stdout.contains("credentials:  environment"),
-        "{from_env}"
+    for part in [
+        "creds file:   creds.json; the AWS chain gave the credentials (entry \"r53_env\" in \
+         creds.json has neither KeyId/SecretKey nor Profile)",
+        "credentials:  environment",
+    ] {
+        assert!(from_env.stdout.contains(part), "{part:?}\n{from_env}");
+    }
+
+    std::fs::remove_file(ws.dir.join("creds.json")).unwrap();
+    let without_file = run(
+        &ws,
+        &[&["check-creds", "r53_main"][..], &endpoint].concat(),
+        &environment,
     );
-    for run in [&from_entry, &from_profile, &from_env] {
+    without_file.assert_exit(0);
+    assert!(
+        without_file.stdout.contains(
+            "creds file:   none read; the AWS chain gave the credentials (creds file creds.json \
+             does not exist)"
+        ),
+        "{without_file}"
+    );
+    for run in [&from_entry, &from_profile, &from_env, &without_file] {
         run.assert_no_secret(&[]);
     }
 }
+
+/// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY holding [`KEY_ID`] and [`SECRET_KEY`].
+const ENV_KEYS: [(&str, &str); 2] = [
+    ("AWS_ACCESS_KEY_ID", KEY_ID),
+    ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+];
 
 #[test]
 fn a_missing_creds_entry_names_the_entry_the_file_and_the_naming_rule() {
@@ -216,17 +255,234 @@ fn a_missing_creds_entry_names_the_entry_the_file_and_the_naming_rule() {
     ws.write_creds(
         &json!({ "r53_other": { "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY } }),
     );
+    // Keys in the environment must not stand in for the entry: they may be another account's.
     for args in [&["preview"][..], &["check-creds", "r53_main"][..]] {
-        run(&ws, args, &[])
+        run(&ws, args, &ENV_KEYS)
             .assert_exit(1)
             .assert_stderr_has(&[
-                "no AWS credentials found for DNS provider \"r53_main\"",
                 "creds file creds.json has no entry \"r53_main\" (it has \"r53_other\")",
                 "must match the DNS provider's name in the config",
+                "{\"r53_main\": {\"TYPE\": \"ROUTE53\"}} to use the AWS credential chain",
             ])
             .assert_no_secret(&[])
             .assert_no_repeated_context();
     }
+}
+
+#[test]
+fn a_named_creds_file_that_does_not_exist_is_a_usage_error() {
+    let ws = workspace("nofile");
+    for args in [
+        &["preview"][..],
+        &["push"][..],
+        &["check-creds", "r53_main"][..],
+    ] {
+        let run = run(&ws, &[args, &["--creds", "nope.json"]].concat(), &ENV_KEYS);
+        run.assert_exit(2)
+            .assert_stderr_has(&["creds file nope.json does not exist", "--creds"])
+            .assert_no_secret(&[]);
+        assert!(!run.stderr.contains("credentials for"), "{run}");
+    }
+}
+
+/// The line preview and push print when the AWS chain gives the credentials of `r53_main`.
+fn chain_notice(reason: &str) -> String {
+    format!(
+        "credentials for \"r53_main\": environment (AWS_ACCESS_KEY_ID) {}…{}, from the AWS chain \
+         ({reason})\n",
+        &KEY_ID[..4],
+        &KEY_ID[KEY_ID.len() - 4..]
+    )
+}
+
+#[test]
+fn the_aws_chain_is_used_only_without_a_creds_file_or_for_a_keyless_entry_and_said_once() {
+    let moto = common::Moto::start();
+    let ws = workspace("chain");
+    let endpoint = ["--endpoint", moto.url.as_str()];
+    run(&ws, &[&["create-domains"][..], &endpoint].concat(), &[]).assert_exit(0);
+    let cases = [
+        (
+            json!({ "r53_main": { "TYPE": "ROUTE53" } }),
+            "entry \"r53_main\" in creds.json has neither KeyId/SecretKey nor Profile",
+        ),
+        (json!(null), "creds file creds.json does not exist"),
+    ];
+    for (creds, reason) in cases {
+        match creds {
+            Value::Null => std::fs::remove_file(ws.dir.join("creds.json")).unwrap(),
+            creds => ws.write_creds(&creds),
+        }
+        for command in ["preview", "push"] {
+            let run = run(&ws, &[&[command][..], &endpoint].concat(), &ENV_KEYS);
+            run.assert_exit(0).assert_no_secret(&[]);
+            assert_eq!(
+                run.stderr.matches(&chain_notice(reason)).count(),
+                1,
+                "{command}: {run}"
+            );
+            assert!(!run.stderr.contains(KEY_ID), "the key id is masked: {run}");
+        }
+    }
+}
+
+#[test]
+fn bang_values_run_their_command_and_failures_name_entry_key_and_program_only() {
+    let moto = common::Moto::start();
+    let ws = workspace("bang");
+    ws.write("secret.txt", &format!("{SECRET_KEY}\n"));
+    ws.write_creds(&json!({ "r53_main": {
+        "TYPE": "ROUTE53", "KeyId": format!("!printf '%s\\n' {KEY_ID}"), "SecretKey": "!cat secret.txt"
+    }}));
+    let check = ["check-creds", "r53_main", "--endpoint", moto.url.as_str()];
+    let ok = run(&ws, &check, &[]);
+    ok.assert_exit(0).assert_no_secret(&[]);
+    assert!(ok.stdout.contains("credentials:  creds.json entry"), "{ok}");
+
+    ws.write_creds(&json!({ "r53_main": {
+        "KeyId": KEY_ID, "SecretKey": format!("!TOKEN={SESSION_TOKEN} false --password {SECRET_KEY}")
+    }}));
+    run(&ws, &check, &[])
+        .assert_exit(1)
+        .assert_stderr_has(&[
+            "entry \"r53_main\" in creds.json: the command of SecretKey (false) exited with status 1",
+        ])
+        .assert_no_secret(&[]);
+}
+
+#[test]
+fn unknown_creds_keys_are_warned_about_once_and_delegation_set_is_known() {
+    let moto = common::Moto::start();
+    let ws = workspace("unknownkeys");
+    ws.write_creds(&json!({ "r53_main": {
+        "TYPE": "ROUTE53", "KeyId": KEY_ID, "SecretKey": SECRET_KEY,
+        "DelegationSet": "N1PA6795SAMPLE", "Colour": "blue"
+    }}));
+    let endpoint = ["--endpoint", moto.url.as_str()];
+    run(&ws, &[&["create-domains"][..], &endpoint].concat(), &[]).assert_exit(0);
+    let preview = run(&ws, &[&["preview"][..], &endpoint].concat(), &[]);
+    preview.assert_exit(0).assert_stderr_has(&[
+        "warning: entry \"r53_main\" in creds.json: r53ctl ignores \"Colour\", which it does not \
+         know; the keys it knows are TYPE, KeyId,",
+    ]);
+    assert_eq!(preview.stderr.matches("ignores").count(), 1, "{preview}");
+    assert!(
+        !preview.stderr.contains("ignores \"DelegationSet\""),
+        "{preview}"
+    );
+}
+
+#[test]
+fn a_credential_process_failure_names_the_program_not_its_arguments() {
+    let ws = workspace("process");
+    ws.write_creds(&json!({ "r53_main": { "TYPE": "ROUTE53", "Profile": "sso" } }));
+    ws.write(
+        ".aws/config",
+        &format!(
+            "[profile sso]\ncredential_process = sh -c 'echo please log in >&2; exit 3' x \
+             --secret {SECRET_KEY}\n"
+        ),
+    );
+    check_creds_offline(&ws, "r53_main", &[], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&[
+            "credential_process of profile \"sso\" (sh): exited with status 3: please log in",
+        ])
+        .assert_no_secret(&[]);
+}
+
+#[test]
+fn plain_http_to_another_machine_is_warned_about_once_per_run() {
+    let route53 = TestServer::start(|_| {
+        Reply::new(
+            200,
+            "text/xml",
+            fixture("cli_creds/get_hosted_zone_count.xml"),
+        )
+    });
+    let assumed = fixture("creds/sts-assume-role.xml").replace("2019-", "2099-");
+    let sts = TestServer::start(move |_| Reply::new(200, "text/xml", assumed.clone()));
+    let ws = workspace("cleartext");
+    ws.write_creds(&json!({ "r53_main": {
+        "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "RoleArn": ROLE_ARN
+    }}));
+    // 0.0.0.0 reaches this machine, yet is not a loopback address: it stands for a remote host.
+    let remote_route53 = route53.url.replace("127.0.0.1", "0.0.0.0");
+    let remote_sts = sts.url.replace("127.0.0.1", "0.0.0.0");
+    let cleartext = run(
+        &ws,
+        &["check-creds", "r53_main", "--endpoint", &remote_route53],
+        &[("AWS_ENDPOINT_URL_STS", &remote_sts)],
+    );
+    cleartext.assert_exit(0).assert_stderr_has(&[&format!(
+        "warning: the Route 53 endpoint {remote_route53} is plain http to another machine: \
+         signed requests and any session token travel in clear text"
+    )]);
+    assert_eq!(
+        cleartext.stderr.matches("clear text").count(),
+        1,
+        "{cleartext}"
+    );
+    assert!(
+        !sts.requests().is_empty(),
+        "the role was assumed through {remote_sts}"
+    );
+
+    let sts_only = run(
+        &ws,
+        &["check-creds", "r53_main", "--endpoint", &route53.url],
+        &[("AWS_ENDPOINT_URL_STS", &remote_sts)],
+    );
+    sts_only.assert_exit(0).assert_stderr_has(&[&format!(
+        "warning: the STS endpoint {remote_sts} is plain http to another machine"
+    )]);
+
+    let local = run(
+        &ws,
+        &["check-creds", "r53_main", "--endpoint", &route53.url],
+        &[("AWS_ENDPOINT_URL_STS", &sts.url)],
+    );
+    local.assert_exit(0);
+    assert!(!local.stderr.contains("warning"), "{local}");
+}
+
+#[test]
+fn endless_input_files_fail_fast_and_are_named() {
+    let ws = workspace("devzero");
+    ws.write_creds(&json!({ "r53_main": { "TYPE": "ROUTE53" } }));
+    let fails_fast_naming = |args: &[&str], env: &[(&str, &str)], named: &str| {
+        let started = std::time::Instant::now();
+        let run = check_creds_offline(&ws, "r53_main", args, env);
+        run.assert_exit(1)
+            .assert_stderr_has(&[named, "larger than 64 MiB"]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{run}"
+        );
+    };
+    fails_fast_naming(&["--creds", "/dev/zero"], &[], "creds file /dev/zero");
+    fails_fast_naming(
+        &[],
+        &[("AWS_SHARED_CREDENTIALS_FILE", "/dev/zero")],
+        "AWS shared file /dev/zero",
+    );
+    fails_fast_naming(
+        &[],
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/dev/zero"),
+            ("AWS_ROLE_ARN", ROLE_ARN),
+        ],
+        "web identity token file /dev/zero",
+    );
+    let container = format!("http://127.0.0.1:{}/creds", free_port());
+    fails_fast_naming(
+        &[],
+        &[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &container),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/dev/zero"),
+        ],
+        "container authorization token file /dev/zero",
+    );
 }
 
 #[test]
@@ -489,25 +745,16 @@ fn a_creds_entry_ca_bundle_is_used_for_its_requests() {
         "r53_main": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "not-a-ca.pem" },
         "r53_missing": { "KeyId": KEY_ID, "SecretKey": SECRET_KEY, "CaBundle": "missing.pem" }
     }));
-    let endpoint = format!("http://127.0.0.1:{}", free_port());
-    run(
-        &ws,
-        &["check-creds", "r53_main", "--endpoint", &endpoint],
-        &[],
-    )
-    .assert_exit(1)
-    .assert_stderr_has(&[
-        "not-a-ca.pem",
-        "no PEM certificate",
-        "CaBundle in creds.json",
-    ]);
-    run(
-        &ws,
-        &["check-creds", "r53_missing", "--endpoint", &endpoint],
-        &[],
-    )
-    .assert_exit(1)
-    .assert_stderr_has(&["entry \"r53_missing\"", "missing.pem", "not a file"]);
+    check_creds_offline(&ws, "r53_main", &[], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&[
+            "not-a-ca.pem",
+            "no PEM certificate",
+            "CaBundle in creds.json",
+        ]);
+    check_creds_offline(&ws, "r53_missing", &[], &[])
+        .assert_exit(1)
+        .assert_stderr_has(&["entry \"r53_missing\"", "missing.pem", "not a file"]);
 }
 
 #[test]

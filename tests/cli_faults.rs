@@ -348,3 +348,27 @@ fn a_push_of_two_requests_whose_second_fails_reports_exactly_the_first() {
     assert_exit(&ws.run(&["push"]), 0);
     assert_exit(&direct.run(&["preview", "--expect-no-changes"]), 0);
 }
+
+#[test]
+fn a_server_without_the_protections_api_gets_one_warning_and_preview_and_push_go_on() {
+    let setup = setup("noprotections");
+    let unknown_route = || fault("GET", "/rrsetprotection", Fault::UnknownRoute, usize::MAX);
+    setup.proxy.inject(unknown_route());
+    let warning =
+        "warning: the endpoint does not offer ListResourceRecordSetProtections (HTTP 404 \
+                   InvalidArgument); planning without record set protections";
+    let preview = setup.ws.run(&["preview"]);
+    assert_exit(&preview, 0);
+    assert!(
+        stdout(&preview).contains("3 changes"),
+        "{}",
+        stdout(&preview)
+    );
+    let sent = setup.push(vec![], &[]);
+    assert_reported_applied(&sent, ACCEPTED);
+    for out in [&preview, &sent.out] {
+        assert_eq!(stderr(out).matches(warning).count(), 1, "{}", stderr(out));
+    }
+    assert!(setup.proxy.count("GET", "/rrsetprotection") >= 2);
+    setup.assert_zone_equals_config();
+}

@@ -487,17 +487,35 @@ fn instance_metadata_uses_an_imdsv2_session_token() {
 }
 
 #[test]
-fn nothing_anywhere_explains_what_was_tried() {
+fn a_creds_file_without_the_entry_is_an_error_even_when_the_environment_has_keys() {
     let creds = temp_file(
         "other-entry",
         r#"{"r53_other": {"KeyId": "A", "SecretKey": "s"}}"#,
     );
+    let env = env_with(&[
+        ("AWS_ACCESS_KEY_ID", "AKIAENV"),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+    ]);
+    let error = open(&creds, &env).unwrap_err();
+    assert!(matches!(error, CredsError::NoSuchEntry { .. }), "{error}");
+    let text = error.to_string();
+    assert!(
+        text.contains("has no entry \"r53_main\" (it has \"r53_other\")")
+            && text.contains(&creds.display().to_string()),
+        "{text}"
+    );
+}
+
+#[test]
+fn nothing_anywhere_explains_what_was_tried() {
+    let creds = temp_file("keyless-entry", r#"{"r53_main": {"TYPE": "ROUTE53"}}"#);
     let error = open(&creds, &env_with(&[])).unwrap_err();
     assert!(matches!(error, CredsError::NoCredentials { .. }));
     let text = error.to_string();
     for part in [
         "DNS provider \"r53_main\"",
-        "has no entry \"r53_main\" (it has \"r53_other\")",
+        "entry \"r53_main\" in",
+        "has neither KeyId/SecretKey nor Profile",
         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set",
         "/nonexistent-r53ctl-home/.aws/credentials (does not exist)",
         "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -551,11 +569,13 @@ fn endpoint_and_region_follow_partition_entry_and_command_line() {
     assert_eq!(account.endpoint.region, "cn-northwest-1");
     let overrides = Overrides {
         endpoint: Some("http://127.0.0.1:7000".into()),
+        ..Overrides::default()
     };
     let account = open_account(&creds, "r53_main", &lookup, &overrides).unwrap();
     assert_eq!(account.endpoint.url, "http://127.0.0.1:7000");
     let bad = Overrides {
         endpoint: Some("127.0.0.1:7000".into()),
+        ..Overrides::default()
     };
     let text = open_account(&creds, "r53_main", &lookup, &bad)
         .unwrap_err()

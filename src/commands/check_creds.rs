@@ -4,6 +4,7 @@
 
 use super::zones;
 use crate::cli::Args;
+use crate::creds::Account;
 use crate::error::{Error, EXIT_OK};
 use crate::output;
 use crate::sigv4::Endpoint;
@@ -15,8 +16,9 @@ enum Api {
 }
 
 /// Sends GetHostedZoneCount (or, for `ROUTE53DOMAINS`, ListDomains) as creds entry `NAME`;
-/// prints where the credentials came from, the endpoint and what the account holds. A failure
-/// names the same, so that a user can tell which key was refused by which endpoint.
+/// prints the creds file read, where the credentials came from, the endpoint and what the
+/// account holds. A failure names the same, so that a user can tell which key was refused by
+/// which endpoint.
 pub fn run(args: &Args) -> Result<i32, Error> {
     let (entry, api) = match args.positional.as_slice() {
         [entry] => (entry, Api::Route53),
@@ -29,16 +31,18 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         }
     };
     let connection = zones::Connection::of(args);
+    let account = zones::open_account(&connection, entry)?;
+    let creds_file = creds_file_line(&account);
     let (source, endpoint, held) = match api {
         Api::Route53 => {
-            let client = zones::open_client(&connection, entry)?;
+            let client = zones::client_of(&connection, account)?;
             let held = client
                 .hosted_zone_count()
                 .map(|count| format!("hosted zones: {count}"));
             (client.credentials_source(), client.endpoint().clone(), held)
         }
         Api::Domains => {
-            let client = zones::open_registrar(&connection, entry)?;
+            let client = zones::registrar_of(&connection, account)?;
             let held = client.list_domains_page().map(|page| {
                 let more = if page.more { " or more" } else { "" };
                 format!("registered domains: {}{more}", page.count)
@@ -49,11 +53,13 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     };
     let held = held.map_err(|err| {
         Error::Failed(format!(
-            "creds entry \"{entry}\" does not work: {err}\n  credentials: {source}\n  {}",
+            "creds entry \"{entry}\" does not work: {err}\n  creds file: {creds_file}\n  \
+             credentials: {source}\n  {}",
             endpoint_line(&endpoint)
         ))
     })?;
     output::data(&format!("creds entry \"{entry}\" works\n"));
+    output::data(&format!("  creds file:   {creds_file}\n"));
     output::data(&format!("  credentials:  {source}\n"));
     output::data(&format!("  {}\n", endpoint_line(&endpoint)));
     output::data(&format!("  {held}\n"));
@@ -65,4 +71,16 @@ fn endpoint_line(endpoint: &Endpoint) -> String {
         "endpoint:     {} (signing region {})",
         endpoint.url, endpoint.region
     )
+}
+
+/// The creds file read (or that none was), and whether the AWS chain gave the credentials.
+fn creds_file_line(account: &Account) -> String {
+    let file = account.creds_file.as_ref().map_or_else(
+        || "none read".to_string(),
+        |path| path.display().to_string(),
+    );
+    match &account.chain_reason {
+        Some(reason) => format!("{file}; the AWS chain gave the credentials ({reason})"),
+        None => file,
+    }
 }

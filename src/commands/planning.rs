@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::log;
 use crate::model::{HostedZone, RecordSet, RecordSetProtection};
 use crate::plan::{self, Target, UnreadableZone, ZonePlan};
-use crate::route53::Client;
+use crate::route53::{ApiError, Client};
 
 use super::apply::PushZone;
 use super::zones;
@@ -97,7 +97,9 @@ fn plan_one(
 
 /// The zone's record set protections. Without permission to list them (an IAM policy written
 /// before the API existed) a warning is shown and none are assumed: Route 53 still refuses a
-/// request that touches a protected record set, whole, so nothing is changed by mistake.
+/// request that touches a protected record set, whole, so nothing is changed by mistake. A
+/// Route 53-compatible server without the API gets one warning per run: it has no protections
+/// to enforce.
 fn read_protections(
     client: &Client,
     domain: &Domain,
@@ -114,7 +116,30 @@ fn read_protections(
             ));
             Ok(Vec::new())
         }
+        Err(err) if err.is_unsupported_operation() => {
+            log::warn_once(
+                "no ListResourceRecordSetProtections",
+                &format!(
+                    "the endpoint does not offer ListResourceRecordSetProtections ({}); planning \
+                     without record set protections",
+                    answer_of(&err)
+                ),
+            );
+            Ok(Vec::new())
+        }
         Err(err) => Err(format!("domain {}: {err}", domain.display_name)),
+    }
+}
+
+/// `HTTP 404 InvalidArgument`: the status and code of an error answer, without the message and
+/// hint meant for a failure.
+fn answer_of(err: &ApiError) -> String {
+    let status = err
+        .status()
+        .map_or_else(|| "no answer".to_string(), |s| format!("HTTP {s}"));
+    match err.code() {
+        Some(code) => format!("{status} {}", code.escape_debug()),
+        None => status,
     }
 }
 

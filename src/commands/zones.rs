@@ -1,5 +1,6 @@
 //! What the commands share to reach Route 53: a client per creds entry (and a Route 53 Domains
-//! client per ROUTE53 registrar), the domains a run covers, the hosted zone each domain maps to, and reading zones a few at a time.
+//! client per ROUTE53 registrar), the domains a run covers, the hosted zone each domain maps to,
+//! and reading zones a few at a time.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ use crate::route53::{Caller, Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 pub struct Connection {
     /// The creds.json file.
     pub creds: PathBuf,
+    /// Whether `--creds` named it (then it must exist).
+    pub creds_named: bool,
     /// `--endpoint`.
     pub endpoint: Option<String>,
     /// Client-side rate limits.
@@ -31,16 +34,25 @@ impl Connection {
     pub fn of(args: &Args) -> Connection {
         Connection {
             creds: args.creds.clone(),
+            creds_named: args.creds_named,
             endpoint: args.endpoint.clone(),
             limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
         }
     }
+
+    fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            limits: self.limits.clone(),
+            ..ClientOptions::default()
+        }
+    }
 }
 
-/// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. With
+/// Opens a Route 53 client with the credentials and endpoint of creds entry `entry`. When the
+/// AWS chain gives the credentials, says so on stderr, with the source and the key id. With
 /// `--debug`, `creds::open_account` says where the credentials and the endpoint come from.
 pub fn open_client(connection: &Connection, entry: &str) -> Result<Client, Error> {
-    let account = open_account(connection, entry)?;
+    let account = open_announced(connection, entry)?;
     client_of(connection, account)
 }
 
@@ -57,7 +69,12 @@ pub fn client_of(connection: &Connection, account: Account) -> Result<Client, Er
 
 /// Opens a Route 53 Domains client as creds entry `entry` (a ROUTE53 registrar's name).
 pub fn open_registrar(connection: &Connection, entry: &str) -> Result<domains::Client, Error> {
-    let account = open_account(connection, entry)?;
+    let account = open_announced(connection, entry)?;
+    registrar_of(connection, account)
+}
+
+/// The Route 53 Domains client of an opened creds entry.
+pub fn registrar_of(connection: &Connection, account: Account) -> Result<domains::Client, Error> {
     let transport = transport_of(&account)?;
     // Its own limiter: the registrar API's limits are not Route 53's.
     let caller = Caller::new(
@@ -69,28 +86,39 @@ pub fn open_registrar(connection: &Connection, entry: &str) -> Result<domains::C
     Ok(domains::Client::new(caller))
 }
 
-/// Creds entry `entry`: its credentials, endpoints and settings.
+/// Creds entry `entry`, saying on stderr when the AWS chain gives its credentials.
+fn open_announced(connection: &Connection, entry: &str) -> Result<Account, Error> {
+    let account = open_account(connection, entry)?;
+    if let Some(notice) = account.chain_notice().map_err(creds_error)? {
+        crate::log::note(&notice);
+    }
+    Ok(account)
+}
+
+/// Creds entry `entry`: its credentials, endpoints and settings; no request is made.
 pub fn open_account(connection: &Connection, entry: &str) -> Result<Account, Error> {
     warn_once_if_creds_readable(connection);
     let overrides = Overrides {
         endpoint: connection.endpoint.clone(),
+        creds_named: connection.creds_named,
     };
     creds::open_account(&connection.creds, entry, &creds::process_env, &overrides)
-        .map_err(|err| Error::Failed(err.to_string()))
+        .map_err(creds_error)
+}
+
+/// A credentials error as the run ends with it: a creds file `--creds` names but that does not
+/// exist is a usage error, anything else a failure.
+fn creds_error(err: creds::CredsError) -> Error {
+    if err.is_usage() {
+        Error::Usage(err.to_string())
+    } else {
+        Error::Failed(err.to_string())
+    }
 }
 
 fn transport_of(account: &Account) -> Result<Transport, Error> {
     Transport::new(&account.transport)
         .map_err(|err| Error::failed(format!("creds entry \"{}\"", account.name), err))
-}
-
-impl Connection {
-    fn client_options(&self) -> ClientOptions {
-        ClientOptions {
-            limits: self.limits.clone(),
-            ..ClientOptions::default()
-        }
-    }
 }
 
 /// Warns once per run, however many clients are opened, when creds.json is readable by others.

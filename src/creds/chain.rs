@@ -14,7 +14,7 @@ use super::process::ProcessProvider;
 use super::shared::{CredentialSource, ProfilePlan, RoleBase, RoleSettings, SharedFiles};
 use super::sts::{AssumeRoleProvider, Role, Sts};
 use super::web_identity::{self, WebIdentityProvider};
-use super::{env, var, Env, ProvideCredentials, StaticProvider};
+use super::{env, var, warn_if_cleartext, Env, ProvideCredentials, StaticProvider};
 use crate::http::TransportOptions;
 use crate::sigv4::Credentials;
 
@@ -28,23 +28,26 @@ pub(crate) struct Chain<'a> {
 
 impl Chain<'_> {
     /// The credentials of account `name`: the entry's own, else the first other source that
-    /// has some; with the entry's RoleArn assumed on top.
+    /// has some (the AWS chain, and why it was used); with the entry's RoleArn assumed on top.
     pub(crate) fn account_credentials(
         &self,
         name: &str,
         creds_file: &CredsFile,
         entry: Option<&CredsEntry>,
-    ) -> Result<Arc<dyn ProvideCredentials>, CredsError> {
-        let base = match entry
+    ) -> Result<(Arc<dyn ProvideCredentials>, Option<String>), CredsError> {
+        let (base, chain_reason) = match entry
             .map(|entry| self.entry_source(entry))
             .transpose()?
             .flatten()
         {
-            Some(base) => base,
-            None => self.default_sources(name, creds_file.absence(name))?,
+            Some(base) => (base, None),
+            None => {
+                let reason = creds_file.chain_reason(name);
+                (self.default_sources(name, reason.clone())?, Some(reason))
+            }
         };
         let Some(entry) = entry.filter(|entry| entry.role_arn.is_some()) else {
-            return Ok(Arc::from(base));
+            return Ok((Arc::from(base), chain_reason));
         };
         let role = Role {
             arn: entry.role_arn.clone().unwrap_or_default(),
@@ -52,11 +55,8 @@ impl Chain<'_> {
             session_name: None,
         };
         let sts = self.sts(entry.region.as_deref())?;
-        Ok(Arc::from(self.cached(Box::new(AssumeRoleProvider {
-            base,
-            role,
-            sts,
-        }))))
+        let provider = self.cached(Box::new(AssumeRoleProvider { base, role, sts }));
+        Ok((Arc::from(provider), chain_reason))
     }
 
     /// The entry's KeyId/SecretKey or Profile; `None` when it has neither.
@@ -89,9 +89,9 @@ impl Chain<'_> {
     fn default_sources(
         &self,
         name: &str,
-        creds_absence: String,
+        chain_reason: String,
     ) -> Result<Box<dyn ProvideCredentials>, CredsError> {
-        let mut tried = vec![creds_absence];
+        let mut tried = vec![chain_reason];
         if let Some(keys) = env::keys(self.env)? {
             return Ok(Box::new(keys));
         }
@@ -211,8 +211,10 @@ impl Chain<'_> {
 
     fn sts(&self, region: Option<&str>) -> Result<Sts, CredsError> {
         let region = sts_region(self.env, region, self.partition);
+        let endpoint = sts_endpoint(&region, self.env)?;
+        warn_if_cleartext(&endpoint);
         Ok(Sts {
-            endpoint: sts_endpoint(&region, self.env)?,
+            endpoint,
             transport: self.transport.clone(),
         })
     }

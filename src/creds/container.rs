@@ -2,11 +2,10 @@
 //! against 169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI, with an optional
 //! authorization token.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::endpoint::{host_of, validate_url};
+use super::endpoint::{host_of, is_loopback_host, validate_url};
 use super::error::CredsError;
 use super::net::{credentials_from_json, expect_ok, request, send};
 use super::transport::local_options;
@@ -64,7 +63,7 @@ impl ContainerProvider {
         let token = match &self.token {
             Token::None => return Ok(None),
             Token::Value(value) => value.clone(),
-            Token::File(path) => std::fs::read_to_string(path)
+            Token::File(path) => crate::input::read_text(path)
                 .map_err(|source| CredsError::ReadTokenFile {
                     what: "container authorization token",
                     path: path.clone(),
@@ -125,9 +124,7 @@ fn check_full_uri(url: &str) -> Result<String, CredsError> {
 }
 
 fn is_allowed_http_host(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || AGENT_HOSTS.contains(&host)
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    AGENT_HOSTS.contains(&host) || is_loopback_host(host)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Where Route 53 and STS requests go, and the region they are signed for, per AWS partition.
 
+use std::net::IpAddr;
+
 use super::error::CredsError;
 use super::{var, Env};
 use crate::sigv4::Endpoint;
@@ -309,6 +311,30 @@ fn split_authority(authority: &str) -> Result<(&str, Option<&str>), &'static str
     }
 }
 
+/// Whether `host` is this machine: 127.0.0.0/8, ::1 or localhost.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The warning for an endpoint reached by plain http on another machine: whoever is on the way
+/// reads the signed requests and any session token. `None` for https and for this machine.
+pub(crate) fn cleartext_warning(endpoint: &Endpoint) -> Option<String> {
+    if !endpoint.url.starts_with("http://") || host_of(&endpoint.url).is_some_and(is_loopback_host)
+    {
+        return None;
+    }
+    let service = match endpoint.service {
+        "sts" => "STS",
+        _ => "Route 53",
+    };
+    Some(format!(
+        "the {service} endpoint {} is plain http to another machine: signed requests and any \
+         session token travel in clear text, readable by anyone on the way; use https",
+        endpoint.url
+    ))
+}
+
 /// The host of a URL that [`validate_url`] accepted, without brackets or port.
 pub(crate) fn host_of(url: &str) -> Option<&str> {
     let (_, rest) = url.split_once("://")?;
@@ -484,6 +510,42 @@ mod tests {
         assert_eq!(host_of("http://127.0.0.1:8080/x"), Some("127.0.0.1"));
         assert_eq!(host_of("http://[fd00:ec2::23]/x"), Some("fd00:ec2::23"));
         assert_eq!(host_of("https://a.example"), Some("a.example"));
+    }
+
+    #[test]
+    fn plain_http_off_this_machine_is_warned_about() {
+        let endpoint = |url: &str, service| Endpoint {
+            url: url.into(),
+            region: "us-east-1".into(),
+            service,
+        };
+        for local in [
+            "http://127.0.0.1:5000",
+            "http://127.9.9.9",
+            "http://[::1]:80/x",
+            "http://LOCALHOST:5000",
+            "https://route53.example",
+        ] {
+            assert_eq!(
+                cleartext_warning(&endpoint(local, "route53")),
+                None,
+                "{local}"
+            );
+        }
+        for remote in [
+            "http://route53.example",
+            "http://localhost.evil.example",
+            "http://10.0.0.1:5000",
+            "http://0.0.0.0:5000",
+        ] {
+            let warning = cleartext_warning(&endpoint(remote, "route53")).expect(remote);
+            assert!(
+                warning.contains(remote) && warning.contains("clear text"),
+                "{warning}"
+            );
+        }
+        let sts = cleartext_warning(&endpoint("http://sts.example", "sts")).unwrap();
+        assert!(sts.starts_with("the STS endpoint"), "{sts}");
     }
 
     #[test]

@@ -1,24 +1,42 @@
 //! Why credentials or an endpoint could not be had, each with what to do about it.
 
 use std::fmt;
-use std::io;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+use crate::input::InputError;
 use crate::time::format_iso8601;
 
 /// A failure to find, read or obtain credentials, or to work out where to send requests.
 /// No variant ever holds a secret.
 #[derive(Debug)]
 pub enum CredsError {
+    /// The creds file `--creds` names does not exist.
+    CredsFileMissing { path: PathBuf },
     /// creds.json exists but could not be read.
-    ReadCredsFile { path: PathBuf, source: io::Error },
+    ReadCredsFile { path: PathBuf, source: InputError },
     /// creds.json is not a JSON object of objects.
     ParseCredsFile { path: PathBuf, problem: String },
     /// The creds.json entry exists but cannot be used as it is.
     InvalidEntry {
         path: PathBuf,
         entry: String,
+        problem: String,
+    },
+    /// creds.json has no entry named after the DNS provider.
+    NoSuchEntry {
+        path: PathBuf,
+        entry: String,
+        /// The entries it has.
+        entries: Vec<String>,
+    },
+    /// A `"!command"` value in the entry could not be run or printed nothing usable.
+    ValueCommand {
+        path: PathBuf,
+        entry: String,
+        key: String,
+        /// The program the command runs, without its arguments (they may hold secrets).
+        program: String,
         problem: String,
     },
     /// A `"$NAME"` value in the entry names a variable that is not set.
@@ -46,12 +64,13 @@ pub enum CredsError {
     ReadTokenFile {
         what: &'static str,
         path: PathBuf,
-        source: io::Error,
+        source: InputError,
     },
     /// A profile's `credential_process` failed or printed something unusable.
     CredentialProcess {
         profile: String,
-        command: String,
+        /// The program it runs, without its arguments (they may hold secrets).
+        program: String,
         problem: String,
     },
     /// STS answered with an error.
@@ -113,6 +132,12 @@ impl fmt::Display for StsFailure {
 impl fmt::Display for CredsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            CredsError::CredsFileMissing { path } => write!(
+                f,
+                "creds file {} does not exist; check --creds (only the default creds.json may be \
+                 absent: then the AWS credential chain is used)",
+                path.display()
+            ),
             CredsError::ReadCredsFile { path, source } => write!(
                 f,
                 "cannot read creds file {}: {source}; check the path given with --creds and the file's permissions",
@@ -126,6 +151,29 @@ impl fmt::Display for CredsError {
             CredsError::InvalidEntry { path, entry, problem } => write!(
                 f,
                 "entry \"{entry}\" in {}: {problem}",
+                path.display()
+            ),
+            CredsError::NoSuchEntry { path, entry, entries } => {
+                let listed: Vec<String> = entries.iter().map(|name| format!("{name:?}")).collect();
+                let listed = if listed.is_empty() {
+                    "it has no entries".to_string()
+                } else {
+                    format!("it has {}", listed.join(", "))
+                };
+                write!(
+                    f,
+                    "creds file {} has no entry \"{entry}\" ({listed}). The creds.json entry name \
+                     must match the DNS provider's name in the config (\"{entry}\"): add \
+                     {{\"{entry}\": {{\"TYPE\": \"ROUTE53\", \"KeyId\": \"$AWS_ACCESS_KEY_ID\", \
+                     \"SecretKey\": \"$AWS_SECRET_ACCESS_KEY\"}}}}, \
+                     or {{\"{entry}\": {{\"TYPE\": \"ROUTE53\"}}}} to use the AWS credential chain \
+                     (environment, ~/.aws, instance role)",
+                    path.display()
+                )
+            }
+            CredsError::ValueCommand { path, entry, key, program, problem } => write!(
+                f,
+                "entry \"{entry}\" in {}: the command of {key} ({program}) {problem}",
                 path.display()
             ),
             CredsError::UnsetVariable { path, entry, key, variable } => write!(
@@ -161,9 +209,9 @@ impl fmt::Display for CredsError {
             CredsError::ReadTokenFile { what, path, source } => {
                 write!(f, "cannot read the {what} file {}: {source}", path.display())
             }
-            CredsError::CredentialProcess { profile, command, problem } => write!(
+            CredsError::CredentialProcess { profile, program, problem } => write!(
                 f,
-                "credential_process of profile \"{profile}\" (`{command}`): {problem}"
+                "credential_process of profile \"{profile}\" ({program}): {problem}"
             ),
             CredsError::Sts(failure) => failure.fmt(f),
             CredsError::Http { what, url, problem } => write!(f, "{what} at {url}: {problem}"),
@@ -195,6 +243,14 @@ fn sts_hint(code: &str) -> Option<&'static str> {
         "ExpiredToken" => Some("the base credentials' session token has expired; refresh it"),
         "RegionDisabledException" => Some("STS is not activated in this region for the account"),
         _ => None,
+    }
+}
+
+impl CredsError {
+    /// Whether the command line is at fault (exit code 2): it names a creds file that does not
+    /// exist.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, CredsError::CredsFileMissing { .. })
     }
 }
 

@@ -1,12 +1,12 @@
 //! creds.json as dnscontrol reads it: `{"r53_main": {"TYPE": "ROUTE53", "KeyId": "…", …}}`.
 
 use std::fmt;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use super::error::CredsError;
+use super::process::{program_of, stdout_of};
 use super::Env;
 
 /// The keys a ROUTE53 entry may have.
@@ -50,11 +50,13 @@ pub struct CredsEntry {
     /// PEM file of CA certificates to trust for this entry's requests, instead of
     /// `AWS_CA_BUNDLE` or the built-in roots; a relative path is relative to creds.json.
     pub ca_bundle: Option<PathBuf>,
-    /// The reusable delegation set new public zones take their name servers from (dnscontrol's
-    /// `DelegationSet`).
+    /// dnscontrol's `DelegationSet`: the reusable delegation set new public zones take their
+    /// name servers from.
     pub delegation_set: Option<String>,
     /// Route 53 Domains URL override.
     pub domains_endpoint: Option<String>,
+    /// Keys of the entry r53ctl does not know, which it ignores.
+    pub unknown_keys: Vec<String>,
 }
 
 impl fmt::Debug for CredsEntry {
@@ -75,7 +77,25 @@ impl fmt::Debug for CredsEntry {
             .field("ca_bundle", &self.ca_bundle)
             .field("delegation_set", &self.delegation_set)
             .field("domains_endpoint", &self.domains_endpoint)
+            .field("unknown_keys", &self.unknown_keys)
             .finish()
+    }
+}
+
+impl CredsEntry {
+    /// The warning that the entry has keys r53ctl ignores, naming them and the keys it knows.
+    pub(crate) fn unknown_keys_warning(&self) -> Option<String> {
+        if self.unknown_keys.is_empty() {
+            return None;
+        }
+        let unknown: Vec<String> = self.unknown_keys.iter().map(|k| format!("{k:?}")).collect();
+        Some(format!(
+            "entry \"{}\" in {}: r53ctl ignores {}, which it does not know; the keys it knows are {}",
+            self.name,
+            self.path.display(),
+            unknown.join(", "),
+            KNOWN_KEYS.join(", ")
+        ))
     }
 }
 
@@ -89,11 +109,17 @@ pub(crate) enum CredsFile {
 }
 
 impl CredsFile {
-    /// Reads creds.json; a missing file is not an error (the environment may have keys).
-    pub(crate) fn load(path: &Path) -> Result<CredsFile, CredsError> {
-        let text = match std::fs::read_to_string(path) {
+    /// Reads creds.json. A missing file is an error when the user `named` it; at the default
+    /// path it only means the AWS chain gives the credentials.
+    pub(crate) fn load(path: &Path, named: bool) -> Result<CredsFile, CredsError> {
+        let text = match crate::input::read_text(path) {
             Ok(text) => text,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            Err(error) if error.is_not_found() && named => {
+                return Err(CredsError::CredsFileMissing {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(error) if error.is_not_found() => {
                 return Ok(CredsFile::Missing(path.to_path_buf()))
             }
             Err(source) => {
@@ -118,41 +144,40 @@ impl CredsFile {
         }
     }
 
-    /// The entry `name`, or `None` when the file or the entry does not exist.
+    /// The entry `name`; `None` when there is no creds file. A file without the entry is an
+    /// error: dnscontrol's "creds key mismatch", which must not quietly pick other credentials.
     pub(crate) fn entry(&self, name: &str, env: Env<'_>) -> Result<Option<CredsEntry>, CredsError> {
         let CredsFile::Present { path, entries } = self else {
             return Ok(None);
         };
         let Some(value) = entries.get(name) else {
-            return Ok(None);
+            return Err(CredsError::NoSuchEntry {
+                path: path.clone(),
+                entry: name.to_string(),
+                entries: entries.keys().cloned().collect(),
+            });
         };
         let reader = EntryReader { path, name, env };
         reader.read(value).map(Some)
     }
 
-    /// Why this file gave no entry `name`, for the "no credentials" message.
-    pub(crate) fn absence(&self, name: &str) -> String {
+    /// The file read, if there was one.
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
-            CredsFile::Missing(path) => format!(
-                "creds file {} does not exist (--creds FILE names another)",
+            CredsFile::Missing(_) => None,
+            CredsFile::Present { path, .. } => Some(path),
+        }
+    }
+
+    /// Why the AWS chain gives the credentials of entry `name`: there is no creds file, or the
+    /// entry has no keys.
+    pub(crate) fn chain_reason(&self, name: &str) -> String {
+        match self {
+            CredsFile::Missing(path) => format!("creds file {} does not exist", path.display()),
+            CredsFile::Present { path, .. } => format!(
+                "entry \"{name}\" in {} has neither KeyId/SecretKey nor Profile",
                 path.display()
             ),
-            CredsFile::Present { path, entries } if entries.contains_key(name) => format!(
-                "creds file {}: entry \"{name}\" has neither KeyId/SecretKey nor Profile",
-                path.display()
-            ),
-            CredsFile::Present { path, entries } => {
-                let names: Vec<String> = entries.keys().map(|n| format!("\"{n}\"")).collect();
-                let listed = if names.is_empty() {
-                    "it has no entries".to_string()
-                } else {
-                    format!("it has {}", names.join(", "))
-                };
-                format!(
-                    "creds file {} has no entry \"{name}\" ({listed})",
-                    path.display()
-                )
-            }
         }
     }
 }
@@ -187,6 +212,11 @@ impl EntryReader<'_> {
             ca_bundle: self.ca_bundle(get("CaBundle")?)?,
             delegation_set: get("DelegationSet")?,
             domains_endpoint: get("DomainsEndpoint")?,
+            unknown_keys: fields
+                .keys()
+                .filter(|key| !KNOWN_KEYS.contains(&key.as_str()))
+                .cloned()
+                .collect(),
         };
         self.check_combination(&entry)?;
         Ok(entry)
@@ -235,24 +265,57 @@ impl EntryReader<'_> {
         }
     }
 
-    /// The string value of `key`, `"$NAME"` read from the environment, empty as absent.
+    /// The string value of `key`, as dnscontrol reads it: `"$NAME"` from the environment,
+    /// `"!command"` from what the command prints; empty as absent.
     fn string(&self, fields: &Map<String, Value>, key: &str) -> Result<Option<String>, CredsError> {
         let text = match fields.get(key) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::String(text)) => text,
             Some(_) => return Err(self.invalid(format!("{key} must be a string"))),
         };
-        let value = match text.strip_prefix('$') {
-            Some("") => return Err(self.invalid(format!("{key} is \"$\" without a variable name"))),
-            Some(variable) => (self.env)(variable).ok_or_else(|| CredsError::UnsetVariable {
-                path: self.path.to_path_buf(),
-                entry: self.name.to_string(),
-                key: key.to_string(),
-                variable: variable.to_string(),
-            })?,
-            None => text.clone(),
+        let value = if let Some(variable) = text.strip_prefix('$') {
+            self.variable(key, variable)?
+        } else if let Some(command) = text.strip_prefix('!') {
+            self.command_output(key, command)?
+        } else {
+            text.clone()
         };
         Ok(Some(value).filter(|value| !value.is_empty()))
+    }
+
+    fn variable(&self, key: &str, variable: &str) -> Result<String, CredsError> {
+        if variable.is_empty() {
+            return Err(self.invalid(format!("{key} is \"$\" without a variable name")));
+        }
+        (self.env)(variable).ok_or_else(|| CredsError::UnsetVariable {
+            path: self.path.to_path_buf(),
+            entry: self.name.to_string(),
+            key: key.to_string(),
+            variable: variable.to_string(),
+        })
+    }
+
+    /// What `command` prints on stdout, trimmed. Errors name the program, never its arguments
+    /// or its output (both may hold secrets).
+    fn command_output(&self, key: &str, command: &str) -> Result<String, CredsError> {
+        let program = program_of(command);
+        if program.is_empty() {
+            return Err(self.invalid(format!("{key} is \"!\" without a command")));
+        }
+        let failed = |problem: &str| CredsError::ValueCommand {
+            path: self.path.to_path_buf(),
+            entry: self.name.to_string(),
+            key: key.to_string(),
+            program: program.to_string(),
+            problem: problem.to_string(),
+        };
+        let stdout = stdout_of(command).map_err(|problem| failed(&problem))?;
+        let text = String::from_utf8(stdout)
+            .map_err(|_| failed("printed something that is not UTF-8 text"))?;
+        match text.trim() {
+            "" => Err(failed("printed nothing")),
+            value => Ok(value.to_string()),
+        }
     }
 
     fn check_combination(&self, entry: &CredsEntry) -> Result<(), CredsError> {
@@ -337,7 +400,7 @@ mod tests {
 
     #[test]
     fn reads_a_dnscontrol_creds_file() {
-        let file = CredsFile::load(&fixtures_dir().join("creds.json")).unwrap();
+        let file = CredsFile::load(&fixtures_dir().join("creds.json"), true).unwrap();
         let entry = file.entry("r53_main", &env_with).unwrap().unwrap();
         assert_eq!(entry.key_id.as_deref(), Some("AKIAIOSFODNN7EXAMPLE"));
         assert_eq!(
@@ -362,16 +425,93 @@ mod tests {
     }
 
     #[test]
-    fn missing_file_and_missing_entry_are_not_errors_but_are_explained() {
-        let missing = CredsFile::load(&fixtures_dir().join("no-such-creds.json")).unwrap();
+    fn only_a_missing_default_file_and_an_entry_without_keys_leave_it_to_the_chain() {
+        let path = fixtures_dir().join("no-such-creds.json");
+        let named = CredsFile::load(&path, true)
+            .err()
+            .expect("a named file must exist");
+        assert!(named.is_usage(), "{named}");
+        assert!(named
+            .to_string()
+            .contains("no-such-creds.json does not exist"));
+        let missing = CredsFile::load(&path, false).unwrap();
         assert_eq!(missing.entry("r53_main", &env_with).unwrap(), None);
-        assert!(missing.absence("r53_main").contains("does not exist"));
-        let file = CredsFile::load(&fixtures_dir().join("creds.json")).unwrap();
-        assert_eq!(file.entry("r53_other", &env_with).unwrap(), None);
-        let note = file.absence("r53_other");
+        assert_eq!(missing.path(), None);
+        assert!(missing
+            .chain_reason("r53_main")
+            .ends_with("no-such-creds.json does not exist"));
+
+        let file = CredsFile::load(&fixtures_dir().join("creds.json"), false).unwrap();
+        let error = file.entry("r53_other", &env_with).unwrap_err();
+        assert!(!error.is_usage());
+        let text = error.to_string();
         assert!(
-            note.contains("no entry \"r53_other\"") && note.contains("r53_main"),
-            "{note}"
+            text.contains("has no entry \"r53_other\" (it has \"none\", \"r53_main\"")
+                && text.contains("{\"r53_other\": {\"TYPE\": \"ROUTE53\"}}"),
+            "{text}"
+        );
+        let reason = file.chain_reason("r53_keyless");
+        assert!(reason.contains("\"r53_keyless\" in") && reason.contains("neither KeyId"));
+    }
+
+    #[test]
+    fn delegation_set_is_read_and_unknown_keys_are_named_with_the_known_ones() {
+        let entry = entry_of(
+            r#"{"r53_main": {"DelegationSet": "N1PA6795SAMPLE", "Color": "blue", "zone": "x"}}"#,
+            &env_with,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(entry.delegation_set.as_deref(), Some("N1PA6795SAMPLE"));
+        let warning = entry.unknown_keys_warning().unwrap();
+        assert!(
+            warning.contains("entry \"r53_main\" in /c/creds.json")
+                && warning.contains("ignores \"Color\", \"zone\"")
+                && warning.contains("KeyId, SecretKey")
+                && warning.contains("DelegationSet"),
+            "{warning}"
+        );
+        let known = entry_of(r#"{"r53_main": {"TYPE": "ROUTE53"}}"#, &env_with);
+        assert_eq!(known.unwrap().unwrap().unknown_keys_warning(), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_bang_value_is_the_trimmed_output_of_its_command() {
+        let entry = entry_of(
+            r#"{"r53_main": {"KeyId": "!printf ' AKIAFROMCMD\\n'", "SecretKey": "!echo s3cret"}}"#,
+            &env_with,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(entry.key_id.as_deref(), Some("AKIAFROMCMD"));
+        assert_eq!(entry.secret_key.as_deref(), Some("s3cret"));
+        let cases = [
+            (r#""!echo s3cret; exit 3""#, "(echo) exited with status 3"),
+            (r#""!printf ''""#, "(printf) printed nothing"),
+            (r#""!printf '\\377 s3cret'""#, "not UTF-8 text"),
+            (r#""!  ""#, "\"!\" without a command"),
+        ];
+        for (value, expected) in cases {
+            let json = format!(r#"{{"r53_main": {{"KeyId": "A", "SecretKey": {value}}}}}"#);
+            let text = entry_of(&json, &env_with).unwrap_err().to_string();
+            assert!(
+                text.contains(expected) && text.contains("r53_main") && text.contains("SecretKey"),
+                "{value}: {text}"
+            );
+            assert!(!text.contains("s3cret"), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_endless_creds_file_fails_fast() {
+        let text = CredsFile::load(Path::new("/dev/zero"), true)
+            .err()
+            .expect("must fail")
+            .to_string();
+        assert!(
+            text.contains("/dev/zero") && text.contains("larger than"),
+            "{text}"
         );
     }
 
@@ -450,7 +590,7 @@ mod tests {
         ] {
             let path = dir.join(name);
             std::fs::write(&path, text).unwrap();
-            let error = CredsFile::load(&path).err().expect("must fail");
+            let error = CredsFile::load(&path, true).err().expect("must fail");
             let message = error.to_string();
             assert!(
                 message.contains(name) && !message.contains("sekrit"),
@@ -471,7 +611,7 @@ mod tests {
             r#"{"r53_main": {"CaBundle": "ca.pem"}, "r53_bad": {"CaBundle": "nope.pem"}}"#,
         )
         .unwrap();
-        let file = CredsFile::load(&creds).unwrap();
+        let file = CredsFile::load(&creds, true).unwrap();
         let entry = file.entry("r53_main", &env_with).unwrap().unwrap();
         assert_eq!(entry.ca_bundle, Some(dir.join("ca.pem")));
         let text = file.entry("r53_bad", &env_with).unwrap_err().to_string();

@@ -6,7 +6,11 @@
 //! `default`), web identity, container credentials, and last EC2 instance metadata. A `RoleArn`
 //! in the entry is assumed on top of whichever gave the base credentials.
 //!
-//! May import: `http`, `log`, `sigv4`, `time`, `xml_tree`.
+//! A creds file named with `--creds` must exist, and an existing one must have the entry; only
+//! without a file at the default path, or with an entry that has no keys, does the AWS chain
+//! give the credentials, and the caller is told so ([`Account::chain_reason`]).
+//!
+//! May import: `http`, `input`, `log`, `sigv4`, `time`, `xml_tree`.
 
 mod cache;
 mod chain;
@@ -24,7 +28,7 @@ mod transport;
 mod web_identity;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::http::TransportOptions;
@@ -63,6 +67,42 @@ pub struct Account {
     /// The entry's `DelegationSet`: the reusable delegation set of new public zones.
     pub delegation_set: Option<String>,
     pub transport: TransportOptions,
+    /// The creds file read; `None` when there is none at the default path.
+    pub creds_file: Option<PathBuf>,
+    /// Why the AWS chain gave the credentials (no creds file, or an entry without keys);
+    /// `None` when the entry's keys or profile did.
+    pub chain_reason: Option<String>,
+}
+
+impl Account {
+    /// When the AWS chain gave the credentials, the line that says so: their source and masked
+    /// key id, e.g. `credentials for "r53_main": environment (AWS_ACCESS_KEY_ID) AKIA…XYZ1, from
+    /// the AWS chain (creds file creds.json does not exist)`. Obtains the credentials to learn
+    /// the key id (sources that renew keep them for the requests that follow).
+    pub fn chain_notice(&self) -> Result<Option<String>, CredsError> {
+        let Some(reason) = &self.chain_reason else {
+            return Ok(None);
+        };
+        let credentials = self.credentials.credentials()?;
+        Ok(Some(format!(
+            "credentials for \"{}\": {} {}, from the AWS chain ({reason})",
+            self.name,
+            self.credentials.source(),
+            masked_key_id(&credentials.access_key_id)
+        )))
+    }
+}
+
+/// An access key id shortened to its first and last four characters, `AKIA…XYZ1`: enough to tell
+/// keys apart in a log, not to copy one. Characters that are not printable ASCII show as `?`.
+fn masked_key_id(key_id: &str) -> String {
+    let chars: Vec<char> = key_id
+        .chars()
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect();
+    let head: String = chars.iter().take(4).collect();
+    let tail: String = chars.iter().skip(4).rev().take(4).rev().collect();
+    format!("{head}…{tail}")
 }
 
 impl fmt::Debug for Account {
@@ -74,19 +114,24 @@ impl fmt::Debug for Account {
             .field("domains_endpoint", &self.domains_endpoint)
             .field("delegation_set", &self.delegation_set)
             .field("transport", &self.transport)
+            .field("creds_file", &self.creds_file)
+            .field("chain_reason", &self.chain_reason)
+            .field("delegation_set", &self.delegation_set)
             .finish()
     }
 }
 
-/// Options from the command line that override what the creds entry and environment say.
+/// What the command line says beyond the creds file's path.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
     /// `--endpoint URL`.
     pub endpoint: Option<String>,
+    /// Whether `--creds` named the creds file: then it must exist. Only the default path may be
+    /// missing.
+    pub creds_named: bool,
 }
 
-/// Resolves creds.json entry `name` from the file at `creds_path` (which may be missing when the
-/// environment has keys) into an [`Account`].
+/// Resolves creds.json entry `name` from the file at `creds_path` into an [`Account`].
 ///
 /// No network request is made here: sources that need one (STS, container, instance metadata,
 /// `credential_process`) are asked on the first `credentials()` call and again before their
@@ -109,8 +154,14 @@ pub fn open_account_with_clock(
     clock: Clock,
 ) -> Result<Account, CredsError> {
     let mut transport = transport_options(env)?;
-    let creds_file = file::CredsFile::load(creds_path)?;
+    let creds_file = file::CredsFile::load(creds_path, overrides.creds_named)?;
     let entry = creds_file.entry(name, env)?;
+    if let Some(warning) = entry
+        .as_ref()
+        .and_then(file::CredsEntry::unknown_keys_warning)
+    {
+        crate::log::warn_once(&warning, &warning);
+    }
     if let Some(ca_bundle) = entry.as_ref().and_then(|e| e.ca_bundle.clone()) {
         transport.ca_bundle = Some(ca_bundle);
     }
@@ -123,19 +174,22 @@ pub fn open_account_with_clock(
         entry_region: entry.as_ref().and_then(|e| e.region.as_deref()),
     };
     let (endpoint, origin) = route53_endpoint(partition, settings, env)?;
+    warn_if_cleartext(&endpoint);
     let entry_domains_endpoint = entry.as_ref().and_then(|e| {
         e.domains_endpoint
             .as_deref()
             .map(|url| (e.name.as_str(), url))
     });
     let (domains_endpoint, domains_origin) = domains_endpoint(entry_domains_endpoint, env)?;
+    warn_if_cleartext(&domains_endpoint);
     let chain = chain::Chain {
         env,
         transport: &transport,
         partition,
         clock,
     };
-    let credentials = chain.account_credentials(name, &creds_file, entry.as_ref())?;
+    let (credentials, chain_reason) =
+        chain.account_credentials(name, &creds_file, entry.as_ref())?;
     crate::debug!(
         "creds entry \"{name}\": credentials from {}",
         credentials.source()
@@ -156,7 +210,16 @@ pub fn open_account_with_clock(
         domains_endpoint,
         delegation_set: entry.as_ref().and_then(|e| e.delegation_set.clone()),
         transport,
+        creds_file: creds_file.path().map(Path::to_path_buf),
+        chain_reason,
     })
+}
+
+/// Warns, once per run, when requests to `endpoint` would cross the network in clear text.
+fn warn_if_cleartext(endpoint: &Endpoint) {
+    if let Some(warning) = endpoint::cleartext_warning(endpoint) {
+        crate::log::warn_once("cleartext endpoint", &warning);
+    }
 }
 
 /// The entry's `Partition`, else the partition of its `Region`, else `aws`.
@@ -206,4 +269,18 @@ fn fixtures_dir() -> std::path::PathBuf {
 fn read_fixture(name: &str) -> Vec<u8> {
     let path = fixtures_dir().join(name);
     std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ids_are_masked_to_their_ends() {
+        assert_eq!(masked_key_id("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(masked_key_id("ASIA12345"), "ASIA…2345");
+        assert_eq!(masked_key_id("AK"), "AK…");
+        assert_eq!(masked_key_id("AKIA\u{1b}[31mX"), "AKIA…31mX");
+        assert_eq!(masked_key_id("AK\nIAXY"), "AK?I…AXY");
+    }
 }

@@ -1,6 +1,6 @@
 //! `credential_process`: run a command and read the credentials it prints as JSON (Version 1).
 
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ impl ProvideCredentials for ProcessProvider {
     fn credentials(&self) -> Result<Credentials, CredsError> {
         let failed = |problem: String| CredsError::CredentialProcess {
             profile: self.profile.clone(),
-            command: self.command.clone(),
+            program: program_of(&self.command).to_string(),
             problem,
         };
         let output = shell(&self.command)
@@ -37,6 +37,52 @@ impl ProvideCredentials for ProcessProvider {
     fn source(&self) -> String {
         format!("credential_process of {}", self.source)
     }
+}
+
+/// Runs `command` through the shell for a `"!command"` value of creds.json, as dnscontrol does,
+/// and returns what it printed on stdout. Its stdin and stderr are the user's, so that a password
+/// manager can ask for a passphrase and its messages are seen as written.
+pub(crate) fn stdout_of(command: &str) -> Result<Vec<u8>, String> {
+    let output = shell(command)
+        .stdin(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| format!("could not be started: {error}"))?;
+    check_status(&output)?;
+    Ok(output.stdout)
+}
+
+/// The program a shell command line runs, without its arguments (they may hold secrets): its
+/// first word after any `NAME=value` assignments, without quotes.
+pub(crate) fn program_of(command: &str) -> &str {
+    let mut rest = command;
+    loop {
+        let (word, after) = first_word(rest.trim_start());
+        if !is_assignment(word) {
+            return word;
+        }
+        rest = after;
+    }
+}
+
+/// The first word of `text` (quoted words may hold spaces) and what follows it.
+fn first_word(text: &str) -> (&str, &str) {
+    if let Some(quote) = text.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+        let inner = &text[1..];
+        return match inner.find(quote) {
+            Some(end) => (&inner[..end], &inner[end + 1..]),
+            None => (inner, ""),
+        };
+    }
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    text.split_at(end)
+}
+
+/// `NAME=value`, a variable assignment before the program.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 #[cfg(unix)]
@@ -59,10 +105,11 @@ fn check_status(output: &Output) -> Result<(), String> {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stderr: String = stderr.trim().chars().take(STDERR_LIMIT).collect();
-    let status = output.status.code().map_or_else(
-        || "was killed by a signal".to_string(),
-        |code| format!("exited with status {code}"),
-    );
+    let status = match output.status.code() {
+        None => "was killed by a signal".to_string(),
+        Some(127) => "exited with status 127 (the shell did not find the program)".to_string(),
+        Some(code) => format!("exited with status {code}"),
+    };
     Err(if stderr.is_empty() {
         status
     } else {
@@ -132,6 +179,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_program_is_named_without_its_arguments() {
+        let cases = [
+            ("aws-vault export --format=json prod", "aws-vault"),
+            ("  op read op://vault/aws/secret", "op"),
+            (
+                "TOKEN=s3cret HOME=/x /usr/bin/get-creds --key s3cret",
+                "/usr/bin/get-creds",
+            ),
+            ("\"/opt/my tools/get\" --pw s3cret", "/opt/my tools/get"),
+            ("'unterminated quote", "unterminated quote"),
+            ("SECRET=s3cret", ""),
+            ("", ""),
+        ];
+        for (command, program) in cases {
+            assert_eq!(program_of(command), program, "{command}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_command_gives_its_stdout_and_its_exit_status() {
+        assert_eq!(stdout_of("printf 'AKIA\\n'").unwrap(), b"AKIA\n");
+        assert_eq!(stdout_of("exit 4").unwrap_err(), "exited with status 4");
+        let missing = stdout_of("r53ctl-no-such-program-x 2>/dev/null").unwrap_err();
+        assert!(missing.contains("did not find the program"), "{missing}");
+    }
+
     #[cfg(unix)]
     #[test]
     fn runs_the_command_and_reports_its_failure() {
@@ -154,5 +229,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("profile \"p\""), "{text}");
+        let text = provider("echo nope >&2; exit 1 # --token s3cret")
+            .credentials()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("(echo)") && !text.contains("s3cret"),
+            "{text}"
+        );
     }
 }

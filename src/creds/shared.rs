@@ -2,7 +2,6 @@
 //! and what a profile says about where its credentials come from.
 
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use super::error::CredsError;
@@ -361,9 +360,9 @@ fn expand_home(path: &str, home: Option<&str>) -> PathBuf {
 }
 
 fn read(path: PathBuf, is_config: bool) -> Result<SharedFile, CredsError> {
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::input::read_text(&path) {
         Ok(text) => text,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+        Err(error) if error.is_not_found() => {
             return Ok(SharedFile {
                 path,
                 profiles: None,

@@ -21,7 +21,7 @@ pub(crate) struct WebIdentityProvider {
 
 impl ProvideCredentials for WebIdentityProvider {
     fn credentials(&self) -> Result<Credentials, CredsError> {
-        let token = std::fs::read_to_string(&self.token_file).map_err(|source| {
+        let token = crate::input::read_text(&self.token_file).map_err(|source| {
             CredsError::ReadTokenFile {
                 what: "web identity token",
                 path: self.token_file.clone(),

@@ -92,6 +92,26 @@ impl ApiError {
         }
     }
 
+    /// Whether the server does not offer the operation at all, as Route 53-compatible servers
+    /// answer for APIs they lack: HTTP 501, the codes `InvalidArgument`, `UnknownOperation` or
+    /// `NotImplemented`, or HTTP 404 with or without an error document, unless its code names a
+    /// missing resource (`NoSuchHostedZone`). Optional APIs (record set protections) use this one
+    /// rule to go on without the operation.
+    pub fn is_unsupported_operation(&self) -> bool {
+        let code = self.code();
+        if matches!(
+            code,
+            Some("InvalidArgument" | "UnknownOperation" | "NotImplemented")
+        ) {
+            return true;
+        }
+        match self.status() {
+            Some(501) => true,
+            Some(404) => !code.is_some_and(|code| code.starts_with("NoSuch")),
+            _ => false,
+        }
+    }
+
     /// The HTTP status when a response arrived.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -271,6 +291,43 @@ mod tests {
             request_id: Some("b25f48e8-84fd-11e6-80d9-574e0c4664cb".into()),
             server_date: Some("Thu, 26 Nov 2026 23:30:00 GMT".into()),
             local_time: UNIX_EPOCH + Duration::from_secs(784_111_777),
+        }
+    }
+
+    #[test]
+    fn an_unsupported_operation_is_told_from_a_missing_resource() {
+        let answer = |status, code: &str| {
+            ApiError::Aws(Box::new(AwsError {
+                status,
+                ..aws("ListResourceRecordSetProtections", code, &["x"])
+            }))
+        };
+        let page = |status| ApiError::Http {
+            operation: "ListResourceRecordSetProtections",
+            status,
+            request_id: None,
+            body_start: "<!doctype html>".into(),
+        };
+        for unsupported in [
+            answer(404, "InvalidArgument"),
+            answer(400, "UnknownOperation"),
+            answer(501, "NotImplemented"),
+            answer(501, "InternalError"),
+            answer(404, "NotFound"),
+            page(404),
+            page(501),
+        ] {
+            assert!(unsupported.is_unsupported_operation(), "{unsupported}");
+        }
+        for supported in [
+            answer(404, "NoSuchHostedZone"),
+            answer(403, "AccessDenied"),
+            answer(400, "InvalidInput"),
+            answer(500, "InternalError"),
+            page(403),
+            page(502),
+        ] {
+            assert!(!supported.is_unsupported_operation(), "{supported}");
         }
     }
 

@@ -5,11 +5,9 @@
 //! entry holding `<RecordName>`, `<RecordType>` and an optional `<Comment>`, and a `<NextToken>`
 //! while more pages follow.
 //!
-//! A server without this API (an older Route 53 compatible server, or moto) answers the path with
-//! an HTTP 404 that is not a Route 53 error document; that is read as "no protections". Route 53
-//! itself answers every error, its 404 `NoSuchHostedZone` included, with an `ErrorResponse`
-//! document, so a missing zone still fails as it should. Nothing is lost by the leniency: Route 53
-//! enforces protections itself and refuses the whole change batch that touches one.
+//! A server without this API (an older Route 53 compatible server, moto, fakecloud, LocalStack)
+//! answers with an error that [`ApiError::is_unsupported_operation`] recognises; the caller
+//! decides what to do without protections.
 
 use super::{parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
 use crate::model::{bare_id, RecordSetProtection};
@@ -59,15 +57,8 @@ fn protection(element: &Element) -> Result<RecordSetProtection, String> {
     })
 }
 
-/// Whether `err` says the server does not offer ListResourceRecordSetProtections at all: an
-/// HTTP 404 without a Route 53 error document.
-fn api_missing(err: &ApiError) -> bool {
-    matches!(err, ApiError::Http { status: 404, .. })
-}
-
 impl Client {
-    /// Every record set protection of the zone (ListResourceRecordSetProtections, all pages);
-    /// empty when the server does not offer the API (see the module docs).
+    /// Every record set protection of the zone (ListResourceRecordSetProtections, all pages).
     pub fn list_record_set_protections(
         &self,
         zone_id: &str,
@@ -86,15 +77,7 @@ impl Client {
                 percent_encode(zone_id),
                 query.finish()
             );
-            let body = match self.call(&Call::read(OPERATION, path, &scope)) {
-                Err(err) if api_missing(&err) && token.is_none() => {
-                    crate::debug!(
-                        "{OPERATION} is not offered by this endpoint ({err}); no protections"
-                    );
-                    return Ok((Vec::new(), None));
-                }
-                other => other?,
-            };
+            let body = self.call(&Call::read(OPERATION, path, &scope))?;
             let page = parse_list_protections(&body).map_err(parse_error(OPERATION))?;
             Ok((page.protections, page.next_token))
         };
@@ -186,35 +169,5 @@ mod tests {
         assert_eq!(page.protections[0].rtype, RecordType::MX);
         let err = parse_list_protections(body("LOC").as_bytes()).unwrap_err();
         assert!(err.contains("unknown record type \"LOC\""), "{err}");
-    }
-
-    #[test]
-    fn only_a_404_without_a_route53_error_means_the_api_is_missing() {
-        let html = ApiError::Http {
-            operation: "ListResourceRecordSetProtections",
-            status: 404,
-            request_id: None,
-            body_start: "<!doctype html>".into(),
-        };
-        assert!(api_missing(&html));
-        let no_zone = ApiError::Aws(Box::new(super::super::AwsError {
-            service: "route53",
-            operation: "ListResourceRecordSetProtections",
-            status: 404,
-            code: "NoSuchHostedZone".into(),
-            message: "No hosted zone found with ID: Z1".into(),
-            messages: vec![],
-            request_id: None,
-            server_date: None,
-            local_time: std::time::SystemTime::UNIX_EPOCH,
-        }));
-        assert!(!api_missing(&no_zone));
-        let forbidden = ApiError::Http {
-            operation: "ListResourceRecordSetProtections",
-            status: 403,
-            request_id: None,
-            body_start: "denied".into(),
-        };
-        assert!(!api_missing(&forbidden));
     }
 }

@@ -174,6 +174,9 @@ pub fn decide(kind: CallKind, err: &ApiError) -> Decision {
         CallKind::Write => Decision::OutcomeUnknown,
     };
     match err {
+        // 501 Not Implemented: the server lacks the operation and did nothing; asking again
+        // cannot change that.
+        _ if err.status() == Some(501) => Decision::Fail,
         ApiError::Aws(aws) if is_refused_for_now(aws.status, &aws.code) => Decision::Retry,
         ApiError::Aws(aws) if aws.status >= 500 => write_unknown,
         ApiError::Http { status, .. } if *status >= 500 => write_unknown,
@@ -287,6 +290,7 @@ mod tests {
             (aws(500, "InternalFailure"), Retry, OutcomeUnknown),
             (aws(503, "Throttling"), Retry, OutcomeUnknown),
             (aws(503, "ServiceUnavailable"), Retry, OutcomeUnknown),
+            (aws(501, "NotImplemented"), Fail, Fail),
             (proxy_page(), Retry, OutcomeUnknown),
             (aws(400, "InvalidChangeBatch"), Fail, Fail),
             (aws(404, "NoSuchHostedZone"), Fail, Fail),

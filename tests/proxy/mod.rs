@@ -43,6 +43,9 @@ pub enum Fault {
     /// Answers `400 AccessDeniedException` in the JSON 1.1 form of Route 53 Domains, without
     /// forwarding.
     AccessDeniedJson,
+    /// Answers `404 InvalidArgument` "Unknown Route 53 route" without forwarding, as fakecloud
+    /// answers an API it does not offer.
+    UnknownRoute,
 }
 
 /// A fault for `times` requests of `method` whose path contains `path`, after the first `skip`
@@ -239,6 +242,13 @@ fn handle(mut client: TcpStream, shared: &Shared) {
             let body = r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/dns is not authorized to perform: route53domains:GetDomainDetail"}"#;
             write_answer_as(&mut client, 400, "application/x-amz-json-1.1", body);
         }
+        Some(Fault::UnknownRoute) => answer_error(
+            &mut client,
+            &entry,
+            404,
+            "InvalidArgument",
+            "Unknown Route 53 route",
+        ),
         Some(Fault::ResetBefore) => {
             entry.record("reset before forwarding");
             let _ = client.shutdown(Shutdown::Both);

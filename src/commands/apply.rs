@@ -94,6 +94,7 @@ pub fn push(
     } else {
         output::data(&output::total_text(&shown));
     }
+    report_throttles(clients);
     fail_if_any(unreadable, zones.len() + unreadable.len())?;
     let domains: Vec<&str> = shown.iter().map(|t| t.plan.domain.as_str()).collect();
     summarise(&domains, &outcomes, options.next_step)
@@ -123,6 +124,18 @@ fn push_zone(
             "no client was opened for provider {}",
             target.plan.provider
         )),
+    }
+}
+
+/// Says on stderr how often Route 53 throttled this run, if it did.
+fn report_throttles(clients: &BTreeMap<String, Client>) {
+    let throttled: usize = clients.values().map(Client::throttles).sum();
+    if throttled > 0 {
+        log::warn(&format!(
+            "Route 53 throttled {throttled} request{}; r53ctl slowed down (other tools may be \
+             using the account's request quota)",
+            plural(throttled)
+        ));
     }
 }
 

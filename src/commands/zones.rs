@@ -21,8 +21,10 @@ pub struct Connection {
     pub creds: PathBuf,
     /// `--endpoint`.
     pub endpoint: Option<String>,
-    /// Client-side rate limits.
-    pub limits: Limits,
+    /// `--max-rate`: requests per second, below Route 53's limit.
+    pub max_rate: Option<f64>,
+    /// `--max-change-rate`: change tokens per second, below Route 53's limit.
+    pub max_change_rate: Option<f64>,
 }
 
 impl Connection {
@@ -30,7 +32,8 @@ impl Connection {
         Connection {
             creds: args.creds.clone(),
             endpoint: args.endpoint.clone(),
-            limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
+            max_rate: args.max_rate,
+            max_change_rate: args.max_change_rate,
         }
     }
 }
@@ -46,8 +49,14 @@ pub fn open_client(connection: &Connection, entry: &str) -> Result<Client, Error
         .map_err(|err| Error::Failed(err.to_string()))?;
     let transport = Transport::new(&account.transport)
         .map_err(|err| Error::failed(format!("creds entry \"{entry}\""), err))?;
+    let limits =
+        Limits::of(account.partition).at_most(connection.max_rate, connection.max_change_rate);
+    crate::debug!(
+        "creds entry \"{entry}\": partition {}, pacing to {limits:?}",
+        account.partition.name()
+    );
     let options = ClientOptions {
-        limits: connection.limits.clone(),
+        limits,
         ..ClientOptions::default()
     };
     Ok(Client::with_options(

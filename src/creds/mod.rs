@@ -58,6 +58,8 @@ pub struct Account {
     pub name: String,
     pub credentials: Arc<dyn ProvideCredentials>,
     pub endpoint: Endpoint,
+    /// The partition the account is in: its Route 53 limits differ.
+    pub partition: Partition,
     pub transport: TransportOptions,
 }
 
@@ -67,6 +69,7 @@ impl fmt::Debug for Account {
             .field("name", &self.name)
             .field("credentials", &self.credentials.source())
             .field("endpoint", &self.endpoint)
+            .field("partition", &self.partition)
             .field("transport", &self.transport)
             .finish()
     }
@@ -137,6 +140,7 @@ pub fn open_account_with_clock(
         name: name.to_string(),
         credentials,
         endpoint,
+        partition,
         transport,
     })
 }

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use crate::creds::ProvideCredentials;
 use crate::http::{Request, Response, Transport};
-use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet};
+use crate::model::{bare_id, ChangeAction, ChangeInfo, HostedZone, RecordSet};
 use crate::sigv4::{self, percent_encode, Endpoint, SigningParams};
 
 pub use error::{ApiError, AwsError};
@@ -80,7 +80,7 @@ struct Call {
     method: &'static str,
     path_and_query: String,
     body: Vec<u8>,
-    /// Record changes it carries, for the change-throughput bucket.
+    /// Tokens it takes from the change-throughput bucket.
     changes: u32,
     /// The zone it concerns, for messages.
     scope: String,
@@ -121,6 +121,11 @@ impl Client {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
+    }
+
+    /// How many requests Route 53 throttled so far (each was sent again after a wait).
+    pub fn throttles(&self) -> usize {
+        self.limiter.throttles()
     }
 
     /// Where the client's credentials come from; never a secret.
@@ -289,7 +294,7 @@ impl Client {
             method: "POST",
             path_and_query: format!("{API_PREFIX}/hostedzone"),
             body: xml::create_hosted_zone_request(name, caller_reference, comment),
-            changes: 0,
+            changes: limiter::ZONE_CHANGE_TOKENS,
             scope: format!("new zone {name}"),
         })?;
         xml::parse_create_hosted_zone(&body).map_err(parse_error(OPERATION))
@@ -299,20 +304,31 @@ impl Client {
     fn call(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
         let mut attempt = 0;
         loop {
-            self.limiter
-                .acquire(call.operation, call.changes, self.clock.as_ref());
+            let clock = self.clock.as_ref();
+            self.limiter.acquire(call.operation, call.changes, clock);
             let err = match self.send_once(call) {
-                Ok(body) => return Ok(body),
+                Ok(body) => {
+                    self.limiter.succeeded(call.operation, call.changes, clock);
+                    return Ok(body);
+                }
                 Err(err) => err,
             };
+            if err.code() == Some("Throttling") {
+                self.limiter.throttled(call.operation, call.changes, clock);
+            }
             let attempts = self.retry.attempts_for(&err);
             match retry::decide(call.kind, &err) {
                 retry::Decision::Retry if attempt + 1 < attempts => {
                     let wait = self.retry.backoff(attempt, &self.jitter);
-                    crate::debug!(
-                        "{err}; attempt {} of {attempts}, retrying in {:.1}s",
-                        attempt + 1,
-                        wait.as_secs_f64()
+                    crate::debug!("{err}");
+                    limiter::show_wait(
+                        wait,
+                        &format!(
+                            "{} failed ({}); attempt {} of {attempts} follows",
+                            call.operation,
+                            err.code().unwrap_or("no answer"),
+                            attempt + 2
+                        ),
                     );
                     self.clock.sleep(wait);
                     attempt += 1;
@@ -396,15 +412,9 @@ impl Call {
     }
 }
 
-/// Record changes as Route 53 counts them: an UPSERT counts twice.
+/// The change tokens of a ChangeResourceRecordSets request of `changes`.
 fn change_count(changes: &[ChangeAction]) -> u32 {
-    let count: usize = changes
-        .iter()
-        .map(|change| match change.action {
-            Action::Upsert => 2,
-            Action::Create | Action::Delete => 1,
-        })
-        .sum();
+    let count: usize = changes.iter().map(|c| c.action.change_tokens()).sum();
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 

@@ -513,9 +513,9 @@ mod tests {
     }
 
     fn cost(request: &[ChangeAction]) -> Cost {
-        request
-            .iter()
-            .fold(Cost::default(), |sum, a| sum.plus(Cost::of(a.action, &a.record_set)))
+        request.iter().fold(Cost::default(), |sum, a| {
+            sum.plus(Cost::of(a.action, &a.record_set))
+        })
     }
 
     /// (action, name) of every action, in the order they are sent.
@@ -659,7 +659,10 @@ mod tests {
             .collect();
         let requests = batches(APEX, &moved, &Limits::default()).unwrap();
         assert_eq!(
-            requests.iter().map(|r| cost(r).change_tokens).collect::<Vec<_>>(),
+            requests
+                .iter()
+                .map(|r| cost(r).change_tokens)
+                .collect::<Vec<_>>(),
             [1500, 100]
         );
     }

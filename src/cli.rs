@@ -210,7 +210,8 @@ pub const FLAGS: &[Flag] = &[
     Flag {
         long: "max-change-rate",
         value: Some("N"),
-        help: "At most N record changes per second (default: Route 53's\nlimit, 100 after a \
+        help:
+            "At most N record changes per second (default: Route 53's\nlimit, 100 after a \
                burst of 1500; an UPSERT counts twice);\nlower it when other tools share the account",
         default: None,
         global: true,

@@ -135,10 +135,7 @@ fn throttled_write_is_retried_after_a_backoff() {
     // Then the limiter waits until the emptied request buckets, refilled at half their rate
     // (5/s), hold one token and the arrival reserve: 0.3 s from the throttle.
     let total: Duration = sleeps.iter().sum();
-    assert!(
-        (total.as_secs_f64() - 0.3).abs() < 1e-6,
-        "{sleeps:?}"
-    );
+    assert!((total.as_secs_f64() - 0.3).abs() < 1e-6, "{sleeps:?}");
     let seen = server.requests();
     assert_eq!(
         seen[1].request_line(),

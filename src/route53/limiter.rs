@@ -326,8 +326,7 @@ impl Limiter {
     /// Waits until one call of `operation` carrying `changes` change tokens may be sent, then
     /// takes its tokens.
     pub fn acquire(&self, operation: &str, changes: u32, clock: &dyn Clock) {
-        while let Some((wait, reason)) = self.try_take(operation, f64::from(changes), clock.now())
-        {
+        while let Some((wait, reason)) = self.try_take(operation, f64::from(changes), clock.now()) {
             show_wait(wait, &reason);
             clock.sleep(wait);
         }
@@ -404,12 +403,21 @@ mod tests {
     use crate::route53::retry::FakeClock;
 
     fn total_sleep(clock: &FakeClock) -> f64 {
-        clock.sleeps.lock().unwrap().iter().sum::<Duration>().as_secs_f64()
+        clock
+            .sleeps
+            .lock()
+            .unwrap()
+            .iter()
+            .sum::<Duration>()
+            .as_secs_f64()
     }
 
     fn assert_slept(clock: &FakeClock, expected: f64) {
         let slept = total_sleep(clock);
-        assert!((slept - expected).abs() < 1e-6, "slept {slept}, not {expected}");
+        assert!(
+            (slept - expected).abs() < 1e-6,
+            "slept {slept}, not {expected}"
+        );
     }
 
     #[test]

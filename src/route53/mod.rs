@@ -123,7 +123,7 @@ impl Client {
         &self.endpoint
     }
 
-    /// How many requests Route 53 throttled so far (each was sent again after a wait).
+    /// How many of this client's requests Route 53 throttled so far.
     pub fn throttles(&self) -> usize {
         self.limiter.throttles()
     }

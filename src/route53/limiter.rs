@@ -217,22 +217,21 @@ impl Bucket {
     }
 
     /// Route 53 refused a request that drew from this bucket: its own bucket is short. Assume
-    /// it empty and refill more slowly.
-    fn slow_down(&mut self, now: f64) {
-        self.refill(now);
+    /// it empty and refill more slowly (the caller refilled it up to now).
+    fn slow_down(&mut self) {
         self.tokens = self.tokens.min(0.0);
         self.share = (self.share * SLOWDOWN).max(MIN_SHARE);
         self.successes = 0;
     }
 
-    /// A request that drew from this bucket succeeded: a slowed bucket speeds up a little.
-    fn recover(&mut self, now: f64) {
+    /// A request that drew from this bucket succeeded: a slowed bucket speeds up a little (the
+    /// caller refilled it up to now).
+    fn recover(&mut self) {
         if self.share >= 1.0 {
             return;
         }
         self.successes += 1;
         if self.successes >= RECOVER_AFTER {
-            self.refill(now);
             self.share = (self.share * RECOVERY).min(1.0);
             self.successes = 0;
         }
@@ -336,12 +335,12 @@ impl Limiter {
     /// `Throttling`: counts it and slows down every bucket the call drew from.
     pub fn throttled(&self, operation: &str, changes: u32, clock: &dyn Clock) {
         self.throttled.fetch_add(1, Ordering::Relaxed);
-        self.with_buckets(operation, changes, clock.now(), Bucket::slow_down);
+        self.update(operation, changes, clock, Bucket::slow_down);
     }
 
     /// A call of `operation` carrying `changes` change tokens succeeded.
     pub fn succeeded(&self, operation: &str, changes: u32, clock: &dyn Clock) {
-        self.with_buckets(operation, changes, clock.now(), Bucket::recover);
+        self.update(operation, changes, clock, Bucket::recover);
     }
 
     /// How many calls Route 53 throttled so far.
@@ -349,41 +348,47 @@ impl Limiter {
         self.throttled.load(Ordering::Relaxed)
     }
 
-    fn with_buckets(
-        &self,
-        operation: &str,
-        changes: u32,
-        now: Duration,
-        mut update: impl FnMut(&mut Bucket, f64),
-    ) {
-        let now = now.as_secs_f64();
-        let mut guard = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let buckets = guard.get_or_insert_with(|| Buckets::full(&self.limits, now));
-        for (bucket, _) in buckets.drawn_by(&self.limits, operation, f64::from(changes), now) {
-            if !bucket.limit.disabled() {
-                update(bucket, now);
+    /// Applies `change` to every enabled bucket a call draws from.
+    fn update(&self, operation: &str, changes: u32, clock: &dyn Clock, change: fn(&mut Bucket)) {
+        self.with_drawn(operation, f64::from(changes), clock.now(), |drawn| {
+            for (bucket, _) in drawn {
+                if !bucket.limit.disabled() {
+                    change(bucket);
+                }
             }
-        }
+        });
     }
 
     /// Takes the tokens and returns `None`, or returns how long to wait before trying again and
     /// why.
     fn try_take(&self, operation: &str, changes: f64, now: Duration) -> Option<(Duration, String)> {
+        self.with_drawn(operation, changes, now, |mut drawn| {
+            let (wait, slowest) = drawn
+                .iter()
+                .map(|(bucket, cost)| (bucket.wait_for(*cost), bucket))
+                .max_by_key(|(wait, _)| *wait)?;
+            if !wait.is_zero() {
+                return Some((wait, slowest.pace()));
+            }
+            for (bucket, cost) in &mut drawn {
+                bucket.take(*cost);
+            }
+            None
+        })
+    }
+
+    /// Runs `f` on the buckets a call draws from, with their costs, refilled up to `now`.
+    fn with_drawn<R>(
+        &self,
+        operation: &str,
+        changes: f64,
+        now: Duration,
+        f: impl FnOnce(Vec<(&mut Bucket, f64)>) -> R,
+    ) -> R {
         let now = now.as_secs_f64();
         let mut guard = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let buckets = guard.get_or_insert_with(|| Buckets::full(&self.limits, now));
-        let mut drawn = buckets.drawn_by(&self.limits, operation, changes, now);
-        let (wait, slowest) = drawn
-            .iter()
-            .map(|(bucket, cost)| (bucket.wait_for(*cost), bucket))
-            .max_by_key(|(wait, _)| *wait)?;
-        if !wait.is_zero() {
-            return Some((wait, slowest.pace()));
-        }
-        for (bucket, cost) in &mut drawn {
-            bucket.take(*cost);
-        }
-        None
+        f(buckets.drawn_by(&self.limits, operation, changes, now))
     }
 }
 

@@ -37,12 +37,17 @@ static:
 	@bash tests/static.sh
 
 ## bench: the diff and batching of 100,000 record sets in process, then start-up times and
-## preview and push of zones of BENCH_COUNTS record sets against moto (10,000 takes moto ~10 min)
+## preview and push of zones of BENCH_COUNTS record sets against moto (10,000 takes moto ~10 min),
+## then a push of BENCH_RATE_CHANGES changes through a proxy enforcing Route 53's token buckets:
+## its wall time against the fastest they allow, and its throttles (must be 0)
 BENCH_COUNTS ?= 1000 10000
+BENCH_RATE_CHANGES ?= 10000
 bench: $(MOTO)
 	cargo build --release
 	cargo bench --bench diff_plan
 	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl $(BENCH_COUNTS)
+	R53CTL_BENCH_CHANGES=$(BENCH_RATE_CHANGES) cargo test --release --test cli_limits \
+	  bench_push_at_route53_rates -- --ignored --nocapture
 
 clean:
 	cargo clean

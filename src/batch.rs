@@ -28,6 +28,10 @@ pub struct Limits {
     pub max_records: usize,
     /// Characters of `Value` text (an UPSERT counts twice).
     pub max_value_chars: usize,
+    /// Tokens of Route 53's change-throughput bucket (an UPSERT takes two): a request needing
+    /// more than the bucket's burst of 1,500 would never be admitted. Alias changes carry no
+    /// values, so only this limit bounds a request of them.
+    pub max_change_tokens: usize,
 }
 
 impl Default for Limits {
@@ -35,6 +39,7 @@ impl Default for Limits {
         Limits {
             max_records: 1000,
             max_value_chars: 32000,
+            max_change_tokens: 1500,
         }
     }
 }
@@ -94,22 +99,30 @@ pub fn batches(
     Ok(pack(&units, &order, limits))
 }
 
-/// Resource records and `Value` characters that actions put in a request.
+/// Resource records, `Value` characters and change tokens that actions put in a request.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Cost {
     records: usize,
     chars: usize,
+    change_tokens: usize,
 }
 
 impl Cost {
-    /// Alias record sets carry no values and cost nothing.
-    fn of(rs: &RecordSet) -> Cost {
-        if rs.alias.is_some() {
-            return Cost::default();
-        }
+    /// The cost of `action` on `rs`. Alias record sets carry no values; Route 53 counts an
+    /// UPSERT's values twice.
+    fn of(action: Action, rs: &RecordSet) -> Cost {
+        let times = match action {
+            Action::Upsert => 2,
+            Action::Create | Action::Delete => 1,
+        };
+        let (records, chars) = match rs.alias {
+            Some(_) => (0, 0),
+            None => (rs.resource_record_count(), rs.value_chars()),
+        };
         Cost {
-            records: rs.resource_record_count(),
-            chars: rs.value_chars(),
+            records: records * times,
+            chars: chars * times,
+            change_tokens: action.change_tokens(),
         }
     }
 
@@ -117,11 +130,14 @@ impl Cost {
         Cost {
             records: self.records + other.records,
             chars: self.chars + other.chars,
+            change_tokens: self.change_tokens + other.change_tokens,
         }
     }
 
     fn fits(self, limits: &Limits) -> bool {
-        self.records <= limits.max_records && self.chars <= limits.max_value_chars
+        self.records <= limits.max_records
+            && self.chars <= limits.max_value_chars
+            && self.change_tokens <= limits.max_change_tokens
     }
 }
 
@@ -161,10 +177,12 @@ impl<'c> Unit<'c> {
     fn of(change: &'c Change, apex: &str) -> Unit<'c> {
         let upsert = is_upsert(change, apex);
         let cost = match change {
-            Change::Create(rs) | Change::Delete(rs) => Cost::of(rs),
-            // Route 53 counts an UPSERT's values twice.
-            Change::Modify { new, .. } if upsert => Cost::of(new).plus(Cost::of(new)),
-            Change::Modify { old, new } => Cost::of(old).plus(Cost::of(new)),
+            Change::Create(rs) => Cost::of(Action::Create, rs),
+            Change::Delete(rs) => Cost::of(Action::Delete, rs),
+            Change::Modify { new, .. } if upsert => Cost::of(Action::Upsert, new),
+            Change::Modify { old, new } => {
+                Cost::of(Action::Delete, old).plus(Cost::of(Action::Create, new))
+            }
         };
         Unit {
             changes: vec![(change, upsert)],
@@ -495,9 +513,9 @@ mod tests {
     }
 
     fn cost(request: &[ChangeAction]) -> Cost {
-        request
-            .iter()
-            .fold(Cost::default(), |sum, a| sum.plus(Cost::of(&a.record_set)))
+        request.iter().fold(Cost::default(), |sum, a| {
+            sum.plus(Cost::of(a.action, &a.record_set))
+        })
     }
 
     /// (action, name) of every action, in the order they are sent.
@@ -593,7 +611,8 @@ mod tests {
         let lower_bound = total
             .records
             .div_ceil(limits.max_records)
-            .max(total.chars.div_ceil(limits.max_value_chars));
+            .max(total.chars.div_ceil(limits.max_value_chars))
+            .max(total.change_tokens.div_ceil(limits.max_change_tokens));
         assert!(requests.len() > 1);
         // Greedy packing of small units loses less than one unit per request.
         assert!(
@@ -622,6 +641,38 @@ mod tests {
         let mut expected = vec![800; 6];
         expected.push(200);
         assert_eq!(requests.iter().map(Vec::len).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn alias_changes_are_split_by_change_tokens() {
+        let changes: Vec<Change> = (0..1600)
+            .map(|i| Change::Create(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
+            .collect();
+        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
+        assert_eq!(
+            requests.iter().map(Vec::len).collect::<Vec<_>>(),
+            [1500, 100]
+        );
+        // A modification is a DELETE and a CREATE: two tokens, so 750 fit in a request.
+        let moved: Vec<Change> = (0..800)
+            .map(|i| modify(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
+            .collect();
+        let requests = batches(APEX, &moved, &Limits::default()).unwrap();
+        assert_eq!(
+            requests
+                .iter()
+                .map(|r| cost(r).change_tokens)
+                .collect::<Vec<_>>(),
+            [1500, 100]
+        );
+    }
+
+    #[test]
+    fn an_upsert_takes_two_change_tokens() {
+        let soa = RecordSet::simple(APEX, RecordType::SOA, 900, vec!["ns. h. 1 2 3 4 5".into()]);
+        let requests = batches(APEX, &[modify(soa)], &Limits::default()).unwrap();
+        assert_eq!(requests[0][0].action, Action::Upsert);
+        assert_eq!(cost(&requests[0]).change_tokens, 2);
     }
 
     #[test]
@@ -731,6 +782,7 @@ mod tests {
         let limits = Limits {
             max_records: 2,
             max_value_chars: 100,
+            ..Limits::default()
         };
         let changes = [
             Change::Create(record("www.tld.", RecordType::A, 2, 3)),
@@ -763,6 +815,7 @@ mod tests {
         let limits = Limits {
             max_records: 1,
             max_value_chars: 100,
+            ..Limits::default()
         };
         let create = [
             Change::Create(alias("a.tld.", "b.tld.")),
@@ -787,6 +840,7 @@ mod tests {
         let limits = Limits {
             max_records: 1,
             max_value_chars: 100,
+            ..Limits::default()
         };
         let changes = [
             Change::Modify {

@@ -297,8 +297,9 @@ pub const FLAGS: &[Flag] = &[
     Flag {
         long: "max-change-rate",
         value: Some("N"),
-        help: "At most N record changes per second (default: 100, a cautious\nguess at Route \
-               53's change-throughput limit; raise it if your\naccount allows more)",
+        help:
+            "At most N record changes per second (default: Route 53's\nlimit, 100 after a \
+               burst of 1500; an UPSERT counts twice);\nlower it when other tools share the account",
         default: None,
         global: true,
         set: |args, v| {

@@ -258,6 +258,14 @@ impl Action {
             Action::Upsert => "UPSERT",
         }
     }
+
+    /// Tokens the action takes from Route 53's change-throughput bucket: an UPSERT counts twice.
+    pub fn change_tokens(self) -> usize {
+        match self {
+            Action::Create | Action::Delete => 1,
+            Action::Upsert => 2,
+        }
+    }
 }
 
 /// One `<Change>` of a ChangeResourceRecordSets request.

@@ -730,6 +730,7 @@ mod tests {
         let limits = Limits {
             max_records: 2,
             max_value_chars: 100,
+            ..Limits::default()
         };
         let changes: Vec<Change> = every_shape().into_iter().map(Change::Create).collect();
         let split = ZonePlan::new("d", "r53_main", zone(), &changes, &limits, &[]).unwrap();

@@ -11,8 +11,11 @@ Columns:
   server s  time between sending each request and its answer: the server's share (moto is slow)
   other s   the rest of the wall time, spent neither computing nor awaiting an answer: mostly
             r53ctl's client-side copy of Route 53's token buckets (it paces ChangeResourceRecordSets
-            to 100 record changes per second after a burst of 1,000), and waiting for a CPU on a
+            to 100 change tokens per second after a burst of 1,500), and waiting for a CPU on a
             busy machine
+
+`make bench` then runs `bench_push_at_route53_rates` in tests/cli_limits.rs: a push through a proxy
+that enforces Route 53's buckets exactly, timed against the fastest those buckets allow.
   requests  HTTP requests r53ctl sent, retries included, then how many of each operation
 """
 

@@ -590,6 +590,11 @@ fn endpoint_and_region_follow_partition_entry_and_command_line() {
     );
     let account = open(&gov, &env_with(&[])).unwrap();
     assert_eq!(account.endpoint.url, "https://route53.us-gov.amazonaws.com");
+    assert_eq!(
+        account.partition,
+        r53ctl::creds::Partition::AwsUsGov,
+        "its limits differ"
+    );
     let unknown = temp_file(
         "unknown-partition",
         r#"{"r53_main": {"KeyId": "A", "SecretKey": "s", "Partition": "aws-mars"}}"#,

@@ -116,6 +116,7 @@ pub fn push(
         output::data(&output::closing_text(&shown, unreadable.len()));
         output::data(&registrar::changes_text(registrar, &registered));
     }
+    report_throttles(clients);
     let unread = fail_if_any(unreadable, zones.len() + unreadable.len());
     let registrars_done = registrar::fail_if_any(registrar, &registered);
     match summarise(&failed, options.next_step) {
@@ -206,6 +207,18 @@ fn push_zone(
             "no client was opened for provider {}",
             target.plan.provider
         )),
+    }
+}
+
+/// Says on stderr how often Route 53 throttled this run, if it did.
+fn report_throttles(clients: &BTreeMap<String, Client>) {
+    let throttled: usize = clients.values().map(Client::throttles).sum();
+    if throttled > 0 {
+        log::warn(&format!(
+            "Route 53 throttled {throttled} request{}; r53ctl slowed down (other tools may be \
+             using the account's request quota)",
+            plural(throttled)
+        ));
     }
 }
 

@@ -26,8 +26,10 @@ pub struct Connection {
     pub creds_named: bool,
     /// `--endpoint`.
     pub endpoint: Option<String>,
-    /// Client-side rate limits.
-    pub limits: Limits,
+    /// `--max-rate`: requests per second, below Route 53's limit.
+    pub max_rate: Option<f64>,
+    /// `--max-change-rate`: change tokens per second, below Route 53's limit.
+    pub max_change_rate: Option<f64>,
 }
 
 impl Connection {
@@ -36,13 +38,22 @@ impl Connection {
             creds: args.creds.clone(),
             creds_named: args.creds_named,
             endpoint: args.endpoint.clone(),
-            limits: Limits::default().at_most(args.max_rate, args.max_change_rate),
+            max_rate: args.max_rate,
+            max_change_rate: args.max_change_rate,
         }
     }
 
-    fn client_options(&self) -> ClientOptions {
+    /// The options of a client of `account`: Route 53's limits in its partition, lowered by
+    /// `--max-rate` and `--max-change-rate`.
+    fn client_options(&self, account: &Account) -> ClientOptions {
+        let limits = Limits::of(account.partition).at_most(self.max_rate, self.max_change_rate);
+        crate::debug!(
+            "creds entry \"{}\": partition {}, pacing to {limits:?}",
+            account.name,
+            account.partition.name()
+        );
         ClientOptions {
-            limits: self.limits.clone(),
+            limits,
             ..ClientOptions::default()
         }
     }
@@ -59,11 +70,12 @@ pub fn open_client(connection: &Connection, entry: &str) -> Result<Client, Error
 /// The Route 53 client of an opened creds entry.
 pub fn client_of(connection: &Connection, account: Account) -> Result<Client, Error> {
     let transport = transport_of(&account)?;
+    let options = connection.client_options(&account);
     Ok(Client::with_options(
         transport,
         account.endpoint,
         account.credentials,
-        connection.client_options(),
+        options,
     ))
 }
 
@@ -76,12 +88,13 @@ pub fn open_registrar(connection: &Connection, entry: &str) -> Result<domains::C
 /// The Route 53 Domains client of an opened creds entry.
 pub fn registrar_of(connection: &Connection, account: Account) -> Result<domains::Client, Error> {
     let transport = transport_of(&account)?;
-    // Its own limiter: the registrar API's limits are not Route 53's.
+    // Its own limiter: the registrar API's requests do not count against Route 53's.
+    let options = connection.client_options(&account);
     let caller = Caller::new(
         transport,
         account.domains_endpoint,
         account.credentials,
-        connection.client_options(),
+        options,
     );
     Ok(domains::Client::new(caller))
 }

@@ -66,6 +66,8 @@ pub struct Account {
     pub domains_endpoint: Endpoint,
     /// The entry's `DelegationSet`: the reusable delegation set of new public zones.
     pub delegation_set: Option<String>,
+    /// The partition the account is in: its Route 53 limits differ.
+    pub partition: Partition,
     pub transport: TransportOptions,
     /// The creds file read; `None` when there is none at the default path.
     pub creds_file: Option<PathBuf>,
@@ -113,6 +115,7 @@ impl fmt::Debug for Account {
             .field("endpoint", &self.endpoint)
             .field("domains_endpoint", &self.domains_endpoint)
             .field("delegation_set", &self.delegation_set)
+            .field("partition", &self.partition)
             .field("transport", &self.transport)
             .field("creds_file", &self.creds_file)
             .field("chain_reason", &self.chain_reason)
@@ -209,6 +212,7 @@ pub fn open_account_with_clock(
         endpoint,
         domains_endpoint,
         delegation_set: entry.as_ref().and_then(|e| e.delegation_set.clone()),
+        partition,
         transport,
         creds_file: creds_file.path().map(Path::to_path_buf),
         chain_reason,

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use crate::creds::ProvideCredentials;
 use crate::http::{Request, Response, Transport};
-use crate::model::{bare_id, Action, ChangeAction, ChangeInfo, HostedZone, RecordSet, Vpc};
+use crate::model::{bare_id, ChangeAction, ChangeInfo, HostedZone, RecordSet, Vpc};
 use crate::sigv4::{self, percent_encode, Endpoint, SigningParams};
 
 pub use error::{ApiError, AwsError};
@@ -90,7 +90,7 @@ pub struct Call {
     /// Headers besides the signature's, e.g. `content-type`.
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
-    /// Record changes it carries, for the change-throughput bucket.
+    /// Tokens it takes from the change-throughput bucket.
     pub changes: u32,
     /// What it concerns (a zone, a domain), for messages.
     pub scope: String,
@@ -124,6 +124,11 @@ impl Client {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Endpoint {
         self.caller.endpoint()
+    }
+
+    /// How many of this client's requests Route 53 throttled so far.
+    pub fn throttles(&self) -> usize {
+        self.caller.limiter.throttles()
     }
 
     /// Where the client's credentials come from; never a secret.
@@ -310,7 +315,7 @@ impl Client {
             OPERATION,
             format!("{API_PREFIX}/hostedzone"),
             xml::create_hosted_zone_request(request),
-            0,
+            limiter::ZONE_CHANGE_TOKENS,
             format!("new zone {}", request.name),
         ))?;
         xml::parse_create_hosted_zone(&body).map_err(parse_error(OPERATION))
@@ -327,7 +332,7 @@ impl Client {
                 percent_encode(zone_id)
             ),
             xml::associate_vpc_request(vpc),
-            0,
+            limiter::ZONE_CHANGE_TOKENS,
             format!("zone {zone_id}"),
         ))?;
         xml::parse_change_info(&body).map_err(parse_error(OPERATION))
@@ -376,8 +381,8 @@ impl Caller {
     pub fn call(&self, call: &Call, error_of: ErrorReader) -> Result<Vec<u8>, ApiError> {
         let mut attempt = 0;
         loop {
-            self.limiter
-                .acquire(call.operation, call.changes, self.clock.as_ref());
+            let clock = self.clock.as_ref();
+            self.limiter.acquire(call.operation, call.changes, clock);
             // A signal during the wait: the write is not sent (every earlier attempt of it was
             // certainly not applied, or it would not be retried).
             if call.kind == CallKind::Write && crate::interrupt::received().is_some() {
@@ -387,17 +392,28 @@ impl Caller {
                 });
             }
             let err = match self.send_once(call, error_of) {
-                Ok(body) => return Ok(body),
+                Ok(body) => {
+                    self.limiter.succeeded(call.operation, call.changes, clock);
+                    return Ok(body);
+                }
                 Err(err) => err,
             };
+            if err.code() == Some("Throttling") {
+                self.limiter.throttled(call.operation, call.changes, clock);
+            }
             let attempts = self.retry.attempts_for(&err);
             match retry::decide(call.kind, &err) {
                 retry::Decision::Retry if attempt + 1 < attempts => {
                     let wait = self.retry.backoff(attempt, &self.jitter);
-                    crate::debug!(
-                        "{err}; attempt {} of {attempts}, retrying in {:.1}s",
-                        attempt + 1,
-                        wait.as_secs_f64()
+                    crate::debug!("{err}");
+                    limiter::show_wait(
+                        wait,
+                        &format!(
+                            "{} failed ({}); attempt {} of {attempts} follows",
+                            call.operation,
+                            err.code().unwrap_or("no answer"),
+                            attempt + 2
+                        ),
                     );
                     self.clock.sleep(wait);
                     attempt += 1;
@@ -502,15 +518,9 @@ impl Call {
     }
 }
 
-/// Record changes as Route 53 counts them: an UPSERT counts twice.
+/// The change tokens of a ChangeResourceRecordSets request of `changes`.
 fn change_count(changes: &[ChangeAction]) -> u32 {
-    let count: usize = changes
-        .iter()
-        .map(|change| match change.action {
-            Action::Upsert => 2,
-            Action::Create | Action::Delete => 1,
-        })
-        .sum();
+    let count: usize = changes.iter().map(|c| c.action.change_tokens()).sum();
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 

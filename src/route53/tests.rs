@@ -123,13 +123,19 @@ fn throttled_write_is_retried_after_a_backoff() {
         ok(&fixture("change_resource_record_sets.xml")),
     ]);
     let clock = Arc::new(FakeClock::default());
-    let change = client(&server.url, clock.clone(), 8)
+    let client = client(&server.url, clock.clone(), 8);
+    let change = client
         .change_record_sets("Z1", &a_change(), "r53ctl <push>")
         .unwrap();
     assert_eq!(change.id, "C2682N5HXP0BZ4");
+    assert_eq!(client.throttles(), 1);
     let sleeps = clock.sleeps.lock().unwrap().clone();
-    assert_eq!(sleeps.len(), 1);
+    assert_eq!(sleeps.len(), 2, "{sleeps:?}");
     assert!(sleeps[0] <= Duration::from_millis(200));
+    // Then the limiter waits until the emptied request buckets, refilled at half their rate
+    // (5/s), hold one token and the arrival reserve: 0.3 s from the throttle.
+    let total: Duration = sleeps.iter().sum();
+    assert!((total.as_secs_f64() - 0.3).abs() < 1e-6, "{sleeps:?}");
     let seen = server.requests();
     assert_eq!(
         seen[1].request_line(),

@@ -7,17 +7,22 @@
 //! server first and refuses a request Route 53 would refuse, whole, with `InvalidChangeBatch`.
 //! Tests that must hold on real Route 53 use strict mode.
 //!
+//! With [`Proxy::enforce_rates`] it also throttles as Route 53 does (see [`rate_limits`]).
+//!
 //! One request per connection (`connection: close` both ways) keeps the forwarding simple.
 
 #![allow(dead_code)]
 
+pub mod rate_limits;
 mod route53_rules;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use rate_limits::{Rates, Throttle};
 
 /// What the proxy does to a matching request.
 #[derive(Clone, Copy, Debug)]
@@ -89,6 +94,8 @@ struct State {
     rules: Vec<Rule>,
     /// Called once, before the matching request after the first `usize` is forwarded.
     hook: Option<(&'static str, &'static str, usize, Hook)>,
+    /// Route 53's throttling, when enforced.
+    throttle: Option<Throttle>,
     log: Vec<String>,
 }
 
@@ -96,6 +103,7 @@ struct State {
 struct Shared {
     upstream: String,
     strict: bool,
+    started: Instant,
     state: Mutex<State>,
     /// Held from a strict check until the checked request is answered upstream, so no other
     /// change slips in between.
@@ -127,6 +135,7 @@ impl Proxy {
         let shared = Arc::new(Shared {
             upstream: upstream.to_string(),
             strict,
+            started: Instant::now(),
             state: Mutex::new(State::default()),
             writes: Mutex::new(()),
         });
@@ -138,6 +147,20 @@ impl Proxy {
             }
         });
         Proxy { url, shared }
+    }
+
+    /// From now on, refuses with `400 Throttling` every request that `rates`' buckets, full at
+    /// this moment, cannot admit.
+    pub fn enforce_rates(&self, rates: Rates) {
+        self.state().throttle = Some(Throttle::new(rates));
+    }
+
+    /// How many requests were throttled.
+    pub fn throttled(&self) -> usize {
+        self.log()
+            .iter()
+            .filter(|l| l.contains("-> throttled"))
+            .count()
     }
 
     /// Adds a fault rule.
@@ -216,6 +239,15 @@ fn handle(mut client: TcpStream, shared: &Shared) {
         return;
     };
     let entry = arrive(shared, &request);
+    if let Some(bucket) = short_bucket(shared, &request) {
+        entry.record(&format!("throttled: the {bucket} bucket is short"));
+        write_answer(
+            &mut client,
+            400,
+            &error_body(400, "Throttling", "Rate exceeded"),
+        );
+        return;
+    }
     let fault = take_fault(&shared.state, &request);
     run_hook(&shared.state, &request);
     match fault {
@@ -255,6 +287,23 @@ fn handle(mut client: TcpStream, shared: &Shared) {
         }
         other => forward_checked(&mut client, &entry, &request, shared, other),
     }
+}
+
+/// The bucket that cannot admit `request` when rates are enforced; otherwise takes its tokens.
+fn short_bucket(shared: &Shared, request: &Request) -> Option<String> {
+    let operation = rate_limits::operation(&request.method, &request.path);
+    let actions = match operation.as_str() {
+        "ChangeResourceRecordSets" => route53_rules::requested_changes(&request.body)
+            .map(|changes| changes.into_iter().map(|(action, _)| action).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let tokens = rate_limits::change_tokens(&operation, actions.iter().map(String::as_str));
+    let mut state = shared.state.lock().unwrap();
+    let throttle = state.throttle.as_mut()?;
+    throttle
+        .admit(&operation, tokens, shared.started.elapsed())
+        .err()
 }
 
 fn arrive<'a>(shared: &'a Shared, request: &Request) -> Entry<'a> {

@@ -133,7 +133,7 @@ fn matches_exactly(live: &RecordSet, requested: &RecordSet) -> bool {
 
 /// `(action, record set)` of every `<Change>` in a ChangeResourceRecordSetsRequest. Each
 /// `<ResourceRecordSet>` is cut out of the body and read by r53ctl's own response parser.
-fn requested_changes(body: &[u8]) -> Result<Vec<(String, RecordSet)>, String> {
+pub fn requested_changes(body: &[u8]) -> Result<Vec<(String, RecordSet)>, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("request not UTF-8: {e}"))?;
     let mut reader = Reader::from_str(text);
     let mut changes = Vec::new();

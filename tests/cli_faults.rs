@@ -238,6 +238,11 @@ fn a_truncated_answer_to_the_write_is_not_sent_again() {
 }
 
 #[test]
+fn an_unreadable_success_answer_to_the_write_is_not_sent_again() {
+    write_applied_but_answer_lost("garbagewrite", Fault::GarbageAfterForward);
+}
+
+#[test]
 fn the_json_report_says_a_request_was_confirmed_by_re_reading() {
     let setup = setup("json");
     let sent = setup.push(

@@ -322,7 +322,7 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
             return RequestOutcome::NotApplied(err.to_string());
         }
         log::warn(&reconcile_note(zone_id, &err));
-        let live = match client.list_record_sets(zone_id) {
+        let live = match client.list_record_sets(zone_id, None) {
             Ok(live) => live,
             Err(read_err) => {
                 return RequestOutcome::Unknown(format!(

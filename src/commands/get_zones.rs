@@ -74,7 +74,7 @@ fn pick_zones(client: &Client, wanted: &[String]) -> Result<Vec<HostedZone>, Err
 
 fn read(client: &Client, zone: &HostedZone) -> Result<Vec<RecordSet>, Error> {
     client
-        .list_record_sets(&zone.id)
+        .list_record_sets(&zone.id, zone.record_set_count)
         .map_err(|e| Error::failed(format!("zone {}", crate::name::display(&zone.name)), e))
 }
 

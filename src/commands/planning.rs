@@ -101,7 +101,7 @@ fn plan_one(
     let zone = zones::find_zone(client, domain, listed).map_err(|e| e.to_string())?;
     log::progress(&format!("reading {} ({})", domain.display_name, zone.id));
     let live = client
-        .list_record_sets(&zone.id)
+        .list_record_sets(&zone.id, zone.record_set_count)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
     let target = plan_against(domain, provider, zone.clone(), &live, &[])?;
     // Protections only matter to changes: a zone already in line costs no extra request.
@@ -245,7 +245,7 @@ fn read_unchanged(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> Result
         .get(&plan.provider)
         .ok_or_else(|| format!("no client was opened for provider {}", plan.provider))?;
     log::progress(&format!("reading {} ({})", plan.domain, plan.zone.id));
-    let live = client.list_record_sets(&plan.zone.id).map_err(|e| {
+    let live = client.list_record_sets(&plan.zone.id, plan.zone.record_set_count).map_err(|e| {
         format!(
             "reading zone {} ({}): {e}; nothing was written to it",
             plan.domain, plan.zone.id

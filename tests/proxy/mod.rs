@@ -40,6 +40,8 @@ pub enum Fault {
     Slow(Duration),
     /// Forwards, then sends only half the response body.
     Truncate,
+    /// Forwards, then answers `200` with a body that is not XML (the request was applied).
+    GarbageAfterForward,
 }
 
 /// A fault for `times` requests of `method` whose path contains `path`, after the first `skip`
@@ -299,6 +301,10 @@ fn deliver(client: &mut TcpStream, entry: &Entry<'_>, response: &[u8], fault: Op
                 503,
                 &error_body(503, "ServiceUnavailable", "try later"),
             );
+        }
+        Some(Fault::GarbageAfterForward) => {
+            entry.record("forwarded, then 200 with garbage");
+            write_answer(client, 200, "<<not xml");
         }
         Some(Fault::Slow(delay)) => {
             entry.record("forwarded slowly");

@@ -68,7 +68,7 @@ pub fn target_to_wire(target: &str, apex: &str) -> Result<String, String> {
         return Err("target is empty; write `@` for the apex".to_string());
     }
     if !target.contains('.') {
-        return name::to_wire(&format!("{target}.{apex}"));
+        return name::join(target, apex);
     }
     if !target.ends_with('.') {
         return Err(format!(

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::diff::{Change, LeftAlone, ZoneDiff};
 use crate::error::Error;
-use crate::log::{colour_allowed, paint, paint_stderr, Colour};
+use crate::log::{colour_allowed, paint, paint_stderr, printable, printable_lines, Colour};
 use crate::model::{Action, RecordSet, Routing};
 use crate::plan::{Target, ZonePlan};
 
@@ -35,7 +35,11 @@ pub fn report_error(err: &Error) -> i32 {
         Error::Refused(_) => "refused",
         _ => "error",
     };
-    eprintln!("{}: {err}", paint_stderr(Colour::Red, label));
+    eprintln!(
+        "{}: {}",
+        paint_stderr(Colour::Red, label),
+        printable_lines(&err.to_string())
+    );
     err.exit_code()
 }
 
@@ -69,7 +73,7 @@ fn identity(rs: &RecordSet) -> String {
     if let Some(id) = &rs.set_identifier {
         line.push_str(&format!(" [{id}{}]", routing_label(rs.routing.as_ref())));
     }
-    line
+    printable(&line)
 }
 
 /// TTL, alias target, values and health check: what a record set holds.
@@ -91,7 +95,7 @@ fn content(rs: &RecordSet) -> String {
     if let Some(hc) = &rs.health_check_id {
         parts.push(format!("health-check={hc}"));
     }
-    parts.join(" ")
+    printable(&parts.join(" "))
 }
 
 /// The human-readable preview or push report of `targets`: one line per change, grouped by
@@ -126,7 +130,9 @@ pub fn zone_text(target: &Target) -> String {
     let plan = &target.plan;
     let heading = format!(
         "{} (zone {}, provider {})\n",
-        plan.domain, plan.zone.id, plan.provider
+        printable(&plan.domain),
+        printable(&plan.zone.id),
+        printable(&plan.provider)
     );
     match &target.diff {
         Some(diff) => heading + &diff_text(plan, diff),
@@ -164,7 +170,7 @@ fn diff_text(plan: &ZonePlan, diff: &ZoneDiff) -> String {
             describe_change(change),
             comment
                 .as_deref()
-                .map(|c| format!(": {c}"))
+                .map(|c| format!(": {}", printable(c)))
                 .unwrap_or_default()
         ));
     }

@@ -8,7 +8,10 @@
 //! An [`Endpoint`] is where requests go and the region they are signed for; the Route 53 client
 //! and the STS calls of the credential sources both use it.
 //!
-//! May import: `http`, `time`.
+//! Every secret it signs with is handed to [`crate::log::hide_secret`], so that no echo of it
+//! in a server's answer is ever printed.
+//!
+//! May import: `http`, `log`, `time`.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -106,6 +109,10 @@ impl std::error::Error for SignError {}
 /// signing left them. Signs every header except `user-agent`, `x-amzn-trace-id` and
 /// `transfer-encoding`, so add headers before signing.
 pub fn sign(request: &mut Request, params: &SigningParams<'_>) -> Result<(), SignError> {
+    crate::log::hide_secret(&params.credentials.secret_access_key);
+    if let Some(token) = &params.credentials.session_token {
+        crate::log::hide_secret(token);
+    }
     let url = Url::parse(&request.url)?;
     let mut headers: Vec<(String, String)> = request
         .headers

@@ -132,7 +132,7 @@ pub fn fail_if_any(failures: &[String], total: usize) -> Result<(), Error> {
         return Ok(());
     }
     for failure in failures {
-        eprintln!("error: {failure}");
+        eprintln!("error: {}", log::printable_lines(failure));
     }
     Err(Error::Failed(format!(
         "{} of {total} zone{} could not be read",
@@ -437,7 +437,7 @@ fn outcome_text(total: usize, outcome: &ZoneOutcome) -> String {
         ));
     }
     if let Some(err) = &outcome.error {
-        text.push_str(&format!("  FAILED: {err}\n"));
+        text.push_str(&format!("  FAILED: {}\n", log::printable_lines(err)));
     }
     text
 }
@@ -448,8 +448,10 @@ fn request_status_text(outcome: &RequestOutcome) -> String {
         RequestOutcome::Applied(Sent::FoundApplied) => {
             "applied (confirmed by re-reading the zone)".into()
         }
-        RequestOutcome::NotApplied(err) => format!("NOT applied: {err}"),
-        RequestOutcome::Unknown(err) => format!("UNKNOWN whether applied: {err}"),
+        RequestOutcome::NotApplied(err) => format!("NOT applied: {}", log::printable_lines(err)),
+        RequestOutcome::Unknown(err) => {
+            format!("UNKNOWN whether applied: {}", log::printable_lines(err))
+        }
         RequestOutcome::NotSent => "not sent, NOT applied".into(),
     }
 }

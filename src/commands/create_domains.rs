@@ -3,7 +3,7 @@
 use super::zones;
 use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
-use crate::output;
+use crate::{log, output};
 
 pub fn run(args: &Args) -> Result<i32, Error> {
     let config = crate::config::load(&args.config)?;
@@ -22,7 +22,11 @@ pub fn run(args: &Args) -> Result<i32, Error> {
                 .hosted_zones_named(&domain.name)
                 .map_err(|e| Error::failed(&context, e))?;
             if let Some(zone) = existing.first() {
-                output::data(&format!("{}: exists ({})\n", domain.display_name, zone.id));
+                output::data(&format!(
+                    "{}: exists ({})\n",
+                    log::printable(&domain.display_name),
+                    log::printable(&zone.id)
+                ));
                 continue;
             }
             let caller_reference = format!("r53ctl-{}-{}", domain.name, unix_nanos());
@@ -31,9 +35,9 @@ pub fn run(args: &Args) -> Result<i32, Error> {
                 .map_err(|e| Error::failed(&context, e))?;
             output::data(&format!(
                 "{}: created ({}); delegate it to: {}\n",
-                domain.display_name,
-                created.zone.id,
-                created.name_servers.join(" ")
+                log::printable(&domain.display_name),
+                log::printable(&created.zone.id),
+                log::printable(&created.name_servers.join(" "))
             ));
         }
     }

@@ -42,6 +42,9 @@ pub enum Fault {
     Truncate,
     /// Forwards, then answers `200` with a body that is not XML (the request was applied).
     GarbageAfterForward,
+    /// Answers `400 InvalidInput` without forwarding, with a message that holds a terminal
+    /// escape sequence and echoes the request's head, signature and session token included.
+    EchoHostile,
 }
 
 /// A fault for `times` requests of `method` whose path contains `path`, after the first `skip`
@@ -208,6 +211,11 @@ fn handle(mut client: TcpStream, shared: &Shared) {
             "InvalidChangeBatch",
             "injected permanent refusal",
         ),
+        Some(Fault::EchoHostile) => {
+            let head = String::from_utf8_lossy(&request.head).replace('&', "&amp;");
+            let message = format!("\x1b[31mred alert\x1b[0m \u{202e}you sent: {head}");
+            answer_error(&mut client, &entry, 400, "InvalidInput", &message)
+        }
         Some(Fault::ResetBefore) => {
             entry.record("reset before forwarding");
             let _ = client.shutdown(Shutdown::Both);

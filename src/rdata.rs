@@ -100,6 +100,16 @@ pub fn canonical(rtype: RecordType, value: &str) -> String {
         .unwrap_or_else(|_| value.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Validates `value`, in Route 53's wire form, as a value of type `rtype`: what a plan file
+/// holds. The checks are those of [`to_wire`]; an SOA value (which only an apex UPSERT carries)
+/// is left to Route 53, as no config writes one.
+pub fn check_wire(rtype: RecordType, value: &str) -> Result<(), String> {
+    if rtype != RecordType::SOA {
+        convert(rtype, value, Targets::Absolute)?;
+    }
+    check_length(value.to_string()).map(drop)
+}
+
 /// The inverse of [`to_wire`], for writing a config from live record sets.
 pub fn to_user(rtype: RecordType, wire: &str, apex: &str) -> UserValue {
     if has_strings(rtype) {

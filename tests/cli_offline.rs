@@ -84,6 +84,28 @@ fn a_trailing_backslash_in_a_name_or_target_is_refused_by_check() {
     }
 }
 
+/// A wrong path to an endless file stops at the 64 MiB input cap, quickly and with exit 2.
+#[test]
+fn an_endless_config_or_plan_file_fails_fast_with_a_usage_error() {
+    let ws = scratch("devzero");
+    std::fs::write(ws.dir.join("dnsconfig.json"), GOOD).unwrap();
+    for (args, file) in [
+        (&["check", "--config", "/dev/zero"][..], "/dev/zero"),
+        (&["preview", "--config", "/dev/zero"][..], "/dev/zero"),
+        (&["push", "--plan", "/dev/zero"][..], "plan file /dev/zero"),
+    ] {
+        let started = std::time::Instant::now();
+        let out = ws.run(args);
+        assert!(started.elapsed().as_secs() < 20, "{args:?} took too long");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", err_text(&out));
+        let err = err_text(&out);
+        assert!(
+            err.contains(file) && err.contains("larger than 64 MiB"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 #[test]
 fn invalid_json_reports_line_and_column() {
     let ws = scratch("json");

@@ -3,6 +3,7 @@
 use super::zones;
 use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
+use crate::log;
 
 /// Sends GetHostedZoneCount as creds entry `NAME`; prints where the credentials came from, the
 /// endpoint and the account's zone count. A failure names the same, so that a user can tell
@@ -28,10 +29,11 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         ))
     })?;
     crate::output::data(&format!("creds entry \"{entry}\" works\n"));
-    crate::output::data(&format!("  credentials:  {source}\n"));
+    crate::output::data(&format!("  credentials:  {}\n", log::printable(&source)));
     crate::output::data(&format!(
         "  endpoint:     {} (signing region {})\n",
-        endpoint.url, endpoint.region
+        log::printable(&endpoint.url),
+        log::printable(&endpoint.region)
     ));
     crate::output::data(&format!("  hosted zones: {count}\n"));
     Ok(EXIT_OK)

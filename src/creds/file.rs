@@ -72,7 +72,7 @@ impl fmt::Debug for CredsEntry {
 }
 
 /// creds.json as found on disk: missing, or an object of entries.
-pub(crate) enum CredsFile {
+pub enum CredsFile {
     Missing(PathBuf),
     Present {
         path: PathBuf,
@@ -82,7 +82,7 @@ pub(crate) enum CredsFile {
 
 impl CredsFile {
     /// Reads creds.json; a missing file is not an error (the environment may have keys).
-    pub(crate) fn load(path: &Path) -> Result<CredsFile, CredsError> {
+    pub fn load(path: &Path) -> Result<CredsFile, CredsError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
@@ -111,7 +111,7 @@ impl CredsFile {
     }
 
     /// The entry `name`, or `None` when the file or the entry does not exist.
-    pub(crate) fn entry(&self, name: &str, env: Env<'_>) -> Result<Option<CredsEntry>, CredsError> {
+    pub fn entry(&self, name: &str, env: Env<'_>) -> Result<Option<CredsEntry>, CredsError> {
         let CredsFile::Present { path, entries } = self else {
             return Ok(None);
         };

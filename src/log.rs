@@ -106,7 +106,11 @@ pub fn printable_lines(message: &str) -> String {
 /// `text` with known secrets and the values after [`SECRET_MARKERS`] replaced by [`REDACTED`].
 fn redact(text: &str) -> String {
     let mut text = text.to_string();
-    for secret in SECRETS.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+    for secret in SECRETS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+    {
         text = text.replace(secret.as_str(), REDACTED);
     }
     for marker in SECRET_MARKERS {
@@ -219,7 +223,10 @@ mod tests {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert!(shown.contains("Signature=[redacted]"), "{shown}");
-        assert!(shown.contains("X-Amz-Security-Token: [redacted]&x=1"), "{shown}");
+        assert!(
+            shown.contains("X-Amz-Security-Token: [redacted]&x=1"),
+            "{shown}"
+        );
         assert!(shown.contains("Credential=AKID/x"), "{shown}");
         assert_eq!(printable("x-amz-security-token:"), "x-amz-security-token:");
     }

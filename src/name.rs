@@ -88,7 +88,9 @@ fn check_escapes(name: &str) -> Result<(), String> {
                 ))
             }
             Some(first) if first.is_ascii_digit() => {
-                let digits: String = std::iter::once(first).chain(chars.by_ref().take(2)).collect();
+                let digits: String = std::iter::once(first)
+                    .chain(chars.by_ref().take(2))
+                    .collect();
                 if digits.len() != 3 || u8::from_str_radix(&digits, 8).is_err() {
                     return Err(format!(
                         "name {name:?} has an incomplete escape \\{digits}: a backslash before a \
@@ -500,7 +502,15 @@ mod tests {
     fn a_name_joins_its_zone_only_with_complete_escapes() {
         assert_eq!(join("a\\\\b", "ex.tld.").unwrap(), "a\\134b.ex.tld.");
         assert_eq!(join("\\052", "ex.tld.").unwrap(), "\\052.ex.tld.");
-        for bad in ["evil\\", "test\\\\\\", "x\\0", "x\\05", "x\\05a", "x\\400", "x\\8"] {
+        for bad in [
+            "evil\\",
+            "test\\\\\\",
+            "x\\0",
+            "x\\05",
+            "x\\05a",
+            "x\\400",
+            "x\\8",
+        ] {
             let err = join(bad, "ex.tld.").unwrap_err();
             assert!(err.contains("backslash"), "{bad:?}: {err}");
             assert!(to_wire(bad).is_err(), "{bad:?}");

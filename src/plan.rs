@@ -865,7 +865,10 @@ mod tests {
     #[test]
     fn plan_values_and_names_are_validated_as_a_config_is() {
         let document = to_json(&[sample_plan()]);
-        assert_eq!(document["zones"][0]["batches"][0][0]["record_set"]["type"], "A");
+        assert_eq!(
+            document["zones"][0]["batches"][0][0]["record_set"]["type"],
+            "A"
+        );
         let err = read_error(|d| {
             d["zones"][0]["batches"][0][0]["record_set"]["values"][0] = json!("not-an-ip")
         });
@@ -883,9 +886,8 @@ mod tests {
                 .contains("record_set.name: name \"www.other.tld.\" is outside the zone"),
             "{err}"
         );
-        let err = read_error(|d| {
-            d["zones"][0]["batches"][0][0]["record_set"]["name"] = json!("evil\\")
-        });
+        let err =
+            read_error(|d| d["zones"][0]["batches"][0][0]["record_set"]["name"] = json!("evil\\"));
         assert!(err.to_string().contains("lone backslash"), "{err}");
     }
 

@@ -282,8 +282,16 @@ fn a_hostile_error_answer_prints_no_escape_sequence_and_no_secret() {
         assert!(err.contains("\\u{202e}you sent"), "{err}");
         assert!(err.contains("x-amz-security-token: [redacted]"), "{err}");
         assert!(err.contains("Signature=[redacted]"), "{err}");
-        for raw in ["\x1b[31m", "\u{202e}", "SESSIONTOKENSECRET", "test-secret-key"] {
-            assert!(!err.contains(raw) && !text.contains(raw), "{raw:?} in {err}");
+        for raw in [
+            "\x1b[31m",
+            "\u{202e}",
+            "SESSIONTOKENSECRET",
+            "test-secret-key",
+        ] {
+            assert!(
+                !err.contains(raw) && !text.contains(raw),
+                "{raw:?} in {err}"
+            );
         }
     }
 }

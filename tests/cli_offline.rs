@@ -68,17 +68,35 @@ fn check_names_file_domain_record_and_problem() {
 fn a_trailing_backslash_in_a_name_or_target_is_refused_by_check() {
     let ws = scratch("backslash");
     for (record, shown) in [
-        (r#"{ "name": "evil\\", "type": "A", "value": "1.2.3.4" }"#, "evil"),
-        (r#"{ "name": "www", "type": "CNAME", "value": "test\\" }"#, "www"),
-        (r#"{ "name": "mx", "type": "MX", "value": "10 mail\\" }"#, "mx"),
+        (
+            r#"{ "name": "evil\\", "type": "A", "value": "1.2.3.4" }"#,
+            "evil",
+        ),
+        (
+            r#"{ "name": "www", "type": "CNAME", "value": "test\\" }"#,
+            "www",
+        ),
+        (
+            r#"{ "name": "mx", "type": "MX", "value": "10 mail\\" }"#,
+            "mx",
+        ),
     ] {
-        let config = GOOD.replace(r#"{ "name": "test", "type": "A", "value": "1.2.3.4" }"#, record);
+        let config = GOOD.replace(
+            r#"{ "name": "test", "type": "A", "value": "1.2.3.4" }"#,
+            record,
+        );
         assert_ne!(config, GOOD);
         std::fs::write(ws.dir.join("dnsconfig.json"), config).unwrap();
         let out = ws.run(&["check"]);
         assert_eq!(out.status.code(), Some(2), "{record}");
         let err = err_text(&out);
-        for part in ["dnsconfig.json", "example.tld", shown, "lone backslash", "remove it"] {
+        for part in [
+            "dnsconfig.json",
+            "example.tld",
+            shown,
+            "lone backslash",
+            "remove it",
+        ] {
             assert!(err.contains(part), "missing {part:?} in {err}");
         }
     }

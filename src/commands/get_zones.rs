@@ -16,7 +16,12 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let text = match format {
         "nameonly" => zones
             .iter()
-            .map(|z| format!("{}\n", crate::log::printable(&crate::name::display(&z.name))))
+            .map(|z| {
+                format!(
+                    "{}\n",
+                    crate::log::printable(&crate::name::display(&z.name))
+                )
+            })
             .collect(),
         "bind" => {
             let mut text = String::new();

@@ -494,8 +494,7 @@ fn page_bound(items: Option<u64>, page_size: u32) -> usize {
     match items {
         Some(items) => {
             let full_pages = items.div_ceil(u64::from(page_size.max(1)));
-            usize::try_from(full_pages.saturating_mul(10).saturating_add(100))
-                .unwrap_or(usize::MAX)
+            usize::try_from(full_pages.saturating_mul(10).saturating_add(100)).unwrap_or(usize::MAX)
         }
         None => MAX_PAGES_UNKNOWN,
     }

@@ -62,9 +62,12 @@ pub fn progress(message: &str) {
     }
 }
 
-/// Makes [`printable`] redact `secret` from now on.
+/// Makes [`printable`] redact `secret` from now on. Strings shorter than AWS's secrets could be
+/// (its secret keys have 40 characters) are not: redacting `abc` from every message would make
+/// them unreadable, and such a string authenticates nothing.
 pub fn hide_secret(secret: &str) {
-    if secret.is_empty() {
+    const SHORTEST_SECRET: usize = 8;
+    if secret.len() < SHORTEST_SECRET {
         return;
     }
     let mut secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -229,5 +232,7 @@ mod tests {
         );
         assert!(shown.contains("Credential=AKID/x"), "{shown}");
         assert_eq!(printable("x-amz-security-token:"), "x-amz-security-token:");
+        hide_secret("short");
+        assert_eq!(printable("a short note"), "a short note");
     }
 }

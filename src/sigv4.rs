@@ -617,6 +617,26 @@ mod tests {
     }
 
     #[test]
+    fn secrets_signed_with_are_redacted_from_printed_text() {
+        let credentials = Credentials {
+            secret_access_key: "SIGV4-TEST-SECRET-KEY".to_owned(),
+            ..test_credentials(Some("SIGV4-TEST-SESSION-TOKEN"))
+        };
+        let mut request = Request {
+            method: "GET".to_owned(),
+            url: "https://h/".to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        sign(&mut request, &test_params(&credentials)).unwrap();
+        let echoed = "got SIGV4-TEST-SECRET-KEY and SIGV4-TEST-SESSION-TOKEN";
+        assert_eq!(
+            crate::log::printable(echoed),
+            "got [redacted] and [redacted]"
+        );
+    }
+
+    #[test]
     fn credentials_debug_hides_secrets() {
         let credentials = test_credentials(Some("TOKEN-SECRET-VALUE"));
         let shown = format!("{credentials:?} {:?}", test_params(&credentials));

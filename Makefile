@@ -7,7 +7,7 @@ MOTO := $(VENV)/bin/moto_server
 MOTO_VERSION := moto[server]>=5,<6
 export R53CTL_MOTO := $(MOTO)
 
-.PHONY: all build test lint unit demo static bench clean
+.PHONY: all build test lint unit demo static bench fuzz clean
 
 all: build
 
@@ -48,6 +48,22 @@ bench: $(MOTO)
 	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl $(BENCH_COUNTS)
 	R53CTL_BENCH_CHANGES=$(BENCH_RATE_CHANGES) cargo test --release --test cli_limits \
 	  bench_push_at_route53_rates -- --ignored --nocapture
+
+## fuzz: every fuzz target in fuzz/ for FUZZ_SECONDS each (needs nightly and cargo-fuzz:
+## `cargo install cargo-fuzz`), seeded from fixtures/; a crash stops it, its input lands in
+## fuzz/artifacts/TARGET/
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := config plan route53_xml sts_xml ini creds_json rdata
+FUZZ_SEEDS_config := fixtures/config fixtures/demo
+FUZZ_SEEDS_plan := fixtures/diff
+FUZZ_SEEDS_route53_xml := fixtures/route53 fixtures/records fixtures/cli_creds
+FUZZ_SEEDS_sts_xml := fixtures/creds
+FUZZ_SEEDS_ini := fixtures/creds
+FUZZ_SEEDS_creds_json := fixtures/creds fixtures/demo
+fuzz:
+	@$(foreach target,$(FUZZ_TARGETS),mkdir -p fuzz/corpus/$(target) && \
+	  (cd fuzz && cargo +nightly fuzz run $(target) corpus/$(target) \
+	    $(addprefix $(CURDIR)/,$(FUZZ_SEEDS_$(target))) -- -max_total_time=$(FUZZ_SECONDS)) && ) true
 
 clean:
 	cargo clean

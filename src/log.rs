@@ -1,20 +1,37 @@
 //! What r53ctl tells the user on stderr: the `--debug` switch and its `debug!` lines, warnings,
 //! progress lines, errors, and whether a stream may be coloured (only on a terminal, without
 //! `NO_COLOR` and without `--no-colors`). A closed or full stderr drops these messages: there is
-//! nowhere left to say so, and a message is never a reason to stop a run.
+//! nowhere left to say so, and a message is never a reason to stop a run. Text from outside
+//! (servers, configs, plans) is printed through [`printable`]: control characters escaped, known
+//! secrets redacted; every function here applies it to the messages it prints.
 //!
 //! May import: nothing of the crate.
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 static DEBUG: AtomicBool = AtomicBool::new(false);
 static NO_COLOURS: AtomicBool = AtomicBool::new(false);
 
 /// The topics [`warn_once`] has warned about in this run.
 static WARNED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// Secrets in use (secret keys, session tokens), redacted wherever [`printable`] finds them.
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// What a redacted secret is shown as.
+const REDACTED: &str = "[redacted]";
+
+/// Markers whose value that follows is a secret wherever it appears, compared ignoring case:
+/// a request signature, and the session token as a header or query parameter.
+const SECRET_MARKERS: [&str; 3] = [
+    "signature=",
+    "x-amz-security-token:",
+    "x-amz-security-token=",
+];
 
 /// Turns `--debug` lines on or off.
 pub fn set_debug(on: bool) {
@@ -36,7 +53,10 @@ pub fn set_no_colours(on: bool) {
 macro_rules! debug {
     ($($arg:tt)*) => {
         if $crate::log::debug_enabled() {
-            $crate::log::line(&format!("debug: {}", format_args!($($arg)*)));
+            $crate::log::line(&$crate::log::printable_lines(&format!(
+                "debug: {}",
+                format_args!($($arg)*)
+            )));
         }
     };
 }
@@ -58,7 +78,11 @@ pub fn error(message: &str) {
 
 /// Prints `message` after `label` in `colour` to stderr.
 pub fn labelled(colour: Colour, label: &str, message: &str) {
-    line(&format!("{}: {message}", paint_stderr(colour, label)));
+    line(&format!(
+        "{}: {}",
+        paint_stderr(colour, label),
+        printable_lines(message)
+    ));
 }
 
 /// Prints a warning to stderr unless one of the same `topic` was printed in this run already:
@@ -71,21 +95,104 @@ pub fn warn_once(topic: &str, message: &str) {
 
 /// Whether `topic` is new to this run (and from now on known).
 fn first_of(topic: &str) -> bool {
-    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut warned = WARNED.lock().unwrap_or_else(PoisonError::into_inner);
     warned.insert(topic.to_string())
 }
 
 /// Prints a line to stderr that must be seen even when stderr is not a terminal (in CI), such
 /// as which credentials a run uses.
 pub fn note(message: &str) {
-    eprintln!("{message}");
+    line(&printable_lines(message));
 }
 
 /// Prints a progress line to stderr when stderr is a terminal.
 pub fn progress(message: &str) {
     if std::io::stderr().is_terminal() {
-        line(message);
+        line(&printable_lines(message));
     }
+}
+
+/// Makes [`printable`] redact `secret` from now on. Strings shorter than AWS's secrets could be
+/// (its secret keys have 40 characters) are not: redacting `abc` from every message would make
+/// them unreadable, and such a string authenticates nothing.
+pub fn hide_secret(secret: &str) {
+    const SHORTEST_SECRET: usize = 8;
+    if secret.len() < SHORTEST_SECRET {
+        return;
+    }
+    let mut secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    if !secrets.iter().any(|known| known == secret) {
+        secrets.push(secret.to_string());
+    }
+}
+
+/// `text`, which may come from outside (a server's answer, a config, a plan file), safe to
+/// print: known secrets, signatures and session tokens redacted; control characters (C0, DEL,
+/// C1) and bidirectional overrides escaped as `\x1b` or `\u{202e}`, so no text can drive the
+/// terminal or disguise itself. Line breaks are escaped too: see [`printable_lines`].
+pub fn printable(text: &str) -> String {
+    let text = redact(text);
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\0'..='\x1f' | '\x7f' => {
+                let _ = write!(shown, "\\x{:02x}", u32::from(c));
+            }
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => shown.push(c),
+        }
+    }
+    shown
+}
+
+/// A message of several lines, each made [`printable`], its line breaks kept.
+pub fn printable_lines(message: &str) -> String {
+    message
+        .split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `text` with known secrets and the values after [`SECRET_MARKERS`] replaced by [`REDACTED`].
+fn redact(text: &str) -> String {
+    let mut text = text.to_string();
+    for secret in SECRETS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+    {
+        text = text.replace(secret.as_str(), REDACTED);
+    }
+    for marker in SECRET_MARKERS {
+        text = redact_after(&text, marker);
+    }
+    text
+}
+
+/// `text` with the value after each `marker` (matched ignoring ASCII case, spaces after it
+/// skipped) up to the next space, `&`, `,`, `"` or `<` replaced by [`REDACTED`].
+fn redact_after(text: &str, marker: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    while let Some(found) = lower[rest..].find(marker) {
+        let value_start = rest + found + marker.len();
+        let after_spaces = value_start + text[value_start..].len()
+            - text[value_start..].trim_start_matches(' ').len();
+        let value_end = text[after_spaces..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '&' | ',' | '"' | '<' | '\''))
+            .map_or(text.len(), |end| after_spaces + end);
+        out.push_str(&text[rest..after_spaces]);
+        if value_end > after_spaces {
+            out.push_str(REDACTED);
+        }
+        rest = value_end;
+    }
+    out.push_str(&text[rest..]);
+    out
 }
 
 /// ANSI colours r53ctl uses.
@@ -162,5 +269,36 @@ mod tests {
     fn paint_only_when_enabled() {
         assert_eq!(paint(Colour::Red, "x", false), "x");
         assert_eq!(paint(Colour::Green, "x", true), "\x1b[32mx\x1b[0m");
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_escaped() {
+        assert_eq!(printable("\x1b[31mred\x07"), "\\x1b[31mred\\x07");
+        assert_eq!(printable("a\nb\tc\r\x7f"), "a\\x0ab\\x09c\\x0d\\x7f");
+        assert_eq!(printable("\u{9b}2J \u{202e}txt"), "\\u{9b}2J \\u{202e}txt");
+        assert_eq!(printable("bücher.example ok"), "bücher.example ok");
+        assert_eq!(printable_lines("one\x1b\ntwo"), "one\\x1b\ntwo");
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        hide_secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRET");
+        let echoed = "secret=wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRET\n\
+                      authorization: AWS4-HMAC-SHA256 Credential=AKID/x, SignedHeaders=host, \
+                      Signature=0123abcd\nX-Amz-Security-Token: FQoGZXIvYXdzE&x=1 \
+                      ?X-Amz-Security-Token=abc%2F";
+        let shown = printable_lines(echoed);
+        for secret in ["wJalrXUtnFEMI", "0123abcd", "FQoGZXIvYXdzE", "abc%2F"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("Signature=[redacted]"), "{shown}");
+        assert!(
+            shown.contains("X-Amz-Security-Token: [redacted]&x=1"),
+            "{shown}"
+        );
+        assert!(shown.contains("Credential=AKID/x"), "{shown}");
+        assert_eq!(printable("x-amz-security-token:"), "x-amz-security-token:");
+        hide_secret("short");
+        assert_eq!(printable("a short note"), "a short note");
     }
 }

@@ -40,6 +40,7 @@ fn is_plain_wire_form(name: &str) -> bool {
 /// The wire form of `name` (see [`normalize`]), or why it is not a valid DNS name: an empty
 /// label, a label over 63 bytes, or a name over 255 bytes.
 pub fn to_wire(name: &str) -> Result<String, String> {
+    check_escapes(name)?;
     let labels = labels(name);
     for label in &labels {
         if label.is_empty() {
@@ -62,6 +63,46 @@ pub fn to_wire(name: &str) -> Result<String, String> {
         ));
     }
     Ok(join_labels(&labels))
+}
+
+/// The wire form of `relative`, a name written relative to the zone `apex`, below it. Its
+/// escapes must be complete: a lone backslash at its end would escape the dot that joins it.
+pub fn join(relative: &str, apex: &str) -> Result<String, String> {
+    check_escapes(relative)?;
+    to_wire(&format!("{relative}.{apex}"))
+}
+
+/// Whether every escape in `name` is complete: no backslash at its end, and a backslash before
+/// a digit starts three octal digits up to `\377`.
+fn check_escapes(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        match chars.next() {
+            None => {
+                return Err(format!(
+                    "name {name:?} ends in a lone backslash, which would escape the dot after it; \
+                     remove it, or write two backslashes for a literal one"
+                ))
+            }
+            Some(first) if first.is_ascii_digit() => {
+                let digits: String = std::iter::once(first)
+                    .chain(chars.by_ref().take(2))
+                    .collect();
+                if digits.len() != 3 || u8::from_str_radix(&digits, 8).is_err() {
+                    return Err(format!(
+                        "name {name:?} has an incomplete escape \\{digits}: a backslash before a \
+                         digit needs three octal digits up to \\377 (`\\052` is `*`); write two \
+                         backslashes for a literal one"
+                    ));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// A readable form of a wire-form name: `*` instead of `\052`, Unicode instead of punycode,
@@ -455,6 +496,28 @@ mod tests {
             }
         }
         assert!(shortcuts > 100, "only {shortcuts} names took the shortcut");
+    }
+
+    #[test]
+    fn a_name_joins_its_zone_only_with_complete_escapes() {
+        assert_eq!(join("a\\\\b", "ex.tld.").unwrap(), "a\\134b.ex.tld.");
+        assert_eq!(join("\\052", "ex.tld.").unwrap(), "\\052.ex.tld.");
+        for bad in [
+            "evil\\",
+            "test\\\\\\",
+            "x\\0",
+            "x\\05",
+            "x\\05a",
+            "x\\400",
+            "x\\8",
+        ] {
+            let err = join(bad, "ex.tld.").unwrap_err();
+            assert!(err.contains("backslash"), "{bad:?}: {err}");
+            assert!(to_wire(bad).is_err(), "{bad:?}");
+        }
+        assert!(join("evil\\", "ex.tld.")
+            .unwrap_err()
+            .contains("ends in a lone backslash"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::diff::{Change, LeftAlone, ZoneDiff};
 use crate::error::{Error, EXIT_ERROR, EXIT_OK};
-use crate::log::{self, colour_allowed, paint, Colour};
+use crate::log::{self, colour_allowed, paint, printable, Colour};
 use crate::model::{Action, RecordKey, RecordSet, Routing};
 use crate::plan::{ChangeCounts, Target, UnreadableZone, ZonePlan};
 
@@ -154,9 +154,13 @@ fn settings(rs: &RecordSet) -> Vec<String> {
     parts
 }
 
-/// `parts` separated by spaces.
+/// `parts`, text from outside made [`printable`], separated by spaces.
 fn words(parts: impl IntoIterator<Item = String>) -> String {
-    parts.into_iter().collect::<Vec<_>>().join(" ")
+    parts
+        .into_iter()
+        .map(|part| printable(&part))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The human-readable preview of `targets`: each zone's changes, then the closing lines, which
@@ -217,7 +221,9 @@ pub fn zone_text(target: &Target) -> String {
     let plan = &target.plan;
     let mut text = format!(
         "{} (zone {}, provider {})\n",
-        plan.domain, plan.zone.id, plan.provider
+        printable(&plan.domain),
+        printable(&plan.zone.id),
+        printable(&plan.provider)
     );
     text.push_str(&match &target.diff {
         Some(diff) => diff_text(diff),
@@ -255,7 +261,7 @@ fn diff_text(diff: &ZoneDiff) -> String {
             lines[0],
             comment
                 .as_deref()
-                .map(|c| format!(": {c}"))
+                .map(|c| format!(": {}", printable(c)))
                 .unwrap_or_default()
         );
         text.push_str(&block(&lines, None));
@@ -377,9 +383,11 @@ fn modify_lines(old: &RecordSet, new: &RecordSet) -> Vec<String> {
 /// (`"a" "b"`) never reads as two values.
 fn with_values(head: String, values: &[(char, &str)]) -> Vec<String> {
     if let [(' ', only)] = values {
-        return vec![format!("{head} {only}")];
+        return vec![format!("{head} {}", printable(only))];
     }
-    let lines = values.iter().map(|(marker, v)| format!("    {marker} {v}"));
+    let lines = values
+        .iter()
+        .map(|(marker, v)| format!("    {marker} {}", printable(v)));
     std::iter::once(head).chain(lines).collect()
 }
 

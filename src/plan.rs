@@ -10,7 +10,10 @@
 //!
 //! The file's shape is the serde derive of [`PlanFile`] and the model types it holds.
 //!
-//! May import: `batch`, `diff`, `model`, `rtype`.
+//! A plan file is checked as a config is: names inside the zone, values valid for their type,
+//! each zone once.
+//!
+//! May import: `batch`, `diff`, `model`, `name`, `rdata`, `rtype`.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,7 +23,8 @@ use sha2::{Digest, Sha256};
 
 use crate::batch::{self, BatchError, Limits};
 use crate::diff::{Change, ZoneDiff};
-use crate::model::{Action, ChangeAction, HostedZone, RecordKey, RecordSet};
+use crate::model::{bare_id, Action, ChangeAction, HostedZone, RecordKey, RecordSet};
+use crate::{name, rdata};
 
 /// The `format` of plan files: what kind of document it is. Files written before `version`
 /// existed carry only this.
@@ -370,11 +374,22 @@ pub fn from_json(text: &str) -> Result<Vec<ZonePlan>, PlanError> {
             problem: err.into_inner().to_string(),
         }
     })?;
-    file.zones
-        .into_iter()
-        .enumerate()
-        .map(|(index, zone)| checked(zone, &format!("$.zones[{index}]")))
-        .collect()
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut zones = Vec::with_capacity(file.zones.len());
+    for (index, zone) in file.zones.into_iter().enumerate() {
+        let at = format!("$.zones[{index}]");
+        if let Some(first) = seen.insert(bare_id(&zone.zone.id).to_string(), index) {
+            return Err(PlanError::Malformed {
+                at: format!("{at}.zone.id"),
+                problem: format!(
+                    "zone {} is also planned at $.zones[{first}]; each zone appears once",
+                    zone.zone.id
+                ),
+            });
+        }
+        zones.push(checked(zone, &at)?);
+    }
+    Ok(zones)
 }
 
 /// The format and version every plan file starts with.
@@ -416,23 +431,60 @@ fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
             ),
         });
     }
+    let apex = name::to_wire(&zone.zone.name).map_err(|problem| PlanError::Malformed {
+        at: format!("{at}.zone.name"),
+        problem,
+    })?;
+    if name::normalize(&zone.domain) != apex {
+        return Err(PlanError::Malformed {
+            at: format!("{at}.domain"),
+            problem: format!(
+                "domain {:?} is not the zone's name {:?}",
+                zone.domain, zone.zone.name
+            ),
+        });
+    }
     for (b, batch) in zone.batches.iter().enumerate() {
         for (c, change) in batch.iter().enumerate() {
+            let at = format!("{at}.batches[{b}][{c}]");
             let rs = &change.record_set;
             if change.action == Action::Upsert && !rs.is_apex_ns_or_soa(&zone.zone.name) {
                 return Err(PlanError::Malformed {
-                    at: format!("{at}.batches[{b}][{c}].action"),
+                    at: format!("{at}.action"),
                     problem: "action \"UPSERT\" is not CREATE or DELETE (UPSERT only for the \
                               zone's apex NS or SOA)"
                         .into(),
                 });
             }
+            check_record_set(rs, &apex).map_err(|(field, problem)| PlanError::Malformed {
+                at: format!("{at}.record_set.{field}"),
+                problem,
+            })?;
         }
     }
     Ok(ZonePlan {
         summary: ChangeCounts::of(&zone.batches),
         ..zone
     })
+}
+
+/// Whether `rs` may be sent to the zone `apex`: its name inside the zone, its values valid for
+/// its type, its alias target a name. The error names the field and the problem.
+fn check_record_set(rs: &RecordSet, apex: &str) -> Result<(), (String, String)> {
+    let owner = name::to_wire(&rs.name).map_err(|e| ("name".to_string(), e))?;
+    if !name::is_in_zone(&owner, apex) {
+        return Err((
+            "name".into(),
+            format!("name {:?} is outside the zone {apex:?}", rs.name),
+        ));
+    }
+    for (i, value) in rs.values.iter().enumerate() {
+        rdata::check_wire(rs.rtype, value).map_err(|e| (format!("values[{i}]"), e))?;
+    }
+    if let Some(alias) = &rs.alias {
+        name::to_wire(&alias.dns_name).map_err(|e| ("alias.dns_name".to_string(), e))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -817,6 +869,59 @@ mod tests {
                           apex NS or SOA)"
                     .into(),
             }
+        );
+    }
+
+    #[test]
+    fn plan_values_and_names_are_validated_as_a_config_is() {
+        let document = to_json(&[sample_plan()]);
+        assert_eq!(
+            document["zones"][0]["batches"][0][0]["record_set"]["type"],
+            "A"
+        );
+        let err = read_error(|d| {
+            d["zones"][0]["batches"][0][0]["record_set"]["values"][0] = json!("not-an-ip")
+        });
+        assert!(
+            matches!(&err, PlanError::Malformed { at, problem }
+                if at == "$.zones[0].batches[0][0].record_set.values[0]"
+                    && problem.contains("not an IPv4 address")),
+            "{err}"
+        );
+        let err = read_error(|d| {
+            d["zones"][0]["batches"][0][0]["record_set"]["name"] = json!("www.other.tld.")
+        });
+        assert!(
+            err.to_string()
+                .contains("record_set.name: name \"www.other.tld.\" is outside the zone"),
+            "{err}"
+        );
+        let err =
+            read_error(|d| d["zones"][0]["batches"][0][0]["record_set"]["name"] = json!("evil\\"));
+        assert!(err.to_string().contains("lone backslash"), "{err}");
+    }
+
+    #[test]
+    fn each_zone_appears_once_under_its_own_name() {
+        let err = read_error(|d| {
+            let zone = d["zones"][0].clone();
+            d["zones"].as_array_mut().unwrap().push(zone);
+        });
+        assert_eq!(
+            err,
+            PlanError::Malformed {
+                at: "$.zones[1].zone.id".into(),
+                problem: "zone Z0123456789ABC is also planned at $.zones[0]; each zone appears \
+                          once"
+                    .into(),
+            }
+        );
+        let err = read_error(|d| d["zones"][0]["domain"] = json!("other.tld"));
+        assert!(
+            err.to_string().contains(
+                "$.zones[0].domain: domain \"other.tld\" is not the zone's name \"example.tld.\""
+            ),
+            "{err}"
         );
     }
 

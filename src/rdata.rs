@@ -68,7 +68,7 @@ pub fn target_to_wire(target: &str, apex: &str) -> Result<String, String> {
         return Err("target is empty; write `@` for the apex".to_string());
     }
     if !target.contains('.') {
-        return name::to_wire(&format!("{target}.{apex}"));
+        return name::join(target, apex);
     }
     if !target.ends_with('.') {
         return Err(format!(
@@ -98,6 +98,16 @@ pub fn target_to_user(wire: &str, apex: &str) -> String {
 pub fn canonical(rtype: RecordType, value: &str) -> String {
     convert(rtype, value, Targets::Absolute)
         .unwrap_or_else(|_| value.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Validates `value`, in Route 53's wire form, as a value of type `rtype`: what a plan file
+/// holds. The checks are those of [`to_wire`]; an SOA value (which only an apex UPSERT carries)
+/// is left to Route 53, as no config writes one.
+pub fn check_wire(rtype: RecordType, value: &str) -> Result<(), String> {
+    if rtype != RecordType::SOA {
+        convert(rtype, value, Targets::Absolute)?;
+    }
+    check_length(value.to_string()).map(drop)
 }
 
 /// The inverse of [`to_wire`], for writing a config from live record sets.
@@ -290,7 +300,8 @@ fn caa(tokens: &[Token]) -> Result<String, String> {
 /// Hex data: one or more fields joined, checked for `expected` hex digits when known.
 fn hex(fields: &[&str], what: &str, expected: Option<usize>) -> Result<String, String> {
     let hex: String = fields.concat().to_ascii_lowercase();
-    if hex.is_empty() || hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return Err(format!(
             "{what} {hex:?} is not hexadecimal data (an even number of 0-9a-f)"
         ));

@@ -8,7 +8,10 @@
 //! An [`Endpoint`] is where requests go and the region they are signed for; the Route 53 client
 //! and the STS calls of the credential sources both use it.
 //!
-//! May import: `http`, `time`.
+//! Every secret it signs with is handed to [`crate::log::hide_secret`], so that no echo of it
+//! in a server's answer is ever printed.
+//!
+//! May import: `http`, `log`, `time`.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -106,6 +109,10 @@ impl std::error::Error for SignError {}
 /// signing left them. Signs every header except `user-agent`, `x-amzn-trace-id` and
 /// `transfer-encoding`, so add headers before signing.
 pub fn sign(request: &mut Request, params: &SigningParams<'_>) -> Result<(), SignError> {
+    crate::log::hide_secret(&params.credentials.secret_access_key);
+    if let Some(token) = &params.credentials.session_token {
+        crate::log::hide_secret(token);
+    }
     let url = Url::parse(&request.url)?;
     let mut headers: Vec<(String, String)> = request
         .headers
@@ -607,6 +614,26 @@ mod tests {
         request.headers = vec![("bad name".to_owned(), "v".to_owned())];
         let error = sign(&mut request, &test_params(&credentials)).unwrap_err();
         assert!(error.to_string().contains("not an HTTP token"));
+    }
+
+    #[test]
+    fn secrets_signed_with_are_redacted_from_printed_text() {
+        let credentials = Credentials {
+            secret_access_key: "SIGV4-TEST-SECRET-KEY".to_owned(),
+            ..test_credentials(Some("SIGV4-TEST-SESSION-TOKEN"))
+        };
+        let mut request = Request {
+            method: "GET".to_owned(),
+            url: "https://h/".to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        sign(&mut request, &test_params(&credentials)).unwrap();
+        let echoed = "got SIGV4-TEST-SECRET-KEY and SIGV4-TEST-SESSION-TOKEN";
+        assert_eq!(
+            crate::log::printable(echoed),
+            "got [redacted] and [redacted]"
+        );
     }
 
     #[test]

@@ -238,6 +238,11 @@ fn a_truncated_answer_to_the_write_is_not_sent_again() {
 }
 
 #[test]
+fn an_unreadable_success_answer_to_the_write_is_not_sent_again() {
+    write_applied_but_answer_lost("garbagewrite", Fault::GarbageAfterForward);
+}
+
+#[test]
 fn the_json_report_says_a_request_was_confirmed_by_re_reading() {
     let setup = setup("json");
     let sent = setup.push(
@@ -255,6 +260,40 @@ fn the_json_report_says_a_request_was_confirmed_by_re_reading() {
     assert_eq!(request["change_id"], Value::Null, "{report}");
     assert_eq!(report["zones"][0]["applied_change_actions"], 4, "{report}");
     setup.assert_zone_equals_config();
+}
+
+#[test]
+fn a_hostile_error_answer_prints_no_escape_sequence_and_no_secret() {
+    let moto = common::Moto::start();
+    let proxy = Proxy::start(moto.url.trim_start_matches("http://"));
+    let ws = Workspace::new("faults-hostile", &proxy.url);
+    ws.write_creds(&json!({ "r53_main": {
+        "TYPE": "ROUTE53", "KeyId": "AKIDTEST", "SecretKey": "test-secret-key",
+        "Token": "SESSIONTOKENSECRET"
+    }}));
+    ws.write_config("dnsconfig.json", &config(DOMAIN, before()));
+    for args in [&["preview"][..], &["preview", "--debug"]] {
+        proxy.inject(fault("GET", READS, Fault::EchoHostile, 1));
+        let out = ws.run(args);
+        assert_exit(&out, 1);
+        let (text, err) = (stdout(&out), stderr(&out));
+        assert!(err.contains("InvalidInput"), "{err}");
+        assert!(err.contains("\\x1b[31mred alert"), "{err}");
+        assert!(err.contains("\\u{202e}you sent"), "{err}");
+        assert!(err.contains("x-amz-security-token: [redacted]"), "{err}");
+        assert!(err.contains("Signature=[redacted]"), "{err}");
+        for raw in [
+            "\x1b[31m",
+            "\u{202e}",
+            "SESSIONTOKENSECRET",
+            "test-secret-key",
+        ] {
+            assert!(
+                !err.contains(raw) && !text.contains(raw),
+                "{raw:?} in {err}"
+            );
+        }
+    }
 }
 
 /// A read whose answer is slow, or arrives cut short, is sent again.

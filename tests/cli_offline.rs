@@ -65,6 +65,66 @@ fn check_names_file_domain_record_and_problem() {
 }
 
 #[test]
+fn a_trailing_backslash_in_a_name_or_target_is_refused_by_check() {
+    let ws = scratch("backslash");
+    for (record, shown) in [
+        (
+            r#"{ "name": "evil\\", "type": "A", "value": "1.2.3.4" }"#,
+            "evil",
+        ),
+        (
+            r#"{ "name": "www", "type": "CNAME", "value": "test\\" }"#,
+            "www",
+        ),
+        (
+            r#"{ "name": "mx", "type": "MX", "value": "10 mail\\" }"#,
+            "mx",
+        ),
+    ] {
+        let config = GOOD.replace(
+            r#"{ "name": "test", "type": "A", "value": "1.2.3.4" }"#,
+            record,
+        );
+        assert_ne!(config, GOOD);
+        std::fs::write(ws.dir.join("dnsconfig.json"), config).unwrap();
+        let out = ws.run(&["check"]);
+        assert_eq!(out.status.code(), Some(2), "{record}");
+        let err = err_text(&out);
+        for part in [
+            "dnsconfig.json",
+            "example.tld",
+            shown,
+            "lone backslash",
+            "remove it",
+        ] {
+            assert!(err.contains(part), "missing {part:?} in {err}");
+        }
+    }
+}
+
+/// A wrong path to an endless file stops at the 64 MiB input cap, quickly and with exit 2.
+#[test]
+fn an_endless_config_or_plan_file_fails_fast_with_a_usage_error() {
+    let ws = scratch("devzero");
+    std::fs::write(ws.dir.join("dnsconfig.json"), GOOD).unwrap();
+    for (args, file) in [
+        (&["check", "--config", "/dev/zero"][..], "/dev/zero"),
+        (&["preview", "--config", "/dev/zero"][..], "/dev/zero"),
+        (&["push", "--plan", "/dev/zero"][..], "plan file /dev/zero"),
+    ] {
+        let started = std::time::Instant::now();
+        let out = ws.run(args);
+        assert!(started.elapsed().as_secs() < 20, "{args:?} took too long");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", err_text(&out));
+        let err = err_text(&out);
+        assert!(
+            err.contains(file) && err.contains("larger than 64 MiB"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn invalid_json_reports_line_and_column() {
     let ws = scratch("json");
     std::fs::write(ws.dir.join("dnsconfig.json"), "{\n  \"domains\": [,]\n}").unwrap();
@@ -109,17 +169,13 @@ fn a_closed_stdout_fails_the_run_quietly_and_never_panics() {
     std::fs::write(ws.dir.join("dnsconfig.json"), GOOD).unwrap();
     for args in [&["--help"][..], &["check"][..]] {
         // A pipe whose reader is already gone: every write to it fails with EPIPE.
-        let (reader, writer) = std::io::pipe().expect("pipe");
-        drop(reader);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_r53ctl"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_r53ctl"));
+        command
             .args(args)
             .current_dir(&ws.dir)
             .env_clear()
-            .env("HOME", &ws.dir)
-            .stdout(writer)
-            .stderr(std::process::Stdio::piped())
-            .output()
-            .expect("run r53ctl");
+            .env("HOME", &ws.dir);
+        let out = cli::run_into_closed_pipe(&mut command, false);
         // Exit 1: the output did not all arrive. No message: the reader chose to go away.
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", err_text(&out));
         assert!(out.stderr.is_empty(), "{args:?}: {}", err_text(&out));

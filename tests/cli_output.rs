@@ -50,22 +50,13 @@ fn dev_full() -> std::fs::File {
 fn closed_or_full_output_streams_fail_the_run_without_a_panic() {
     let moto = common::Moto::start();
     let ws = zone_with_warning(&moto, "closed", 3);
-    // A pipe whose reader is gone: every write to it fails with EPIPE, as under `| head` once
-    // head has what it wants.
-    let closed_pipe = || std::io::pipe().expect("pipe").1;
-
     // `r53ctl preview 2>&1 | head -1`: stdout and stderr both gone. A panic exits 101 here (134
     // in a release build); the run must end as a plain failure.
-    let both_closed = ws
-        .command(&["preview"])
-        .stdout(closed_pipe())
-        .stderr(closed_pipe())
-        .status()
-        .expect("run r53ctl");
-    assert_eq!(both_closed.code(), Some(1));
+    let both_closed = cli::run_into_closed_pipe(&mut ws.command(&["preview"]), true);
+    assert_eq!(both_closed.status.code(), Some(1));
 
     // Only stdout gone: the warning still reaches stderr, and the lost reader earns no message.
-    let out = run_into(&ws, &["preview"], closed_pipe());
+    let out = cli::run_into_closed_pipe(&mut ws.command(&["preview"]), false);
     assert_exit(&out, 1);
     let err = stderr(&out);
     assert!(err.contains("creds.json holds secrets"), "{err}");

@@ -157,6 +157,42 @@ fn a_zone_changed_since_the_plan_is_not_touched_and_others_apply() {
     assert!(has_record(&b, "www", "2.2.2.2"), "{b:?}");
 }
 
+#[test]
+fn a_plan_whose_zone_id_is_another_zones_is_refused_naming_both() {
+    let moto = common::Moto::start();
+    let ws = Workspace::new("wrongzone", &moto.url);
+    let records = |value: &str| json!([{ "name": "www", "type": "A", "value": value }]);
+    let both = |value: &str| {
+        config_of(vec![
+            domain("a.tld", records(value)),
+            domain("b.tld", records(value)),
+        ])
+    };
+    ws.write_config("dnsconfig.json", &both("1.1.1.1"));
+    assert_exit(&ws.run(&["create-domains"]), 0);
+    assert_exit(&ws.run(&["push"]), 0);
+    ws.write_config("dnsconfig.json", &both("2.2.2.2"));
+    assert_exit(&ws.run(&["preview", "--out", "plan.json"]), 0);
+
+    let mut plan = read_json(&ws, "plan.json");
+    let b_id = plan["zones"][1]["zone"]["id"].clone();
+    plan["zones"][0]["zone"]["id"] = b_id.clone();
+    plan["zones"].as_array_mut().unwrap().truncate(1);
+    ws.write("plan.json", &plan.to_string());
+
+    let push = ws.run(&["push", "--plan", "plan.json"]);
+    assert_exit(&push, 1);
+    let text = stdout(&push);
+    let b_id = b_id.as_str().unwrap();
+    assert!(
+        text.contains(&format!(
+            "the plan says zone {b_id} is a.tld, but in Route 53 zone {b_id} is b.tld"
+        )) && text.contains("nothing was written to it"),
+        "{text}"
+    );
+    assert!(has_record(&ws.live_records("b.tld"), "www", "1.1.1.1"));
+}
+
 /// Plan files are checked before anything is read or sent; a bad one is a usage error (exit 2).
 #[test]
 fn unreadable_malformed_and_unsupported_plans_are_usage_errors() {
@@ -169,6 +205,12 @@ fn unreadable_malformed_and_unsupported_plans_are_usage_errors() {
         "batches": [[{ "action": "UPSERT", "record_set": {
             "name": "a.x.tld.", "type": "A", "ttl": 300, "values": ["1.1.1.1"] } }]]
     });
+    let create_a = |value: &str| {
+        let mut zone = zone.clone();
+        zone["batches"][0][0]["action"] = json!("CREATE");
+        zone["batches"][0][0]["record_set"]["values"][0] = json!(value);
+        zone
+    };
     let cases = [
         ("missing.json", None, "cannot read it"),
         ("garbage.json", Some("{not json".to_string()), "not JSON"),
@@ -181,6 +223,20 @@ fn unreadable_malformed_and_unsupported_plans_are_usage_errors() {
             "upsert.json",
             Some(json!({ "format": "r53ctl-plan/1", "zones": [zone] }).to_string()),
             "$.zones[0].batches[0][0].action: action \"UPSERT\" is not CREATE or DELETE (UPSERT only",
+        ),
+        (
+            "notanip.json",
+            Some(json!({ "format": "r53ctl-plan/1", "zones": [create_a("not-an-ip")] }).to_string()),
+            "$.zones[0].batches[0][0].record_set.values[0]: \"not-an-ip\" is not an IPv4 address",
+        ),
+        (
+            "twice.json",
+            Some(
+                json!({ "format": "r53ctl-plan/1",
+                        "zones": [create_a("1.1.1.1"), create_a("2.2.2.2")] })
+                .to_string(),
+            ),
+            "$.zones[1].zone.id: zone Z1 is also planned at $.zones[0]",
         ),
     ];
     for (file, content, expected) in cases {

@@ -383,7 +383,7 @@ fn zone_id_picks_one_of_two_zones_sharing_a_name() {
     );
     ws.run_ok(&["push"], 0);
     let first_sets = client
-        .list_record_sets(&first.zone.id)
+        .list_record_sets(&first.zone.id, None)
         .expect("list the first zone");
     assert!(
         first_sets.iter().all(|rs| !rs.name.starts_with("www.")),

@@ -44,7 +44,7 @@ fn twelve_hundred_record_sets_round_trip_through_paging_and_changes() {
     let written = common::numbered_a_records(&name, 1200);
     common::add_record_sets(&client, &created.zone.id, &written);
 
-    let listed = client.list_record_sets(&created.zone.id).unwrap();
+    let listed = client.list_record_sets(&created.zone.id, None).unwrap();
     // 1200 written plus the apex SOA and NS every zone has.
     assert_eq!(listed.len(), 1202);
     assert_eq!(summary(&listed), summary(&written));
@@ -81,7 +81,7 @@ fn twelve_hundred_record_sets_round_trip_through_paging_and_changes() {
     assert_eq!(status.id, change.id);
     assert!(["PENDING", "INSYNC"].contains(&status.status.as_str()));
 
-    let after = client.list_record_sets(&created.zone.id).unwrap();
+    let after = client.list_record_sets(&created.zone.id, None).unwrap();
     assert_eq!(after.len(), 1201);
     let mut expected: Vec<RecordSet> = written.clone();
     expected[7] = new;
@@ -146,7 +146,7 @@ fn routing_policies_alias_and_markup_in_values_survive_a_round_trip() {
     ];
     common::add_record_sets(&client, &zone.id, &record_sets);
 
-    let listed = client.list_record_sets(&zone.id).unwrap();
+    let listed = client.list_record_sets(&zone.id, None).unwrap();
     for expected in &record_sets {
         let found = listed
             .iter()

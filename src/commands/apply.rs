@@ -435,7 +435,7 @@ fn send_batch(client: &Client, zone_id: &str, batch: &[ChangeAction]) -> Request
             return RequestOutcome::NotApplied(err.to_string());
         }
         log::warn(&reconcile_note(zone_id, &err));
-        let live = match client.list_record_sets(zone_id) {
+        let live = match client.list_record_sets(zone_id, None) {
             Ok(live) => live,
             Err(read_err) => {
                 return RequestOutcome::Unknown(format!(
@@ -572,7 +572,7 @@ fn summary_text(total: usize, outcome: &ZoneOutcome) -> String {
         ));
     }
     if let Some(err) = &outcome.error {
-        text.push_str(&format!("  FAILED: {err}\n"));
+        text.push_str(&format!("  FAILED: {}\n", log::printable_lines(err)));
     }
     text
 }
@@ -583,8 +583,10 @@ fn request_status_text(outcome: &RequestOutcome) -> String {
         RequestOutcome::Applied(Sent::FoundApplied) => {
             "applied (confirmed by re-reading the zone)".into()
         }
-        RequestOutcome::NotApplied(err) => format!("NOT applied: {err}"),
-        RequestOutcome::Unknown(err) => format!("UNKNOWN whether applied: {err}"),
+        RequestOutcome::NotApplied(err) => format!("NOT applied: {}", log::printable_lines(err)),
+        RequestOutcome::Unknown(err) => {
+            format!("UNKNOWN whether applied: {}", log::printable_lines(err))
+        }
         RequestOutcome::NotSent => "not sent, NOT applied".into(),
     }
 }

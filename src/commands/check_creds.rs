@@ -6,6 +6,7 @@ use super::zones;
 use crate::cli::Args;
 use crate::creds::Account;
 use crate::error::{Error, EXIT_OK};
+use crate::log::printable;
 use crate::output;
 use crate::sigv4::Endpoint;
 
@@ -59,10 +60,10 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         ))
     })?;
     output::data(&format!("creds entry \"{entry}\" works\n"));
-    output::data(&format!("  creds file:   {creds_file}\n"));
-    output::data(&format!("  credentials:  {source}\n"));
-    output::data(&format!("  {}\n", endpoint_line(&endpoint)));
-    output::data(&format!("  {held}\n"));
+    output::data(&format!("  creds file:   {}\n", printable(&creds_file)));
+    output::data(&format!("  credentials:  {}\n", printable(&source)));
+    output::data(&format!("  {}\n", printable(&endpoint_line(&endpoint))));
+    output::data(&format!("  {}\n", printable(&held)));
     Ok(EXIT_OK)
 }
 

@@ -6,8 +6,8 @@ use super::zones;
 use crate::cli::Args;
 use crate::config::Domain;
 use crate::error::{Error, EXIT_OK};
-use crate::output;
 use crate::route53::{Client, NewZone};
+use crate::{log, output};
 
 /// The comment of a zone whose domain gives none.
 const DEFAULT_COMMENT: &str = "created by r53ctl";
@@ -28,7 +28,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
             let creds_set = delegation_set.as_deref().filter(|_| !domain.is_private());
             let line = create_if_missing(&client, domain, creds_set)
                 .map_err(|e| Error::failed(&context, e))?;
-            output::data(&line);
+            output::data(&log::printable_lines(&line));
         }
     }
     Ok(EXIT_OK)

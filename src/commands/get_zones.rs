@@ -15,7 +15,12 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let text = match format {
         "nameonly" => zones
             .iter()
-            .map(|z| format!("{}\n", crate::name::display(&z.name)))
+            .map(|z| {
+                format!(
+                    "{}\n",
+                    crate::log::printable(&crate::name::display(&z.name))
+                )
+            })
             .collect(),
         "bind" => {
             let mut text = String::new();
@@ -72,7 +77,7 @@ fn pick_zones(client: &Client, wanted: &[String]) -> Result<Vec<HostedZone>, Err
 
 fn read(client: &Client, zone: &HostedZone) -> Result<Vec<RecordSet>, Error> {
     client
-        .list_record_sets(&zone.id)
+        .list_record_sets(&zone.id, zone.record_set_count)
         .map_err(|e| Error::failed(format!("zone {}", crate::name::display(&zone.name)), e))
 }
 

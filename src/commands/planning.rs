@@ -81,7 +81,7 @@ fn plan_one(
     let zone = zones::find_zone(client, domain, listed).map_err(|e| e.to_string())?;
     log::progress(&format!("reading {} ({})", domain.display_name, zone.id));
     let live = client
-        .list_record_sets(&zone.id)
+        .list_record_sets(&zone.id, zone.record_set_count)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
     let target = plan_against(domain, provider, zone.clone(), &live, &[])?;
     // Protections only matter to changes: a zone already in line costs no extra request.
@@ -237,12 +237,26 @@ fn read_unchanged(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> Result
         .get(&plan.provider)
         .ok_or_else(|| format!("no client was opened for provider {}", plan.provider))?;
     log::progress(&format!("reading {} ({})", plan.domain, plan.zone.id));
-    let live = client.list_record_sets(&plan.zone.id).map_err(|e| {
+    let reading = |e| {
         format!(
             "reading zone {} ({}): {e}; nothing was written to it",
             plan.domain, plan.zone.id
         )
-    })?;
+    };
+    let zone = client.get_hosted_zone(&plan.zone.id).map_err(reading)?;
+    if crate::name::normalize(&zone.name) != crate::name::normalize(&plan.zone.name) {
+        return Err(format!(
+            "the plan says zone {} is {}, but in Route 53 zone {} is {}; nothing was written to \
+             it; write the plan again with 'r53ctl preview --out FILE'",
+            plan.zone.id,
+            crate::name::display(&plan.zone.name),
+            zone.id,
+            crate::name::display(&zone.name)
+        ));
+    }
+    let live = client
+        .list_record_sets(&plan.zone.id, zone.record_set_count)
+        .map_err(reading)?;
     plan.check_live(&live).map_err(|e| e.to_string())?;
     Ok(live.len())
 }

@@ -133,7 +133,7 @@ fn owner_name(name: &str, apex: &str) -> Result<String, Problem> {
         ))
         .with_fix(fix));
     }
-    name::to_wire(&format!("{name}.{apex}")).map_err(Problem::new)
+    name::join(name, apex).map_err(Problem::new)
 }
 
 /// The type written as `rtype` (in any case), if a config may hold it.

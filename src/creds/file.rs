@@ -100,7 +100,7 @@ impl CredsEntry {
 }
 
 /// creds.json as found on disk: missing, or an object of entries.
-pub(crate) enum CredsFile {
+pub enum CredsFile {
     Missing(PathBuf),
     Present {
         path: PathBuf,
@@ -111,7 +111,7 @@ pub(crate) enum CredsFile {
 impl CredsFile {
     /// Reads creds.json. A missing file is an error when the user `named` it; at the default
     /// path it only means the AWS chain gives the credentials.
-    pub(crate) fn load(path: &Path, named: bool) -> Result<CredsFile, CredsError> {
+    pub fn load(path: &Path, named: bool) -> Result<CredsFile, CredsError> {
         let text = match crate::input::read_text(path) {
             Ok(text) => text,
             Err(error) if error.is_not_found() && named => {
@@ -146,7 +146,7 @@ impl CredsFile {
 
     /// The entry `name`; `None` when there is no creds file. A file without the entry is an
     /// error: dnscontrol's "creds key mismatch", which must not quietly pick other credentials.
-    pub(crate) fn entry(&self, name: &str, env: Env<'_>) -> Result<Option<CredsEntry>, CredsError> {
+    pub fn entry(&self, name: &str, env: Env<'_>) -> Result<Option<CredsEntry>, CredsError> {
         let CredsFile::Present { path, entries } = self else {
             return Ok(None);
         };

@@ -40,6 +40,14 @@ pub use error::{CredsError, StsFailure};
 pub use file::permission_warning;
 pub use transport::transport_options;
 
+/// The readers the fuzz targets in `fuzz/` drive (`cargo fuzz` builds with `--cfg fuzzing`).
+#[cfg(fuzzing)]
+pub use {
+    file::CredsFile,
+    shared::parse_ini,
+    sts::{parse_credentials as parse_sts_credentials, parse_error as parse_sts_error},
+};
+
 /// A source of credentials that may renew them.
 pub trait ProvideCredentials: Send + Sync {
     /// The credentials to sign with now, renewed first when they are about to expire.

@@ -388,7 +388,7 @@ fn read(path: PathBuf, is_config: bool) -> Result<SharedFile, CredsError> {
 /// profiles are `[default]` and `[profile name]`; other sections (`[sso-session x]`,
 /// `[services x]`) are skipped. Keys are lower-cased; indented lines (sub-properties such as
 /// `s3 =` blocks) are skipped. Errors give the line number, never the line (it may be a secret).
-fn parse_ini(
+pub fn parse_ini(
     text: &str,
     is_config: bool,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {

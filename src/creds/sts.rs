@@ -167,7 +167,7 @@ fn form_encode(params: &[(&str, &str)]) -> String {
 }
 
 /// The `<Credentials>` of an AssumeRole(WithWebIdentity)Response.
-pub(crate) fn parse_credentials(body: &[u8]) -> Result<Credentials, String> {
+pub fn parse_credentials(body: &[u8]) -> Result<Credentials, String> {
     let root =
         parse_document(body).map_err(|error| format!("the STS answer is not XML ({error})"))?;
     let credentials = credentials_element(&root);
@@ -196,14 +196,14 @@ fn credentials_element(root: &Element) -> Option<&Element> {
 
 /// What an STS `<ErrorResponse>` says.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct StsErrorDocument {
-    pub(crate) code: String,
-    pub(crate) message: String,
-    pub(crate) request_id: Option<String>,
+pub struct StsErrorDocument {
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
 }
 
 /// Reads `<ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>`.
-pub(crate) fn parse_error(body: &[u8]) -> Option<StsErrorDocument> {
+pub fn parse_error(body: &[u8]) -> Option<StsErrorDocument> {
     let root = parse_document(body).ok()?;
     if root.name != "ErrorResponse" {
         return None;

@@ -1,7 +1,7 @@
 //! Errors of Route 53 requests, with AWS's Code, Message, HTTP status and request id.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::creds::CredsError;
 use crate::http::TransportError;
@@ -53,13 +53,14 @@ pub enum ApiError {
         operation: &'static str,
         detail: String,
     },
-    /// A page of a listing named the position that was just requested as the next one.
-    PagingStuck {
+    /// A listing would never end: a page named a position already named, or the pages went on
+    /// past any size the listing can have.
+    PagingBroken {
         operation: &'static str,
         /// What was being listed, e.g. `zone Z0123` or `hosted zones named example.com.`.
         scope: String,
-        /// The position requested twice, e.g. `name=www.example.com. type=A identifier=-`.
-        position: String,
+        /// What went wrong, e.g. with the position named twice.
+        problem: String,
     },
     /// No credentials to sign with.
     Credentials(CredsError),
@@ -67,6 +68,14 @@ pub enum ApiError {
     Signing {
         operation: &'static str,
         source: SignError,
+    },
+    /// A call still failing when the time allowed for its retries ran out.
+    RetryTimeSpent {
+        attempts: u32,
+        /// From the first attempt's start to the last one's failure.
+        spent: Duration,
+        limit: Duration,
+        cause: Box<ApiError>,
     },
     /// A write may or may not have been applied; re-read the zone before acting again.
     OutcomeUnknown {
@@ -87,7 +96,9 @@ impl ApiError {
     pub fn code(&self) -> Option<&str> {
         match self {
             ApiError::Aws(aws) => Some(aws.code.as_str()),
-            ApiError::OutcomeUnknown { cause, .. } => cause.code(),
+            ApiError::OutcomeUnknown { cause, .. } | ApiError::RetryTimeSpent { cause, .. } => {
+                cause.code()
+            }
             _ => None,
         }
     }
@@ -117,7 +128,9 @@ impl ApiError {
         match self {
             ApiError::Aws(aws) => Some(aws.status),
             ApiError::Http { status, .. } => Some(*status),
-            ApiError::OutcomeUnknown { cause, .. } => cause.status(),
+            ApiError::OutcomeUnknown { cause, .. } | ApiError::RetryTimeSpent { cause, .. } => {
+                cause.status()
+            }
             _ => None,
         }
     }
@@ -149,17 +162,30 @@ impl fmt::Display for ApiError {
                 "{operation}: cannot understand Route 53's answer: {detail}; is the endpoint a \
                  Route 53 API?"
             ),
-            ApiError::PagingStuck {
+            ApiError::PagingBroken {
                 operation,
                 scope,
-                position,
+                problem,
             } => write!(
                 f,
-                "{operation} of {scope}: the server named the page just read ({position}) as the \
-                 next one; stopped instead of looping forever"
+                "{operation} of {scope}: the server's paging is broken: {problem}; stopped \
+                 instead of looping forever"
             ),
             ApiError::Credentials(err) => write!(f, "cannot sign the request: {err}"),
             ApiError::Signing { operation, source } => write!(f, "{operation}: {source}"),
+            ApiError::RetryTimeSpent {
+                attempts,
+                spent,
+                limit,
+                cause,
+            } => write!(
+                f,
+                "{cause}\n  gave up after {attempts} attempt{} in {:.1}s: retries of one request \
+                 stop after {}s",
+                if *attempts == 1 { "" } else { "s" },
+                spent.as_secs_f64(),
+                limit.as_secs()
+            ),
             ApiError::OutcomeUnknown {
                 operation,
                 scope,
@@ -183,7 +209,9 @@ impl std::error::Error for ApiError {
             ApiError::Transport { source, .. } => Some(source),
             ApiError::Credentials(err) => Some(err),
             ApiError::Signing { source, .. } => Some(source),
-            ApiError::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
+            ApiError::OutcomeUnknown { cause, .. } | ApiError::RetryTimeSpent { cause, .. } => {
+                Some(cause.as_ref())
+            }
             _ => None,
         }
     }

@@ -13,6 +13,8 @@ pub mod protection;
 pub mod retry;
 pub mod xml;
 
+use std::collections::HashSet;
+use std::hash::Hash;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -165,9 +167,12 @@ impl Client {
             let page = xml::parse_list_hosted_zones(&body).map_err(parse_error(OPERATION))?;
             Ok((page.zones, page.next_marker))
         };
-        read_all_pages(OPERATION, scope, read_page, |marker| {
-            format!("marker={marker}")
-        })
+        let listing = Listing {
+            operation: OPERATION,
+            scope,
+            max_pages: page_bound(None, ZONES_PAGE_SIZE),
+        };
+        read_all_pages(listing, read_page, |marker| format!("marker={marker}"))
     }
 
     /// The hosted zones named `dns_name` (ListHostedZonesByName). Several zones may share a name
@@ -204,7 +209,12 @@ impl Client {
             let passed_the_name = zones.len() < page_len;
             Ok((zones, page.next.filter(|_| !passed_the_name)))
         };
-        read_all_pages(OPERATION, &scope, read_page, |(name, id)| {
+        let listing = Listing {
+            operation: OPERATION,
+            scope: &scope,
+            max_pages: page_bound(None, ZONES_PAGE_SIZE),
+        };
+        read_all_pages(listing, read_page, |(name, id)| {
             format!("dnsname={name} hostedzoneid={id}")
         })
     }
@@ -231,8 +241,13 @@ impl Client {
         ))
     }
 
-    /// Every record set of the zone (ListResourceRecordSets, all pages).
-    pub fn list_record_sets(&self, zone_id: &str) -> Result<Vec<RecordSet>, ApiError> {
+    /// Every record set of the zone (ListResourceRecordSets, all pages). `record_count` is the
+    /// zone's ResourceRecordSetCount when known; it bounds how many pages the listing may take.
+    pub fn list_record_sets(
+        &self,
+        zone_id: &str,
+        record_count: Option<u64>,
+    ) -> Result<Vec<RecordSet>, ApiError> {
         const OPERATION: &str = "ListResourceRecordSets";
         let zone_id = bare_id(zone_id);
         let scope = format!("zone {zone_id}");
@@ -249,7 +264,12 @@ impl Client {
             let page = xml::parse_list_record_sets(&body).map_err(parse_error(OPERATION))?;
             Ok((page.record_sets, page.next))
         };
-        read_all_pages(OPERATION, &scope, read_page, |next| {
+        let listing = Listing {
+            operation: OPERATION,
+            scope: &scope,
+            max_pages: page_bound(record_count, RECORDS_PAGE_SIZE),
+        };
+        read_all_pages(listing, read_page, |next| {
             format!(
                 "name={} type={} identifier={}",
                 next.name,
@@ -266,16 +286,15 @@ impl Client {
         changes: &[ChangeAction],
         comment: &str,
     ) -> Result<ChangeInfo, ApiError> {
-        const OPERATION: &str = "ChangeResourceRecordSets";
         let zone_id = bare_id(zone_id);
-        let body = self.call(&Call::xml_write(
-            OPERATION,
+        let call = Call::xml_write(
+            "ChangeResourceRecordSets",
             format!("{API_PREFIX}/hostedzone/{}/rrset/", percent_encode(zone_id)),
             xml::change_batch_request(changes, comment),
             change_count(changes),
             format!("zone {zone_id}"),
-        ))?;
-        xml::parse_change_info(&body).map_err(parse_error(OPERATION))
+        );
+        self.write(&call, xml::parse_change_info)
     }
 
     /// GetChange.
@@ -311,14 +330,30 @@ impl Client {
     /// reusable delegation set or not.
     pub fn create_zone(&self, request: &NewZone<'_>) -> Result<CreatedZone, ApiError> {
         const OPERATION: &str = "CreateHostedZone";
-        let body = self.call(&Call::xml_write(
+        let call = Call::xml_write(
             OPERATION,
             format!("{API_PREFIX}/hostedzone"),
             xml::create_hosted_zone_request(request),
             limiter::ZONE_CHANGE_TOKENS,
             format!("new zone {}", request.name),
-        ))?;
-        xml::parse_create_hosted_zone(&body).map_err(parse_error(OPERATION))
+        );
+        self.write(&call, xml::parse_create_hosted_zone)
+    }
+
+    /// Sends the write `call` and parses its answer. A success answer that cannot be read says
+    /// nothing of whether the write was applied: that is [`ApiError::OutcomeUnknown`], never a
+    /// refusal.
+    fn write<T>(
+        &self,
+        call: &Call,
+        parse: impl FnOnce(&[u8]) -> Result<T, String>,
+    ) -> Result<T, ApiError> {
+        let body = self.call(call)?;
+        parse(&body).map_err(|detail| ApiError::OutcomeUnknown {
+            operation: call.operation,
+            scope: call.scope.clone(),
+            cause: Box::new(parse_error(call.operation)(detail)),
+        })
     }
 
     /// AssociateVPCWithHostedZone: makes private zone `zone_id` answer in one more VPC.
@@ -380,6 +415,7 @@ impl Caller {
     /// reads an error answer.
     pub fn call(&self, call: &Call, error_of: ErrorReader) -> Result<Vec<u8>, ApiError> {
         let mut attempt = 0;
+        let started = self.clock.now();
         loop {
             let clock = self.clock.as_ref();
             self.limiter.acquire(call.operation, call.changes, clock);
@@ -405,6 +441,15 @@ impl Caller {
             match retry::decide(call.kind, &err) {
                 retry::Decision::Retry if attempt + 1 < attempts => {
                     let wait = self.retry.backoff(attempt, &self.jitter);
+                    let spent = self.clock.now().saturating_sub(started);
+                    if spent + wait > self.retry.max_total {
+                        return Err(ApiError::RetryTimeSpent {
+                            attempts: attempt + 1,
+                            spent,
+                            limit: self.retry.max_total,
+                            cause: Box::new(err),
+                        });
+                    }
                     crate::debug!("{err}");
                     limiter::show_wait(
                         wait,
@@ -573,33 +618,67 @@ pub fn error_of_answer(
     }
 }
 
+/// How many pages a listing may take when the number of items is unknown: far more than any
+/// account or zone holds, yet a bound on the memory a broken server can make us use.
+const MAX_PAGES_UNKNOWN: usize = 20_000;
+
+/// How many pages a listing of about `items` items, `page_size` per page, may take. The slack is
+/// generous (pages a tenth full, a hundred more pages) because the count may be stale and a
+/// compatible server may send smaller pages.
+fn page_bound(items: Option<u64>, page_size: u32) -> usize {
+    match items {
+        Some(items) => {
+            let full_pages = items.div_ceil(u64::from(page_size.max(1)));
+            usize::try_from(full_pages.saturating_mul(10).saturating_add(100)).unwrap_or(usize::MAX)
+        }
+        None => MAX_PAGES_UNKNOWN,
+    }
+}
+
 /// Reads every page of a listing. `read_page` reads the page that starts at a position (`None`:
 /// the first) and returns its items and where the next page starts (`None`: it was the last).
-/// A listing that hands back the position it was just asked for would never end: that is
-/// [`ApiError::PagingStuck`], with the position as `describe` writes it.
-fn read_all_pages<Position: PartialEq, Item>(
-    operation: &'static str,
-    scope: &str,
+/// A listing that names a position it already handed out, or takes more than `max_pages`
+/// pages, would never end: that is [`ApiError::PagingBroken`], with the position as `describe`
+/// writes it.
+fn read_all_pages<Position: Eq + Hash + Clone, Item>(
+    listing: Listing<'_>,
     mut read_page: impl FnMut(Option<&Position>) -> Result<(Vec<Item>, Option<Position>), ApiError>,
     describe: impl Fn(&Position) -> String,
 ) -> Result<Vec<Item>, ApiError> {
+    let broken = |problem: String| ApiError::PagingBroken {
+        operation: listing.operation,
+        scope: listing.scope.to_string(),
+        problem,
+    };
     let mut items = Vec::new();
+    let mut seen = HashSet::new();
     let mut position: Option<Position> = None;
-    loop {
+    for _ in 0..listing.max_pages {
         let (page, next) = read_page(position.as_ref())?;
         items.extend(page);
         match next {
             None => return Ok(items),
-            Some(next) if position.as_ref() == Some(&next) => {
-                return Err(ApiError::PagingStuck {
-                    operation,
-                    scope: scope.to_string(),
-                    position: describe(&next),
-                })
+            Some(next) if !seen.insert(next.clone()) => {
+                return Err(broken(format!(
+                    "it named a page it had already named ({})",
+                    describe(&next)
+                )))
             }
             Some(next) => position = Some(next),
         }
     }
+    Err(broken(format!(
+        "it still named a next page after {} pages ({} items), more than the listing can hold",
+        listing.max_pages,
+        items.len()
+    )))
+}
+
+/// What [`read_all_pages`] reads, for its errors, and how many pages it may take.
+struct Listing<'a> {
+    operation: &'static str,
+    scope: &'a str,
+    max_pages: usize,
 }
 
 /// The query of a ListResourceRecordSets page starting at `position`.

@@ -9,7 +9,9 @@
 //! answers with an error that [`ApiError::is_unsupported_operation`] recognises; the caller
 //! decides what to do without protections.
 
-use super::{parse_error, read_all_pages, ApiError, Call, Client, Query, API_PREFIX};
+use super::{
+    page_bound, parse_error, read_all_pages, ApiError, Call, Client, Listing, Query, API_PREFIX,
+};
 use crate::model::{bare_id, RecordSetProtection};
 use crate::sigv4::percent_encode;
 use crate::xml_tree::{parse_document, Element};
@@ -81,9 +83,12 @@ impl Client {
             let page = parse_list_protections(&body).map_err(parse_error(OPERATION))?;
             Ok((page.protections, page.next_token))
         };
-        read_all_pages(OPERATION, &scope, read_page, |token| {
-            format!("nexttoken={token}")
-        })
+        let listing = Listing {
+            operation: OPERATION,
+            scope: &scope,
+            max_pages: page_bound(None, PROTECTIONS_PAGE_SIZE),
+        };
+        read_all_pages(listing, read_page, |token| format!("nexttoken={token}"))
     }
 }
 

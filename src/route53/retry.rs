@@ -54,6 +54,9 @@ pub struct RetryPolicy {
     /// Attempts in all when the endpoint cannot be reached at all (DNS, refused connection,
     /// proxy): usually a wrong endpoint or network, which waiting rarely mends.
     pub max_unreachable_attempts: u32,
+    /// No retry starts once this much time has gone by since the first attempt began: a server
+    /// that never answers costs one or two read timeouts, not every attempt's.
+    pub max_total: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -63,6 +66,7 @@ impl Default for RetryPolicy {
             cap: Duration::from_secs(20),
             max_attempts: 8,
             max_unreachable_attempts: 3,
+            max_total: Duration::from_secs(60),
         }
     }
 }

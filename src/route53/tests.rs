@@ -80,7 +80,7 @@ fn record_sets_follow_every_page_position() {
     ]);
     let clock = Arc::new(FakeClock::default());
     let sets = client(&server.url, clock, 8)
-        .list_record_sets("/hostedzone/Z0123456789ABCDEFGHIJ")
+        .list_record_sets("/hostedzone/Z0123456789ABCDEFGHIJ", None)
         .unwrap();
     assert_eq!(sets.len(), 20);
     assert_eq!(sets[19].set_identifier.as_deref(), Some("w-2"));
@@ -103,17 +103,89 @@ fn record_sets_follow_every_page_position() {
 }
 
 #[test]
-fn a_page_that_does_not_advance_stops_with_paging_stuck() {
+fn a_page_that_does_not_advance_stops_with_paging_broken() {
     let stuck = fixture("list_record_sets_routing.xml");
     let server = TestServer::script(vec![ok(&stuck), ok(&stuck)]);
     let err = client(&server.url, Arc::new(FakeClock::default()), 8)
-        .list_record_sets("Z1")
+        .list_record_sets("Z1", None)
         .unwrap_err();
-    assert!(matches!(err, ApiError::PagingStuck { .. }), "{err:?}");
+    assert!(matches!(err, ApiError::PagingBroken { .. }), "{err:?}");
     assert!(err
         .to_string()
         .contains("name=weighted.example.com. type=AAAA identifier=w-2"));
     assert_eq!(server.requests().len(), 2);
+}
+
+/// A page of one record set that names `next` as the next page.
+fn record_page(next: &str) -> Reply {
+    ok(&format!(
+        "<ListResourceRecordSetsResponse><ResourceRecordSets><ResourceRecordSet>\
+         <Name>a.example.com.</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord>\
+         <Value>192.0.2.1</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>\
+         </ResourceRecordSets><IsTruncated>true</IsTruncated><NextRecordName>{next}</NextRecordName>\
+         <NextRecordType>A</NextRecordType><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>"
+    ))
+}
+
+#[test]
+fn pages_alternating_between_two_positions_stop_with_paging_broken() {
+    let server = TestServer::script(vec![
+        record_page("a.example.com."),
+        record_page("b.example.com."),
+        record_page("a.example.com."),
+        record_page("b.example.com."),
+    ]);
+    let err = client(&server.url, Arc::new(FakeClock::default()), 8)
+        .list_record_sets("Z1", None)
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("ListResourceRecordSets of zone Z1: the server's paging is broken")
+            && text.contains("already named (name=a.example.com. type=A identifier=-)"),
+        "{text}"
+    );
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn endless_new_pages_stop_at_a_bound_from_the_record_count() {
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let server = TestServer::start(move |_| {
+        let n = pages.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        record_page(&format!("n{n}.example.com."))
+    });
+    let err = client(&server.url, Arc::new(FakeClock::default()), 8)
+        .list_record_sets("Z1", Some(600))
+        .unwrap_err();
+    assert!(matches!(err, ApiError::PagingBroken { .. }), "{err:?}");
+    assert!(err.to_string().contains("after 120 pages"), "{err}");
+    assert_eq!(server.requests().len(), page_bound(Some(600), 300));
+}
+
+#[test]
+fn page_bounds_leave_generous_slack() {
+    assert_eq!(page_bound(Some(0), 300), 100);
+    assert_eq!(page_bound(Some(1200), 300), 140);
+    assert_eq!(page_bound(None, 100), MAX_PAGES_UNKNOWN);
+}
+
+#[test]
+fn zone_markers_alternating_between_two_values_stop_with_paging_broken() {
+    let page = |marker: &str| {
+        ok(&format!(
+            "<ListHostedZonesResponse><HostedZones/><IsTruncated>true</IsTruncated>\
+             <NextMarker>{marker}</NextMarker><MaxItems>100</MaxItems></ListHostedZonesResponse>"
+        ))
+    };
+    let server = TestServer::script(vec![page("m1"), page("m2"), page("m1")]);
+    let err = client(&server.url, Arc::new(FakeClock::default()), 8)
+        .list_hosted_zones()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("already named (marker=m1)"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 3);
 }
 
 #[test]
@@ -165,6 +237,19 @@ fn server_error_on_a_write_is_outcome_unknown_and_not_resent() {
 }
 
 #[test]
+fn an_unreadable_success_answer_to_a_write_is_outcome_unknown() {
+    for body in ["", "<<not xml", "<ChangeResourceRecordSetsResponse/>"] {
+        let server = TestServer::script(vec![ok(body)]);
+        let err = client(&server.url, Arc::new(FakeClock::default()), 8)
+            .change_record_sets("Z1", &a_change(), "")
+            .unwrap_err();
+        assert!(matches!(err, ApiError::OutcomeUnknown { .. }), "{err:?}");
+        assert!(err.to_string().contains("cannot understand"), "{err}");
+        assert_eq!(server.requests().len(), 1);
+    }
+}
+
+#[test]
 fn server_errors_on_a_read_are_retried_up_to_max_attempts() {
     let page = reply(502, &fixture("error_proxy_page.html"));
     let server = TestServer::script(vec![page.clone(), page.clone(), page]);
@@ -185,6 +270,56 @@ fn server_errors_on_a_read_are_retried_up_to_max_attempts() {
     assert_eq!(clock.sleeps.lock().unwrap().len(), 2);
     let seen = server.requests();
     assert_eq!(seen[2].request_line(), "GET /2013-04-01/change/C1 HTTP/1.1");
+}
+
+#[test]
+fn retries_of_one_request_stop_when_their_time_is_spent() {
+    let server = TestServer::start(|_| reply(500, "<html>down</html>"));
+    let clock = Arc::new(FakeClock::default());
+    let err = client(&server.url, clock.clone(), 1000)
+        .get_change("C1")
+        .unwrap_err();
+    let slept: Duration = clock.sleeps.lock().unwrap().iter().sum();
+    assert!(slept <= Duration::from_secs(60), "{slept:?}");
+    assert!(server.requests().len() < 20, "{}", server.requests().len());
+    assert!(matches!(err, ApiError::RetryTimeSpent { .. }), "{err:?}");
+    assert_eq!(err.status(), Some(500));
+    let text = err.to_string();
+    assert!(
+        text.contains("HTTP 500") && text.contains("retries of one request stop after 60s"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_costs_the_retry_time_not_every_attempt() {
+    let server = TestServer::silent();
+    let transport = Transport::new(&TransportOptions {
+        read_timeout: Duration::from_millis(300),
+        ..TransportOptions::default()
+    })
+    .unwrap();
+    let endpoint = Endpoint {
+        url: server.url.clone(),
+        region: "us-east-1".into(),
+        service: "route53",
+    };
+    let options = ClientOptions {
+        retry: RetryPolicy {
+            base: Duration::from_millis(10),
+            max_total: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        },
+        ..ClientOptions::default()
+    };
+    let client = Client::with_options(transport, endpoint, Arc::new(StaticCredentials), options);
+    let started = std::time::Instant::now();
+    let err = client.get_hosted_zone("Z1").unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3), "{err}");
+    match err {
+        ApiError::RetryTimeSpent { attempts, .. } => assert!(attempts < 8, "{attempts}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

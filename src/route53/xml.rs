@@ -38,7 +38,7 @@ pub struct ZonesByNamePage {
 }
 
 /// Where a page of ListResourceRecordSets starts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RecordPosition {
     pub name: String,
     pub rtype: RecordType,

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
 
 use serde_json::{json, Value};
 
@@ -88,20 +89,23 @@ impl Workspace {
 
     /// Like [`Workspace::run`], with `env` added to the environment of this run only.
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        self.command(args)
+        let mut command = self.command(args);
+        command
             .envs(env.iter().copied())
-            .output()
-            .expect("run r53ctl")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        spawn(&mut command).wait_with_output().expect("run r53ctl")
     }
 
     /// Starts r53ctl as [`Workspace::run`] would, with stdout and stderr piped.
     pub fn spawn(&self, args: &[&str]) -> Child {
-        self.command(args)
+        let mut command = self.command(args);
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start r53ctl")
+            .stderr(Stdio::piped());
+        spawn(&mut command)
     }
 
     /// The command that runs r53ctl with `args` in the workspace, for a test that sets up its
@@ -197,4 +201,32 @@ pub fn config_with(domain_name: &str, records: Value, extra: Value) -> Value {
 /// A config of one domain with `records`, served by the DNS provider `r53_main`.
 pub fn config(domain: &str, records: Value) -> Value {
     config_with(domain, records, json!({}))
+}
+
+/// Held while this test process starts a child. A fork copies every open descriptor of the
+/// process into the child until it execs, so a pipe end made while another test forks may live on
+/// in that child for a moment: a pipe whose reader was dropped would then not be closed yet.
+static FORKING: Mutex<()> = Mutex::new(());
+
+/// Starts `command` while no other test of this process starts one.
+fn spawn(command: &mut Command) -> Child {
+    let _alone = FORKING.lock().unwrap_or_else(|e| e.into_inner());
+    command.spawn().expect("start r53ctl")
+}
+
+/// Runs `command` with stdout, and stderr when `stderr_too`, going to a pipe whose reader is
+/// already gone (as under `| head` once head has what it wants); a stream not closed is captured.
+pub fn run_into_closed_pipe(command: &mut Command, stderr_too: bool) -> Output {
+    let closed = || {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        Stdio::from(writer)
+    };
+    let child = {
+        let _alone = FORKING.lock().unwrap_or_else(|e| e.into_inner());
+        command.stdin(Stdio::null()).stdout(closed());
+        command.stderr(if stderr_too { closed() } else { Stdio::piped() });
+        command.spawn().expect("start r53ctl")
+    };
+    child.wait_with_output().expect("run r53ctl")
 }

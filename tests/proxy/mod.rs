@@ -51,6 +51,11 @@ pub enum Fault {
     /// Answers `404 InvalidArgument` "Unknown Route 53 route" without forwarding, as fakecloud
     /// answers an API it does not offer.
     UnknownRoute,
+    /// Forwards, then answers `200` with a body that is not XML (the request was applied).
+    GarbageAfterForward,
+    /// Answers `400 InvalidInput` without forwarding, with a message that holds a terminal
+    /// escape sequence and echoes the request's head, signature and session token included.
+    EchoHostile,
 }
 
 /// A fault for `times` requests of `method` whose path contains `path`, after the first `skip`
@@ -281,6 +286,11 @@ fn handle(mut client: TcpStream, shared: &Shared) {
             "InvalidArgument",
             "Unknown Route 53 route",
         ),
+        Some(Fault::EchoHostile) => {
+            let head = String::from_utf8_lossy(&request.head).replace('&', "&amp;");
+            let message = format!("\x1b[31mred alert\x1b[0m \u{202e}you sent: {head}");
+            answer_error(&mut client, &entry, 400, "InvalidInput", &message)
+        }
         Some(Fault::ResetBefore) => {
             entry.record("reset before forwarding");
             let _ = client.shutdown(Shutdown::Both);
@@ -399,6 +409,10 @@ fn deliver(client: &mut TcpStream, entry: &Entry<'_>, response: &[u8], fault: Op
                 503,
                 &error_body(503, "ServiceUnavailable", "try later"),
             );
+        }
+        Some(Fault::GarbageAfterForward) => {
+            entry.record("forwarded, then 200 with garbage");
+            write_answer(client, 200, "<<not xml");
         }
         Some(Fault::Slow(delay)) => {
             entry.record("forwarded slowly");

@@ -1,4 +1,4 @@
-//! Shared harness of the integration tests: a moto server on a free local port, a Route 53
+//! Shared harness of the integration tests: a moto server on a local port of its own, a Route 53
 //! client pointed at it, and helpers that create zones and record sets through that client.
 //!
 //! The moto executable comes from `R53CTL_MOTO`, else `<repo>/.venv/bin/moto_server`
@@ -6,12 +6,12 @@
 
 #![allow(dead_code)] // Each test crate uses its own share of these helpers.
 
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use r53ctl::creds::{CredsError, ProvideCredentials};
 use r53ctl::http::{Transport, TransportOptions};
@@ -20,12 +20,17 @@ use r53ctl::route53::{ApiError, Call, CallKind, Caller, Client, ClientOptions, C
 use r53ctl::rtype::RecordType;
 use r53ctl::sigv4::{Credentials, Endpoint};
 
-use crate::support::http_server::free_port;
-
 /// How long moto may take to start listening.
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
 /// Changes per ChangeResourceRecordSets request in [`add_record_sets`]; far below every limit.
 pub const BATCH_SIZE: usize = 100;
+
+/// The port of moto's `* Running on http://127.0.0.1:PORT` line.
+fn listening_port(line: &str) -> Option<u16> {
+    let address = line.split("Running on http://127.0.0.1:").nth(1)?;
+    let digits: String = address.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
 
 /// A running moto server; killed when dropped.
 pub struct Moto {
@@ -35,7 +40,8 @@ pub struct Moto {
 }
 
 impl Moto {
-    /// Starts moto on a free port and waits until it accepts connections.
+    /// Starts moto on a port the kernel picks (`-p 0`) and waits until it says which: a port
+    /// picked beforehand could be taken by another server before moto binds it.
     pub fn start() -> Moto {
         let executable = moto_executable();
         assert!(
@@ -44,33 +50,30 @@ impl Moto {
              .venv && .venv/bin/pip install 'moto[server]'",
             executable.display()
         );
-        let port = free_port();
-        let child = Command::new(&executable)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let mut child = Command::new(&executable)
+            .args(["-H", "127.0.0.1", "-p", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
-        let mut moto = Moto {
+        let stderr = child.stderr.take().expect("moto's stderr");
+        let (sender, port) = std::sync::mpsc::channel();
+        // moto logs every request on stderr: read it to the end, or moto blocks on a full pipe.
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(port) = listening_port(&line) {
+                    let _ = sender.send(port);
+                }
+            }
+        });
+        let port = port.recv_timeout(STARTUP_LIMIT).unwrap_or_else(|_| {
+            let status = child.try_wait().ok().flatten();
+            panic!("moto_server did not say where it listens within {STARTUP_LIMIT:?} ({status:?})")
+        });
+        Moto {
             child,
             url: format!("http://127.0.0.1:{port}"),
-        };
-        moto.wait_until_listening(port);
-        moto
-    }
-
-    fn wait_until_listening(&mut self, port: u16) {
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("moto_server exited during startup: {status}");
-            }
-            assert!(
-                started.elapsed() < STARTUP_LIMIT,
-                "moto_server did not listen on port {port} within {STARTUP_LIMIT:?}"
-            );
-            thread::sleep(Duration::from_millis(100));
         }
     }
 

@@ -267,9 +267,11 @@ def octodns_preview(octodns, path, env):
     if result["code"] != 0:
         print(f"note: the comparison with octoDNS stops: {failure(command, result)}")
         return None
-    if NO_CHANGES not in result["stdout"]:
+    output = [line for _, line in result["lines"]] + result["stdout"].splitlines()
+    if NO_CHANGES not in output:
+        plan = "\n".join(output[-40:])
         print(f"note: the comparison with octoDNS stops: it planned changes on a zone equal to "
-              f"its config:\n{result['stdout']}")
+              f"its config:\n{plan}")
         return None
     return result
 

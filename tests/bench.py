@@ -189,8 +189,7 @@ def startup(r53ctl, env, work):
     commands = [("r53ctl --version", ["--version"], 20)]
     for count, runs in ((10000, 20), (100000, 5)):
         path = os.path.join(work, f"check{count}.json")
-        with open(path, "w") as f:
-            json.dump(config("check.tld", count, 0), f)
+        write_config(path, "check.tld", count, 0)
         commands.append((f"r53ctl check, {count} record sets", ["check", "--config", path], runs))
     for label, args, runs in commands:
         figures = median([run_measured([r53ctl, *args], env) for _ in range(runs)])
@@ -301,13 +300,15 @@ def compare_no_change_preview(r53ctl, octodns, env, work, creds, count):
     return figures
 
 
+def medians_row(label, m):
+    return f"{label:<36}{m['wall']:>8.2f}{m['cpu']:>8.2f}{m['rss_kib'] / 1024:>10.1f}"
+
+
 def comparison_rows(count, ours, theirs):
     label = f"no-change preview {count}"
-    rows = [f"{label + ', r53ctl':<36}{ours['wall']:>8.2f}{ours['cpu']:>8.2f}"
-            f"{ours['rss_kib'] / 1024:>10.1f}"]
+    rows = [medians_row(label + ", r53ctl", ours)]
     if theirs:
-        rows.append(f"{label + ', octoDNS':<36}{theirs['wall']:>8.2f}{theirs['cpu']:>8.2f}"
-                    f"{theirs['rss_kib'] / 1024:>10.1f}")
+        rows.append(medians_row(label + ", octoDNS", theirs))
         rows.append(f"{'  ratio r53ctl/octoDNS':<36}{ratio(ours, theirs, 'wall'):>8}"
                     f"{ratio(ours, theirs, 'cpu'):>8}{ratio(ours, theirs, 'rss_kib'):>10}")
     return "\n".join(rows)
@@ -328,8 +329,7 @@ def preview_50k(r53ctl, env, work, creds):
         run_measured([r53ctl, *args, *common], env)
     figures = median([run_measured([r53ctl, "preview", "--expect-no-changes", *common], env)
                       for _ in range(COMPARE_RUNS)])
-    print(f"{'no-change preview 50000, r53ctl':<36}{figures['wall']:>8.2f}{figures['cpu']:>8.2f}"
-          f"{figures['rss_kib'] / 1024:>10.1f}", flush=True)
+    print(medians_row(f"no-change preview {count}, r53ctl", figures), flush=True)
     return figures
 
 
@@ -390,41 +390,49 @@ def static_binary_size():
     return None
 
 
-def summary(s):
-    """The one table `make bench` ends with: the figures of the issue "At the limits"."""
+def compared_rows(compared):
+    """Summary rows of the no-change previews by r53ctl and octoDNS."""
     rows = []
-    for count, (ours, theirs) in s["compared"].items():
-        for figure, key, scale, unit in (("CPU", "cpu", 1, "s"), ("wall", "wall", 1, "s"),
-                                         ("peak memory", "rss_kib", 1024, "MiB")):
-            octodns = f"{theirs[key] / scale:.3f} {unit}" if theirs else "not measured"
+    for count, (ours, theirs) in compared.items():
+        for figure, key, shown in (("CPU", "cpu", "{:.3f} s"), ("wall", "wall", "{:.3f} s"),
+                                   ("peak memory", "rss_kib", "{:.1f} MiB")):
+            scale = 1024 if key == "rss_kib" else 1
+            octodns = shown.format(theirs[key] / scale) if theirs else "not measured"
             rows.append((f"no-change preview, {count} record sets: {figure}",
-                         f"{ours[key] / scale:.3f} {unit}", octodns,
+                         shown.format(ours[key] / scale), octodns,
                          ratio(ours, theirs, key) if theirs else "-"))
-    large = s.get("preview_50k")
-    rows.append(("no-change preview, 50000 record sets: peak memory",
-                 f"{large['rss_kib'] / 1024:.1f} MiB" if large else "not run (R53CTL_BENCH_50K=1)",
-                 "", ""))
-    check = s["check_100k"]
-    rows.append(("check, 100000 record sets: wall, peak memory",
-                 f"{check['wall']:.3f} s, {check['rss_kib'] / 1024:.1f} MiB", "", ""))
-    diff = s["diff_plan"]
+    return rows
+
+
+def r53ctl_rows(figures):
+    """Summary rows of what r53ctl alone was measured doing, as (figure, value)."""
+    large, check, diff = figures.get("preview_50k"), figures["check_100k"], figures["diff_plan"]
+    rows = [("no-change preview, 50000 record sets: peak memory",
+             f"{large['rss_kib'] / 1024:.1f} MiB" if large else "not run (R53CTL_BENCH_50K=1)"),
+            ("check, 100000 record sets: wall, peak memory",
+             f"{check['wall']:.3f} s, {check['rss_kib'] / 1024:.1f} MiB")]
     for scenario in ("changed zone", "new zone"):
         ms = diff.get(scenario)
         rows.append((f"diff_plan, 100000 sets, {scenario}: diff + batching",
-                     f"{ms[0]:.0f} + {ms[1]:.0f} ms" if ms else f"failed (exit {diff['code']})",
-                     "", ""))
-    rows.append(("diff_plan: peak memory of the bench process", diff.get("peak", "-"), "", ""))
-    code, push = s["push"]
+                     f"{ms[0]:.0f} + {ms[1]:.0f} ms" if ms else f"not in its output (exit {diff['code']})"))
+    rows.append(("diff_plan: peak memory of the bench process", diff.get("peak", "-")))
+    code, push = figures["push"]
     if push:
         changes, wall, bound, requests, throttled = push
         rows.append((f"push of {changes} changes at Route 53's rates: wall",
-                     f"{float(wall):.1f} s (fastest allowed {float(bound):.1f} s)", "", ""))
-        rows.append(("same: requests, throttled", f"{requests}, {throttled} throttled", "", ""))
+                     f"{float(wall):.1f} s (fastest allowed {float(bound):.1f} s)"))
+        rows.append(("same: requests, throttled", f"{requests}, {throttled} throttled"))
     else:
-        rows.append(("push at Route 53's rates", f"failed (exit {code})", "", ""))
+        rows.append(("push at Route 53's rates", f"failed (exit {code})"))
     size = static_binary_size()
     rows.append(("make static: binary size",
-                 f"{size[0]:,} bytes ({size[1]})" if size else "not built (make static)", "", ""))
+                 f"{size[0]:,} bytes ({size[1]})" if size else "not built (make static)"))
+    return rows
+
+
+def summary(figures):
+    """The one table `make bench` ends with: the figures of the issue "At the limits"."""
+    rows = compared_rows(figures["compared"]) + [(a, b, "", "") for a, b in r53ctl_rows(figures)]
     width = max(len(r[0]) for r in rows) + 2
     lines = [f"{'summary':<{width}}{'r53ctl':<40}{'octoDNS':<16}r53ctl/octoDNS"]
     lines += [f"{a:<{width}}{b:<40}{c:<16}{d}".rstrip() for a, b, c, d in rows]

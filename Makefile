@@ -50,7 +50,7 @@ static:
 ## octoDNS, alternated, with the ratios of their medians; a push of BENCH_RATE_CHANGES changes
 ## through a proxy enforcing Route 53's token buckets (wall time against the fastest they allow,
 ## and throttles: must be 0); then one summary table. R53CTL_BENCH_50K=1 adds a no-change preview
-## of 50,000 record sets (moto takes long to load them). Nothing asserts a time.
+## of 50,000 record sets (its push to moto takes ~12 min). Nothing asserts a time.
 BENCH_COUNTS ?= 1000 10000
 BENCH_RATE_CHANGES ?= 10000
 bench: $(MOTO) $(OCTODNS)

@@ -8,8 +8,8 @@ token buckets (`bench_push_at_route53_rates` in tests/cli_limits.rs); then one s
 Usage: python tests/bench.py [--octodns OCTODNS_SYNC] MOTO_SERVER R53CTL [COUNT ...]
   counts default to 1000 10000; without a runnable OCTODNS_SYNC the comparison is left out
 Environment:
-  R53CTL_BENCH_50K=1      also a no-change preview of 50,000 record sets (moto takes long to
-                          load them)
+  R53CTL_BENCH_50K=1      also a no-change preview of 50,000 record sets (pushing them to moto
+                          takes ~12 min)
   R53CTL_BENCH_CHANGES=N  changes pushed through the throttling proxy (default 10,000)
 
 Columns of the preview and push table:

@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
 MOTO := $(VENV)/bin/moto_server
 MOTO_VERSION := moto[server]>=5,<6
+OCTODNS := $(VENV)/bin/octodns-sync
+OCTODNS_VERSIONS := octodns==1.22.0 octodns-route53==1.3.1
 export R53CTL_MOTO := $(MOTO)
 
 .PHONY: all build test lint unit demo static bench fuzz clean
@@ -17,6 +19,12 @@ build:
 $(MOTO):
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO_VERSION)'
+
+# octoDNS, only for `make bench`'s comparison: when it cannot be installed, the bench says so and
+# goes on without it (and the next `make bench` tries again)
+$(OCTODNS): | $(MOTO)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(OCTODNS_VERSIONS) || \
+	  echo "note: octoDNS could not be installed; make bench runs without the comparison" >&2
 
 ## test: formatting, lints, unit and integration tests (integration tests start moto themselves)
 test: $(MOTO) lint
@@ -36,18 +44,19 @@ demo: $(MOTO) build
 static:
 	@bash tests/static.sh
 
-## bench: the diff and batching of 100,000 record sets in process, then start-up times and
-## preview and push of zones of BENCH_COUNTS record sets against moto (10,000 takes moto ~10 min),
-## then a push of BENCH_RATE_CHANGES changes through a proxy enforcing Route 53's token buckets:
-## its wall time against the fastest they allow, and its throttles (must be 0)
+## bench: in one run, the diff and batching of 100,000 record sets in process; start-up and
+## `check` of 10,000 and 100,000 record sets; preview and push of zones of BENCH_COUNTS record sets
+## against moto (10,000 takes moto ~10 min); no-change previews of those zones by r53ctl and by
+## octoDNS, alternated, with the ratios of their medians; a push of BENCH_RATE_CHANGES changes
+## through a proxy enforcing Route 53's token buckets (wall time against the fastest they allow,
+## and throttles: must be 0); then one summary table. R53CTL_BENCH_50K=1 adds a no-change preview
+## of 50,000 record sets (its push to moto takes ~12 min). Nothing asserts a time.
 BENCH_COUNTS ?= 1000 10000
 BENCH_RATE_CHANGES ?= 10000
-bench: $(MOTO)
+bench: $(MOTO) $(OCTODNS)
 	cargo build --release
-	cargo bench --bench diff_plan
-	$(VENV)/bin/python tests/bench.py "$(MOTO)" target/release/r53ctl $(BENCH_COUNTS)
-	R53CTL_BENCH_CHANGES=$(BENCH_RATE_CHANGES) cargo test --release --test cli_limits \
-	  bench_push_at_route53_rates -- --ignored --nocapture
+	R53CTL_BENCH_CHANGES=$(BENCH_RATE_CHANGES) $(VENV)/bin/python tests/bench.py \
+	  --octodns "$(OCTODNS)" "$(MOTO)" target/release/r53ctl $(BENCH_COUNTS)
 
 ## fuzz: every fuzz target in fuzz/ for FUZZ_SECONDS each (needs nightly and cargo-fuzz:
 ## `cargo install cargo-fuzz`), seeded from fixtures/; a crash stops it, its input lands in

@@ -565,7 +565,7 @@ fn domain_records(
     domain: &str,
     errors: &mut Errors,
 ) -> Option<Vec<crate::model::RecordSet>> {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
     let mut failed = false;
     for (index, item) in items.into_iter().enumerate() {
         let label = records::label(index, item.text("name"), item.text("type"));

@@ -14,9 +14,11 @@
 //!
 //! May import: `diff`, `model`, `name`, `rtype`.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::diff::Change;
 use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
@@ -192,6 +194,12 @@ impl<'c> Unit<'c> {
         }
     }
 
+    /// The normalised name of every create and delete of the unit: units join only changes at
+    /// one name.
+    fn name(&self) -> &str {
+        &self.key.name
+    }
+
     /// Joins `first` and `others` into one unit, ordering their changes by phase.
     fn join(first: Unit<'c>, others: impl Iterator<Item = Unit<'c>>) -> Unit<'c> {
         let mut joined = first;
@@ -211,13 +219,15 @@ impl<'c> Unit<'c> {
         self.changes
             .iter()
             .flat_map(|(change, upsert)| match change {
-                Change::Create(rs) => vec![action(Action::Create, rs)],
-                Change::Delete(rs) => vec![action(Action::Delete, rs)],
-                Change::Modify { new, .. } if *upsert => vec![action(Action::Upsert, new)],
-                Change::Modify { old, new } => {
-                    vec![action(Action::Delete, old), action(Action::Create, new)]
-                }
+                Change::Create(rs) => [Some(action(Action::Create, rs)), None],
+                Change::Delete(rs) => [Some(action(Action::Delete, rs)), None],
+                Change::Modify { new, .. } if *upsert => [Some(action(Action::Upsert, new)), None],
+                Change::Modify { old, new } => [
+                    Some(action(Action::Delete, old)),
+                    Some(action(Action::Create, new)),
+                ],
             })
+            .flatten()
     }
 }
 
@@ -242,17 +252,28 @@ fn action(action: Action, rs: &RecordSet) -> ChangeAction {
 /// Puts the deletes and creates at a name that has both into one unit, when that fits in a
 /// request, so that replacing a record set by one of another type or set identifier is atomic.
 fn group_replacements_by_name<'c>(units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
-    let mut by_name: BTreeMap<String, Vec<Unit<'c>>> = BTreeMap::new();
-    let mut grouped = Vec::with_capacity(units.len());
-    for unit in units {
-        match unit.changes.as_slice() {
-            [(Change::Create(_) | Change::Delete(_), _)] => {
-                by_name.entry(unit.key.name.clone()).or_default().push(unit)
-            }
-            _ => grouped.push(unit),
+    let (mut singles, mut grouped): (Vec<Unit<'c>>, Vec<Unit<'c>>) =
+        units.into_iter().partition(|unit| {
+            matches!(
+                unit.changes.as_slice(),
+                [(Change::Create(_) | Change::Delete(_), _)]
+            )
+        });
+    // Stable, and nearly free on changes that come sorted by key, as a diff's do.
+    singles.sort_by(|a, b| a.key.name.cmp(&b.key.name));
+    let mut singles = singles.into_iter().peekable();
+    while let Some(first) = singles.next() {
+        if singles
+            .peek()
+            .is_none_or(|next| next.key.name != first.key.name)
+        {
+            grouped.push(first);
+            continue;
         }
-    }
-    for (_, at_name) in by_name {
+        let mut at_name = vec![first];
+        while let Some(unit) = singles.next_if(|u| u.key.name == at_name[0].key.name) {
+            at_name.push(unit);
+        }
         let has = |phases: [Phase; 2]| at_name.iter().any(|u| phases.contains(&u.phase));
         let replaces =
             has([Phase::AliasDelete, Phase::Delete]) && has([Phase::Create, Phase::AliasCreate]);
@@ -320,6 +341,22 @@ struct Constraints {
     units: usize,
 }
 
+/// The units before and after one barrier, each in ascending order.
+#[derive(Default)]
+struct Sides {
+    before: Vec<usize>,
+    after: Vec<usize>,
+}
+
+impl Sides {
+    fn add(&mut self, side: Side, u: usize) {
+        match side {
+            Side::Before => self.before.push(u),
+            Side::After => self.after.push(u),
+        }
+    }
+}
+
 /// Which side of a barrier a unit is on.
 #[derive(Clone, Copy)]
 enum Side {
@@ -339,47 +376,57 @@ enum Barrier {
 }
 
 impl Constraints {
-    fn of(units: &[Unit<'_>]) -> Constraints {
-        // (barrier, name) -> (units before it, units after it)
-        let mut barriers: HashMap<(Barrier, String), (Vec<usize>, Vec<usize>)> = HashMap::new();
-        let mut link = |barrier: Barrier, name: String, side: Side, u: usize| {
-            let (before, after) = barriers.entry((barrier, name)).or_default();
-            match side {
-                Side::Before => before.push(u),
-                Side::After => after.push(u),
-            }
+    fn of<'u>(units: &'u [Unit<'_>]) -> Constraints {
+        let mut barriers: FastMap<(Barrier, Cow<'u, str>), Sides> = FastMap::default();
+        let mut link = |barrier, name, side, u| {
+            barriers.entry((barrier, name)).or_default().add(side, u);
         };
+        // Every barrier has a delete or an alias change on one side. Creates, usually most of the
+        // changes, are linked in a second pass to the barriers those made, and to no others.
         for (u, unit) in units.iter().enumerate() {
             for (change, _) in &unit.changes {
-                match change {
-                    Change::Delete(rs) => {
-                        link(Barrier::NameFreed, rs.key().name, Side::Before, u);
-                        link(Barrier::AliasesRemoved, rs.key().name, Side::After, u);
-                    }
-                    Change::Create(rs) => {
-                        link(Barrier::NameFreed, rs.key().name, Side::After, u);
-                        link(Barrier::TargetCreated, rs.key().name, Side::Before, u);
-                    }
-                    Change::Modify { .. } => {}
-                }
                 let (removed, added) = match change {
                     Change::Create(rs) => (None, Some(rs)),
                     Change::Delete(rs) => (Some(rs), None),
                     Change::Modify { old, new } => (Some(old), Some(new)),
                 };
+                if let Change::Delete(_) = change {
+                    link(Barrier::NameFreed, unit.name().into(), Side::Before, u);
+                    link(Barrier::AliasesRemoved, unit.name().into(), Side::After, u);
+                }
                 if let Some(target) = removed.and_then(alias_target) {
-                    link(Barrier::AliasesRemoved, target, Side::Before, u);
+                    link(Barrier::AliasesRemoved, target.into(), Side::Before, u);
                 }
                 if let Some(target) = added.and_then(alias_target) {
-                    link(Barrier::TargetCreated, target, Side::After, u);
+                    link(Barrier::TargetCreated, target.into(), Side::After, u);
+                }
+            }
+        }
+        for (u, unit) in units.iter().enumerate() {
+            if !unit
+                .changes
+                .iter()
+                .any(|(c, _)| matches!(c, Change::Create(_)))
+            {
+                continue;
+            }
+            for (barrier, side) in [
+                (Barrier::NameFreed, Side::After),
+                (Barrier::TargetCreated, Side::Before),
+            ] {
+                if let Some(sides) = barriers.get_mut(&(barrier, unit.name().into())) {
+                    sides.add(side, u);
                 }
             }
         }
         let mut successors = vec![Vec::new(); units.len()];
-        for (before, mut after) in barriers.into_values() {
+        for Sides { before, mut after } in barriers.into_values() {
             // A unit on both sides orders its own changes and never waits for itself.
-            let own: HashSet<usize> = before.iter().copied().collect();
-            after.retain(|u| !own.contains(u));
+            after.retain(|u| before.binary_search(u).is_err());
+            // A barrier with nothing on one side orders nothing.
+            if before.is_empty() || after.is_empty() {
+                continue;
+            }
             let barrier = successors.len();
             for u in before {
                 successors[u].push(barrier);
@@ -412,6 +459,43 @@ impl Constraints {
                 }
             }
         }
+    }
+}
+
+/// A hash map with [`FastHasher`].
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// The Fx hash of rustc, a few times faster than the standard SipHash on the short names the
+/// barriers are keyed by. It gives up SipHash's resistance to chosen collisions, which only slows
+/// a run down and needs names crafted against it in the user's own config or zone.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

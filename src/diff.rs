@@ -102,7 +102,7 @@ pub struct DiffOptions<'a> {
 /// The desired and live record set of one key.
 #[derive(Default)]
 struct Pair<'a> {
-    desired: Option<RecordSet>,
+    desired: Option<&'a RecordSet>,
     live: Option<&'a RecordSet>,
 }
 
@@ -120,7 +120,7 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
             diff.not_applied
                 .push((rs.clone(), NotApplied::DuplicateKey));
         } else {
-            pair.desired = Some(rs.clone());
+            pair.desired = Some(rs);
         }
     }
     let zone = Zone {
@@ -176,7 +176,8 @@ impl Zone<'_> {
                 diff.left_alone.push((live.clone(), LeftAlone::ZoneApex));
             }
             if let Some(desired) = pair.desired {
-                diff.not_applied.push((desired, NotApplied::ZoneSoa));
+                diff.not_applied
+                    .push((desired.clone(), NotApplied::ZoneSoa));
             }
             return;
         }
@@ -184,7 +185,8 @@ impl Zone<'_> {
             diff.left_alone
                 .push((live.clone(), LeftAlone::TrafficPolicy));
             if let Some(desired) = pair.desired {
-                diff.not_applied.push((desired, NotApplied::TrafficPolicy));
+                diff.not_applied
+                    .push((desired.clone(), NotApplied::TrafficPolicy));
             }
             return;
         }
@@ -193,12 +195,10 @@ impl Zone<'_> {
                 let desired = self.complete(key, desired, live);
                 match live {
                     None => diff.changes.push(Change::Create(desired)),
-                    Some(live) if live.comparable() != desired.comparable() => {
-                        diff.changes.push(Change::Modify {
-                            old: live.clone(),
-                            new: desired,
-                        })
-                    }
+                    Some(live) if !live.same_as(&desired) => diff.changes.push(Change::Modify {
+                        old: live.clone(),
+                        new: desired,
+                    }),
                     Some(_) => {}
                 }
             }
@@ -239,9 +239,10 @@ impl Zone<'_> {
     fn complete(
         &self,
         key: &RecordKey,
-        mut desired: RecordSet,
+        desired: &RecordSet,
         live: Option<&RecordSet>,
     ) -> RecordSet {
+        let mut desired = desired.clone();
         if let Some(AliasTarget { hosted_zone_id, .. }) = desired.alias.as_mut() {
             if hosted_zone_id.is_empty() {
                 *hosted_zone_id = self.options.zone_id.to_string();

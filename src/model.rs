@@ -171,8 +171,20 @@ impl RecordSet {
                 dns_name: crate::name::normalize(&a.dns_name),
                 evaluate_target_health: a.evaluate_target_health,
             }),
-            ..self.clone()
+            rtype: self.rtype,
+            set_identifier: self.set_identifier.clone(),
+            ttl: self.ttl,
+            routing: self.routing.clone(),
+            health_check_id: self.health_check_id.clone(),
+            traffic_policy_instance_id: self.traffic_policy_instance_id.clone(),
         }
+    }
+
+    /// Whether Route 53 would treat `self` and `other` as the same record set: their
+    /// [`RecordSet::comparable`] forms are equal.
+    pub fn same_as(&self, other: &RecordSet) -> bool {
+        // Identical record sets, the common case, need no canonical forms.
+        self == other || self.comparable() == other.comparable()
     }
 
     /// Whether this is the zone's SOA or apex NS record set for the zone `apex` (wire form).

@@ -626,15 +626,8 @@ mod tests {
 
     fn target(zone: crate::model::HostedZone, diff: ZoneDiff, live: &[RecordSet]) -> Target {
         let limits = crate::batch::Limits::default();
-        let plan = ZonePlan::new(
-            "example.tld",
-            "r53_main",
-            zone,
-            &diff.changes,
-            &limits,
-            live,
-        )
-        .expect("plan");
+        let plan =
+            ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits).expect("plan");
         Target {
             plan,
             diff: Some(diff),
@@ -655,7 +648,7 @@ mod tests {
         };
         let zone = crate::model::HostedZone::example();
         let limits = crate::batch::Limits::default();
-        let mut plan = ZonePlan::new("example.tld", "r53_main", zone, &[], &limits, &[]).unwrap();
+        let mut plan = ZonePlan::new("example.tld", "r53_main", zone, &[], &limits).unwrap();
         let empty = Target {
             plan: plan.clone(),
             diff: None,

@@ -57,7 +57,8 @@ pub struct ZonePlan {
     /// `--force`.
     pub max_change_share: f64,
     pub zone: HostedZone,
-    /// [`fingerprint`] of the live record sets the plan was computed against.
+    /// [`fingerprint`] of the live record sets the plan was computed against; empty unless set
+    /// by [`ZonePlan::fingerprinted`], which only a plan written to a file needs.
     pub live_fingerprint: String,
     /// What the requests do, for reviewers; always recomputed from `batches` when read.
     #[serde(default)]
@@ -102,15 +103,14 @@ impl ChangeCounts {
 }
 
 impl ZonePlan {
-    /// Plans the requests that apply `changes` to `zone` of `provider`, whose record sets were
-    /// `live`, under the default [`SafetyLimits`].
+    /// Plans the requests that apply `changes` to `zone` of `provider`, under the default
+    /// [`SafetyLimits`].
     pub fn new(
         domain: &str,
         provider: &str,
         zone: HostedZone,
         changes: &[Change],
         limits: &Limits,
-        live: &[RecordSet],
     ) -> Result<ZonePlan, BatchError> {
         let batches = batch::batches(&zone.name, changes, limits)?;
         Ok(ZonePlan {
@@ -118,10 +118,19 @@ impl ZonePlan {
             provider: provider.to_string(),
             max_change_share: SafetyLimits::default().max_share,
             zone,
-            live_fingerprint: fingerprint(live),
+            live_fingerprint: String::new(),
             summary: ChangeCounts::of(&batches),
             batches,
         })
+    }
+
+    /// The plan with the fingerprint of `live`, the record sets it was computed against, so that
+    /// [`ZonePlan::check_live`] can tell whether the zone changed since.
+    pub fn fingerprinted(self, live: &[RecordSet]) -> ZonePlan {
+        ZonePlan {
+            live_fingerprint: fingerprint(live),
+            ..self
+        }
     }
 
     /// The plan with `max_share` as its share limit, when given.
@@ -627,9 +636,9 @@ mod tests {
             zone(),
             &diff.changes,
             &Limits::default(),
-            &live,
         )
         .unwrap()
+        .fingerprinted(&live)
     }
 
     /// JSON pointers to every value in `value`, `prefix` included.
@@ -689,14 +698,12 @@ mod tests {
             }],
             ..ZoneDiff::default()
         };
-        let live = [ns(172_800)];
         let plan = ZonePlan::new(
             "example.tld",
             "r53_main",
             zone(),
             &diff.changes,
             &Limits::default(),
-            &live,
         )
         .unwrap();
         assert_eq!(plan.batches[0][0].action, Action::Upsert);
@@ -724,7 +731,6 @@ mod tests {
             zone(),
             &diff.changes,
             &Limits::default(),
-            &[],
         )
         .unwrap()
     }
@@ -785,7 +791,7 @@ mod tests {
             ..Limits::default()
         };
         let changes: Vec<Change> = every_shape().into_iter().map(Change::Create).collect();
-        let split = ZonePlan::new("d", "r53_main", zone(), &changes, &limits, &[]).unwrap();
+        let split = ZonePlan::new("d", "r53_main", zone(), &changes, &limits).unwrap();
         assert!(!split.is_atomic());
     }
 
@@ -801,15 +807,8 @@ mod tests {
             changes: vec![Change::Create(huge)],
             ..ZoneDiff::default()
         };
-        let err = ZonePlan::new(
-            "d",
-            "r53_main",
-            zone(),
-            &diff.changes,
-            &Limits::default(),
-            &[],
-        )
-        .unwrap_err();
+        let err =
+            ZonePlan::new("d", "r53_main", zone(), &diff.changes, &Limits::default()).unwrap_err();
         assert!(matches!(err, BatchError::TooLarge { records: 1001, .. }));
     }
 
@@ -833,15 +832,9 @@ mod tests {
     #[test]
     fn check_live_refuses_a_changed_zone() {
         let live = every_shape();
-        let planned = ZonePlan::new(
-            "example.tld",
-            "r53_main",
-            zone(),
-            &[],
-            &Limits::default(),
-            &live,
-        )
-        .unwrap();
+        let planned = ZonePlan::new("example.tld", "r53_main", zone(), &[], &Limits::default())
+            .unwrap()
+            .fingerprinted(&live);
         assert_eq!(planned.check_live(&live), Ok(()));
         let err = planned.check_live(&live[1..]).unwrap_err();
         assert!(

@@ -718,15 +718,9 @@ mod tests {
             diff.blocked.push((crate::diff::Change::Create(rs), None));
         }
         let limits = crate::batch::Limits::default();
-        let plan = crate::plan::ZonePlan::new(
-            "example.tld",
-            "r53_main",
-            zone,
-            &diff.changes,
-            &limits,
-            &[],
-        )
-        .expect("plan");
+        let plan =
+            crate::plan::ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits)
+                .expect("plan");
         Target {
             plan,
             diff: Some(diff),

@@ -19,11 +19,13 @@ use super::apply::PushZone;
 use super::zones;
 
 /// The targets of every (domain, provider) pair of `domains`, read `concurrency` at a time, in
-/// config order; plus each pair that could not be planned.
+/// config order; plus each pair that could not be planned. Only plans `for_file` get the
+/// fingerprint of the zone they were computed against (see [`ZonePlan::fingerprinted`]).
 pub fn plan_all(
     domains: &[&Domain],
     clients: &BTreeMap<String, Client>,
     concurrency: usize,
+    for_file: bool,
 ) -> (Vec<Target>, Vec<UnreadableZone>) {
     let work: Vec<(&Domain, &str)> = domains
         .iter()
@@ -35,7 +37,7 @@ pub fn plan_all(
             .get(*provider)
             .ok_or_else(|| format!("no client was opened for provider {provider}"))?;
         let listed = listings.get(provider).and_then(Option::as_deref);
-        plan_one(client, domain, provider, listed)
+        plan_one(client, domain, provider, listed, for_file)
     });
     let mut targets = Vec::new();
     let mut failures = Vec::new();
@@ -71,19 +73,37 @@ fn zone_listings<'w>(
         .collect()
 }
 
-/// Reads one zone and plans its changes; `listed` holds every zone of the account when known.
+/// Reads one zone and plans its changes, `for_file` or not; `listed` holds every zone of the
+/// account when known.
 fn plan_one(
     client: &Client,
     domain: &Domain,
     provider: &str,
     listed: Option<&[HostedZone]>,
+    for_file: bool,
 ) -> Result<Target, String> {
     let zone = zones::find_zone(client, domain, listed).map_err(|e| e.to_string())?;
     log::progress(&format!("reading {} ({})", domain.display_name, zone.id));
     let live = client
         .list_record_sets(&zone.id, zone.record_set_count)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
-    let target = plan_against(domain, provider, zone.clone(), &live, &[])?;
+    let mut target = plan_protected(client, domain, provider, zone, &live)?;
+    if for_file {
+        target.plan = target.plan.fingerprinted(&live);
+    }
+    Ok(target)
+}
+
+/// The target that brings `zone`, holding `live`, in line with `domain` under the zone's record
+/// set protections.
+fn plan_protected(
+    client: &Client,
+    domain: &Domain,
+    provider: &str,
+    zone: HostedZone,
+    live: &[RecordSet],
+) -> Result<Target, String> {
+    let target = plan_against(domain, provider, zone.clone(), live, &[])?;
     // Protections only matter to changes: a zone already in line costs no extra request.
     if target.plan.batches.is_empty() {
         return Ok(target);
@@ -92,7 +112,7 @@ fn plan_one(
     if protections.is_empty() {
         return Ok(target);
     }
-    plan_against(domain, provider, zone, &live, &protections)
+    plan_against(domain, provider, zone, live, &protections)
 }
 
 /// The zone's record set protections. Without permission to list them (an IAM policy written
@@ -169,7 +189,6 @@ fn plan_against(
         zone,
         &diff.changes,
         &Limits::default(),
-        live,
     )
     .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
     Ok(Target {

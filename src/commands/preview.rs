@@ -17,7 +17,8 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let domains = zones::selected_domains(&config, args.domains.as_deref())?;
     let connection = zones::Connection::of(args);
     let clients = zones::open_clients(&connection, domains.iter().flat_map(|d| &d.providers))?;
-    let (targets, failures) = planning::plan_all(&domains, &clients, args.concurrency);
+    let (targets, failures) =
+        planning::plan_all(&domains, &clients, args.concurrency, args.out.is_some());
     let registrar = registrar::plan(&config, &domains, &targets, &clients, &connection)?;
     let shown: Vec<&Target> = targets.iter().collect();
     if json {

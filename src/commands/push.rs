@@ -14,7 +14,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let domains = zones::selected_domains(&config, args.domains.as_deref())?;
     let connection = zones::Connection::of(args);
     let clients = zones::open_clients(&connection, domains.iter().flat_map(|d| &d.providers))?;
-    let (targets, failures) = planning::plan_all(&domains, &clients, args.concurrency);
+    let (targets, failures) = planning::plan_all(&domains, &clients, args.concurrency, false);
     let registrar = registrar::plan(&config, &domains, &targets, &clients, &connection)?;
     let zones = targets.into_iter().map(PushZone::from).collect();
     apply::push(zones, &failures, &clients, &registrar, &options)

@@ -296,12 +296,16 @@ pub fn find_zone(
 }
 
 /// `f` applied to every item, at most `concurrency` at a time on std threads; results in the
-/// order of `items`.
+/// order of `items`. One at a time runs on the calling thread: a second thread would make glibc
+/// open a second malloc arena, which raises the peak memory of reading one zone by a quarter.
 pub fn map_concurrently<T: Sync, R: Send>(
     items: &[T],
     concurrency: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
+    if items.len() <= 1 || concurrency <= 1 {
+        return items.iter().map(f).collect();
+    }
     let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -376,5 +380,16 @@ mod tests {
         let doubled = map_concurrently(&items, 7, |n| n * 2);
         assert_eq!(doubled, (0..100).map(|n| n * 2).collect::<Vec<_>>());
         assert!(map_concurrently(&[] as &[u32], 4, |n| *n).is_empty());
+    }
+
+    #[test]
+    fn map_concurrently_runs_one_at_a_time_on_the_calling_thread() {
+        let caller = std::thread::current().id();
+        let on = |_: &u32| std::thread::current().id();
+        assert_eq!(map_concurrently(&[1], 4, on), vec![caller]);
+        assert_eq!(map_concurrently(&[1, 2], 1, on), vec![caller; 2]);
+        assert!(map_concurrently(&[1, 2], 2, on)
+            .iter()
+            .all(|id| *id != caller));
     }
 }

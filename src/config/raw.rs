@@ -1,25 +1,59 @@
 //! The config file as serde reads it, before any check. Every struct denies unknown fields, so a
 //! typo is an error naming the field and the ones allowed.
 //!
-//! Domains and records are read one by one from [`serde_json::Value`]s, so one bad record does not
-//! hide the errors of the others.
+//! A valid file is read straight into these structs ([`TypedConfig`]). Any other is read again,
+//! with domains and records read one by one from [`serde_json::Value`]s, so that one bad record
+//! does not hide the errors of the others and each error can say what the field holds.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The top level of the file.
+/// The whole file read in one pass, every domain and record converted.
+pub type TypedConfig = Object<RawConfig<Object<RawDomain<Object<RawRecord>>>>>;
+
+/// The top level of the file, with its domains as `D`: JSON values to convert one by one, or
+/// converted already.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawConfig {
+#[serde(deny_unknown_fields, bound(deserialize = "D: Deserialize<'de>"))]
+pub struct RawConfig<D = Value> {
     pub default_ttl: Option<u32>,
     #[serde(default)]
     pub registrars: BTreeMap<String, RawKind>,
     #[serde(default)]
     pub dns_providers: BTreeMap<String, RawKind>,
     #[serde(default)]
-    pub domains: Vec<Value>,
+    pub domains: Vec<D>,
+}
+
+/// A `T` read only from a JSON object. serde also reads a struct from a list of its fields, which
+/// the config does not allow (see [`super::fields::from_value`]).
+#[derive(Debug)]
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object<T>, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = Object<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+
+        deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    }
 }
 
 /// A registrar or DNS provider entry: `{"type": "ROUTE53"}`.
@@ -30,10 +64,10 @@ pub struct RawKind {
     pub kind: String,
 }
 
-/// One entry of `domains`.
+/// One entry of `domains`, with its records as `R` (see [`RawConfig`]).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawDomain {
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub struct RawDomain<R = Value> {
     pub name: String,
     pub registrar: String,
     #[serde(default)]
@@ -46,7 +80,7 @@ pub struct RawDomain {
     #[serde(default)]
     pub ignore: Vec<RawIgnore>,
     #[serde(default)]
-    pub records: Vec<Value>,
+    pub records: Vec<R>,
     /// The name servers a ROUTE53 registrar registers, when DNS is served elsewhere.
     #[serde(default)]
     pub nameservers: Vec<String>,

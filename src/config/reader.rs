@@ -4,10 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::fields::from_value;
-use super::raw::{RawConfig, RawDomain, RawIgnore, RawKind, RawRecord, RawVpc};
+use super::raw::{
+    Object, RawConfig, RawDomain, RawIgnore, RawKind, RawRecord, RawVpc, TypedConfig,
+};
 use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
     ir, validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
@@ -73,6 +76,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
 
 /// Like [`parse`]; with `only_ir`, anything but dnscontrol's IR is refused.
 pub(super) fn parse_config(path: &Path, text: &str, only_ir: bool) -> Result<Config, ConfigErrors> {
+    // A file in r53ctl's format that serde reads whole, the common case, needs no JSON value tree;
+    // one serde cannot read (IR included: its sections are lists) is read again as one below, so
+    // that its errors say where and what.
+    if !only_ir {
+        if let Ok(Object(raw)) = serde_json::from_str::<TypedConfig>(text) {
+            return from_raw(path, raw, Errors::new(path));
+        }
+    }
     let mut errors = Errors::new(path);
     let Some(value) = json(text, &mut errors) else {
         return Err(ConfigErrors(errors.list));
@@ -101,6 +112,66 @@ pub(super) fn from_json(
     let Some(raw) = top_level(value, &mut errors) else {
         return Err(ConfigErrors(errors.list));
     };
+    from_raw::<Value, Value>(path, raw, errors)
+}
+
+/// An entry of `domains` or `records` as the first reading left it: a JSON value still to read as
+/// `T`, or a `T` already.
+trait Item<T> {
+    /// The string `field` of the entry, when it has one, to name the entry in errors.
+    fn text(&self, field: &str) -> Option<&str>;
+    /// The entry as `T`; `what` (`a record`) names it in an error.
+    fn read(self, what: &str) -> Result<T, Problem>;
+}
+
+impl<T: DeserializeOwned> Item<T> for Value {
+    fn text(&self, field: &str) -> Option<&str> {
+        self.get(field).and_then(Value::as_str)
+    }
+
+    fn read(self, what: &str) -> Result<T, Problem> {
+        from_value(&self, what)
+    }
+}
+
+impl<R> Item<RawDomain<R>> for Object<RawDomain<R>> {
+    fn text(&self, field: &str) -> Option<&str> {
+        match field {
+            "name" => Some(&self.0.name),
+            "zone_id" => self.0.zone_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn read(self, _: &str) -> Result<RawDomain<R>, Problem> {
+        Ok(self.0)
+    }
+}
+
+impl Item<RawRecord> for Object<RawRecord> {
+    fn text(&self, field: &str) -> Option<&str> {
+        match field {
+            "name" => Some(&self.0.name),
+            "type" => Some(&self.0.rtype),
+            _ => None,
+        }
+    }
+
+    fn read(self, _: &str) -> Result<RawRecord, Problem> {
+        Ok(self.0)
+    }
+}
+
+/// Validates a config whose top level is read, adding to the `errors` found so far.
+fn from_raw<D, R>(
+    path: &Path,
+    raw: RawConfig<D>,
+    mut errors: Errors,
+) -> Result<Config, ConfigErrors>
+where
+    D: Item<RawDomain<R>>,
+    R: Item<RawRecord>,
+{
     let default_ttl = raw.default_ttl.unwrap_or(DEFAULT_TTL);
     if let Err(p) = check_ttl(default_ttl, "default_ttl") {
         errors.push(None, None, p);
@@ -124,9 +195,9 @@ pub(super) fn from_json(
     };
     let mut domains = Vec::new();
     let mut seen = Vec::new();
-    for (index, value) in raw.domains.into_iter().enumerate() {
-        check_repeat(index, &value, &mut seen, &mut errors);
-        domains.extend(domain(index, value, &known, &mut errors));
+    for (index, entry) in raw.domains.into_iter().enumerate() {
+        check_repeat(index, &entry, &mut seen, &mut errors);
+        domains.extend(domain(index, entry, &known, &mut errors));
     }
     if !errors.list.is_empty() {
         return Err(ConfigErrors(errors.list));
@@ -140,13 +211,13 @@ pub(super) fn from_json(
 }
 
 /// Reports a domain whose name (and zone_id, when both give one) an earlier entry already has.
-fn check_repeat(
+fn check_repeat<R>(
     index: usize,
-    value: &Value,
+    entry: &impl Item<RawDomain<R>>,
     seen: &mut Vec<(String, Option<String>, usize)>,
     errors: &mut Errors,
 ) {
-    let field = |f: &str| value.get(f).and_then(Value::as_str);
+    let field = |f: &str| entry.text(f);
     let Some(display) = field("name") else { return };
     let wire = name::normalize(display);
     let zone = field("zone_id").map(str::to_string);
@@ -217,12 +288,17 @@ fn check_ttl(ttl: u32, what: &str) -> Result<(), Problem> {
 }
 
 /// One entry of `domains`, with every problem pushed to `errors`.
-fn domain(index: usize, value: Value, known: &Known<'_>, errors: &mut Errors) -> Option<Domain> {
-    let label = value
-        .get("name")
-        .and_then(Value::as_str)
+fn domain<R: Item<RawRecord>>(
+    index: usize,
+    entry: impl Item<RawDomain<R>>,
+    known: &Known<'_>,
+    errors: &mut Errors,
+) -> Option<Domain> {
+    let label = entry
+        .text("name")
         .map_or_else(|| format!("domains[{index}]"), str::to_string);
-    let raw: RawDomain = from_value(&value, "a domain")
+    let raw = entry
+        .read("a domain")
         .map_err(|p| errors.push(Some(&label), None, p.or_fix("correct the domain's fields")))
         .ok()?;
     let before = errors.list.len();
@@ -289,7 +365,7 @@ const MAX_COMMENT_CHARS: usize = 256;
 
 /// The domain's `private`, `delegation_set_id` and `comment` are well formed and fit together:
 /// a private zone has no delegation set, and no name servers a registrar could point at.
-fn check_zone_settings(raw: &RawDomain, known: &Known<'_>) -> Vec<Problem> {
+fn check_zone_settings<R>(raw: &RawDomain<R>, known: &Known<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (index, vpc) in raw.private.iter().enumerate() {
         let id_ok = vpc.vpc_id.starts_with("vpc-")
@@ -384,7 +460,7 @@ fn name_servers(raw: &[String]) -> Result<Vec<String>, Vec<Problem>> {
 
 /// The domain's registrar and DNS providers exist, there is at least one provider, and its
 /// `zone_id` and `max_change_share` are well formed.
-fn check_references(raw: &RawDomain, known: &Known<'_>) -> Vec<Problem> {
+fn check_references<R>(raw: &RawDomain<R>, known: &Known<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let registrar_names: Vec<&str> = known.registrars.iter().map(|r| r.name.as_str()).collect();
     if !registrar_names.contains(&raw.registrar.as_str()) {
@@ -483,18 +559,18 @@ fn ignore_rules(raw: &[RawIgnore]) -> Result<Vec<IgnoreRule>, Vec<Problem>> {
 
 /// The record sets of a domain; `None` if any record has a problem (pushed to `errors`).
 fn domain_records(
-    values: Vec<Value>,
+    items: Vec<impl Item<RawRecord>>,
     apex: &str,
     default_ttl: u32,
     domain: &str,
     errors: &mut Errors,
 ) -> Option<Vec<crate::model::RecordSet>> {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
     let mut failed = false;
-    for (index, value) in values.into_iter().enumerate() {
-        let field = |f: &str| value.get(f).and_then(Value::as_str).map(str::to_string);
-        let label = records::label(index, field("name").as_deref(), field("type").as_deref());
-        let converted = from_value::<RawRecord>(&value, "a record")
+    for (index, item) in items.into_iter().enumerate() {
+        let label = records::label(index, item.text("name"), item.text("type"));
+        let converted = item
+            .read("a record")
             .map_err(|p| vec![p.or_fix("correct the record's fields")])
             .and_then(|raw| records::entry(&raw, index, apex));
         match converted {
@@ -564,6 +640,38 @@ mod tests {
             r#"{{ {HEADER}, "domains": [{{"name": "example.tld", "registrar": "none",
             "dns_providers": ["r53_main"], "records": [{records}] }}] }}"#
         )
+    }
+
+    /// The config `text` read through JSON values only, as a file serde cannot read whole is.
+    fn parse_as_values(text: &str) -> Result<Config, ConfigErrors> {
+        let path = Path::new("inline.json");
+        from_json(path, serde_json::from_str(text).unwrap(), Errors::new(path))
+    }
+
+    #[test]
+    fn a_config_read_whole_is_the_config_read_value_by_value() {
+        let text = std::fs::read_to_string(fixture("example.json")).unwrap();
+        let whole = parse(Path::new("inline.json"), &text);
+        assert!(whole.is_ok(), "{whole:?}");
+        assert_eq!(
+            format!("{whole:?}"),
+            format!("{:?}", parse_as_values(&text))
+        );
+    }
+
+    #[test]
+    fn domains_and_records_written_as_lists_are_refused() {
+        // serde reads a struct from a list of its fields; the config takes objects only.
+        let nulls = vec!["null"; 14].join(", ");
+        let record = format!(r#"["www", "A", "192.0.2.1", {nulls}]"#);
+        let errors = errors_in(&with_records(&record));
+        assert_eq!(errors[0].message, "a record must be a JSON object {…}");
+        let domain = r#"["example.tld", "none", ["r53_main"], null, null, false, null, [], [],
+            [], [], null, null]"#;
+        let errors = errors_in(&format!(r#"{{ {HEADER}, "domains": [{domain}] }}"#));
+        assert_eq!(errors[0].message, "a domain must be a JSON object {…}");
+        let errors = errors_in(r#"[null, {}, {}, []]"#);
+        assert_eq!(errors[0].message, "the config must be a JSON object {…}");
     }
 
     #[test]

@@ -106,7 +106,6 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
 
 /// The wire-form owner name of a record named `name` in zone `apex`.
 fn owner_name(name: &str, apex: &str) -> Result<String, Problem> {
-    let domain = name::display(apex);
     if name == "@" {
         return Ok(apex.to_string());
     }
@@ -116,6 +115,7 @@ fn owner_name(name: &str, apex: &str) -> Result<String, Problem> {
     if name.ends_with('.') {
         let wire = name::to_wire(name).map_err(Problem::new)?;
         if !name::is_in_zone(&wire, apex) {
+            let domain = name::display(apex);
             return Err(Problem::new(format!("name {name:?} is outside the zone {domain}"))
                 .with_fix(format!(
                     "write the name relative to the zone (`www`), or absolute ending in `.{domain}.`"
@@ -125,6 +125,7 @@ fn owner_name(name: &str, apex: &str) -> Result<String, Problem> {
     }
     let as_written = name::to_wire(name).map_err(Problem::new)?;
     if name::is_in_zone(&as_written, apex) {
+        let domain = name::display(apex);
         let fix = format!(
             "drop the domain (`www`, not `www.{domain}`; `@` for the apex) or add a trailing dot"
         );

@@ -34,7 +34,7 @@ pub fn record_sets(
         groups.entry(key).or_default().push(e);
     }
     let mut problems = Vec::new();
-    let mut sets = Vec::new();
+    let mut sets = Vec::with_capacity(groups.len());
     for (key, group) in &groups {
         match merge(key, group, apex, default_ttl) {
             Ok(set) => sets.push(set),

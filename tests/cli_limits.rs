@@ -3,7 +3,8 @@
 //! must keep every request within them; when the account's buckets are tighter than r53ctl
 //! knows (another tool spends them), the push still completes and says it was throttled.
 //!
-//! `bench_push_at_route53_rates` (ignored; `make bench` runs it) measures a 10,000-change push.
+//! `bench_push_at_route53_rates` and `bench_modify_at_route53_rates` (ignored; `make bench` runs
+//! them) measure a push of 10,000 creates and one of 2,000 modifications.
 
 mod cli;
 mod common;
@@ -17,10 +18,10 @@ use proxy::rate_limits::{operation, Rates, Throttle};
 use proxy::Proxy;
 use serde_json::{json, Value};
 
-/// `count` A records `host0`, `host1`, ….
-fn a_records(count: usize) -> Value {
+/// `count` A records `host0`, `host1`, …, with values `10.{version}.….`
+fn a_records(count: usize, version: u8) -> Value {
     let records: Vec<Value> = (0..count)
-        .map(|i| json!({ "name": format!("host{i}"), "type": "A", "value": format!("10.0.{}.{}", i / 256 % 256, i % 256) }))
+        .map(|i| json!({ "name": format!("host{i}"), "type": "A", "value": format!("10.{version}.{}.{}", i / 256 % 256, i % 256) }))
         .collect();
     Value::Array(records)
 }
@@ -108,7 +109,11 @@ fn the_proxy_enforces_route53_buckets_exactly_and_a_throttled_request_costs_noth
 #[test]
 fn a_push_of_thousands_of_changes_keeps_to_route53_buckets_without_a_throttle() {
     const DOMAIN: &str = "paced.tld";
-    let (_moto, proxy, ws) = setup("paced", Rates::route53(), &config(DOMAIN, a_records(2500)));
+    let (_moto, proxy, ws) = setup(
+        "paced",
+        Rates::route53(),
+        &config(DOMAIN, a_records(2500, 0)),
+    );
     let started = Instant::now();
     let out = ws.run(&["push", "--debug"]);
     let elapsed = started.elapsed();
@@ -130,7 +135,7 @@ fn a_push_of_thousands_of_changes_keeps_to_route53_buckets_without_a_throttle() 
 #[test]
 fn a_stricter_account_throttles_yet_the_push_completes_and_reports_the_throttles() {
     let domains: Vec<Value> = (0..3)
-        .map(|i| domain(&format!("strict{i}.tld"), a_records(20)))
+        .map(|i| domain(&format!("strict{i}.tld"), a_records(20, 0)))
         .collect();
     let strict = Rates {
         requests: (5.0, 1.0),
@@ -157,28 +162,59 @@ fn a_stricter_account_throttles_yet_the_push_completes_and_reports_the_throttles
 #[test]
 #[ignore = "a benchmark of a minute and more; make bench runs it"]
 fn bench_push_at_route53_rates() {
-    let changes: usize = std::env::var("R53CTL_BENCH_CHANGES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
+    let changes = bench_count("R53CTL_BENCH_CHANGES", 10_000);
     const DOMAIN: &str = "bench-rates.tld";
     let (_moto, proxy, ws) = setup(
         "bench",
         Rates::route53(),
-        &config(DOMAIN, a_records(changes)),
+        &config(DOMAIN, a_records(changes, 0)),
     );
+    bench_push(&proxy, &ws, &format!("{changes} changes"), changes);
+}
+
+/// `make bench`: a push modifying R53CTL_BENCH_MODIFIES (default 2,000) record sets, each a
+/// DELETE + CREATE of 2 change tokens, through the proxy enforcing Route 53's real buckets. The
+/// zone is filled straight on moto, so the proxy's buckets are full when the timed push starts.
+#[test]
+#[ignore = "a benchmark of half a minute and more; make bench runs it"]
+fn bench_modify_at_route53_rates() {
+    let modifies = bench_count("R53CTL_BENCH_MODIFIES", 2_000);
+    const DOMAIN: &str = "bench-modify.tld";
+    let (moto, proxy, ws) = setup(
+        "bench-modify",
+        Rates::route53(),
+        &config(DOMAIN, a_records(modifies, 0)),
+    );
+    assert_exit(&ws.via(&moto.url).run(&["push", "--force"]), 0);
+    ws.write_config("dnsconfig.json", &config(DOMAIN, a_records(modifies, 1)));
+    let what = format!("{modifies} modifies ({} change tokens)", 2 * modifies);
+    bench_push(&proxy, &ws, &what, 2 * modifies);
+}
+
+/// The number in environment variable `name`, or `default`.
+fn bench_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Times `ws`'s push through `proxy`, which must need `tokens` change tokens, and prints its
+/// wall time against the fastest Route 53's buckets allow, as `make bench` (tests/bench.py)
+/// parses it; no request may be throttled.
+fn bench_push(proxy: &Proxy, ws: &Workspace, what: &str, tokens: usize) {
     let started = Instant::now();
     assert_exit(&ws.run(&["push", "--force"]), 0);
     let wall = started.elapsed().as_secs_f64();
     let requests = proxy.log().len();
     // Change tokens beyond the burst at 100/s; requests beyond the burst at 10/s.
-    let change_bound = changes.saturating_sub(1500) as f64 / 100.0;
+    let change_bound = tokens.saturating_sub(1500) as f64 / 100.0;
     let request_bound = requests.saturating_sub(50) as f64 / 10.0;
     let bound = change_bound.max(request_bound);
     let ratio = if bound > 0.0 { wall / bound } else { f64::NAN };
     println!(
-        "push of {changes} changes through Route 53's buckets: {wall:.1} s, fastest allowed \
-         {bound:.1} s, ratio {ratio:.2}; {requests} requests, {} throttled",
+        "push of {what} through Route 53's buckets: {wall:.1} s, fastest allowed {bound:.1} s, \
+         ratio {ratio:.2}; {requests} requests, {} throttled",
         proxy.throttled()
     );
     assert_eq!(proxy.throttled(), 0, "{:#?}", proxy.log());

@@ -48,8 +48,9 @@ static:
 ## `check` of 10,000 and 100,000 record sets; preview and push of zones of BENCH_COUNTS record sets
 ## against moto (10,000 takes moto ~10 min); no-change previews of those zones by r53ctl and by
 ## octoDNS, alternated, with the ratios of their medians; a push of BENCH_RATE_CHANGES changes
-## through a proxy enforcing Route 53's token buckets (wall time against the fastest they allow,
-## and throttles: must be 0); then one summary table. R53CTL_BENCH_50K=1 adds a no-change preview
+## and one modifying R53CTL_BENCH_MODIFIES (default 2,000) record sets through a proxy enforcing
+## Route 53's token buckets (wall time against the fastest they allow, and throttles: must be 0);
+## then one summary table. R53CTL_BENCH_50K=1 adds a no-change preview
 ## of 50,000 record sets (its push to moto takes ~12 min). Nothing asserts a time.
 BENCH_COUNTS ?= 1000 10000
 BENCH_RATE_CHANGES ?= 10000

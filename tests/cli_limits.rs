@@ -163,12 +163,7 @@ fn a_stricter_account_throttles_yet_the_push_completes_and_reports_the_throttles
 #[ignore = "a benchmark of a minute and more; make bench runs it"]
 fn bench_push_at_route53_rates() {
     let changes = bench_count("R53CTL_BENCH_CHANGES", 10_000);
-    const DOMAIN: &str = "bench-rates.tld";
-    let (_moto, proxy, ws) = setup(
-        "bench",
-        Rates::route53(),
-        &config(DOMAIN, a_records(changes, 0)),
-    );
+    let (_moto, proxy, ws) = bench_setup("bench-rates.tld", changes);
     bench_push(&proxy, &ws, &format!("{changes} changes"), changes);
 }
 
@@ -180,11 +175,7 @@ fn bench_push_at_route53_rates() {
 fn bench_modify_at_route53_rates() {
     let modifies = bench_count("R53CTL_BENCH_MODIFIES", 2_000);
     const DOMAIN: &str = "bench-modify.tld";
-    let (moto, proxy, ws) = setup(
-        "bench-modify",
-        Rates::route53(),
-        &config(DOMAIN, a_records(modifies, 0)),
-    );
+    let (moto, proxy, ws) = bench_setup(DOMAIN, modifies);
     assert_exit(&ws.via(&moto.url).run(&["push", "--force"]), 0);
     ws.write_config("dnsconfig.json", &config(DOMAIN, a_records(modifies, 1)));
     let what = format!("{modifies} modifies ({} change tokens)", 2 * modifies);
@@ -197,6 +188,12 @@ fn bench_count(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(default)
+}
+
+/// [`setup`] with Route 53's real buckets, for a config of `count` A records in `domain`.
+fn bench_setup(domain: &str, count: usize) -> (common::Moto, Proxy, Workspace) {
+    let records = a_records(count, 0);
+    setup(domain, Rates::route53(), &config(domain, records))
 }
 
 /// Times `ws`'s push through `proxy`, which must need `tokens` change tokens, and prints its

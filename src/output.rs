@@ -443,12 +443,13 @@ fn left_alone_reason(reason: &LeftAlone) -> &'static str {
 }
 
 /// The JSON document of a preview or push (`docs/json.md`): `targets`, each zone object extended
-/// by `extra` when given, the `unreadable` zones and the totals of the zones read. Null members
-/// are left out.
+/// by `extra` when given, the `unreadable` zones, the `registrar_changes` and the totals of the
+/// zones read. Null members are left out.
 pub fn targets_json(
     targets: &[&Target],
     extra: &[Map<String, Value>],
     unreadable: &[UnreadableZone],
+    registrar_changes: Value,
 ) -> Value {
     let zones: Vec<Value> = targets
         .iter()
@@ -467,6 +468,7 @@ pub fn targets_json(
         "schema": JSON_SCHEMA,
         "zones": zones,
         "unreadable": unreadable,
+        "registrar_changes": registrar_changes,
         "total_changes": total,
         "total_change_actions": actions,
     });
@@ -476,7 +478,7 @@ pub fn targets_json(
 
 /// Removes the null members of every object in `value`: the documents leave out what a zone or
 /// record set does not have.
-pub fn strip_nulls(value: &mut Value) {
+fn strip_nulls(value: &mut Value) {
     match value {
         Value::Object(members) => {
             members.retain(|_, member| !member.is_null());
@@ -692,7 +694,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Total: 0 changes"), "{text}");
-        let json = targets_json(&[&target], &[], &[]);
+        let json = targets_json(&[&target], &[], &[], json!([]));
         assert_eq!(
             json["zones"][0]["blocked"][0]["protection_comment"],
             "frozen"
@@ -889,7 +891,12 @@ mod tests {
             diff_of(vec![Change::Create(a("www.example.tld.", "192.0.2.1"))]),
             &[],
         );
-        let json = targets_json(&[&with_change], &[], std::slice::from_ref(&unreadable));
+        let json = targets_json(
+            &[&with_change],
+            &[],
+            std::slice::from_ref(&unreadable),
+            json!([]),
+        );
         assert_eq!(json["schema"], 1);
         assert_eq!(json["total_changes"], 1);
         assert_eq!(json["unreadable"], json!([unreadable]));
@@ -902,7 +909,7 @@ mod tests {
             .collect();
         let deletes = live[..4].iter().cloned().map(Change::Delete).collect();
         let over = target(HostedZone::example(), diff_of(deletes), &live);
-        let json = targets_json(&[&over], &[], &[]);
+        let json = targets_json(&[&over], &[], &[], json!([]));
         let zone = &json["zones"][0];
         let violation = zone["safety_violation"].as_str().expect("violation");
         assert!(
@@ -915,7 +922,7 @@ mod tests {
             "{old:?}"
         );
         let within = target(HostedZone::example(), diff_of(vec![]), &live);
-        let json = targets_json(&[&within], &[], &[]);
+        let json = targets_json(&[&within], &[], &[], json!([]));
         assert!(json["zones"][0].get("safety_violation").is_none(), "{json}");
     }
 }

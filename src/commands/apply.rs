@@ -109,8 +109,8 @@ pub fn push(
     let registered = registrar.apply(&failed, options.wait);
     if options.json {
         let extra: Vec<Map<String, Value>> = outcomes.iter().map(outcome_json).collect();
-        let mut report = output::targets_json(&shown, &extra, unreadable);
-        report["registrar_changes"] = registrar::changes_json(registrar, &registered);
+        let changes = registrar::changes_json(registrar, &registered);
+        let report = output::targets_json(&shown, &extra, unreadable, changes);
         output::data(&format!("{report}\n"));
     } else {
         output::data(&output::closing_text(&shown, unreadable.len()));
@@ -787,7 +787,12 @@ mod tests {
         let mut target = target_with_blocked(0);
         target.diff = None;
         let outcome = ZoneOutcome::not_applied("zone changed".into());
-        let report = output::targets_json(&[&target], &[outcome_json(&outcome)], &[]);
+        let report = output::targets_json(
+            &[&target],
+            &[outcome_json(&outcome)],
+            &[],
+            serde_json::json!([]),
+        );
         let object = &report["zones"][0];
         assert_eq!(object["zone_id"], "Z1");
         assert_eq!(object["provider"], "r53_main");

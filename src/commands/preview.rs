@@ -22,8 +22,8 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     let registrar = registrar::plan(&config, &domains, &targets, &clients, &connection)?;
     let shown: Vec<&Target> = targets.iter().collect();
     if json {
-        let mut report = output::targets_json(&shown, &[], &failures);
-        report["registrar_changes"] = registrar::changes_json(&registrar, &[]);
+        let changes = registrar::changes_json(&registrar, &[]);
+        let report = output::targets_json(&shown, &[], &failures, changes);
         output::data(&format!("{report}\n"));
     } else {
         output::data(&output::targets_text(&shown, failures.len()));

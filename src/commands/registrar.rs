@@ -365,9 +365,7 @@ pub fn changes_json(plan: &RegistrarPlan, outcomes: &[NsOutcome]) -> Value {
             })
         })
         .collect();
-    let mut changes = Value::Array(changes);
-    crate::output::strip_nulls(&mut changes);
-    changes
+    Value::Array(changes)
 }
 
 /// The error for registrar checks and updates that failed, after reporting each on stderr.

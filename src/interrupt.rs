@@ -116,6 +116,51 @@ pub fn sleep(duration: Duration) {
     }
 }
 
+/// What one look at a long operation found.
+pub enum Poll<T> {
+    /// It is over, with this result.
+    Done(T),
+    /// It goes on; its status now.
+    Pending(String),
+}
+
+/// Why [`poll_until`] stopped waiting before the operation was over.
+pub enum WaitEnded {
+    /// A signal came; the operation's last status.
+    Signal(Signal, String),
+    /// `timeout` passed; the operation's last status and the seconds waited.
+    TimedOut(String, u64),
+}
+
+/// Looks at a long operation with `poll` until it is over, backing off from 1 s to 10 s between
+/// looks (on a terminal, `waiting for {what}: {status}`), until `timeout` passes or a signal
+/// comes. The error of `poll` ends the wait at once.
+pub fn poll_until<T>(
+    what: &str,
+    timeout: Duration,
+    mut poll: impl FnMut() -> Result<Poll<T>, String>,
+    progress: impl Fn(&str),
+) -> Result<Result<T, WaitEnded>, String> {
+    let start = Instant::now();
+    let mut delay = Duration::from_secs(1);
+    loop {
+        let status = match poll()? {
+            Poll::Done(result) => return Ok(Ok(result)),
+            Poll::Pending(status) => status,
+        };
+        if let Some(signal) = received() {
+            return Ok(Err(WaitEnded::Signal(signal, status)));
+        }
+        if start.elapsed() + delay > timeout {
+            let waited = start.elapsed().as_secs();
+            return Ok(Err(WaitEnded::TimedOut(status, waited)));
+        }
+        progress(&format!("waiting for {what}: {status}"));
+        sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(10));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,13 +6,13 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::IsTerminal;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
 use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
-use crate::interrupt;
+use crate::interrupt::{self, Poll, WaitEnded};
 use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural};
@@ -517,34 +517,26 @@ fn batch_state(live: &[RecordSet], batch: &[ChangeAction]) -> BatchState {
     }
 }
 
-/// Polls GetChange until Route 53 reports the change INSYNC, or `timeout` passes.
+/// Polls GetChange until Route 53 reports the change INSYNC, `timeout` passes or a signal comes.
 fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<(), String> {
-    let start = Instant::now();
-    let mut delay = Duration::from_secs(1);
-    loop {
+    let what = format!("change {change_id}");
+    let poll = || {
         let info = client.get_change(change_id).map_err(|e| e.to_string())?;
-        if info.status == "INSYNC" {
-            return Ok(());
-        }
-        if let Some(signal) = interrupt::received() {
-            return Err(format!(
-                "{} stopped the wait for change {change_id} ({}); it was applied and will \
-                 finish propagating on its own",
-                signal.name(),
-                info.status
-            ));
-        }
-        if start.elapsed() + delay > timeout {
-            return Err(format!(
-                "change {change_id} is still {} after {}s (--wait-timeout); it was applied and \
-                 will finish propagating on its own",
-                info.status,
-                start.elapsed().as_secs()
-            ));
-        }
-        log::progress(&format!("waiting for change {change_id}: {}", info.status));
-        interrupt::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(10));
+        Ok(match info.status.as_str() {
+            "INSYNC" => Poll::Done(()),
+            _ => Poll::Pending(info.status),
+        })
+    };
+    let applied = "it was applied and will finish propagating on its own";
+    match interrupt::poll_until(&what, timeout, poll, log::progress)? {
+        Ok(()) => Ok(()),
+        Err(WaitEnded::Signal(signal, status)) => Err(format!(
+            "{} stopped the wait for {what} ({status}); {applied}",
+            signal.name()
+        )),
+        Err(WaitEnded::TimedOut(status, waited)) => Err(format!(
+            "{what} is still {status} after {waited}s (--wait-timeout); {applied}"
+        )),
     }
 }
 

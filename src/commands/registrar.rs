@@ -5,7 +5,7 @@
 //! UpdateDomainNameservers and, with `--wait`, the operation followed to its end.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -13,6 +13,7 @@ use crate::config::{Config, Domain};
 use crate::diff::LeftAlone;
 use crate::domains;
 use crate::error::Error;
+use crate::interrupt::{self, Poll, WaitEnded};
 use crate::log;
 use crate::plan::Target;
 use crate::route53::{ApiError, Client};
@@ -290,35 +291,32 @@ fn with_none_hint(err: &ApiError) -> String {
     }
 }
 
-/// Polls GetOperationDetail until the operation is final or `timeout` passes.
+/// Polls GetOperationDetail until the operation is final, `timeout` passes or a signal comes.
 fn wait_for_operation(
     registrar: &domains::Client,
     id: &str,
     timeout: Duration,
 ) -> Result<String, String> {
-    let start = Instant::now();
-    let mut delay = Duration::from_secs(1);
-    loop {
+    let what = format!("operation {id}");
+    let poll = || {
         let state = registrar.operation_status(id).map_err(|e| e.to_string())?;
         let message = state.message.as_deref().unwrap_or("no message");
         match state.status.as_str() {
-            "SUCCESSFUL" => return Ok(format!("operation {id} SUCCESSFUL")),
-            _ if state.is_final() => {
-                return Err(format!("operation {id} {}: {message}", state.status))
-            }
-            _ => {}
+            "SUCCESSFUL" => Ok(Poll::Done(format!("{what} SUCCESSFUL"))),
+            _ if state.is_final() => Err(format!("{what} {}: {message}", state.status)),
+            _ => Ok(Poll::Pending(state.status)),
         }
-        if start.elapsed() + delay > timeout {
-            return Err(format!(
-                "operation {id} is still {} after {}s (--wait-timeout); the registrar goes on \
-                 with it",
-                state.status,
-                start.elapsed().as_secs()
-            ));
-        }
-        log::progress(&format!("waiting for operation {id}: {}", state.status));
-        std::thread::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(10));
+    };
+    let goes_on = "the registrar goes on with it";
+    match interrupt::poll_until(&what, timeout, poll, log::progress)? {
+        Ok(done) => Ok(done),
+        Err(WaitEnded::Signal(signal, status)) => Err(format!(
+            "{} stopped the wait for {what} ({status}); {goes_on}",
+            signal.name()
+        )),
+        Err(WaitEnded::TimedOut(status, waited)) => Err(format!(
+            "{what} is still {status} after {waited}s (--wait-timeout); {goes_on}"
+        )),
     }
 }
 

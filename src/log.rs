@@ -164,9 +164,13 @@ fn redact(text: &str) -> String {
         .unwrap_or_else(PoisonError::into_inner)
         .iter()
     {
-        text = text.replace(secret.as_str(), REDACTED);
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), REDACTED);
+        }
     }
-    for marker in SECRET_MARKERS {
+    let lower = text.to_ascii_lowercase();
+    // Most text holds no marker: it is then copied once, not once per marker.
+    for marker in SECRET_MARKERS.into_iter().filter(|m| lower.contains(m)) {
         text = redact_after(&text, marker);
     }
     text

@@ -155,7 +155,11 @@ impl ZonePlan {
     /// [`SafetyLimits::check`]).
     pub fn safety_violation(&self, live_count: usize) -> Option<SafetyViolation> {
         let changed = self.summary.deletes + self.summary.modifies;
-        SafetyLimits::with_max_share(Some(self.max_change_share)).check(changed, live_count)
+        let limits = SafetyLimits {
+            max_share: self.max_change_share,
+            ..SafetyLimits::default()
+        };
+        limits.check(changed, live_count)
     }
 
     /// Checks that the zone still holds the record sets the plan was computed against.
@@ -210,15 +214,6 @@ pub struct SafetyLimits {
 }
 
 impl SafetyLimits {
-    /// The default limits with `max_share` instead of the default share, when given.
-    pub fn with_max_share(max_share: Option<f64>) -> SafetyLimits {
-        let default = SafetyLimits::default();
-        SafetyLimits {
-            max_share: max_share.unwrap_or(default.max_share),
-            ..default
-        }
-    }
-
     /// The violation, if changing or deleting `changed` of a zone's `live_count` record sets is
     /// more than `max_share` of them and the zone has at least `min_record_sets`.
     pub fn check(&self, changed: usize, live_count: usize) -> Option<SafetyViolation> {
@@ -359,11 +354,11 @@ fn sorted_json(rs: &RecordSet) -> String {
 }
 
 /// The plans as a plan file.
-pub fn to_file(plans: &[ZonePlan]) -> PlanFile {
+pub fn to_file(plans: Vec<ZonePlan>) -> PlanFile {
     PlanFile {
         format: PLAN_FORMAT.to_string(),
         version: PLAN_VERSION,
-        zones: plans.to_vec(),
+        zones: plans,
     }
 }
 
@@ -507,7 +502,7 @@ mod tests {
     const FIXTURE: &str = include_str!("../fixtures/diff/plan-v1.json");
 
     fn to_json(plans: &[ZonePlan]) -> Value {
-        serde_json::to_value(to_file(plans)).unwrap()
+        serde_json::to_value(to_file(plans.to_vec())).unwrap()
     }
 
     fn read(document: &Value) -> Result<Vec<ZonePlan>, PlanError> {
@@ -738,7 +733,7 @@ mod tests {
     #[test]
     fn plan_round_trips_every_record_set_shape() {
         let plan = sample_plan().with_max_share(Some(0.5));
-        let text = serde_json::to_string(&to_file(std::slice::from_ref(&plan))).unwrap();
+        let text = serde_json::to_string(&to_file(vec![plan.clone()])).unwrap();
         let read = from_json(&text).unwrap();
         assert_eq!(read, vec![plan.clone()]);
         let shapes = every_shape();

@@ -38,7 +38,9 @@ enum Targets<'a> {
 /// Validates `value`, written by a user for a record of type `rtype` in zone `apex` (wire form),
 /// and returns it in Route 53's wire form. TXT and SPF values are the text meant, unquoted.
 pub fn to_wire(rtype: RecordType, value: &str, apex: &str) -> Result<String, String> {
-    check_length(convert(rtype, value, Targets::Relative(apex))?)
+    let wire = convert(rtype, value, Targets::Relative(apex))?;
+    check_length(&wire)?;
+    Ok(wire)
 }
 
 /// The wire form of a TXT or SPF value given as explicit character strings of ≤ 255 bytes each.
@@ -55,7 +57,9 @@ pub fn txt_strings_to_wire(strings: &[String]) -> Result<String, String> {
         }
     }
     let quoted: Vec<String> = strings.iter().map(|s| quote(s.as_bytes())).collect();
-    check_length(quoted.join(" "))
+    let wire = quoted.join(" ");
+    check_length(&wire)?;
+    Ok(wire)
 }
 
 /// A wire-form host name for a target written in a config: `@` is the apex, a single label is
@@ -107,7 +111,7 @@ pub fn check_wire(rtype: RecordType, value: &str) -> Result<(), String> {
     if rtype != RecordType::SOA {
         convert(rtype, value, Targets::Absolute)?;
     }
-    check_length(value.to_string()).map(drop)
+    check_length(value)
 }
 
 /// The inverse of [`to_wire`], for writing a config from live record sets.
@@ -157,14 +161,14 @@ pub fn target_index(rtype: RecordType) -> Option<usize> {
     }
 }
 
-fn check_length(wire: String) -> Result<String, String> {
+fn check_length(wire: &str) -> Result<(), String> {
     let chars = wire.chars().count();
     if chars > MAX_VALUE_CHARS {
         return Err(format!(
             "value is {chars} characters long in Route 53's form; the limit is {MAX_VALUE_CHARS}"
         ));
     }
-    Ok(wire)
+    Ok(())
 }
 
 /// Validates and converts `value` of type `rtype`: the one place that knows how each type's

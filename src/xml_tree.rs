@@ -56,11 +56,15 @@ impl Element {
     /// Every element below this one, depth first in document order.
     pub fn descendants(&self) -> Vec<&Element> {
         let mut found = Vec::new();
+        self.push_descendants(&mut found);
+        found
+    }
+
+    fn push_descendants<'a>(&'a self, found: &mut Vec<&'a Element>) {
         for child in &self.children {
             found.push(child);
-            found.extend(child.descendants());
+            child.push_descendants(found);
         }
-        found
     }
 }
 

@@ -19,8 +19,8 @@ use crate::output::{self, plural};
 use crate::plan::{Target, UnreadableZone, ZonePlan};
 use crate::route53::{ApiError, Client};
 
-use super::planning;
 use super::registrar::{self, RegistrarPlan};
+use super::{planning, zones};
 
 /// How a push goes about its zones.
 #[derive(Clone, Debug)]
@@ -195,18 +195,15 @@ fn push_zone(
     if let Some(reason) = refusal_for_blocked(target, options.refuse_blocked) {
         return ZoneOutcome::not_applied(reason);
     }
-    match clients.get(&target.plan.provider) {
-        Some(client) => apply_zone(
+    match zones::client_for(clients, &target.plan.provider) {
+        Ok(client) => apply_zone(
             client,
             &target.plan.zone.id,
             &target.plan.batches,
             options.wait,
             requests,
         ),
-        None => ZoneOutcome::not_applied(format!(
-            "no client was opened for provider {}",
-            target.plan.provider
-        )),
+        Err(reason) => ZoneOutcome::not_applied(reason),
     }
 }
 

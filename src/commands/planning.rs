@@ -33,9 +33,7 @@ pub fn plan_all(
         .collect();
     let listings = zone_listings(clients, &work);
     let results = zones::map_concurrently(&work, concurrency, |(domain, provider)| {
-        let client = clients
-            .get(*provider)
-            .ok_or_else(|| format!("no client was opened for provider {provider}"))?;
+        let client = zones::client_for(clients, provider)?;
         let listed = listings.get(provider).and_then(Option::as_deref);
         plan_one(client, domain, provider, listed, for_file)
     });
@@ -229,21 +227,27 @@ pub fn selected_plans(
     )
 }
 
-/// Reads the zone of `plan` and checks it still holds what the plan was computed against; when it
-/// does not, the result says why nothing may be written to it.
-pub fn check_plan(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> PushZone {
-    let (live_count, not_ready) = match read_unchanged(clients, plan) {
-        Ok(live_count) => (live_count, None),
-        Err(reason) => (0, Some(reason)),
-    };
-    PushZone {
-        target: Target {
-            plan: plan.clone(),
-            diff: None,
-            live_count,
-        },
-        not_ready,
-    }
+/// Reads the zone of each of `plans`, `concurrency` at a time, and checks it still holds what
+/// the plan was computed against; when it does not, its zone says why nothing may be written to
+/// it.
+pub fn check_plans(
+    clients: &BTreeMap<String, Client>,
+    plans: Vec<ZonePlan>,
+    concurrency: usize,
+) -> Vec<PushZone> {
+    let checks = zones::map_concurrently(&plans, concurrency, |plan| read_unchanged(clients, plan));
+    plans
+        .into_iter()
+        .zip(checks)
+        .map(|(plan, check)| PushZone {
+            target: Target {
+                plan,
+                diff: None,
+                live_count: *check.as_ref().unwrap_or(&0),
+            },
+            not_ready: check.err(),
+        })
+        .collect()
 }
 
 /// How many record sets the zone of `plan` holds, if they are still those it was planned against.
@@ -252,9 +256,7 @@ fn read_unchanged(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> Result
         // Nothing will be sent, so there is nothing to protect.
         return Ok(0);
     }
-    let client = clients
-        .get(&plan.provider)
-        .ok_or_else(|| format!("no client was opened for provider {}", plan.provider))?;
+    let client = zones::client_for(clients, &plan.provider)?;
     log::progress(&format!("reading {} ({})", plan.domain, plan.zone.id));
     let reading = |e| {
         format!(

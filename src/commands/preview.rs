@@ -67,7 +67,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
 
 fn write_plan_file(path: &Path, targets: &[Target]) -> Result<(), Error> {
     let plans: Vec<ZonePlan> = targets.iter().map(|t| t.plan.clone()).collect();
-    let text = serde_json::to_string_pretty(&plan::to_file(&plans))
+    let text = serde_json::to_string_pretty(&plan::to_file(plans))
         .map_err(|e| Error::failed("writing the plan", e))?;
     std::fs::write(path, text + "\n")
         .map_err(|e| Error::failed(format!("writing the plan to {}", path.display()), e))

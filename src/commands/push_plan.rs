@@ -18,9 +18,7 @@ pub fn run(args: &Args, path: &Path) -> Result<i32, Error> {
     let plans = planning::selected_plans(planning::read_plan_file(path)?, args.domains.as_deref())?;
     let connection = zones::Connection::of(args);
     let clients = zones::open_clients(&connection, plans.iter().map(|p| &p.provider))?;
-    let zones = zones::map_concurrently(&plans, args.concurrency, |plan| {
-        planning::check_plan(&clients, plan)
-    });
+    let zones = planning::check_plans(&clients, plans, args.concurrency);
     // A plan file holds zones only: registrars are pushed from the config.
     apply::push(zones, &[], &clients, &RegistrarPlan::default(), &options)
 }

@@ -79,11 +79,14 @@ pub fn plan(
             .registrars
             .iter()
             .any(|r| r.name == domain.registrar && r.kind == "ROUTE53");
+        if !at_route53 {
+            continue;
+        }
         let zones: Vec<&Target> = targets
             .iter()
             .filter(|t| t.plan.domain == domain.display_name)
             .collect();
-        if !at_route53 || zones.is_empty() {
+        if zones.is_empty() {
             continue;
         }
         if !plan.clients.contains_key(&domain.registrar) {
@@ -134,7 +137,8 @@ impl RegistrarPlan {
             }
             Err(err) => return Err(format!("{context}: {}", explain(&err, domain))),
         };
-        if server_set(&registered) == wanted {
+        let registered = server_set(&registered);
+        if registered == wanted {
             return Ok(None);
         }
         let risk = match explicit {
@@ -145,7 +149,7 @@ impl RegistrarPlan {
             domain: domain.display_name.clone(),
             api_name: api_name.to_string(),
             registrar: domain.registrar.clone(),
-            registered: server_set(&registered).into_iter().collect(),
+            registered: registered.into_iter().collect(),
             wanted: wanted.into_iter().collect(),
             risk,
         }))
@@ -181,7 +185,7 @@ impl RegistrarPlan {
         let registrar = &self.clients[&change.registrar];
         let id = registrar
             .update_name_servers(&change.api_name, &change.wanted)
-            .map_err(|err| explain_update(&err))?;
+            .map_err(|err| with_none_hint(&err))?;
         match wait {
             None => Ok(format!("operation {id} submitted")),
             Some(timeout) => wait_for_operation(registrar, &id, timeout),
@@ -205,9 +209,7 @@ fn delegation_of(
                 zone.id
             ));
         }
-        let client = clients
-            .get(&target.plan.provider)
-            .ok_or_else(|| format!("no client was opened for provider {}", target.plan.provider))?;
+        let client = zones::client_for(clients, &target.plan.provider)?;
         let delegation = client
             .delegation_name_servers(&zone.id)
             .map_err(|e| e.to_string())?;
@@ -273,10 +275,6 @@ fn explain(err: &ApiError, domain: &Domain) -> String {
             domain.display_name, domain.registrar
         );
     }
-    with_none_hint(err)
-}
-
-fn explain_update(err: &ApiError) -> String {
     with_none_hint(err)
 }
 

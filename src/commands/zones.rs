@@ -158,6 +158,16 @@ pub fn open_clients<'p>(
     Ok(clients)
 }
 
+/// The client of `provider`, opened with the others before any zone is read.
+pub fn client_for<'c>(
+    clients: &'c BTreeMap<String, Client>,
+    provider: &str,
+) -> Result<&'c Client, String> {
+    clients
+        .get(provider)
+        .ok_or_else(|| format!("no client was opened for provider {provider}"))
+}
+
 /// The config's domains that `wanted` (`--domains`) selects (all without it), in config order.
 pub fn selected_domains<'c>(
     config: &'c Config,

@@ -15,7 +15,7 @@ use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
     ir, validate, Config, ConfigError, ConfigErrors, Domain, Provider, Registrar, DEFAULT_TTL,
 };
-use crate::model::{IgnoreRule, Vpc};
+use crate::model::{bare_id, IgnoreRule, Vpc};
 use crate::name;
 use crate::rtype::RecordType;
 
@@ -409,11 +409,11 @@ fn check_zone_settings<R>(raw: &RawDomain<R>, known: &Known<'_>) -> Vec<Problem>
         let fix = "use a registrar of type NONE, or give \"nameservers\" explicitly";
         problems.push(Problem::new(message).with_fix(fix));
     }
-    let bad_set = |id: &str| {
-        let bare = id.rsplit('/').next().unwrap_or(id);
-        bare.is_empty() || !bare.bytes().all(|b| b.is_ascii_alphanumeric())
-    };
-    if raw.delegation_set_id.as_deref().is_some_and(bad_set) {
+    if raw
+        .delegation_set_id
+        .as_deref()
+        .is_some_and(|id| !is_bare_id(bare_id(id)))
+    {
         let fix = "give the reusable delegation set's id, e.g. \"N1PA6795SAMPLE\"";
         problems.push(Problem::new("delegation_set_id is not a delegation set id").with_fix(fix));
     }
@@ -490,11 +490,7 @@ fn check_references<R>(raw: &RawDomain<R>, known: &Known<'_>) -> Vec<Problem> {
             problems.push(Problem::new(message).with_fix(fix));
         }
     }
-    if raw
-        .zone_id
-        .as_deref()
-        .is_some_and(|z| z.is_empty() || !z.bytes().all(|b| b.is_ascii_alphanumeric()))
-    {
+    if raw.zone_id.as_deref().is_some_and(|z| !is_bare_id(z)) {
         let fix =
             "give the bare hosted zone id, e.g. \"Z0123456789ABCDEFGHIJ\", or leave zone_id out";
         problems.push(Problem::new("zone_id is not a hosted zone id").with_fix(fix));
@@ -595,6 +591,11 @@ fn domain_records(
     }
 }
 
+/// Whether `id` has the shape of a Route 53 id without its `/hostedzone/` or `/delegationset/`
+/// prefix: letters and digits only.
+fn is_bare_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;

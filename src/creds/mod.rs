@@ -127,7 +127,6 @@ impl fmt::Debug for Account {
             .field("transport", &self.transport)
             .field("creds_file", &self.creds_file)
             .field("chain_reason", &self.chain_reason)
-            .field("delegation_set", &self.delegation_set)
             .finish()
     }
 }

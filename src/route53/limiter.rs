@@ -340,6 +340,10 @@ impl Limiter {
 
     /// A call of `operation` carrying `changes` change tokens succeeded.
     pub fn succeeded(&self, operation: &str, changes: u32, clock: &dyn Clock) {
+        // Only a throttle slows a bucket: until one comes, there is nothing to recover.
+        if self.throttles() == 0 {
+            return;
+        }
         self.update(operation, changes, clock, Bucket::recover);
     }
 

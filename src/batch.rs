@@ -113,10 +113,8 @@ impl Cost {
     /// The cost of `action` on `rs`. Alias record sets carry no values; Route 53 counts an
     /// UPSERT's values twice.
     fn of(action: Action, rs: &RecordSet) -> Cost {
-        let times = match action {
-            Action::Upsert => 2,
-            Action::Create | Action::Delete => 1,
-        };
+        // An UPSERT counts its values twice, as it costs two change tokens.
+        let times = action.change_tokens();
         let (records, chars) = match rs.alias {
             Some(_) => (0, 0),
             None => (rs.resource_record_count(), rs.value_chars()),
@@ -178,14 +176,9 @@ struct Unit<'c> {
 impl<'c> Unit<'c> {
     fn of(change: &'c Change, apex: &str) -> Unit<'c> {
         let upsert = is_upsert(change, apex);
-        let cost = match change {
-            Change::Create(rs) => Cost::of(Action::Create, rs),
-            Change::Delete(rs) => Cost::of(Action::Delete, rs),
-            Change::Modify { new, .. } if upsert => Cost::of(Action::Upsert, new),
-            Change::Modify { old, new } => {
-                Cost::of(Action::Delete, old).plus(Cost::of(Action::Create, new))
-            }
-        };
+        let cost = steps(change, upsert).fold(Cost::default(), |cost, (action, rs)| {
+            cost.plus(Cost::of(action, rs))
+        });
         Unit {
             changes: vec![(change, upsert)],
             cost,
@@ -218,17 +211,21 @@ impl<'c> Unit<'c> {
     fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
         self.changes
             .iter()
-            .flat_map(|(change, upsert)| match change {
-                Change::Create(rs) => [Some(action(Action::Create, rs)), None],
-                Change::Delete(rs) => [Some(action(Action::Delete, rs)), None],
-                Change::Modify { new, .. } if *upsert => [Some(action(Action::Upsert, new)), None],
-                Change::Modify { old, new } => [
-                    Some(action(Action::Delete, old)),
-                    Some(action(Action::Create, new)),
-                ],
-            })
-            .flatten()
+            .flat_map(|(change, upsert)| steps(change, *upsert))
+            .map(|(act, rs)| action(act, rs))
     }
+}
+
+/// The actions `change` is sent as: CREATE, DELETE, UPSERT for the apex NS or SOA (`upsert`),
+/// else DELETE of the old and CREATE of the new record set for a modification.
+fn steps(change: &Change, upsert: bool) -> impl Iterator<Item = (Action, &RecordSet)> {
+    let [first, second] = match change {
+        Change::Create(rs) => [Some((Action::Create, rs)), None],
+        Change::Delete(rs) => [Some((Action::Delete, rs)), None],
+        Change::Modify { new, .. } if upsert => [Some((Action::Upsert, new)), None],
+        Change::Modify { old, new } => [Some((Action::Delete, old)), Some((Action::Create, new))],
+    };
+    first.into_iter().chain(second)
 }
 
 /// Whether `change` must be sent as an UPSERT: a change of the zone's apex NS or SOA record set,

@@ -214,14 +214,17 @@ fn first_url<const N: usize>(
 /// The STS endpoint for `region`: `AWS_ENDPOINT_URL_STS` > `AWS_ENDPOINT_URL` >
 /// `https://sts.<region>.<partition suffix>`.
 pub fn sts_endpoint(region: &str, env: Env<'_>) -> Result<Endpoint, CredsError> {
-    let url =
-        match env_url(env, "AWS_ENDPOINT_URL_STS").or_else(|| env_url(env, "AWS_ENDPOINT_URL")) {
-            Some((url, origin)) => validate_url(&url, &origin)?,
-            None => format!(
-                "https://sts.{region}.{}",
-                Partition::of_region(region).dns_suffix()
-            ),
-        };
+    let default = format!(
+        "https://sts.{region}.{}",
+        Partition::of_region(region).dns_suffix()
+    );
+    let (url, _) = first_url(
+        [
+            env_url(env, "AWS_ENDPOINT_URL_STS"),
+            env_url(env, "AWS_ENDPOINT_URL"),
+        ],
+        (default, String::new()),
+    )?;
     Ok(Endpoint {
         url,
         region: region.to_string(),

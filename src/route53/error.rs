@@ -91,16 +91,35 @@ pub enum ApiError {
     },
 }
 
+/// The codes of a throttled request: Route 53's and Route 53 Domains'.
+pub(crate) fn is_throttling_code(code: &str) -> bool {
+    matches!(code, "Throttling" | "ThrottlingException")
+}
+
 impl ApiError {
     /// AWS's error code (`Throttling`, `InvalidChangeBatch`, …) when Route 53 sent one.
     pub fn code(&self) -> Option<&str> {
         match self {
             ApiError::Aws(aws) => Some(aws.code.as_str()),
+            _ => self.wrapped().and_then(ApiError::code),
+        }
+    }
+
+    /// The error inside one that only says what became of it (an unknown outcome, retries given
+    /// up).
+    fn wrapped(&self) -> Option<&ApiError> {
+        match self {
             ApiError::OutcomeUnknown { cause, .. } | ApiError::RetryTimeSpent { cause, .. } => {
-                cause.code()
+                Some(cause)
             }
             _ => None,
         }
+    }
+
+    /// Whether the server throttled the request (either of Route 53's buckets, or Route 53
+    /// Domains'); it applied nothing, and a later attempt may succeed.
+    pub fn is_throttling(&self) -> bool {
+        self.code().is_some_and(is_throttling_code)
     }
 
     /// Whether the server does not offer the operation at all, as Route 53-compatible servers
@@ -128,10 +147,7 @@ impl ApiError {
         match self {
             ApiError::Aws(aws) => Some(aws.status),
             ApiError::Http { status, .. } => Some(*status),
-            ApiError::OutcomeUnknown { cause, .. } | ApiError::RetryTimeSpent { cause, .. } => {
-                cause.status()
-            }
-            _ => None,
+            _ => self.wrapped().and_then(ApiError::status),
         }
     }
 }
@@ -209,10 +225,7 @@ impl std::error::Error for ApiError {
             ApiError::Transport { source, .. } => Some(source),
             ApiError::Credentials(err) => Some(err),
             ApiError::Signing { source, .. } => Some(source),
-            ApiError::OutcomeUnknown { cause, .. } | ApiError::RetryTimeSpent { cause, .. } => {
-                Some(cause.as_ref())
-            }
-            _ => None,
+            _ => self.wrapped().map(|cause| cause as _),
         }
     }
 }
@@ -270,7 +283,7 @@ impl AwsError {
                  someone changed the zone since it was read (run preview again), a CREATE names a \
                  record set that exists, or a DELETE does not match the live record set exactly"
                 .to_string(),
-            "Throttling" | "ThrottlingException" => {
+            code if is_throttling_code(code) => {
                 "Route 53's request rate limit for the account was exceeded (shared \
                  with every tool and the console); retried with backoff, try again later or use \
                  fewer parallel zones"

@@ -434,7 +434,7 @@ impl Caller {
                 }
                 Err(err) => err,
             };
-            if err.code() == Some("Throttling") {
+            if err.is_throttling() {
                 self.limiter.throttled(call.operation, call.changes, clock);
             }
             let attempts = self.retry.attempts_for(&err);

@@ -7,7 +7,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::error::ApiError;
+use super::error::{is_throttling_code, ApiError};
 use crate::http::TransportError;
 
 /// Time as the client sees it; tests substitute a fake that sleeps instantly.
@@ -151,11 +151,7 @@ pub enum Decision {
 /// Whether Route 53 refused the request without acting on it, and a later one may succeed:
 /// a client-error status with a throttling code.
 fn is_refused_for_now(status: u16, code: &str) -> bool {
-    (400..500).contains(&status)
-        && matches!(
-            code,
-            "Throttling" | "ThrottlingException" | "PriorRequestNotComplete"
-        )
+    (400..500).contains(&status) && (is_throttling_code(code) || code == "PriorRequestNotComplete")
 }
 
 /// Transport failures that a later attempt may not meet.

@@ -352,7 +352,7 @@ fn absolute(text: &str, origin: &str) -> Result<String, Problem> {
     if trailing_dot {
         name::to_wire(&escaped).map_err(bad)
     } else {
-        name::to_wire(&format!("{escaped}.{origin}")).map_err(bad)
+        name::join(&escaped, origin).map_err(bad)
     }
 }
 
@@ -413,6 +413,18 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+
+    #[test]
+    fn a_relative_name_joins_its_origin_only_with_complete_escapes() {
+        assert_eq!(absolute("www", "example.tld.").unwrap(), "www.example.tld.");
+        assert_eq!(
+            absolute("a\\.b", "example.tld.").unwrap(),
+            "a\\056b.example.tld."
+        );
+        let err = absolute("evil\\", "example.tld.").unwrap_err();
+        assert!(format!("{err:?}").contains("lone backslash"), "{err:?}");
+    }
+
     use crate::model::RecordSet;
 
     fn zone(text: &str) -> Vec<RecordSet> {

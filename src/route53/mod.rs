@@ -360,7 +360,7 @@ impl Client {
     pub fn associate_vpc(&self, zone_id: &str, vpc: &Vpc) -> Result<ChangeInfo, ApiError> {
         const OPERATION: &str = "AssociateVPCWithHostedZone";
         let zone_id = bare_id(zone_id);
-        let body = self.call(&Call::xml_write(
+        let call = Call::xml_write(
             OPERATION,
             format!(
                 "{API_PREFIX}/hostedzone/{}/associatevpc",
@@ -369,8 +369,8 @@ impl Client {
             xml::associate_vpc_request(vpc),
             limiter::ZONE_CHANGE_TOKENS,
             format!("zone {zone_id}"),
-        ))?;
-        xml::parse_change_info(&body).map_err(parse_error(OPERATION))
+        );
+        self.write(&call, xml::parse_change_info)
     }
 
     fn call(&self, call: &Call) -> Result<Vec<u8>, ApiError> {

@@ -134,9 +134,9 @@ pub fn to_user(rtype: RecordType, wire: &str, apex: &str) -> UserValue {
         .enumerate()
         .map(|(i, t)| {
             if i == index {
-                target_to_user(&t.inner, apex)
+                target_to_user(t.inner, apex)
             } else {
-                t.text.clone()
+                t.text.to_string()
             }
         })
         .collect();
@@ -202,7 +202,7 @@ fn with_fields(
     convert: impl FnOnce(&[&str]) -> Result<String, String>,
 ) -> Result<String, String> {
     let tokens = tokenize(value)?;
-    let fields: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let fields: Vec<&str> = tokens.iter().map(|t| t.text).collect();
     convert(&fields)
 }
 
@@ -296,7 +296,7 @@ fn caa(tokens: &[Token]) -> Result<String, String> {
     }
     Ok(format!(
         "{} {tag_text} {}",
-        number(&flag.text, "flag", 255)?,
+        number(flag.text, "flag", 255)?,
         quote(&value.bytes())
     ))
 }
@@ -379,12 +379,12 @@ fn svcb(tokens: &[Token], targets: Targets<'_>) -> Result<String, String> {
     };
     let mut out = format!(
         "{} {}",
-        number(&priority.text, "priority", 65535)?,
-        host_name(&target.text, targets)?
+        number(priority.text, "priority", 65535)?,
+        host_name(target.text, targets)?
     );
     let mut seen = Vec::new();
     for param in params {
-        let (key, text) = svc_param(&param.text)?;
+        let (key, text) = svc_param(param.text)?;
         if seen.contains(&key) {
             return Err(format!("parameter {key} is given twice"));
         }
@@ -465,12 +465,12 @@ fn naptr(tokens: &[Token], targets: Targets<'_>) -> Result<String, String> {
     }
     Ok(format!(
         "{} {} {} {} {} {}",
-        number(&order.text, "order", 65535)?,
-        number(&preference.text, "preference", 65535)?,
+        number(order.text, "order", 65535)?,
+        number(preference.text, "preference", 65535)?,
         quote(&flag_bytes),
         quote(&service.bytes()),
         quote(&regexp.bytes()),
-        host_name(&replacement.text, targets)?
+        host_name(replacement.text, targets)?
     ))
 }
 
@@ -520,15 +520,15 @@ pub fn quote(bytes: &[u8]) -> String {
 
 /// One whitespace-separated field of a value.
 #[derive(Debug)]
-struct Token {
+struct Token<'a> {
     /// As written, quotes included.
-    text: String,
+    text: &'a str,
     /// Without surrounding quotes, escapes still in.
-    inner: String,
+    inner: &'a str,
     quoted: bool,
 }
 
-impl Token {
+impl Token<'_> {
     /// The bytes a character string stands for: `\ddd` (octal) and `\X` decoded when quoted.
     fn bytes(&self) -> Vec<u8> {
         if !self.quoted {
@@ -562,41 +562,39 @@ impl Token {
 
 /// Splits a value into fields at whitespace; `"…"` with `\` escapes is one field even with
 /// spaces inside, also when it starts mid-field (`alpn="h2 h3"`).
-fn tokenize(value: &str) -> Result<Vec<Token>, String> {
+fn tokenize(value: &str) -> Result<Vec<Token<'_>>, String> {
     let mut tokens = Vec::new();
-    let mut chars = value.chars().peekable();
-    while let Some(&c) = chars.peek() {
+    let mut chars = value.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
         if c.is_whitespace() {
             chars.next();
             continue;
         }
-        let mut text = String::new();
+        let mut end = value.len();
         let mut in_quotes = false;
-        while let Some(&c) = chars.peek() {
+        while let Some(&(at, c)) = chars.peek() {
             if c.is_whitespace() && !in_quotes {
+                end = at;
                 break;
             }
             chars.next();
-            text.push(c);
             match c {
                 '"' => in_quotes = !in_quotes,
-                '\\' => text.extend(chars.next()),
+                '\\' => {
+                    chars.next();
+                }
                 _ => {}
             }
         }
         if in_quotes {
             return Err(format!("unterminated quote in {value:?}"));
         }
-        let quoted = text.len() >= 2 && text.starts_with('"') && text.ends_with('"');
-        let inner = if quoted {
-            text.get(1..text.len() - 1).unwrap_or_default().to_string()
-        } else {
-            text.clone()
-        };
+        let text = value.get(start..end).unwrap_or_default();
+        let inner = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'));
         tokens.push(Token {
             text,
-            inner,
-            quoted,
+            inner: inner.unwrap_or(text),
+            quoted: inner.is_some(),
         });
     }
     Ok(tokens)

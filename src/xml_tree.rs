@@ -2,12 +2,17 @@
 //! elements (local name, direct text, children), for the Route 53 and STS answer parsers to pick
 //! apart by name.
 //!
+//! Names and text borrow from the document wherever they can (a page of 300 record sets is some
+//! 2,000 elements: owned strings would be two allocations each).
+//!
 //! It owns the reading rules those answers share: namespace prefixes are dropped, character
 //! references and the five predefined entities are resolved and any other entity is refused,
 //! nesting is limited, and comments, declarations and processing instructions are skipped. It
 //! knows no AWS document and uses nothing else of the crate.
 //!
 //! May import: nothing of the crate.
+
+use std::borrow::Cow;
 
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -18,26 +23,26 @@ const MAX_DEPTH: usize = 32;
 
 /// One element of a parsed document: local name, direct text and children.
 #[derive(Debug, Default)]
-pub(crate) struct Element {
-    pub name: String,
-    pub text: String,
-    pub children: Vec<Element>,
+pub(crate) struct Element<'a> {
+    pub name: Cow<'a, str>,
+    pub text: Cow<'a, str>,
+    pub children: Vec<Element<'a>>,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// The first child element named `name`.
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// Every child element named `name`.
-    pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+    pub fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
 
     /// The text of the first child named `name`.
     pub fn text_of(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|c| c.text.as_str())
+        self.child(name).map(|c| c.text.as_ref())
     }
 
     /// The text of the first child named `name`, trimmed; `None` when it is missing or blank.
@@ -54,13 +59,13 @@ impl Element {
     }
 
     /// Every element below this one, depth first in document order.
-    pub fn descendants(&self) -> Vec<&Element> {
+    pub fn descendants(&self) -> Vec<&Element<'a>> {
         let mut found = Vec::new();
         self.push_descendants(&mut found);
         found
     }
 
-    fn push_descendants<'a>(&'a self, found: &mut Vec<&'a Element>) {
+    fn push_descendants<'s>(&'s self, found: &mut Vec<&'s Element<'a>>) {
         for child in &self.children {
             found.push(child);
             child.push_descendants(found);
@@ -69,7 +74,7 @@ impl Element {
 }
 
 /// Parses a whole document into its root element.
-pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
+pub(crate) fn parse_document(body: &[u8]) -> Result<Element<'_>, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
@@ -82,10 +87,10 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
                 }
-                stack.push(element_named(&start));
+                stack.push(element_named(text, &start));
             }
             Event::Empty(start) => {
-                let element = element_named(&start);
+                let element = element_named(text, &start);
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(element),
                     None => return Ok(element),
@@ -98,11 +103,11 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
                     None => return Ok(element),
                 }
             }
-            Event::Text(text) => append_text(&mut stack, &text.xml10_content()),
-            Event::CData(data) => append_text(&mut stack, &data.xml10_content()),
+            Event::Text(text) => append_text(&mut stack, text.xml10_content()),
+            Event::CData(data) => append_text(&mut stack, data.xml10_content()),
             Event::GeneralRef(reference) => {
                 let resolved = resolve_reference(&reference)?;
-                append_text(&mut stack, &resolved);
+                append_text(&mut stack, Cow::Owned(resolved));
             }
             Event::Eof => return Err("the document ends before its root element closes".into()),
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
@@ -110,16 +115,32 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Element, String> {
     }
 }
 
-fn element_named(start: &BytesStart<'_>) -> Element {
+fn element_named<'a>(document: &'a str, start: &BytesStart<'_>) -> Element<'a> {
+    let name = start.local_name();
+    let name: &str = name.as_ref();
     Element {
-        name: start.local_name().as_ref().to_string(),
+        name: within(document, name).map_or_else(|| Cow::Owned(name.to_string()), Cow::Borrowed),
         ..Element::default()
     }
 }
 
-fn append_text(stack: &mut [Element], text: &str) {
-    if let Some(current) = stack.last_mut() {
-        current.text.push_str(text);
+/// `part` as a slice of `document` with the document's lifetime, when it lies inside it. The
+/// reader hands out names borrowed from the document but with its own, shorter lifetime.
+fn within<'a>(document: &'a str, part: &str) -> Option<&'a str> {
+    let offset = (part.as_ptr() as usize).checked_sub(document.as_ptr() as usize)?;
+    document
+        .get(offset..offset.checked_add(part.len())?)
+        .filter(|found| found.as_ptr() == part.as_ptr())
+}
+
+fn append_text<'a>(stack: &mut [Element<'a>], text: Cow<'a, str>) {
+    let Some(current) = stack.last_mut() else {
+        return;
+    };
+    if current.text.is_empty() {
+        current.text = text;
+    } else {
+        current.text.to_mut().push_str(&text);
     }
 }
 
@@ -158,9 +179,20 @@ mod tests {
     }
 
     #[test]
+    fn names_and_plain_text_borrow_from_the_document() {
+        let root = parse_document(b"<Root><Name>www.</Name><Value>a&amp;b</Value></Root>").unwrap();
+        let name = root.child("Name").unwrap();
+        assert!(matches!(root.name, Cow::Borrowed("Root")));
+        assert!(matches!(name.name, Cow::Borrowed("Name")));
+        assert!(matches!(name.text, Cow::Borrowed("www.")));
+        assert_eq!(root.text_of("Value"), Some("a&b"));
+        assert_eq!(within("abc", "other"), None);
+    }
+
+    #[test]
     fn descendants_are_in_document_order() {
         let root = parse_document(b"<a><b><c/></b><d/></a>").unwrap();
-        let names: Vec<&str> = root.descendants().iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<&str> = root.descendants().iter().map(|e| e.name.as_ref()).collect();
         assert_eq!(names, ["b", "c", "d"]);
     }
 

@@ -187,7 +187,7 @@ pub fn parse_credentials(body: &[u8]) -> Result<Credentials, String> {
 
 /// The first `<Credentials>` in an element whose name ends in `Result`, at any depth, as in
 /// `<AssumeRoleResponse><AssumeRoleResult><Credentials>`.
-fn credentials_element(root: &Element) -> Option<&Element> {
+fn credentials_element<'d>(root: &'d Element<'d>) -> Option<&'d Element<'d>> {
     std::iter::once(root)
         .chain(root.descendants())
         .filter(|element| element.name.ends_with("Result"))

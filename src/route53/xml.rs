@@ -150,7 +150,11 @@ pub fn parse_delegation_set(body: &[u8]) -> Result<Vec<String>, String> {
 fn delegation_name_servers(root: &Element) -> Vec<String> {
     root.child("DelegationSet")
         .and_then(|d| d.child("NameServers"))
-        .map(|ns| ns.children("NameServer").map(|n| n.text.clone()).collect())
+        .map(|ns| {
+            ns.children("NameServer")
+                .map(|n| n.text.to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -311,7 +315,7 @@ pub fn parse_error(body: &[u8]) -> Option<ErrorBody> {
     let error = root.child("Error");
     let code = match error.and_then(|e| e.text_of("Code")) {
         Some(code) => code.to_string(),
-        None if root.name == "InvalidChangeBatch" => root.name.clone(),
+        None if root.name == "InvalidChangeBatch" => root.name.to_string(),
         None => return None,
     };
     Some(ErrorBody {
@@ -320,7 +324,7 @@ pub fn parse_error(body: &[u8]) -> Option<ErrorBody> {
             .descendants()
             .into_iter()
             .filter(|e| e.name == "Message")
-            .map(|m| m.text.clone())
+            .map(|m| m.text.to_string())
             .collect(),
         request_id: root.text_of("RequestId").map(str::to_string),
     })

@@ -504,8 +504,9 @@ fn private_zone_and_delegation_set_requests() {
         vpc: Some(&vpc),
         ..NewZone::default()
     };
-    let root = parse_document(&create_hosted_zone_request(&private)).unwrap();
-    let names: Vec<&str> = root.children.iter().map(|c| c.name.as_str()).collect();
+    let request = create_hosted_zone_request(&private);
+    let root = parse_document(&request).unwrap();
+    let names: Vec<&str> = root.children.iter().map(|c| c.name.as_ref()).collect();
     assert_eq!(
         names,
         ["Name", "VPC", "CallerReference", "HostedZoneConfig"],
@@ -524,10 +525,12 @@ fn private_zone_and_delegation_set_requests() {
         delegation_set_id: Some("/delegationset/N1PA6795SAMPLE"),
         ..NewZone::default()
     };
-    let root = parse_document(&create_hosted_zone_request(&reusable)).unwrap();
+    let request = create_hosted_zone_request(&reusable);
+    let root = parse_document(&request).unwrap();
     assert_eq!(root.text_of("DelegationSetId"), Some("N1PA6795SAMPLE"));
 
-    let associate = parse_document(&associate_vpc_request(&vpc)).unwrap();
+    let request = associate_vpc_request(&vpc);
+    let associate = parse_document(&request).unwrap();
     assert_eq!(associate.name, "AssociateVPCWithHostedZoneRequest");
     assert_eq!(
         associate.child("VPC").unwrap().text_of("VPCId"),

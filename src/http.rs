@@ -9,10 +9,15 @@
 
 use std::fmt;
 use std::io;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use ureq::config::Config;
+use ureq::http::Uri;
 use ureq::tls::{parse_pem, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::{Agent, Proxy};
 
 /// Largest response body read; Route 53 answers are far smaller (300 record sets ≈ 1 MiB at most).
@@ -277,6 +282,45 @@ struct ProxyChoice {
     display: String,
 }
 
+/// ureq's resolver, except that a host written as an IP address (a local Route 53-compatible
+/// server, a proxy) is used as it is: ureq would start a thread to ask getaddrinfo, which loads
+/// the NSS modules, for the address it was given.
+#[derive(Debug, Default)]
+struct LiteralFirst(DefaultResolver);
+
+impl Resolver for LiteralFirst {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let Some(address) = literal_address(uri) else {
+            return self.0.resolve(uri, config, timeout);
+        };
+        let mut addresses = self.empty();
+        addresses.push(address);
+        Ok(addresses)
+    }
+}
+
+/// The address of `uri` when its host is an IP address (`[…]` for IPv6).
+fn literal_address(uri: &Uri) -> Option<SocketAddr> {
+    let authority = uri.authority()?;
+    let host = authority.host();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let ip: IpAddr = host.parse().ok()?;
+    let port = authority.port_u16().or(match uri.scheme_str()? {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    })?;
+    Some(SocketAddr::new(ip, port))
+}
+
 /// A reusable connection pool.
 pub struct Transport {
     agent: Agent,
@@ -314,7 +358,7 @@ impl Transport {
             .timeout_recv_body(read)
             .build();
         Ok(Transport {
-            agent: config.new_agent(),
+            agent: Agent::with_parts(config, DefaultConnector::new(), LiteralFirst::default()),
             https_proxy: parse_proxy(options.https_proxy.as_deref())?,
             http_proxy: parse_proxy(options.http_proxy.as_deref())?,
             no_proxy: NoProxy::parse(options.no_proxy.as_deref().unwrap_or("")),
@@ -706,6 +750,21 @@ mod tests {
             headers: vec![("x-test".into(), "1".into())],
             body: Vec::new(),
         }
+    }
+
+    #[test]
+    fn hosts_written_as_addresses_are_not_looked_up() {
+        let address = |url: &str| literal_address(&url.parse().unwrap());
+        assert_eq!(
+            address("http://127.0.0.1:5000/x"),
+            Some("127.0.0.1:5000".parse().unwrap())
+        );
+        assert_eq!(
+            address("https://[::1]/"),
+            Some("[::1]:443".parse().unwrap())
+        );
+        assert_eq!(address("https://route53.amazonaws.com/"), None);
+        assert_eq!(address("https://127.0.0.1.example/"), None);
     }
 
     #[test]

@@ -228,16 +228,6 @@ pub fn is_not_registered(err: &ApiError) -> bool {
     )
 }
 
-/// Whether `err` says the server does not offer Route 53 Domains at all: a 404 that is not an
-/// AWS error, or an unknown operation.
-pub fn is_api_missing(err: &ApiError) -> bool {
-    matches!(err, ApiError::Http { status: 404, .. })
-        || matches!(
-            err.code(),
-            Some("UnknownOperationException" | "UnknownOperation")
-        )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,15 +267,15 @@ mod tests {
         assert!(is_not_registered(&aws("InvalidInput")));
         assert!(is_not_registered(&aws("UnsupportedTLD")));
         assert!(!is_not_registered(&aws("AccessDeniedException")));
-        assert!(is_api_missing(&aws("UnknownOperationException")));
+        assert!(aws("UnknownOperationException").is_unsupported_operation());
         let not_found = ApiError::Http {
             operation: "GetDomainDetail",
             status: 404,
             request_id: None,
             body_start: "<html>".into(),
         };
-        assert!(is_api_missing(&not_found));
-        assert!(!is_api_missing(&aws("InvalidInput")));
+        assert!(not_found.is_unsupported_operation());
+        assert!(!aws("InvalidInput").is_unsupported_operation());
         let denied = aws("AccessDeniedException").to_string();
         assert!(
             denied.contains("route53domains:GetDomainDetail") && denied.contains("r-1"),

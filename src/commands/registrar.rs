@@ -127,7 +127,7 @@ impl RegistrarPlan {
         ));
         let registered = match registrar.name_servers(api_name) {
             Ok(servers) => servers,
-            Err(err) if domains::is_api_missing(&err) => {
+            Err(err) if err.is_unsupported_operation() => {
                 log::warn(&format!(
                     "{context}: the endpoint {} does not offer Route 53 Domains ({err}); the \
                      name servers at the registrar are neither checked nor changed",

@@ -123,15 +123,21 @@ impl ApiError {
     }
 
     /// Whether the server does not offer the operation at all, as Route 53-compatible servers
-    /// answer for APIs they lack: HTTP 501, the codes `InvalidArgument`, `UnknownOperation` or
-    /// `NotImplemented`, or HTTP 404 with or without an error document, unless its code names a
-    /// missing resource (`NoSuchHostedZone`). Optional APIs (record set protections) use this one
-    /// rule to go on without the operation.
+    /// answer for APIs they lack: HTTP 501, the codes `InvalidArgument`, `UnknownOperation`
+    /// (`UnknownOperationException` in JSON APIs) or `NotImplemented`, or HTTP 404 with or without
+    /// an error document, unless its code names a missing resource (`NoSuchHostedZone`).
+    /// Optional APIs (record set protections, Route 53 Domains) use this one rule to go on without
+    /// the operation.
     pub fn is_unsupported_operation(&self) -> bool {
         let code = self.code();
         if matches!(
             code,
-            Some("InvalidArgument" | "UnknownOperation" | "NotImplemented")
+            Some(
+                "InvalidArgument"
+                    | "UnknownOperation"
+                    | "UnknownOperationException"
+                    | "NotImplemented"
+            )
         ) {
             return true;
         }

@@ -10,7 +10,8 @@
 //! decides what to do without protections.
 
 use super::{
-    page_bound, parse_error, read_all_pages, ApiError, Call, Client, Listing, Query, API_PREFIX,
+    page_bound, parse_error, read_all_pages, xml, ApiError, Call, Client, Listing, Query,
+    API_PREFIX,
 };
 use crate::model::{bare_id, RecordSetProtection};
 use crate::sigv4::percent_encode;
@@ -48,10 +49,7 @@ pub fn parse_list_protections(body: &[u8]) -> Result<ProtectionsPage, String> {
 fn protection(element: &Element) -> Result<RecordSetProtection, String> {
     Ok(RecordSetProtection {
         name: element.required("RecordName")?.to_string(),
-        rtype: element
-            .required("RecordType")?
-            .parse()
-            .map_err(|e| format!("<{}>: {e}", element.name))?,
+        rtype: xml::record_type(element, "RecordType")?,
         comment: element
             .text_of("Comment")
             .filter(|c| !c.is_empty())

@@ -218,7 +218,7 @@ where
 }
 
 /// The record type in `<name>`; see [`RecordType`] on why an unknown one is an error.
-fn record_type(element: &Element, name: &str) -> Result<RecordType, String> {
+pub(super) fn record_type(element: &Element, name: &str) -> Result<RecordType, String> {
     let text = element.required(name)?;
     text.parse()
         .map_err(|e| format!("<{name}>{text}</{name}>: {e}"))

@@ -11,9 +11,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::http::Response;
 use crate::route53::xml::ErrorBody;
-use crate::route53::{error_of_answer, ApiError, Call, CallKind, Caller};
+use crate::route53::{ApiError, Call, CallKind, Caller};
 
 /// The service name IAM actions and signatures use.
 pub const SERVICE: &str = "route53domains";
@@ -191,16 +190,12 @@ impl Client {
             changes: 0,
             scope: scope.to_string(),
         };
-        let answer = self.caller.call(&call, error_from_response)?;
+        let answer = self.caller.call(&call, parse_error)?;
         serde_json::from_slice(&answer).map_err(|e| ApiError::Parse {
             operation,
             detail: format!("not the JSON Route 53 Domains answers with: {e}"),
         })
     }
-}
-
-fn error_from_response(operation: &'static str, response: &Response) -> ApiError {
-    error_of_answer(SERVICE, operation, response, parse_error(&response.body))
 }
 
 /// Reads a JSON 1.1 error answer, `{"__type": "…#InvalidInput", "message": "…"}`; `None` when

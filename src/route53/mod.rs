@@ -98,8 +98,8 @@ pub struct Call {
     pub scope: String,
 }
 
-/// Turns an error answer of `operation` into an [`ApiError`]; each API has its error format.
-pub type ErrorReader = fn(&'static str, &Response) -> ApiError;
+/// Reads the body of an error answer (`None` when it is not one); each API has its error format.
+pub type ErrorReader = fn(&[u8]) -> Option<xml::ErrorBody>;
 
 impl Client {
     /// A client with the default limits and retry policy.
@@ -374,7 +374,7 @@ impl Client {
     }
 
     fn call(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
-        self.caller.call(call, error_from_response)
+        self.caller.call(call, xml::parse_error)
     }
 }
 
@@ -523,7 +523,13 @@ impl Caller {
         if (200..300).contains(&response.status) {
             Ok(response.body)
         } else {
-            Err(error_of(call.operation, &response))
+            let body = error_of(&response.body);
+            Err(error_of_answer(
+                self.endpoint.service,
+                call.operation,
+                &response,
+                body,
+            ))
         }
     }
 }
@@ -573,20 +579,10 @@ fn parse_error(operation: &'static str) -> impl Fn(String) -> ApiError {
     move |detail| ApiError::Parse { operation, detail }
 }
 
-/// Turns a non-2xx answer into an error, from its XML body when it has one.
-fn error_from_response(operation: &'static str, response: &Response) -> ApiError {
-    error_of_answer(
-        "route53",
-        operation,
-        response,
-        xml::parse_error(&response.body),
-    )
-}
-
-/// The error of a non-2xx `response` to `operation` of AWS `service` (its IAM prefix): from
-/// `body` when the API's error format could be read from it, else from the status and the first
-/// bytes of the answer.
-pub fn error_of_answer(
+/// The error of a non-2xx `response` to `operation` of AWS `service` (its IAM prefix, which is
+/// also its signing name): from `body` when the API's error format could be read from it, else
+/// from the status and the first bytes of the answer.
+fn error_of_answer(
     service: &'static str,
     operation: &'static str,
     response: &Response,

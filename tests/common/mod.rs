@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use r53ctl::creds::{CredsError, ProvideCredentials};
 use r53ctl::http::{Transport, TransportOptions};
 use r53ctl::model::{Action, ChangeAction, RecordSet};
-use r53ctl::route53::{ApiError, Call, CallKind, Caller, Client, ClientOptions, CreatedZone};
+use r53ctl::route53::{Call, CallKind, Caller, Client, ClientOptions, CreatedZone};
 use r53ctl::rtype::RecordType;
 use r53ctl::sigv4::{Credentials, Endpoint};
 
@@ -129,14 +129,8 @@ impl Moto {
             changes: 0,
             scope: domain.into(),
         };
-        let refused = |operation, response: &r53ctl::http::Response| ApiError::Http {
-            operation,
-            status: response.status,
-            request_id: None,
-            body_start: String::from_utf8_lossy(&response.body).into_owned(),
-        };
         caller
-            .call(&call, refused)
+            .call(&call, r53ctl::domains::parse_error)
             .unwrap_or_else(|e| panic!("register {domain}: {e}"));
     }
 }

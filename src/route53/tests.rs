@@ -83,7 +83,7 @@ fn record_sets_follow_every_page_position() {
         .list_record_sets("/hostedzone/Z0123456789ABCDEFGHIJ", None)
         .unwrap();
     assert_eq!(sets.len(), 20);
-    assert_eq!(sets[19].set_identifier.as_deref(), Some("w-2"));
+    assert_eq!(sets[19].set_identifier(), Some("w-2"));
     let seen = server.requests();
     assert_eq!(
         seen[0].request_line(),

@@ -16,20 +16,18 @@ const APEX: &str = "bench.tld.";
 fn record_set(i: usize, ttl: u32) -> RecordSet {
     let name = format!("host-{i}.{APEX}");
     match i % 10 {
-        0 => RecordSet {
-            ttl: None,
-            alias: Some(AliasTarget {
+        0 => RecordSet::aliased(
+            &name,
+            RecordType::AAAA,
+            AliasTarget {
                 hosted_zone_id: "ZBENCH".into(),
                 dns_name: format!("host-{}.{APEX}", i + 1),
                 evaluate_target_health: false,
-            }),
-            ..RecordSet::simple(&name, RecordType::AAAA, 0, Vec::new())
-        },
-        1 => RecordSet {
-            set_identifier: Some(format!("w{i}")),
-            routing: Some(Routing::Weighted { weight: 10 }),
-            ..RecordSet::simple(&name, RecordType::A, ttl, vec!["192.0.2.1".into()])
-        },
+            },
+        ),
+        1 => RecordSet::simple(&name, RecordType::A, ttl, vec!["192.0.2.1".into()])
+            .with_set_identifier(format!("w{i}"))
+            .with_routing(Routing::Weighted { weight: 10 }),
         2 => RecordSet::simple(
             &name,
             RecordType::TXT,

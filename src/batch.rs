@@ -115,7 +115,7 @@ impl Cost {
     fn of(action: Action, rs: &RecordSet) -> Cost {
         // An UPSERT counts its values twice, as it costs two change tokens.
         let times = action.change_tokens();
-        let (records, chars) = match rs.alias {
+        let (records, chars) = match rs.alias() {
             Some(_) => (0, 0),
             None => (rs.resource_record_count(), rs.value_chars()),
         };
@@ -154,10 +154,10 @@ enum Phase {
 impl Phase {
     fn of(change: &Change) -> Phase {
         match change {
-            Change::Delete(rs) if rs.alias.is_some() => Phase::AliasDelete,
+            Change::Delete(rs) if rs.alias().is_some() => Phase::AliasDelete,
             Change::Delete(_) => Phase::Delete,
             Change::Modify { .. } => Phase::Modify,
-            Change::Create(rs) if rs.alias.is_some() => Phase::AliasCreate,
+            Change::Create(rs) if rs.alias().is_some() => Phase::AliasCreate,
             Change::Create(_) => Phase::Create,
         }
     }
@@ -498,8 +498,7 @@ impl Hasher for FastHasher {
 
 /// The normalised name an alias record set points at.
 fn alias_target(rs: &RecordSet) -> Option<String> {
-    rs.alias
-        .as_ref()
+    rs.alias()
         .map(|alias| crate::name::normalize(&alias.dns_name))
 }
 
@@ -542,18 +541,13 @@ mod tests {
             172_800,
             vec!["ns-1.awsdns-1.com.".into()],
         );
-        let new = RecordSet {
-            ttl: Some(3600),
-            ..old.clone()
-        };
         let requests = batches(APEX, &[modify(old.clone())], &Limits::default()).unwrap();
         let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
         assert_eq!(actions, vec![Action::Upsert]);
         assert_eq!(requests[0][0].record_set.ttl, Some(60));
-        let below = RecordSet {
-            name: format!("sub.{APEX}"),
-            ..new
-        };
+        let mut below = old;
+        below.name = format!("sub.{APEX}");
+        below.ttl = Some(3600);
         let requests = batches(APEX, &[modify(below)], &Limits::default()).unwrap();
         let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
         assert_eq!(
@@ -573,23 +567,17 @@ mod tests {
     }
 
     fn alias(name: &str, target: &str) -> RecordSet {
-        RecordSet {
-            ttl: None,
-            values: Vec::new(),
-            alias: Some(AliasTarget {
-                hosted_zone_id: "Z0123456789ABC".into(),
-                dns_name: target.into(),
-                evaluate_target_health: true,
-            }),
-            ..RecordSet::simple(name, RecordType::A, 0, Vec::new())
-        }
+        let target = AliasTarget {
+            hosted_zone_id: "Z0123456789ABC".into(),
+            dns_name: target.into(),
+            evaluate_target_health: true,
+        };
+        RecordSet::aliased(name, RecordType::A, target)
     }
 
     fn modify(old: RecordSet) -> Change {
-        let new = RecordSet {
-            ttl: Some(60),
-            ..old.clone()
-        };
+        let mut new = old.clone();
+        new.ttl = Some(60);
         Change::Modify { old, new }
     }
 
@@ -778,7 +766,7 @@ mod tests {
             .iter()
             .flatten()
             .map(
-                |a| match (a.action, a.record_set.alias.is_some(), a.record_set.rtype) {
+                |a| match (a.action, a.record_set.alias().is_some(), a.record_set.rtype) {
                     (Action::Delete, true, _) => 0,
                     (Action::Delete, false, RecordType::A) => 1,
                     (_, _, RecordType::AAAA) => 2,
@@ -876,9 +864,8 @@ mod tests {
 
     #[test]
     fn many_deletes_and_creates_at_one_name_delete_first_across_requests() {
-        let weighted = |id: usize| RecordSet {
-            set_identifier: Some(format!("id-{id}")),
-            ..record("www.tld.", RecordType::A, 100, 9)
+        let weighted = |id: usize| {
+            record("www.tld.", RecordType::A, 100, 9).with_set_identifier(format!("id-{id}"))
         };
         let changes: Vec<Change> = (0..30)
             .map(|i| Change::Create(weighted(i)))

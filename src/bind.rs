@@ -22,7 +22,7 @@ pub fn zone_file(zone: &HostedZone, record_sets: &[RecordSet]) -> String {
 }
 
 fn record_set_lines(apex: &str, rs: &RecordSet) -> String {
-    if rs.alias.is_some() || rs.set_identifier.is_some() {
+    if rs.alias().is_some() || rs.set_identifier().is_some() {
         return format!("; {}\n", crate::output::describe(rs));
     }
     let owner = crate::name::zone_file_relative(&rs.name, apex);
@@ -72,14 +72,14 @@ mod tests {
     #[test]
     fn writes_plain_record_sets_in_zone_file_form_and_comments_the_rest() {
         let zone = HostedZone::example();
-        let mut weighted = RecordSet::simple(
+        let weighted = RecordSet::simple(
             "api.example.tld.",
             RecordType::A,
             60,
             vec!["1.1.1.1".into()],
-        );
-        weighted.set_identifier = Some("eu".into());
-        weighted.routing = Some(crate::model::Routing::Weighted { weight: 5 });
+        )
+        .with_set_identifier("eu")
+        .with_routing(crate::model::Routing::Weighted { weight: 5 });
         let text = zone_file(
             &zone,
             &[

@@ -181,7 +181,10 @@ impl Zone<'_> {
             }
             return;
         }
-        if let Some(live) = pair.live.filter(|l| l.traffic_policy_instance_id.is_some()) {
+        if let Some(live) = pair
+            .live
+            .filter(|l| l.traffic_policy_instance_id().is_some())
+        {
             diff.left_alone
                 .push((live.clone(), LeftAlone::TrafficPolicy));
             if let Some(desired) = pair.desired {
@@ -243,13 +246,13 @@ impl Zone<'_> {
         live: Option<&RecordSet>,
     ) -> RecordSet {
         let mut desired = desired.clone();
-        if let Some(AliasTarget { hosted_zone_id, .. }) = desired.alias.as_mut() {
+        if let Some(AliasTarget { hosted_zone_id, .. }) = desired.alias_mut() {
             if hosted_zone_id.is_empty() {
                 *hosted_zone_id = self.options.zone_id.to_string();
             }
         }
         if desired.ttl.is_none()
-            && desired.alias.is_none()
+            && desired.alias().is_none()
             && is_apex_key(key, self.apex, RecordType::NS)
         {
             desired.ttl = Some(live.and_then(|l| l.ttl).unwrap_or(DEFAULT_APEX_NS_TTL));
@@ -293,15 +296,10 @@ mod tests {
     }
 
     fn ns(ttl: Option<u32>, values: &[&str]) -> RecordSet {
-        RecordSet {
-            ttl,
-            ..RecordSet::simple(
-                APEX,
-                RecordType::NS,
-                0,
-                values.iter().map(|v| v.to_string()).collect(),
-            )
-        }
+        let values = values.iter().map(|v| v.to_string()).collect();
+        let mut ns = RecordSet::simple(APEX, RecordType::NS, 0, values);
+        ns.ttl = ttl;
+        ns
     }
 
     fn soa() -> RecordSet {
@@ -316,16 +314,12 @@ mod tests {
     }
 
     fn alias(name: &str, zone_id: &str, target: &str) -> RecordSet {
-        RecordSet {
-            ttl: None,
-            values: Vec::new(),
-            alias: Some(AliasTarget {
-                hosted_zone_id: zone_id.to_string(),
-                dns_name: target.to_string(),
-                evaluate_target_health: false,
-            }),
-            ..RecordSet::simple(name, RecordType::A, 0, Vec::new())
-        }
+        let target = AliasTarget {
+            hosted_zone_id: zone_id.to_string(),
+            dns_name: target.to_string(),
+            evaluate_target_health: false,
+        };
+        RecordSet::aliased(name, RecordType::A, target)
     }
 
     fn diff_with(
@@ -413,10 +407,10 @@ mod tests {
 
     #[test]
     fn set_identifier_is_part_of_the_key() {
-        let weighted = |id: &str, weight: u32| RecordSet {
-            set_identifier: Some(id.to_string()),
-            routing: Some(Routing::Weighted { weight }),
-            ..a("www.example.tld.", 60, &["192.0.2.1"])
+        let weighted = |id: &str, weight: u32| {
+            a("www.example.tld.", 60, &["192.0.2.1"])
+                .with_set_identifier(id)
+                .with_routing(Routing::Weighted { weight })
         };
         let d = diff(
             &[weighted("one", 10), weighted("two", 20)],
@@ -439,10 +433,8 @@ mod tests {
         let d = diff(&[], &[soa()]);
         assert!(d.changes.is_empty());
         assert_eq!(d.left_alone, vec![(soa(), LeftAlone::ZoneApex)]);
-        let other_soa = RecordSet {
-            ttl: Some(60),
-            ..soa()
-        };
+        let mut other_soa = soa();
+        other_soa.ttl = Some(60);
         let d = diff(&[other_soa.clone()], &[soa()]);
         assert!(d.changes.is_empty());
         assert_eq!(d.not_applied, vec![(other_soa, NotApplied::ZoneSoa)]);
@@ -492,10 +484,8 @@ mod tests {
 
     #[test]
     fn traffic_policy_record_sets_are_never_changed_nor_replaced() {
-        let live = RecordSet {
-            traffic_policy_instance_id: Some("tp-1".into()),
-            ..a("www.example.tld.", 60, &["192.0.2.1"])
-        };
+        let live =
+            a("www.example.tld.", 60, &["192.0.2.1"]).with_traffic_policy_instance_id("tp-1");
         let d = diff(&[], &[live.clone()]);
         assert!(d.changes.is_empty());
         assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::TrafficPolicy)]);

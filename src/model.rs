@@ -6,35 +6,97 @@
 //! them (see [`crate::rdata`]). Record sets read from Route 53 are kept exactly as read, so that a
 //! DELETE can name them byte for byte; comparison goes through [`RecordSet::comparable`].
 //!
-//! The serde derives give plan files and JSON output their shape.
+//! The serde forms give plan files and JSON output their shape.
 //!
 //! May import: `name`, `rdata`, `rtype`.
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::rtype::RecordType;
 
 /// One Route 53 resource record set. Its serde form (every field, `null` when absent) is what
 /// plan files and `--format json` write, and what the plan fingerprint hashes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// The fields nearly every record set lacks live out of line in one boxed [`Extra`], so that a
+/// zone's vector of record sets stays small; read them through the accessors
+/// ([`RecordSet::set_identifier`], [`RecordSet::alias`], ...).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(from = "WireRecordSet")]
 pub struct RecordSet {
     /// Wire-form owner name, e.g. `\052.example.tld.`.
     pub name: String,
-    #[serde(rename = "type")]
     pub rtype: RecordType,
-    /// Distinguishes record sets of one name and type under a routing policy.
-    pub set_identifier: Option<String>,
     /// `None` for alias record sets, which carry no TTL.
     pub ttl: Option<u32>,
     /// Values in Route 53's wire form; empty for alias record sets.
     pub values: Vec<String>,
+    /// `None` when every field of [`Extra`] is absent, never an empty `Extra`: the derived
+    /// equality and hash rely on it.
+    extra: Option<Box<Extra>>,
+}
+
+/// The fields of a record set that nearly every record set lacks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Extra {
+    /// Distinguishes record sets of one name and type under a routing policy.
+    pub set_identifier: Option<String>,
     pub alias: Option<AliasTarget>,
     pub routing: Option<Routing>,
     pub health_check_id: Option<String>,
     /// Set on record sets made by a traffic policy; r53ctl never changes those.
     pub traffic_policy_instance_id: Option<String>,
+}
+
+/// [`RecordSet`]'s serde form, flat: what plan files hold.
+#[derive(Deserialize)]
+#[serde(rename = "RecordSet")]
+struct WireRecordSet {
+    name: String,
+    #[serde(rename = "type")]
+    rtype: RecordType,
+    set_identifier: Option<String>,
+    ttl: Option<u32>,
+    values: Vec<String>,
+    alias: Option<AliasTarget>,
+    routing: Option<Routing>,
+    health_check_id: Option<String>,
+    traffic_policy_instance_id: Option<String>,
+}
+
+impl From<WireRecordSet> for RecordSet {
+    fn from(wire: WireRecordSet) -> RecordSet {
+        let extra = Extra {
+            set_identifier: wire.set_identifier,
+            alias: wire.alias,
+            routing: wire.routing,
+            health_check_id: wire.health_check_id,
+            traffic_policy_instance_id: wire.traffic_policy_instance_id,
+        };
+        RecordSet::new(wire.name, wire.rtype, wire.ttl, wire.values, extra)
+    }
+}
+
+/// Writes the fields of [`WireRecordSet`] in its order.
+impl Serialize for RecordSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("RecordSet", 9)?;
+        s.serialize_field("name", &self.name)?;
+        s.serialize_field("type", &self.rtype)?;
+        s.serialize_field("set_identifier", &self.set_identifier())?;
+        s.serialize_field("ttl", &self.ttl)?;
+        s.serialize_field("values", &self.values)?;
+        s.serialize_field("alias", &self.alias())?;
+        s.serialize_field("routing", &self.routing())?;
+        s.serialize_field("health_check_id", &self.health_check_id())?;
+        s.serialize_field(
+            "traffic_policy_instance_id",
+            &self.traffic_policy_instance_id(),
+        )?;
+        s.end()
+    }
 }
 
 /// Route 53's `AliasTarget`.
@@ -44,6 +106,17 @@ pub struct AliasTarget {
     /// Wire-form target name.
     pub dns_name: String,
     pub evaluate_target_health: bool,
+}
+
+impl AliasTarget {
+    /// A copy with the target name normalised.
+    fn comparable(&self) -> AliasTarget {
+        AliasTarget {
+            hosted_zone_id: self.hosted_zone_id.clone(),
+            dns_name: crate::name::normalize(&self.dns_name),
+            evaluate_target_health: self.evaluate_target_health,
+        }
+    }
 }
 
 /// The routing policy of a record set that carries a `SetIdentifier`.
@@ -128,20 +201,112 @@ impl fmt::Display for RecordKey {
     }
 }
 
+impl Extra {
+    /// A copy with the alias target normalised.
+    fn comparable(&self) -> Extra {
+        Extra {
+            alias: self.alias.as_ref().map(AliasTarget::comparable),
+            ..self.clone()
+        }
+    }
+}
+
+/// Whether two record sets' [`Extra`] parts are equal in canonical form.
+fn same_extra(a: Option<&Extra>, b: Option<&Extra>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a == b || a.comparable() == b.comparable(),
+        _ => false,
+    }
+}
+
 impl RecordSet {
+    /// A record set of all its parts.
+    pub fn new(
+        name: String,
+        rtype: RecordType,
+        ttl: Option<u32>,
+        values: Vec<String>,
+        extra: Extra,
+    ) -> RecordSet {
+        let extra = (extra != Extra::default()).then(|| Box::new(extra));
+        RecordSet {
+            name,
+            rtype,
+            ttl,
+            values,
+            extra,
+        }
+    }
+
     /// A plain record set (no alias, no routing policy).
     pub fn simple(name: &str, rtype: RecordType, ttl: u32, values: Vec<String>) -> RecordSet {
-        RecordSet {
-            name: name.to_string(),
-            rtype,
-            set_identifier: None,
-            ttl: Some(ttl),
-            values,
-            alias: None,
-            routing: None,
-            health_check_id: None,
-            traffic_policy_instance_id: None,
-        }
+        RecordSet::new(name.to_string(), rtype, Some(ttl), values, Extra::default())
+    }
+
+    /// An alias record set: no TTL, no values.
+    pub fn aliased(name: &str, rtype: RecordType, target: AliasTarget) -> RecordSet {
+        let extra = Extra {
+            alias: Some(target),
+            ..Extra::default()
+        };
+        RecordSet::new(name.to_string(), rtype, None, Vec::new(), extra)
+    }
+
+    /// This record set with a set identifier.
+    pub fn with_set_identifier(mut self, id: impl Into<String>) -> RecordSet {
+        self.extra_mut().set_identifier = Some(id.into());
+        self
+    }
+
+    /// This record set with a routing policy.
+    pub fn with_routing(mut self, routing: Routing) -> RecordSet {
+        self.extra_mut().routing = Some(routing);
+        self
+    }
+
+    /// This record set with a health check.
+    pub fn with_health_check_id(mut self, id: impl Into<String>) -> RecordSet {
+        self.extra_mut().health_check_id = Some(id.into());
+        self
+    }
+
+    /// This record set as made by a traffic policy.
+    pub fn with_traffic_policy_instance_id(mut self, id: impl Into<String>) -> RecordSet {
+        self.extra_mut().traffic_policy_instance_id = Some(id.into());
+        self
+    }
+
+    /// The out-of-line fields, created when absent: set one of them to `Some` right away, so
+    /// that `extra` is never an empty `Extra`.
+    fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Distinguishes record sets of one name and type under a routing policy.
+    pub fn set_identifier(&self) -> Option<&str> {
+        self.extra.as_ref()?.set_identifier.as_deref()
+    }
+
+    pub fn alias(&self) -> Option<&AliasTarget> {
+        self.extra.as_ref()?.alias.as_ref()
+    }
+
+    pub fn alias_mut(&mut self) -> Option<&mut AliasTarget> {
+        self.extra.as_mut()?.alias.as_mut()
+    }
+
+    pub fn routing(&self) -> Option<&Routing> {
+        self.extra.as_ref()?.routing.as_ref()
+    }
+
+    pub fn health_check_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.health_check_id.as_deref()
+    }
+
+    /// Set on record sets made by a traffic policy; r53ctl never changes those.
+    pub fn traffic_policy_instance_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.traffic_policy_instance_id.as_deref()
     }
 
     /// The key Route 53 identifies this record set by, with the name normalised.
@@ -149,13 +314,24 @@ impl RecordSet {
         RecordKey {
             name: crate::name::normalize(&self.name),
             rtype: self.rtype,
-            set_identifier: self.set_identifier.clone(),
+            set_identifier: self.set_identifier().map(str::to_string),
         }
     }
 
     /// A copy in canonical form: names normalised, values canonicalised for their type and
     /// sorted, so that two record sets Route 53 would treat as the same compare equal.
     pub fn comparable(&self) -> RecordSet {
+        RecordSet {
+            name: crate::name::normalize(&self.name),
+            rtype: self.rtype,
+            ttl: self.ttl,
+            values: self.canonical_values(),
+            extra: self.extra.as_deref().map(|e| Box::new(e.comparable())),
+        }
+    }
+
+    /// The values canonicalised for their type, sorted, without duplicates.
+    fn canonical_values(&self) -> Vec<String> {
         let mut values: Vec<String> = self
             .values
             .iter()
@@ -163,28 +339,19 @@ impl RecordSet {
             .collect();
         values.sort();
         values.dedup();
-        RecordSet {
-            name: crate::name::normalize(&self.name),
-            values,
-            alias: self.alias.as_ref().map(|a| AliasTarget {
-                hosted_zone_id: a.hosted_zone_id.clone(),
-                dns_name: crate::name::normalize(&a.dns_name),
-                evaluate_target_health: a.evaluate_target_health,
-            }),
-            rtype: self.rtype,
-            set_identifier: self.set_identifier.clone(),
-            ttl: self.ttl,
-            routing: self.routing.clone(),
-            health_check_id: self.health_check_id.clone(),
-            traffic_policy_instance_id: self.traffic_policy_instance_id.clone(),
-        }
+        values
     }
 
     /// Whether Route 53 would treat `self` and `other` as the same record set: their
-    /// [`RecordSet::comparable`] forms are equal.
+    /// [`RecordSet::comparable`] forms are equal. Compared part by part, cheapest first, without
+    /// building those forms.
     pub fn same_as(&self, other: &RecordSet) -> bool {
-        // Identical record sets, the common case, need no canonical forms.
-        self == other || self.comparable() == other.comparable()
+        self.rtype == other.rtype
+            && self.ttl == other.ttl
+            && same_extra(self.extra.as_deref(), other.extra.as_deref())
+            && (self.name == other.name
+                || crate::name::normalize(&self.name) == crate::name::normalize(&other.name))
+            && (self.values == other.values || self.canonical_values() == other.canonical_values())
     }
 
     /// Whether this is the zone's SOA or apex NS record set for the zone `apex` (wire form).
@@ -349,6 +516,105 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn alias_to(dns_name: &str) -> RecordSet {
+        let target = AliasTarget {
+            hosted_zone_id: "Z1".into(),
+            dns_name: dns_name.into(),
+            evaluate_target_health: false,
+        };
+        RecordSet::aliased("app.example.tld.", RecordType::A, target)
+    }
+
+    fn weighted(id: &str, weight: u32) -> RecordSet {
+        RecordSet::simple(
+            "w.example.tld.",
+            RecordType::A,
+            60,
+            vec!["192.0.2.1".into()],
+        )
+        .with_set_identifier(id)
+        .with_routing(Routing::Weighted { weight })
+    }
+
+    #[test]
+    fn a_record_set_stays_small() {
+        assert!(std::mem::size_of::<RecordSet>() <= 72);
+    }
+
+    #[test]
+    fn a_record_set_without_rare_fields_holds_no_extra() {
+        let simple = RecordSet::simple("a.tld.", RecordType::A, 60, vec!["192.0.2.1".into()]);
+        let built = RecordSet::new(
+            "a.tld.".into(),
+            RecordType::A,
+            Some(60),
+            vec!["192.0.2.1".into()],
+            Extra::default(),
+        );
+        assert_eq!(built.extra, None);
+        assert_eq!(built, simple);
+        assert!(weighted("one", 1).extra.is_some());
+    }
+
+    #[test]
+    fn serde_form_writes_every_field_in_order_and_reads_back() {
+        let simple = RecordSet::simple("a.tld.", RecordType::A, 60, vec!["192.0.2.1".into()]);
+        let text = serde_json::to_string(&simple).unwrap();
+        assert_eq!(
+            text,
+            r#"{"name":"a.tld.","type":"A","set_identifier":null,"ttl":60,"values":["192.0.2.1"],"alias":null,"routing":null,"health_check_id":null,"traffic_policy_instance_id":null}"#
+        );
+        assert_eq!(serde_json::from_str::<RecordSet>(&text).unwrap(), simple);
+
+        let rare = alias_to("lb.tld.")
+            .with_set_identifier("eu")
+            .with_routing(Routing::Weighted { weight: 5 })
+            .with_health_check_id("hc")
+            .with_traffic_policy_instance_id("tp");
+        let text = serde_json::to_string(&rare).unwrap();
+        assert_eq!(
+            text,
+            r#"{"name":"app.example.tld.","type":"A","set_identifier":"eu","ttl":null,"values":[],"alias":{"hosted_zone_id":"Z1","dns_name":"lb.tld.","evaluate_target_health":false},"routing":{"policy":"weighted","weight":5},"health_check_id":"hc","traffic_policy_instance_id":"tp"}"#
+        );
+        assert_eq!(serde_json::from_str::<RecordSet>(&text).unwrap(), rare);
+    }
+
+    #[test]
+    fn same_as_agrees_with_comparable_forms() {
+        let a = |name: &str, values: &[&str]| {
+            let values = values.iter().map(|v| v.to_string()).collect();
+            RecordSet::simple(name, RecordType::AAAA, 60, values)
+        };
+        let pairs = [
+            (
+                a("a.tld.", &["2001:db8::1"]),
+                a("A.TLD", &["2001:DB8:0::1"]),
+            ),
+            (
+                a("a.tld.", &["2001:db8::1", "2001:db8::2"]),
+                a("a.tld.", &["2001:db8::2", "2001:db8::1", "2001:db8::2"]),
+            ),
+            (a("a.tld.", &["2001:db8::1"]), a("b.tld.", &["2001:db8::1"])),
+            (a("a.tld.", &["2001:db8::1"]), a("a.tld.", &["2001:db8::2"])),
+            (alias_to("lb.tld."), alias_to("LB.tld")),
+            (alias_to("lb.tld."), alias_to("lb2.tld.")),
+            (weighted("one", 1), weighted("one", 1)),
+            (weighted("one", 1), weighted("one", 2)),
+            (weighted("one", 1), weighted("two", 1)),
+            (weighted("one", 1), a("w.example.tld.", &["192.0.2.1"])),
+        ];
+        for (x, y) in &pairs {
+            let expected = x.comparable() == y.comparable();
+            assert_eq!(x.same_as(y), expected, "{x:?} vs {y:?}");
+            assert_eq!(y.same_as(x), expected, "{y:?} vs {x:?}");
+        }
+        let verdicts: Vec<bool> = pairs.iter().map(|(x, y)| x.same_as(y)).collect();
+        let expected = [
+            true, true, false, false, true, false, true, false, false, false,
+        ];
+        assert_eq!(verdicts, expected);
+    }
 
     #[test]
     fn bare_ids() {

@@ -129,14 +129,14 @@ fn name_and_type(rs: &RecordSet) -> String {
 
 /// `[set-identifier routing]`, for a record set under a routing policy.
 fn routing_text(rs: &RecordSet) -> Option<String> {
-    let id = rs.set_identifier.as_ref()?;
-    Some(format!("[{id}{}]", routing_label(rs.routing.as_ref())))
+    let id = rs.set_identifier()?;
+    Some(format!("[{id}{}]", routing_label(rs.routing())))
 }
 
 /// What a record set holds besides its values: TTL, alias target, health check.
 fn settings(rs: &RecordSet) -> Vec<String> {
     let mut parts: Vec<String> = rs.ttl.iter().map(u32::to_string).collect();
-    if let Some(alias) = &rs.alias {
+    if let Some(alias) = rs.alias() {
         parts.push(format!(
             "ALIAS {} (zone {}{})",
             crate::name::display(&alias.dns_name),
@@ -148,7 +148,7 @@ fn settings(rs: &RecordSet) -> Vec<String> {
             }
         ));
     }
-    if let Some(hc) = &rs.health_check_id {
+    if let Some(hc) = rs.health_check_id() {
         parts.push(format!("health-check={hc}"));
     }
     parts
@@ -353,7 +353,7 @@ fn record_set_lines(verb: &str, rs: &RecordSet) -> Vec<String> {
 }
 
 fn modify_lines(old: &RecordSet, new: &RecordSet) -> Vec<String> {
-    let routing_changed = old.routing != new.routing;
+    let routing_changed = old.routing() != new.routing();
     let inline = old.values.len() <= 1 && new.values.len() <= 1;
     let side = |rs: &RecordSet| {
         let routing = routing_changed.then(|| routing_text(rs)).flatten();
@@ -611,15 +611,14 @@ mod tests {
 
     #[test]
     fn describes_alias_and_routing() {
-        let mut rs = RecordSet::simple("app.example.tld.", RecordType::A, 0, vec![]);
-        rs.ttl = None;
-        rs.set_identifier = Some("eu".into());
-        rs.routing = Some(Routing::Weighted { weight: 10 });
-        rs.alias = Some(AliasTarget {
+        let target = AliasTarget {
             hosted_zone_id: "Z1".into(),
             dns_name: "lb.example.tld.".into(),
             evaluate_target_health: true,
-        });
+        };
+        let rs = RecordSet::aliased("app.example.tld.", RecordType::A, target)
+            .with_set_identifier("eu")
+            .with_routing(Routing::Weighted { weight: 10 });
         assert_eq!(
             describe(&rs),
             "app.example.tld A [eu weight=10] ALIAS lb.example.tld (zone Z1, evaluate target health)"
@@ -704,15 +703,13 @@ mod tests {
     #[test]
     fn traffic_policy_record_sets_are_kept_and_said_so() {
         let zone = crate::model::HostedZone::example();
-        let live = RecordSet {
-            traffic_policy_instance_id: Some("tpi-1".into()),
-            ..RecordSet::simple(
-                "tp.example.tld.",
-                RecordType::A,
-                60,
-                vec!["192.0.2.8".into()],
-            )
-        };
+        let live = RecordSet::simple(
+            "tp.example.tld.",
+            RecordType::A,
+            60,
+            vec!["192.0.2.8".into()],
+        )
+        .with_traffic_policy_instance_id("tpi-1");
         let options = crate::diff::DiffOptions {
             apex: "example.tld.",
             zone_id: "Z1",
@@ -740,11 +737,9 @@ mod tests {
     }
 
     fn weighted(id: &str, weight: u32) -> RecordSet {
-        RecordSet {
-            set_identifier: Some(id.into()),
-            routing: Some(Routing::Weighted { weight }),
-            ..a("app.example.tld.", "192.0.2.1")
-        }
+        a("app.example.tld.", "192.0.2.1")
+            .with_set_identifier(id)
+            .with_routing(Routing::Weighted { weight })
     }
 
     fn diff_of(changes: Vec<Change>) -> ZoneDiff {
@@ -786,12 +781,11 @@ mod tests {
             ),
             "{text}"
         );
+        let mut new = weighted("a", 10);
+        new.ttl = Some(60);
         let same_routing = Change::Modify {
             old: weighted("a", 10),
-            new: RecordSet {
-                ttl: Some(60),
-                ..weighted("a", 10)
-            },
+            new,
         };
         let text = text_of(vec![same_routing]);
         assert!(

@@ -485,7 +485,7 @@ fn check_record_set(rs: &RecordSet, apex: &str) -> Result<(), (String, String)> 
     for (i, value) in rs.values.iter().enumerate() {
         rdata::check_wire(rs.rtype, value).map_err(|e| (format!("values[{i}]"), e))?;
     }
-    if let Some(alias) = &rs.alias {
+    if let Some(alias) = rs.alias() {
         name::to_wire(&alias.dns_name).map_err(|e| ("alias.dns_name".to_string(), e))?;
     }
     Ok(())
@@ -529,12 +529,10 @@ mod tests {
     }
 
     fn routed(id: &str, routing: Routing) -> RecordSet {
-        RecordSet {
-            set_identifier: Some(id.into()),
-            routing: Some(routing),
-            health_check_id: Some("abcdef11-2222-3333-4444-555555fedcba".into()),
-            ..a("api.example.tld.", &["192.0.2.10"])
-        }
+        a("api.example.tld.", &["192.0.2.10"])
+            .with_set_identifier(id)
+            .with_routing(routing)
+            .with_health_check_id("abcdef11-2222-3333-4444-555555fedcba")
     }
 
     /// One record set of every shape the model can hold.
@@ -546,16 +544,15 @@ mod tests {
                 60,
                 vec!["\"v=spf1 -all\"".into(), "\"a\\\"b\" \"c\"".into()],
             ),
-            RecordSet {
-                ttl: None,
-                values: Vec::new(),
-                alias: Some(AliasTarget {
+            RecordSet::aliased(
+                "\\052.example.tld.",
+                RecordType::A,
+                AliasTarget {
                     hosted_zone_id: "Z35SXDOTRQ7X7K".into(),
                     dns_name: "dualstack.lb-1.us-east-1.elb.amazonaws.com.".into(),
                     evaluate_target_health: true,
-                }),
-                ..a("\\052.example.tld.", &[])
-            },
+                },
+            ),
             routed("w", Routing::Weighted { weight: 0 }),
             routed(
                 "l",
@@ -603,10 +600,7 @@ mod tests {
                     location_name: "office".into(),
                 },
             ),
-            RecordSet {
-                traffic_policy_instance_id: Some("tp-1".into()),
-                ..a("tp.example.tld.", &["192.0.2.20"])
-            },
+            a("tp.example.tld.", &["192.0.2.20"]).with_traffic_policy_instance_id("tp-1"),
         ]
     }
 
@@ -677,12 +671,11 @@ mod tests {
 
     #[test]
     fn an_apex_ns_upsert_round_trips() {
-        let ns = |ttl: u32| RecordSet {
-            ttl: Some(ttl),
-            ..RecordSet::simple(
+        let ns = |ttl: u32| {
+            RecordSet::simple(
                 "example.tld.",
                 RecordType::NS,
-                0,
+                ttl,
                 vec!["ns-1.awsdns-1.com.".into()],
             )
         };

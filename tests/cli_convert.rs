@@ -20,7 +20,7 @@ fn comparable(records: &[RecordSet], apex: &str) -> Vec<RecordSet> {
         .filter(|s| !s.is_apex_ns_or_soa(apex))
         .map(RecordSet::comparable)
         .collect();
-    for alias in sets.iter_mut().filter_map(|s| s.alias.as_mut()) {
+    for alias in sets.iter_mut().filter_map(RecordSet::alias_mut) {
         if alias.dns_name.ends_with(&format!(".{apex}")) {
             alias.hosted_zone_id.clear();
         }

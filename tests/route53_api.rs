@@ -23,7 +23,7 @@ fn summary(record_sets: &[RecordSet]) -> BTreeSet<Summary> {
             (
                 rs.name.clone(),
                 rs.rtype,
-                rs.set_identifier.clone(),
+                rs.set_identifier().map(str::to_string),
                 rs.ttl,
                 values,
             )
@@ -54,11 +54,9 @@ fn twelve_hundred_record_sets_round_trip_through_paging_and_changes() {
 
     // Replace one record set (DELETE old + CREATE new) and delete another, atomically.
     let old = written[7].clone();
-    let new = RecordSet {
-        values: vec!["192.0.2.77".into()],
-        ttl: Some(60),
-        ..old.clone()
-    };
+    let mut new = old.clone();
+    new.values = vec!["192.0.2.77".into()];
+    new.ttl = Some(60);
     let changes = [
         ChangeAction {
             action: Action::Delete,
@@ -96,15 +94,15 @@ fn routing_policies_alias_and_markup_in_values_survive_a_round_trip() {
     let name = common::unique_zone_name("routing");
     let zone = common::create_zone(&client, &name).zone;
     let www = format!("www.{name}");
-    let weighted = |id: &str, weight: u32, value: &str| RecordSet {
-        set_identifier: Some(id.into()),
-        routing: Some(Routing::Weighted { weight }),
-        ..RecordSet::simple(
+    let weighted = |id: &str, weight: u32, value: &str| {
+        RecordSet::simple(
             &format!("api.{name}"),
             RecordType::A,
             60,
             vec![value.into()],
         )
+        .with_set_identifier(id)
+        .with_routing(Routing::Weighted { weight })
     };
     let record_sets = vec![
         RecordSet::simple(
@@ -121,28 +119,25 @@ fn routing_policies_alias_and_markup_in_values_survive_a_round_trip() {
         ),
         weighted("blue", 90, "192.0.2.10"),
         weighted("green", 10, "192.0.2.20"),
-        RecordSet {
-            ttl: None,
-            values: Vec::new(),
-            alias: Some(AliasTarget {
+        RecordSet::aliased(
+            &format!("alias.{name}"),
+            RecordType::A,
+            AliasTarget {
                 hosted_zone_id: zone.id.clone(),
                 dns_name: www.clone(),
                 evaluate_target_health: false,
-            }),
-            ..RecordSet::simple(&format!("alias.{name}"), RecordType::A, 0, Vec::new())
-        },
-        RecordSet {
-            set_identifier: Some("primary".into()),
-            routing: Some(Routing::Failover {
-                role: "PRIMARY".into(),
-            }),
-            ..RecordSet::simple(
-                &format!("ha.{name}"),
-                RecordType::A,
-                60,
-                vec!["192.0.2.30".into()],
-            )
-        },
+            },
+        ),
+        RecordSet::simple(
+            &format!("ha.{name}"),
+            RecordType::A,
+            60,
+            vec!["192.0.2.30".into()],
+        )
+        .with_set_identifier("primary")
+        .with_routing(Routing::Failover {
+            role: "PRIMARY".into(),
+        }),
     ];
     common::add_record_sets(&client, &zone.id, &record_sets);
 
@@ -153,10 +148,10 @@ fn routing_policies_alias_and_markup_in_values_survive_a_round_trip() {
             .find(|rs| rs.key() == expected.key())
             .unwrap_or_else(|| panic!("{} not listed", expected.key()));
         assert_eq!(found.ttl, expected.ttl, "{}", expected.key());
-        assert_eq!(found.routing, expected.routing, "{}", expected.key());
+        assert_eq!(found.routing(), expected.routing(), "{}", expected.key());
         assert_eq!(
-            found.alias.is_some(),
-            expected.alias.is_some(),
+            found.alias().is_some(),
+            expected.alias().is_some(),
             "{}",
             expected.key()
         );

@@ -615,7 +615,7 @@ fn request_json(number: usize, request: &RequestReport) -> Value {
                 "action": c.action.as_str(),
                 "name": c.record_set.name,
                 "type": c.record_set.rtype,
-                "set_identifier": c.record_set.set_identifier,
+                "set_identifier": c.record_set.set_identifier(),
             })
         })
         .collect();

@@ -24,7 +24,7 @@ pub fn config_text(config: &Config, include_apex_ns: bool) -> String {
         domain
             .records
             .iter()
-            .filter(|s| s.rtype.is_writable() && s.traffic_policy_instance_id.is_none())
+            .filter(|s| s.rtype.is_writable() && s.traffic_policy_instance_id().is_none())
             .filter(|s| include_apex_ns || !s.is_apex_ns_or_soa(&domain.name))
             .cloned()
             .collect()
@@ -203,19 +203,19 @@ fn set_records(set: &RecordSet, apex: &str, default_ttl: u32) -> Vec<Fields> {
         if let Some(ttl) = set.ttl.filter(|&ttl| ttl != default_ttl || apex_ns) {
             fields = fields.put("ttl", ttl);
         }
-        if let Some(id) = &set.set_identifier {
-            fields = fields.put("set_identifier", id.as_str());
+        if let Some(id) = set.set_identifier() {
+            fields = fields.put("set_identifier", id);
         }
-        if let Some(routing) = &set.routing {
+        if let Some(routing) = set.routing() {
             let (key, value) = routing_field(routing);
             fields = fields.put(key, value);
         }
-        if let Some(check) = &set.health_check_id {
-            fields = fields.put("health_check_id", check.as_str());
+        if let Some(check) = set.health_check_id() {
+            fields = fields.put("health_check_id", check);
         }
         fields
     };
-    if let Some(alias) = &set.alias {
+    if let Some(alias) = set.alias() {
         let mut target =
             Fields::default().put("target", rdata::target_to_user(&alias.dns_name, apex));
         if !alias.hosted_zone_id.is_empty() {
@@ -311,12 +311,10 @@ mod tests {
     const APEX: &str = "example.tld.";
 
     fn routed(name: &str, id: &str, routing: Routing) -> RecordSet {
-        RecordSet {
-            set_identifier: Some(id.to_string()),
-            routing: Some(routing),
-            health_check_id: Some("hc-1".to_string()),
-            ..RecordSet::simple(name, RecordType::A, 60, vec!["192.0.2.1".to_string()])
-        }
+        RecordSet::simple(name, RecordType::A, 60, vec!["192.0.2.1".to_string()])
+            .with_set_identifier(id)
+            .with_routing(routing)
+            .with_health_check_id("hc-1")
     }
 
     fn live_zone() -> Vec<RecordSet> {
@@ -384,15 +382,15 @@ mod tests {
                 300,
                 &["0 issue \"letsencrypt.org\""],
             ),
-            RecordSet {
-                ttl: None,
-                alias: Some(AliasTarget {
+            RecordSet::aliased(
+                "lb.example.tld.",
+                RecordType::A,
+                AliasTarget {
                     hosted_zone_id: "Z35SXDOTRQ7X7K".to_string(),
                     dns_name: "dualstack.x.us-east-1.elb.amazonaws.com.".to_string(),
                     evaluate_target_health: true,
-                }),
-                ..RecordSet::simple("lb.example.tld.", RecordType::A, 0, Vec::new())
-            },
+                },
+            ),
             routed("w.example.tld.", "one", Routing::Weighted { weight: 10 }),
             routed(
                 "l.example.tld.",

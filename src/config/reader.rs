@@ -737,10 +737,7 @@ mod tests {
         );
         let app = set(records, "app.example.tld.", RecordType::A);
         assert_eq!(
-            (
-                app.ttl,
-                app.alias.as_ref().map(|a| a.hosted_zone_id.as_str())
-            ),
+            (app.ttl, app.alias().map(|a| a.hosted_zone_id.as_str())),
             (None, Some(""))
         );
         let api: Vec<_> = records
@@ -748,7 +745,7 @@ mod tests {
             .filter(|s| s.name == "api.example.tld.")
             .collect();
         assert_eq!(api.len(), 2);
-        assert_eq!(api[0].routing, Some(Routing::Weighted { weight: 10 }));
+        assert_eq!(api[0].routing(), Some(&Routing::Weighted { weight: 10 }));
         assert_eq!(
             tld.ignore,
             [IgnoreRule {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{RecordKey, RecordSet, Routing};
+use crate::model::{Extra, RecordKey, RecordSet, Routing};
 use crate::rtype::RecordType;
 
 use super::records::{Entry, Problem};
@@ -100,21 +100,25 @@ fn merge(
         }
     }
     let values = distinct_values(group)?;
-    Ok(RecordSet {
-        name: key.name.clone(),
-        rtype: key.rtype,
+    let ttl = if first.alias.is_some() {
+        None
+    } else {
+        ttl_of(first)
+    };
+    let extra = Extra {
         set_identifier: key.set_identifier.clone(),
-        ttl: if first.alias.is_some() {
-            None
-        } else {
-            ttl_of(first)
-        },
-        values,
         alias: first.alias.clone(),
         routing: first.routing.clone(),
         health_check_id: first.health_check_id.clone(),
         traffic_policy_instance_id: None,
-    })
+    };
+    Ok(RecordSet::new(
+        key.name.clone(),
+        key.rtype,
+        ttl,
+        values,
+        extra,
+    ))
 }
 
 fn conflict(entry: &Entry, first: &Entry, what: &str) -> Located {

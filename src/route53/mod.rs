@@ -34,6 +34,10 @@ const API_PREFIX: &str = "/2013-04-01";
 pub const ZONES_PAGE_SIZE: u32 = 100;
 /// Largest page ListResourceRecordSets allows.
 const RECORDS_PAGE_SIZE: u32 = 300;
+/// Most record sets reserved ahead of a listing from the zone's count: ten times Route 53's
+/// default quota per zone, so that a count a server makes up cannot reserve much. A larger zone
+/// still lists whole; its vector grows past this.
+const MAX_RESERVED_RECORD_SETS: u64 = 100_000;
 const GET_HOSTED_ZONE: &str = "GetHostedZone";
 /// How many bytes of a non-XML error body are shown.
 const BODY_EXCERPT: usize = 200;
@@ -171,6 +175,7 @@ impl Client {
             operation: OPERATION,
             scope,
             max_pages: page_bound(None, ZONES_PAGE_SIZE),
+            expected_items: 0,
         };
         read_all_pages(listing, read_page, |marker| format!("marker={marker}"))
     }
@@ -213,6 +218,7 @@ impl Client {
             operation: OPERATION,
             scope: &scope,
             max_pages: page_bound(None, ZONES_PAGE_SIZE),
+            expected_items: 0,
         };
         read_all_pages(listing, read_page, |(name, id)| {
             format!("dnsname={name} hostedzoneid={id}")
@@ -242,7 +248,8 @@ impl Client {
     }
 
     /// Every record set of the zone (ListResourceRecordSets, all pages). `record_count` is the
-    /// zone's ResourceRecordSetCount when known; it bounds how many pages the listing may take.
+    /// zone's ResourceRecordSetCount when known; it bounds how many pages the listing may take
+    /// and sizes the vector they are read into.
     pub fn list_record_sets(
         &self,
         zone_id: &str,
@@ -268,6 +275,9 @@ impl Client {
             operation: OPERATION,
             scope: &scope,
             max_pages: page_bound(record_count, RECORDS_PAGE_SIZE),
+            expected_items: record_count.map_or(0, |count| {
+                usize::try_from(count.min(MAX_RESERVED_RECORD_SETS)).unwrap_or_default()
+            }),
         };
         read_all_pages(listing, read_page, |next| {
             format!(
@@ -646,7 +656,7 @@ fn read_all_pages<Position: Eq + Hash + Clone, Item>(
         scope: listing.scope.to_string(),
         problem,
     };
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(listing.expected_items);
     let mut seen = HashSet::new();
     let mut position: Option<Position> = None;
     for _ in 0..listing.max_pages {
@@ -675,6 +685,8 @@ struct Listing<'a> {
     operation: &'static str,
     scope: &'a str,
     max_pages: usize,
+    /// How many items to make room for up front (a hint: the listing may hold more or fewer).
+    expected_items: usize,
 }
 
 /// The query of a ListResourceRecordSets page starting at `position`.

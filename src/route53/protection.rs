@@ -85,6 +85,7 @@ impl Client {
             operation: OPERATION,
             scope: &scope,
             max_pages: page_bound(None, PROTECTIONS_PAGE_SIZE),
+            expected_items: 0,
         };
         read_all_pages(listing, read_page, |token| format!("nexttoken={token}"))
     }

@@ -83,7 +83,7 @@ fn record_sets_follow_every_page_position() {
         .list_record_sets("/hostedzone/Z0123456789ABCDEFGHIJ", None)
         .unwrap();
     assert_eq!(sets.len(), 20);
-    assert_eq!(sets[19].set_identifier.as_deref(), Some("w-2"));
+    assert_eq!(sets[19].set_identifier(), Some("w-2"));
     let seen = server.requests();
     assert_eq!(
         seen[0].request_line(),
@@ -100,6 +100,28 @@ fn record_sets_follow_every_page_position() {
         .to_ascii_lowercase();
     assert!(authorization.starts_with("aws4-hmac-sha256 credential=akidexample/"));
     assert!(authorization.contains("/us-east-1/route53/aws4_request"));
+}
+
+#[test]
+fn record_sets_are_read_into_a_vector_sized_by_the_zone_count_within_a_cap() {
+    let pages = || {
+        TestServer::script(vec![
+            ok(&fixture("list_record_sets_routing.xml")),
+            ok(&fixture("list_record_sets_last.xml")),
+        ])
+    };
+    let list = |record_count| {
+        let server = pages();
+        client(&server.url, Arc::new(FakeClock::default()), 8)
+            .list_record_sets("Z1", record_count)
+            .unwrap()
+    };
+    // Grown page by page, 19 then 20 record sets would take room for 38.
+    let sets = list(Some(20));
+    assert_eq!((sets.len(), sets.capacity()), (20, 20));
+    let made_up = list(Some(u64::MAX));
+    assert_eq!(made_up, sets);
+    assert_eq!(made_up.capacity() as u64, MAX_RESERVED_RECORD_SETS);
 }
 
 #[test]

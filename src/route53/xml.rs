@@ -10,7 +10,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::model::{
-    bare_id, AliasTarget, ChangeAction, ChangeInfo, HostedZone, RecordSet, Routing, Vpc,
+    bare_id, AliasTarget, ChangeAction, ChangeInfo, Extra, HostedZone, RecordSet, Routing, Vpc,
 };
 use crate::rtype::RecordType;
 use crate::xml_tree::{parse_document, Element};
@@ -231,6 +231,7 @@ fn owned(element: Option<&Element>, name: &str) -> Option<String> {
 /// Reads one `<ResourceRecordSet>`.
 pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
     let name = element.required("Name")?.to_string();
+    let with_name = |e: String| format!("{name}: {e}");
     let values = element
         .child("ResourceRecords")
         .map(|rrs| {
@@ -250,20 +251,19 @@ pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
             })
         })
         .transpose()
-        .map_err(|e| format!("{name}: {e}"))?;
-    Ok(RecordSet {
-        rtype: record_type(element, "Type").map_err(|e| format!("{name}: {e}"))?,
+        .map_err(with_name)?;
+    let rtype = record_type(element, "Type").map_err(with_name)?;
+    let ttl = parse_number(element, "TTL").map_err(with_name)?;
+    let extra = Extra {
         set_identifier: element.text_of("SetIdentifier").map(str::to_string),
-        ttl: parse_number(element, "TTL").map_err(|e| format!("{name}: {e}"))?,
-        values,
         alias,
-        routing: routing(element).map_err(|e| format!("{name}: {e}"))?,
+        routing: routing(element).map_err(with_name)?,
         health_check_id: element.text_of("HealthCheckId").map(str::to_string),
         traffic_policy_instance_id: element
             .text_of("TrafficPolicyInstanceId")
             .map(str::to_string),
-        name,
-    })
+    };
+    Ok(RecordSet::new(name, rtype, ttl, values, extra))
 }
 
 fn routing(element: &Element) -> Result<Option<Routing>, String> {
@@ -441,8 +441,8 @@ fn write_record_set(w: &mut XmlWriter, rs: &RecordSet) -> std::io::Result<()> {
         .write_inner_content(|w| {
             leaf(w, "Name", &rs.name)?;
             leaf(w, "Type", rs.rtype.as_str())?;
-            leaf_opt(w, "SetIdentifier", rs.set_identifier.as_deref())?;
-            write_routing_head(w, rs.routing.as_ref())?;
+            leaf_opt(w, "SetIdentifier", rs.set_identifier())?;
+            write_routing_head(w, rs.routing())?;
             if let Some(ttl) = rs.ttl {
                 leaf(w, "TTL", &ttl.to_string())?;
             }
@@ -456,7 +456,7 @@ fn write_record_set(w: &mut XmlWriter, rs: &RecordSet) -> std::io::Result<()> {
                         Ok(())
                     })?;
             }
-            if let Some(alias) = &rs.alias {
+            if let Some(alias) = rs.alias() {
                 w.create_element("AliasTarget").write_inner_content(|w| {
                     leaf(w, "HostedZoneId", &alias.hosted_zone_id)?;
                     leaf(w, "DNSName", &alias.dns_name)?;
@@ -467,13 +467,13 @@ fn write_record_set(w: &mut XmlWriter, rs: &RecordSet) -> std::io::Result<()> {
                     )
                 })?;
             }
-            leaf_opt(w, "HealthCheckId", rs.health_check_id.as_deref())?;
+            leaf_opt(w, "HealthCheckId", rs.health_check_id())?;
             leaf_opt(
                 w,
                 "TrafficPolicyInstanceId",
-                rs.traffic_policy_instance_id.as_deref(),
+                rs.traffic_policy_instance_id(),
             )?;
-            write_routing_tail(w, rs.routing.as_ref())
+            write_routing_tail(w, rs.routing())
         })?;
     Ok(())
 }

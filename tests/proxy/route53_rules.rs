@@ -113,7 +113,7 @@ fn matches_exactly(live: &RecordSet, requested: &RecordSet) -> bool {
     let comparable = |rs: &RecordSet| {
         let mut values = rs.values.clone();
         values.sort();
-        let alias = rs.alias.as_ref().map(|a| {
+        let alias = rs.alias().map(|a| {
             (
                 a.hosted_zone_id.clone(),
                 r53ctl::name::normalize(&a.dns_name),
@@ -124,8 +124,8 @@ fn matches_exactly(live: &RecordSet, requested: &RecordSet) -> bool {
             rs.ttl,
             values,
             alias,
-            rs.routing.clone(),
-            rs.health_check_id.clone(),
+            rs.routing().cloned(),
+            rs.health_check_id().map(str::to_string),
         )
     };
     comparable(live) == comparable(requested)

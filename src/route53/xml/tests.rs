@@ -8,7 +8,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn find<'a>(sets: &'a [RecordSet], name: &str, id: Option<&str>) -> &'a RecordSet {
     sets.iter()
-        .find(|rs| rs.name == name && rs.set_identifier.as_deref() == id)
+        .find(|rs| rs.name == name && rs.set_identifier() == id)
         .unwrap_or_else(|| panic!("{name} {id:?} not parsed"))
 }
 
@@ -116,8 +116,8 @@ fn record_sets_of_every_routing_policy() {
     assert_eq!(apex_alias.ttl, None);
     assert!(apex_alias.values.is_empty());
     assert_eq!(
-        apex_alias.alias,
-        Some(AliasTarget {
+        apex_alias.alias(),
+        Some(&AliasTarget {
             hosted_zone_id: "Z2FDTNDATAQYW2".into(),
             dns_name: "d111111abcdef8.cloudfront.net.".into(),
             evaluate_target_health: false,
@@ -132,48 +132,48 @@ fn record_sets_of_every_routing_policy() {
     assert_eq!(wildcard.ttl, Some(60));
 
     let blue = find(sets, "api.example.com.", Some("blue"));
-    assert_eq!(blue.routing, Some(Routing::Weighted { weight: 90 }));
+    assert_eq!(blue.routing(), Some(&Routing::Weighted { weight: 90 }));
     assert_eq!(
-        blue.health_check_id.as_deref(),
+        blue.health_check_id(),
         Some("abcdef11-2222-3333-4444-555555fedcba")
     );
     let green = find(sets, "api.example.com.", Some("green"));
-    assert_eq!(green.routing, Some(Routing::Weighted { weight: 0 }));
+    assert_eq!(green.routing(), Some(&Routing::Weighted { weight: 0 }));
 
     let latency = find(sets, "app.example.com.", Some("eu"));
     assert_eq!(
-        latency.routing,
-        Some(Routing::Latency {
+        latency.routing(),
+        Some(&Routing::Latency {
             region: "eu-west-1".into()
         })
     );
-    assert!(latency.alias.as_ref().unwrap().evaluate_target_health);
+    assert!(latency.alias().unwrap().evaluate_target_health);
 
     assert_eq!(
-        find(sets, "geo.example.com.", Some("us-wa")).routing,
-        Some(Routing::Geolocation {
+        find(sets, "geo.example.com.", Some("us-wa")).routing(),
+        Some(&Routing::Geolocation {
             continent: None,
             country: Some("US".into()),
             subdivision: Some("WA".into()),
         })
     );
     assert_eq!(
-        find(sets, "geo.example.com.", Some("europe")).routing,
-        Some(Routing::Geolocation {
+        find(sets, "geo.example.com.", Some("europe")).routing(),
+        Some(&Routing::Geolocation {
             continent: Some("EU".into()),
             country: None,
             subdivision: None,
         })
     );
     assert_eq!(
-        find(sets, "ha.example.com.", Some("secondary")).routing,
-        Some(Routing::Failover {
+        find(sets, "ha.example.com.", Some("secondary")).routing(),
+        Some(&Routing::Failover {
             role: "SECONDARY".into()
         })
     );
     assert_eq!(
-        find(sets, "near.example.com.", Some("seattle")).routing,
-        Some(Routing::Geoproximity {
+        find(sets, "near.example.com.", Some("seattle")).routing(),
+        Some(&Routing::Geoproximity {
             aws_region: None,
             local_zone_group: None,
             coordinates: Some(("47.61".into(), "-122.33".into())),
@@ -181,8 +181,8 @@ fn record_sets_of_every_routing_policy() {
         })
     );
     assert_eq!(
-        find(sets, "near.example.com.", Some("frankfurt")).routing,
-        Some(Routing::Geoproximity {
+        find(sets, "near.example.com.", Some("frankfurt")).routing(),
+        Some(&Routing::Geoproximity {
             aws_region: Some("eu-central-1".into()),
             local_zone_group: None,
             coordinates: None,
@@ -190,8 +190,8 @@ fn record_sets_of_every_routing_policy() {
         })
     );
     assert_eq!(
-        find(sets, "near.example.com.", Some("lax")).routing,
-        Some(Routing::Geoproximity {
+        find(sets, "near.example.com.", Some("lax")).routing(),
+        Some(&Routing::Geoproximity {
             aws_region: None,
             local_zone_group: Some("us-west-2-lax-1".into()),
             coordinates: None,
@@ -199,19 +199,19 @@ fn record_sets_of_every_routing_policy() {
         })
     );
     assert_eq!(
-        find(sets, "net.example.com.", Some("office")).routing,
-        Some(Routing::Cidr {
+        find(sets, "net.example.com.", Some("office")).routing(),
+        Some(&Routing::Cidr {
             collection_id: "c8c02a84-aaaa-bbbb-e0d2-d833a2f80106".into(),
             location_name: "office".into(),
         })
     );
     assert_eq!(
-        find(sets, "multi.example.com.", Some("m1")).routing,
-        Some(Routing::MultiValue)
+        find(sets, "multi.example.com.", Some("m1")).routing(),
+        Some(&Routing::MultiValue)
     );
     let traffic = find(sets, "tp.example.com.", None);
     assert_eq!(
-        traffic.traffic_policy_instance_id.as_deref(),
+        traffic.traffic_policy_instance_id(),
         Some("12345678-abcd-abcd-abcd-123456789012")
     );
 }
@@ -304,31 +304,32 @@ fn record(name: &str, rtype: RecordType) -> RecordSet {
 
 /// Record sets of every shape the model can hold.
 fn every_shape() -> Vec<RecordSet> {
-    let routed = |id: &str, routing: Routing| RecordSet {
-        set_identifier: Some(id.into()),
-        routing: Some(routing),
-        health_check_id: Some("11111111-2222-3333-4444-555555555555".into()),
-        ..record("r.example.com.", RecordType::A)
+    let routed = |id: &str, routing: Routing| {
+        record("r.example.com.", RecordType::A)
+            .with_set_identifier(id)
+            .with_routing(routing)
+            .with_health_check_id("11111111-2222-3333-4444-555555555555")
     };
     vec![
         record("\\052.example.com.", RecordType::A),
-        RecordSet {
-            values: vec![
+        RecordSet::simple(
+            "txt.example.com.",
+            RecordType::TXT,
+            300,
+            vec![
                 r#""<tag> & \"quoted\" ]]> 'x'""#.into(),
                 "\"second\" \"third\"".into(),
             ],
-            ..record("txt.example.com.", RecordType::TXT)
-        },
-        RecordSet {
-            ttl: None,
-            values: Vec::new(),
-            alias: Some(AliasTarget {
+        ),
+        RecordSet::aliased(
+            "example.com.",
+            RecordType::AAAA,
+            AliasTarget {
                 hosted_zone_id: "Z2FDTNDATAQYW2".into(),
                 dns_name: "d1.cloudfront.net.".into(),
                 evaluate_target_health: true,
-            }),
-            ..record("example.com.", RecordType::AAAA)
-        },
+            },
+        ),
         routed("w", Routing::Weighted { weight: 7 }),
         routed(
             "l",
@@ -367,10 +368,7 @@ fn every_shape() -> Vec<RecordSet> {
                 location_name: "site \"<1>\"".into(),
             },
         ),
-        RecordSet {
-            traffic_policy_instance_id: Some("12345678-abcd".into()),
-            ..record("tp.example.com.", RecordType::A)
-        },
+        record("tp.example.com.", RecordType::A).with_traffic_policy_instance_id("12345678-abcd"),
     ]
 }
 
@@ -410,10 +408,12 @@ fn change_batch_round_trips_every_shape() {
 fn request_carries_namespace_and_escapes_markup() {
     let changes = [ChangeAction {
         action: Action::Upsert,
-        record_set: RecordSet {
-            values: vec!["\"</Value></ResourceRecord><x>&amp;]]>\"".into()],
-            ..record("t.example.com.", RecordType::TXT)
-        },
+        record_set: RecordSet::simple(
+            "t.example.com.",
+            RecordType::TXT,
+            300,
+            vec!["\"</Value></ResourceRecord><x>&amp;]]>\"".into()],
+        ),
     }];
     let body = String::from_utf8(change_batch_request(&changes, "")).unwrap();
     assert!(body.contains(r#"xmlns="https://route53.amazonaws.com/doc/2013-04-01/""#));
@@ -428,17 +428,15 @@ fn request_carries_namespace_and_escapes_markup() {
 fn record_set_elements_follow_the_schema_order() {
     let changes = [ChangeAction {
         action: Action::Create,
-        record_set: RecordSet {
-            set_identifier: Some("p".into()),
-            routing: Some(Routing::Geoproximity {
+        record_set: record("o.example.com.", RecordType::A)
+            .with_set_identifier("p")
+            .with_routing(Routing::Geoproximity {
                 aws_region: Some("us-east-1".into()),
                 local_zone_group: None,
                 coordinates: None,
                 bias: Some(5),
-            }),
-            health_check_id: Some("hc".into()),
-            ..record("o.example.com.", RecordType::A)
-        },
+            })
+            .with_health_check_id("hc"),
     }];
     let body = String::from_utf8(change_batch_request(&changes, "c")).unwrap();
     let order = [
@@ -459,11 +457,9 @@ fn record_set_elements_follow_the_schema_order() {
 
     let weighted = [ChangeAction {
         action: Action::Create,
-        record_set: RecordSet {
-            set_identifier: Some("w".into()),
-            routing: Some(Routing::Weighted { weight: 1 }),
-            ..record("o.example.com.", RecordType::A)
-        },
+        record_set: record("o.example.com.", RecordType::A)
+            .with_set_identifier("w")
+            .with_routing(Routing::Weighted { weight: 1 }),
     }];
     let body = String::from_utf8(change_batch_request(&weighted, "")).unwrap();
     assert!(body.find("<Weight>").unwrap() < body.find("<TTL>").unwrap());

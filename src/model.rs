@@ -479,12 +479,13 @@ impl IgnoreRule {
     /// `relative_name` (`@` for the apex).
     pub fn matches(&self, relative_name: &str, rtype: RecordType) -> bool {
         let type_matches = self.types.is_empty() || self.types.contains(&rtype);
-        type_matches && glob_matches(&self.name.to_ascii_lowercase(), relative_name)
+        type_matches && glob_matches(&self.name, relative_name)
     }
 }
 
 /// Whether `pattern` (where `*` matches any run of characters, including none) matches all of
-/// `text`. Linear backtracking over the last `*`, so no input makes it slow.
+/// `text`, ignoring ASCII case as DNS names do. Linear backtracking over the last `*`, so no
+/// input makes it slow.
 pub fn glob_matches(pattern: &str, text: &str) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
@@ -495,7 +496,7 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
                 last_star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == t[ti] => {
+            Some(&c) if c.eq_ignore_ascii_case(&t[ti]) => {
                 pi += 1;
                 ti += 1;
             }
@@ -631,5 +632,7 @@ mod tests {
         assert!(!glob_matches("a*b*c", "axxbyyb"));
         assert!(!glob_matches("www", "www2"));
         assert!(glob_matches("w*w", "ww"));
+        assert!(glob_matches("WWW.*", "www.dev"));
+        assert!(glob_matches("www.*", "WWW.dev"));
     }
 }

@@ -2,9 +2,9 @@
 //! type and set identifier merge into one record set (one TTL, one routing policy, no duplicate
 //! values), record sets of one name and type share a routing policy kind, and a CNAME stands alone.
 
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
 
-use crate::model::{RecordKey, RecordSet, Routing};
+use crate::model::{RecordSet, Routing};
 use crate::rtype::RecordType;
 
 use super::records::{Entry, Problem};
@@ -17,135 +17,178 @@ const MAX_GEOPROXIMITY_SETS: usize = 30;
 /// A problem located at a record (its label).
 pub type Located = (String, Problem);
 
+/// The zone the entries are in, and the TTL of entries without one.
+#[derive(Clone, Copy)]
+struct Zone<'a> {
+    /// Wire form.
+    apex: &'a str,
+    default_ttl: u32,
+}
+
 /// Merges the entries of one domain into record sets and checks them. `default_ttl` applies to
-/// entries without a TTL, except in the apex NS record set, which then keeps the live TTL.
+/// entries without a TTL, except in the apex NS record set, which then keeps the live TTL. The
+/// record sets come out ordered by name, type and set identifier, each with its values in the
+/// order of the entries.
 pub fn record_sets(
-    entries: &[Entry],
+    mut entries: Vec<Entry>,
     apex: &str,
     default_ttl: u32,
 ) -> Result<Vec<RecordSet>, Vec<Located>> {
-    let mut groups: BTreeMap<RecordKey, Vec<&Entry>> = BTreeMap::new();
-    for e in entries {
-        let key = RecordKey {
-            name: e.name.clone(),
-            rtype: e.rtype,
-            set_identifier: e.set_identifier.clone(),
-        };
-        groups.entry(key).or_default().push(e);
+    let zone = Zone { apex, default_ttl };
+    // Sorted by key, each record set's entries are one run. The index makes the order total, so
+    // the faster unstable sort keeps the entries of a run in config order.
+    entries.sort_unstable_by(|a, b| key_order(a, b).then(a.index.cmp(&b.index)));
+    let groups: Vec<&[Entry]> = entries.chunk_by(|a, b| key_order(a, b).is_eq()).collect();
+    let mut problems: Vec<Located> = groups
+        .iter()
+        .filter_map(|group| check_set(group, zone).err())
+        .collect();
+    // The first entry of each record set, in key order: record sets of one name are adjacent.
+    let firsts: Vec<&Entry> = groups.iter().filter_map(|group| group.first()).collect();
+    problems.extend(check_policies(&firsts, apex));
+    problems.extend(check_cnames(&firsts, apex));
+    if !problems.is_empty() {
+        return Err(problems);
     }
-    let mut problems = Vec::new();
-    let mut sets = Vec::with_capacity(groups.len());
-    for (key, group) in &groups {
-        match merge(key, group, apex, default_ttl) {
-            Ok(set) => sets.push(set),
-            Err(p) => problems.push(p),
-        }
+    let sizes: Vec<usize> = groups.iter().map(|group| group.len()).collect();
+    let mut entries = entries.into_iter();
+    let mut sets = Vec::with_capacity(sizes.len());
+    for size in sizes {
+        let Some(first) = entries.next() else { break };
+        sets.push(record_set(
+            first,
+            entries.by_ref().take(size.saturating_sub(1)),
+            size,
+            zone,
+        ));
     }
-    problems.extend(check_policies(&groups));
-    problems.extend(check_cnames(&groups, apex));
-    if problems.is_empty() {
-        Ok(sets)
-    } else {
-        Err(problems)
+    Ok(sets)
+}
+
+/// The order of record sets: [`crate::model::RecordKey`]'s, by name, type and set identifier.
+fn key_order(a: &Entry, b: &Entry) -> Ordering {
+    (a.name.as_str(), a.rtype, a.set_identifier()).cmp(&(
+        b.name.as_str(),
+        b.rtype,
+        b.set_identifier(),
+    ))
+}
+
+/// The TTL entry `e` gives its record set; `None` keeps the live one (the apex NS without a TTL).
+fn ttl_of(e: &Entry, zone: Zone<'_>) -> Option<u32> {
+    match e.ttl {
+        Some(ttl) => Some(ttl),
+        None if e.rtype == RecordType::NS && e.name == zone.apex => None,
+        None => Some(zone.default_ttl),
     }
 }
 
-/// One record set from the entries sharing its key.
-fn merge(
-    key: &RecordKey,
-    group: &[&Entry],
-    apex: &str,
-    default_ttl: u32,
-) -> Result<RecordSet, Located> {
+/// The entries of one record set agree: one alias or values, one TTL, one routing policy and
+/// health check, no value twice.
+fn check_set(group: &[Entry], zone: Zone<'_>) -> Result<(), Located> {
     let Some((first, rest)) = group.split_first() else {
-        return Err((key.to_string(), Problem::new("no records")));
-    };
-    let apex_ns = key.rtype == RecordType::NS && key.name == apex;
-    let ttl_of = |e: &Entry| match (e.ttl, apex_ns) {
-        (Some(ttl), _) => Some(ttl),
-        (None, true) => None,
-        (None, false) => Some(default_ttl),
+        return Ok(());
     };
     for e in rest {
-        if first.alias.is_some() || e.alias.is_some() {
+        if first.alias().is_some() || e.alias().is_some() {
             return Err(conflict(
                 e,
                 first,
                 "an alias record set has one target and no other values",
+                zone.apex,
             ));
         }
-        if ttl_of(e) != ttl_of(first) {
+        if ttl_of(e, zone) != ttl_of(first, zone) {
             let ttl = |t: Option<u32>| {
                 t.map_or("none (keep the live TTL)".to_string(), |t| t.to_string())
             };
             let message = format!(
                 "ttl {} differs from ttl {} of {}; a record set has one TTL",
-                ttl(ttl_of(e)),
-                ttl(ttl_of(first)),
-                first.label
+                ttl(ttl_of(e, zone)),
+                ttl(ttl_of(first, zone)),
+                first.label(zone.apex)
             );
             let fix = format!(
                 "give every {} {} record the same ttl",
                 crate::name::display(&e.name),
                 e.rtype
             );
-            return Err((e.label.clone(), Problem::new(message).with_fix(fix)));
+            return Err((e.label(zone.apex), Problem::new(message).with_fix(fix)));
         }
-        if e.routing != first.routing || e.health_check_id != first.health_check_id {
+        if e.routing() != first.routing() || e.health_check_id() != first.health_check_id() {
             return Err(conflict(
                 e,
                 first,
                 "routing policy or health check differs within one set_identifier",
+                zone.apex,
             ));
         }
     }
-    let values = distinct_values(group)?;
-    Ok(RecordSet {
-        name: key.name.clone(),
-        rtype: key.rtype,
-        set_identifier: key.set_identifier.clone(),
-        ttl: if first.alias.is_some() {
-            None
-        } else {
-            ttl_of(first)
-        },
-        values,
-        alias: first.alias.clone(),
-        routing: first.routing.clone(),
-        health_check_id: first.health_check_id.clone(),
-        traffic_policy_instance_id: None,
-    })
+    check_distinct_values(group, zone.apex)
 }
 
-fn conflict(entry: &Entry, first: &Entry, what: &str) -> Located {
-    let message = format!("conflicts with {}: {what}", first.label);
+/// The record set of the checked entries `first` and `rest` (`size` in all), their values moved.
+fn record_set(
+    first: Entry,
+    rest: impl Iterator<Item = Entry>,
+    size: usize,
+    zone: Zone<'_>,
+) -> RecordSet {
+    let ttl = ttl_of(&first, zone);
+    let Entry {
+        name,
+        rtype,
+        value,
+        rare,
+        ..
+    } = first;
+    let rare = rare.map(|rare| *rare).unwrap_or_default();
+    let mut values = Vec::with_capacity(if value.is_some() { size } else { 0 });
+    values.extend(value);
+    values.extend(rest.filter_map(|e| e.value));
+    RecordSet {
+        name,
+        rtype,
+        set_identifier: rare.set_identifier,
+        ttl: if rare.alias.is_some() { None } else { ttl },
+        values,
+        alias: rare.alias,
+        routing: rare.routing,
+        health_check_id: rare.health_check_id,
+        traffic_policy_instance_id: None,
+    }
+}
+
+fn conflict(entry: &Entry, first: &Entry, what: &str, apex: &str) -> Located {
+    let message = format!("conflicts with {}: {what}", first.label(apex));
     (
-        entry.label.clone(),
+        entry.label(apex),
         Problem::new(message).with_fix(
             "make the records of one record set agree, or give them different set_identifiers",
         ),
     )
 }
 
-/// The values of a record set, refusing a value given twice (Route 53 rejects the whole change
-/// batch with "Duplicate Resource Record", so it is an error here rather than a warning).
-fn distinct_values(group: &[&Entry]) -> Result<Vec<String>, Located> {
-    let mut seen: Vec<(String, &Entry)> = Vec::new();
-    let mut values = Vec::new();
+/// Refuses a value given twice in a record set (Route 53 rejects the whole change batch with
+/// "Duplicate Resource Record", so it is an error here rather than a warning).
+fn check_distinct_values(group: &[Entry], apex: &str) -> Result<(), Located> {
+    if group.len() < 2 {
+        return Ok(());
+    }
+    let mut seen: Vec<(String, &Entry)> = Vec::with_capacity(group.len());
     for e in group {
         let Some(value) = &e.value else { continue };
         let canonical = crate::rdata::canonical(e.rtype, value);
         if let Some((_, earlier)) = seen.iter().find(|(c, _)| *c == canonical) {
-            let message = format!("value {value} is also given by {}", earlier.label);
+            let message = format!("value {value} is also given by {}", earlier.label(apex));
             return Err((
-                e.label.clone(),
+                e.label(apex),
                 Problem::new(message).with_fix("remove one of the two records"),
             ));
         }
         seen.push((canonical, e));
-        values.push(value.clone());
     }
-    Ok(values)
+    Ok(())
 }
 
 /// The kind of a routing policy, for messages.
@@ -163,35 +206,23 @@ fn policy_kind(routing: Option<&Routing>) -> &'static str {
 }
 
 /// Record sets of one name and type: all with a set identifier or none, one policy kind, and
-/// no more than Route 53's quota.
-fn check_policies(groups: &BTreeMap<RecordKey, Vec<&Entry>>) -> Vec<Located> {
-    let mut by_name_type: BTreeMap<(&str, RecordType), Vec<&Entry>> = BTreeMap::new();
-    for (key, group) in groups {
-        if let Some(first) = group.first() {
-            by_name_type
-                .entry((&key.name, key.rtype))
-                .or_default()
-                .push(first);
-        }
-    }
+/// no more than Route 53's quota. `firsts` holds the first entry of each record set, in key order.
+fn check_policies(firsts: &[&Entry], apex: &str) -> Vec<Located> {
     let mut problems = Vec::new();
-    for ((_, rtype), sets) in by_name_type {
+    for sets in firsts.chunk_by(|a, b| a.name == b.name && a.rtype == b.rtype) {
         let Some((first, rest)) = sets.split_first() else {
             continue;
         };
-        let kind = policy_kind(first.routing.as_ref());
-        if let Some(other) = rest
-            .iter()
-            .find(|e| policy_kind(e.routing.as_ref()) != kind)
-        {
+        let kind = policy_kind(first.routing());
+        if let Some(other) = rest.iter().find(|e| policy_kind(e.routing()) != kind) {
             let message = format!(
                 "routing policy {} differs from {kind} of {}; record sets of one name and type \
                  all use one routing policy (or none, and then there is one record set)",
-                policy_kind(other.routing.as_ref()),
-                first.label
+                policy_kind(other.routing()),
+                first.label(apex)
             );
             problems.push((
-                other.label.clone(),
+                other.label(apex),
                 Problem::new(message).with_fix("use one routing policy for this name and type"),
             ));
             continue;
@@ -207,48 +238,47 @@ fn check_policies(groups: &BTreeMap<RecordKey, Vec<&Entry>>) -> Vec<Located> {
                 sets.len()
             );
             problems.push((
-                first.label.clone(),
+                first.label(apex),
                 Problem::new(message).with_fix("merge or remove record sets"),
             ));
         }
+        let rtype = first.rtype;
         if kind == "multivalue" && !rtype.allows_multivalue() {
             let message = format!("multivalue answer routing is not available for {rtype}");
             let fix = format!(
                 "use it with one of {}",
                 RecordType::names_where(RecordType::allows_multivalue)
             );
-            problems.push((first.label.clone(), Problem::new(message).with_fix(fix)));
+            problems.push((first.label(apex), Problem::new(message).with_fix(fix)));
         }
     }
     problems
 }
 
-/// A CNAME is never at the apex and never beside other data of its name.
-fn check_cnames(groups: &BTreeMap<RecordKey, Vec<&Entry>>, apex: &str) -> Vec<Located> {
+/// A CNAME is never at the apex and never beside other data of its name. `firsts` holds the
+/// first entry of each record set, in key order.
+fn check_cnames(firsts: &[&Entry], apex: &str) -> Vec<Located> {
     let mut problems = Vec::new();
-    for (key, group) in groups {
-        let Some(cname) = group.first().filter(|_| key.rtype == RecordType::CNAME) else {
-            continue;
-        };
-        if key.name == apex {
-            let fix = "use an alias record (`alias`) at the apex, or put the CNAME on a subdomain";
-            problems.push((
-                cname.label.clone(),
-                Problem::new("a CNAME cannot be at the apex (@)").with_fix(fix),
-            ));
-            continue;
-        }
-        let beside = groups
-            .iter()
-            .find(|(k, _)| k.name == key.name && k.rtype != RecordType::CNAME)
-            .and_then(|(_, g)| g.first());
-        if let Some(other) = beside {
-            let message = format!(
-                "a CNAME cannot be beside other data of its name, like {}",
-                other.label
-            );
-            let fix = "remove one of them, or use an alias record instead of the CNAME";
-            problems.push((cname.label.clone(), Problem::new(message).with_fix(fix)));
+    for of_name in firsts.chunk_by(|a, b| a.name == b.name) {
+        for cname in of_name.iter().filter(|e| e.rtype == RecordType::CNAME) {
+            if cname.name == apex {
+                let fix =
+                    "use an alias record (`alias`) at the apex, or put the CNAME on a subdomain";
+                problems.push((
+                    cname.label(apex),
+                    Problem::new("a CNAME cannot be at the apex (@)").with_fix(fix),
+                ));
+                continue;
+            }
+            let beside = of_name.iter().find(|e| e.rtype != RecordType::CNAME);
+            if let Some(other) = beside {
+                let message = format!(
+                    "a CNAME cannot be beside other data of its name, like {}",
+                    other.label(apex)
+                );
+                let fix = "remove one of them, or use an alias record instead of the CNAME";
+                problems.push((cname.label(apex), Problem::new(message).with_fix(fix)));
+            }
         }
     }
     problems
@@ -271,7 +301,7 @@ mod tests {
                 entry(&raw, i, APEX).unwrap()
             })
             .collect();
-        record_sets(&entries, APEX, 300)
+        record_sets(entries, APEX, 300)
     }
 
     fn errors(records: &[&str]) -> Vec<Located> {

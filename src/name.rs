@@ -58,7 +58,13 @@ fn plain_to_wire(name: &str) -> Option<String> {
         && bare
             .split('.')
             .all(|label| !label.is_empty() && label.len() <= MAX_LABEL_BYTES);
-    (plain && fits).then(|| format!("{bare}."))
+    // Built at its final size: a record set keeps its name, and format! would leave room to grow.
+    (plain && fits).then(|| {
+        let mut wire = String::with_capacity(bare.len() + 1);
+        wire.push_str(bare);
+        wire.push('.');
+        wire
+    })
 }
 
 /// [`to_wire`] by parsing the labels of `name`.

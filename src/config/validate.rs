@@ -38,19 +38,7 @@ pub fn record_sets(
     // Sorted by key, each record set's entries are one run. The index makes the order total, so
     // the faster unstable sort keeps the entries of a run in config order.
     entries.sort_unstable_by(|a, b| key_order(a, b).then(a.index.cmp(&b.index)));
-    let groups: Vec<&[Entry]> = entries.chunk_by(|a, b| key_order(a, b).is_eq()).collect();
-    let mut problems: Vec<Located> = groups
-        .iter()
-        .filter_map(|group| check_set(group, zone).err())
-        .collect();
-    // The first entry of each record set, in key order: record sets of one name are adjacent.
-    let firsts: Vec<&Entry> = groups.iter().filter_map(|group| group.first()).collect();
-    problems.extend(check_policies(&firsts, apex));
-    problems.extend(check_cnames(&firsts, apex));
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let sizes: Vec<usize> = groups.iter().map(|group| group.len()).collect();
+    let sizes = check(&entries, zone)?;
     let mut entries = entries.into_iter();
     let mut sets = Vec::with_capacity(sizes.len());
     for size in sizes {
@@ -63,6 +51,23 @@ pub fn record_sets(
         ));
     }
     Ok(sets)
+}
+
+/// Checks the record sets of `entries`, sorted by key; returns the number of entries of each.
+fn check(entries: &[Entry], zone: Zone<'_>) -> Result<Vec<usize>, Vec<Located>> {
+    let groups: Vec<&[Entry]> = entries.chunk_by(|a, b| key_order(a, b).is_eq()).collect();
+    let mut problems: Vec<Located> = groups
+        .iter()
+        .filter_map(|group| check_set(group, zone).err())
+        .collect();
+    // The first entry of each record set, in key order: record sets of one name are adjacent.
+    let firsts: Vec<&Entry> = groups.iter().filter_map(|group| group.first()).collect();
+    problems.extend(check_policies(&firsts, zone.apex));
+    problems.extend(check_cnames(&firsts, zone.apex));
+    match problems.is_empty() {
+        true => Ok(groups.iter().map(|group| group.len()).collect()),
+        false => Err(problems),
+    }
 }
 
 /// The order of record sets: [`crate::model::RecordKey`]'s, by name, type and set identifier.

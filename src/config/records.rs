@@ -50,14 +50,14 @@ impl Problem {
 /// (records[3])`) is made only when a message needs it.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub name: String,
+    pub name: Box<str>,
     pub rtype: RecordType,
     /// The TTL as written, if any.
     pub ttl: Option<u32>,
     /// The wire-form value; `None` for an alias.
-    pub value: Option<String>,
+    pub value: Option<Box<str>>,
     /// The position in the domain's `records`.
-    pub index: usize,
+    pub index: u32,
     pub rare: Option<Box<Rare>>,
 }
 
@@ -101,7 +101,7 @@ impl Entry {
                 self.rtype.as_str(),
             ),
         };
-        label(self.index, Some(name), Some(rtype))
+        label(self.index as usize, Some(name), Some(rtype))
     }
 }
 
@@ -156,11 +156,12 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
                 || rare.health_check_id.is_some()
                 || rare.written.is_some();
             Ok(Entry {
-                name,
+                name: name.into(),
                 rtype,
                 ttl: raw.ttl,
-                value,
-                index,
+                value: value.map(String::into_boxed_str),
+                // A config is far smaller than 4 GiB records.
+                index: u32::try_from(index).unwrap_or(u32::MAX),
                 rare: is_rare.then(|| Box::new(rare)),
             })
         }

@@ -38,23 +38,19 @@ pub fn record_sets(
     // Sorted by key, each record set's entries are one run. The index makes the order total, so
     // the faster unstable sort keeps the entries of a run in config order.
     entries.sort_unstable_by(|a, b| key_order(a, b).then(a.index.cmp(&b.index)));
-    let sizes = check(&entries, zone)?;
-    let mut entries = entries.into_iter();
-    let mut sets = Vec::with_capacity(sizes.len());
-    for size in sizes {
-        let Some(first) = entries.next() else { break };
-        sets.push(record_set(
-            first,
-            entries.by_ref().take(size.saturating_sub(1)),
-            size,
-            zone,
-        ));
+    let count = check(&entries, zone)?;
+    let mut sets: Vec<RecordSet> = Vec::with_capacity(count);
+    for entry in entries {
+        match sets.last_mut() {
+            Some(set) if is_of_set(&entry, set) => set.values.extend(entry.value.map(String::from)),
+            _ => sets.push(record_set(entry, zone)),
+        }
     }
     Ok(sets)
 }
 
-/// Checks the record sets of `entries`, sorted by key; returns the number of entries of each.
-fn check(entries: &[Entry], zone: Zone<'_>) -> Result<Vec<usize>, Vec<Located>> {
+/// Checks the record sets of `entries`, sorted by key; returns how many there are.
+fn check(entries: &[Entry], zone: Zone<'_>) -> Result<usize, Vec<Located>> {
     let groups: Vec<&[Entry]> = entries.chunk_by(|a, b| key_order(a, b).is_eq()).collect();
     let mut problems: Vec<Located> = groups
         .iter()
@@ -65,25 +61,21 @@ fn check(entries: &[Entry], zone: Zone<'_>) -> Result<Vec<usize>, Vec<Located>> 
     problems.extend(check_policies(&firsts, zone.apex));
     problems.extend(check_cnames(&firsts, zone.apex));
     match problems.is_empty() {
-        true => Ok(groups.iter().map(|group| group.len()).collect()),
+        true => Ok(groups.len()),
         false => Err(problems),
     }
 }
 
 /// The order of record sets: [`crate::model::RecordKey`]'s, by name, type and set identifier.
 fn key_order(a: &Entry, b: &Entry) -> Ordering {
-    (a.name.as_str(), a.rtype, a.set_identifier()).cmp(&(
-        b.name.as_str(),
-        b.rtype,
-        b.set_identifier(),
-    ))
+    (&a.name, a.rtype, a.set_identifier()).cmp(&(&b.name, b.rtype, b.set_identifier()))
 }
 
 /// The TTL entry `e` gives its record set; `None` keeps the live one (the apex NS without a TTL).
 fn ttl_of(e: &Entry, zone: Zone<'_>) -> Option<u32> {
     match e.ttl {
         Some(ttl) => Some(ttl),
-        None if e.rtype == RecordType::NS && e.name == zone.apex => None,
+        None if e.rtype == RecordType::NS && *e.name == *zone.apex => None,
         None => Some(zone.default_ttl),
     }
 }
@@ -132,31 +124,24 @@ fn check_set(group: &[Entry], zone: Zone<'_>) -> Result<(), Located> {
     check_distinct_values(group, zone.apex)
 }
 
-/// The record set of the checked entries `first` and `rest` (`size` in all), their values moved.
-fn record_set(
-    first: Entry,
-    rest: impl Iterator<Item = Entry>,
-    size: usize,
-    zone: Zone<'_>,
-) -> RecordSet {
+/// Whether `entry` belongs to the record set `set`: the same name, type and set identifier.
+fn is_of_set(entry: &Entry, set: &RecordSet) -> bool {
+    *entry.name == set.name
+        && entry.rtype == set.rtype
+        && entry.set_identifier() == set.set_identifier.as_deref()
+}
+
+/// The record set whose first entry is `first`, its values moved: the others are added by
+/// [`record_sets`].
+fn record_set(first: Entry, zone: Zone<'_>) -> RecordSet {
     let ttl = ttl_of(&first, zone);
-    let Entry {
-        name,
-        rtype,
-        value,
-        rare,
-        ..
-    } = first;
-    let rare = rare.map(|rare| *rare).unwrap_or_default();
-    let mut values = Vec::with_capacity(if value.is_some() { size } else { 0 });
-    values.extend(value);
-    values.extend(rest.filter_map(|e| e.value));
+    let rare = first.rare.map(|rare| *rare).unwrap_or_default();
     RecordSet {
-        name,
-        rtype,
+        name: first.name.into(),
+        rtype: first.rtype,
         set_identifier: rare.set_identifier,
         ttl: if rare.alias.is_some() { None } else { ttl },
-        values,
+        values: first.value.map(String::from).into_iter().collect(),
         alias: rare.alias,
         routing: rare.routing,
         health_check_id: rare.health_check_id,
@@ -266,7 +251,7 @@ fn check_cnames(firsts: &[&Entry], apex: &str) -> Vec<Located> {
     let mut problems = Vec::new();
     for of_name in firsts.chunk_by(|a, b| a.name == b.name) {
         for cname in of_name.iter().filter(|e| e.rtype == RecordType::CNAME) {
-            if cname.name == apex {
+            if *cname.name == *apex {
                 let fix =
                     "use an alias record (`alias`) at the apex, or put the CNAME on a subdomain";
                 problems.push((

@@ -677,8 +677,18 @@ mod tests {
         assert!(is_in_zone("example.tld.", "example.tld."));
         assert!(!is_in_zone("notexample.tld.", "example.tld."));
         let names = [
-            ".", "tld.", "example.tld.", "www.example.tld.", "a.b.example.tld.", "xample.tld.",
-            "www.Example.tld.", "\\052.example.tld.", "a\\.example.tld.", "a..b.", "a...", "..",
+            ".",
+            "tld.",
+            "example.tld.",
+            "www.example.tld.",
+            "a.b.example.tld.",
+            "xample.tld.",
+            "www.Example.tld.",
+            "\\052.example.tld.",
+            "a\\.example.tld.",
+            "a..b.",
+            "a...",
+            "..",
         ];
         // The shortcut for names without escapes or capitals agrees with comparing labels.
         for name in names {

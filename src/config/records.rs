@@ -63,7 +63,7 @@ pub struct Entry {
 
 /// What few entries have: a set identifier and its routing policy, an alias, a health check, or a
 /// name or type written otherwise than [`Entry::label`] derives it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rare {
     pub set_identifier: Option<String>,
     pub alias: Option<AliasTarget>,
@@ -150,19 +150,14 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
                 health_check_id: raw.health_check_id.clone(),
                 written,
             };
-            let is_rare = rare.set_identifier.is_some()
-                || rare.alias.is_some()
-                || rare.routing.is_some()
-                || rare.health_check_id.is_some()
-                || rare.written.is_some();
             Ok(Entry {
                 name: name.into(),
                 rtype,
                 ttl: raw.ttl,
                 value: value.map(String::into_boxed_str),
-                // A config is far smaller than 4 GiB records.
+                // A config of at most 64 MiB holds far fewer than 4 billion records.
                 index: u32::try_from(index).unwrap_or(u32::MAX),
-                rare: is_rare.then(|| Box::new(rare)),
+                rare: (rare != Rare::default()).then(|| Box::new(rare)),
             })
         }
         _ => Err(problems),
@@ -563,6 +558,30 @@ mod tests {
         assert_eq!(e.rtype, RecordType::CNAME);
         assert_eq!(e.value.as_deref(), Some("test.example.tld."));
         assert_eq!(e.ttl, Some(60));
+    }
+
+    #[test]
+    fn labels_give_the_name_and_type_as_written() {
+        let written = [
+            ("www", "TXT"),
+            ("www", "txt"),
+            ("WWW", "TXT"),
+            ("@", "TXT"),
+            ("example.tld.", "TXT"),
+            ("www.example.tld.", "TXT"),
+            ("*", "TXT"),
+        ];
+        for (name, rtype) in written {
+            let e = parsed(
+                &format!(r#"{{"name":"{name}","type":"{rtype}","value":"x"}}"#),
+                7,
+            );
+            assert_eq!(e.label(APEX), format!("{name} {rtype} (records[7])"));
+        }
+        // The label of a plain record is derived: nothing of it is stored.
+        assert!(parsed(r#"{"name":"www","type":"TXT","value":"x"}"#, 0)
+            .rare
+            .is_none());
     }
 
     #[test]

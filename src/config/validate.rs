@@ -320,6 +320,33 @@ mod tests {
     }
 
     #[test]
+    fn record_sets_come_in_key_order_with_values_in_config_order() {
+        let sets = sets(&[
+            r#"{"name":"b","type":"A","value":"1.2.3.9"}"#,
+            r#"{"name":"a","type":"TXT","value":"x"}"#,
+            r#"{"name":"b","type":"A","value":"1.2.3.1"}"#,
+            r#"{"name":"a","type":"A","value":"1.2.3.4","set_identifier":"y","weight":1}"#,
+            r#"{"name":"a","type":"A","value":"1.2.3.4","set_identifier":"x","weight":1}"#,
+            r#"{"name":"b","type":"A","value":"1.2.3.5"}"#,
+        ])
+        .unwrap();
+        let keys: Vec<(&str, RecordType, Option<&str>)> = sets
+            .iter()
+            .map(|s| (s.name.as_str(), s.rtype, s.set_identifier.as_deref()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("a.example.tld.", RecordType::A, Some("x")),
+                ("a.example.tld.", RecordType::A, Some("y")),
+                ("a.example.tld.", RecordType::TXT, None),
+                ("b.example.tld.", RecordType::A, None),
+            ]
+        );
+        assert_eq!(sets[3].values, ["1.2.3.9", "1.2.3.1", "1.2.3.5"]);
+    }
+
+    #[test]
     fn conflicting_ttl_names_both_records() {
         let errs = errors(&[
             r#"{"name":"a","type":"A","value":"1.2.3.4","ttl":60}"#,

@@ -49,7 +49,12 @@ impl std::error::Error for InputError {}
 /// The bytes of the file at `path`, refused when they exceed [`MAX_INPUT_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
     let file = std::fs::File::open(path).map_err(InputError::Io)?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata, so a large config is not copied while the buffer doubles; a file
+    // that grows meanwhile still reads whole, and one without a size (a pipe) starts empty.
+    let size = file
+        .metadata()
+        .map_or(0, |m| m.len().min(MAX_INPUT_BYTES + 1));
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(InputError::Io)?;

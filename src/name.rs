@@ -58,7 +58,13 @@ fn plain_to_wire(name: &str) -> Option<String> {
         && bare
             .split('.')
             .all(|label| !label.is_empty() && label.len() <= MAX_LABEL_BYTES);
-    (plain && fits).then(|| format!("{bare}."))
+    // Built at its final size: a record set keeps its name, and format! would leave room to grow.
+    (plain && fits).then(|| {
+        let mut wire = String::with_capacity(bare.len() + 1);
+        wire.push_str(bare);
+        wire.push('.');
+        wire
+    })
 }
 
 /// [`to_wire`] by parsing the labels of `name`.
@@ -213,9 +219,15 @@ fn zone_file_label(label: &[u8]) -> String {
 
 /// Whether wire-form `name` is `apex` or below it.
 pub fn is_in_zone(name: &str, apex: &str) -> bool {
-    let name = labels(name);
-    let zone = labels(apex);
-    name.ends_with(&zone)
+    // Without escapes every dot ends a label: a suffix that starts at one is a zone, and no
+    // label needs parsing.
+    if is_plain_wire_form(name) && is_plain_wire_form(apex) {
+        return apex == "."
+            || name
+                .strip_suffix(apex)
+                .is_some_and(|above| above.is_empty() || above.ends_with('.'));
+    }
+    labels(name).ends_with(&labels(apex))
 }
 
 /// The labels of `name` as bytes: escapes decoded, ASCII lower-cased, Unicode labels in punycode.
@@ -664,6 +676,27 @@ mod tests {
         assert!(is_in_zone("www.example.tld.", "example.tld."));
         assert!(is_in_zone("example.tld.", "example.tld."));
         assert!(!is_in_zone("notexample.tld.", "example.tld."));
+        let names = [
+            ".",
+            "tld.",
+            "example.tld.",
+            "www.example.tld.",
+            "a.b.example.tld.",
+            "xample.tld.",
+            "www.Example.tld.",
+            "\\052.example.tld.",
+            "a\\.example.tld.",
+            "a..b.",
+            "a...",
+            "..",
+        ];
+        // The shortcut for names without escapes or capitals agrees with comparing labels.
+        for name in names {
+            for apex in names {
+                let by_labels = labels(name).ends_with(&labels(apex));
+                assert_eq!(is_in_zone(name, apex), by_labels, "{name} in {apex}");
+            }
+        }
     }
 
     /// RFC 3492 section 7.1 samples (code points → punycode).

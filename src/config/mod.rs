@@ -103,7 +103,7 @@ pub const DEFAULT_TTL: u32 = 300;
 
 /// Reads and validates the config at `path`, reporting every problem found, not just the first.
 pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    parse(path, &read(path, "the config file")?)
+    reader::parse(path, read(path, "the config file")?)
 }
 
 /// The text of `what`, the file at `path`, or the error naming it.
@@ -121,7 +121,7 @@ fn read(path: &Path, what: &str) -> Result<String, ConfigErrors> {
 
 /// Reads the output of `dnscontrol print-ir` at `path` as a config; any other file is refused.
 pub fn load_ir(path: &Path) -> Result<Config, ConfigErrors> {
-    reader::parse_config(path, &read(path, "the config file")?, true)
+    reader::parse_values(path, &read(path, "the config file")?, true)
 }
 
 /// Validates the config text `text`, read from `path` (named in errors).

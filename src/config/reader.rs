@@ -1,6 +1,7 @@
 //! Reading a config file: JSON syntax, the top-level sections, then each domain and each of its
 //! records on its own, so that every problem in the file is reported in one go.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,7 @@ use serde_json::Value;
 
 use super::fields::from_value;
 use super::raw::{
-    Object, RawConfig, RawDomain, RawIgnore, RawKind, RawRecord, RawVpc, TypedConfig,
+    CompactRecord, Object, RawConfig, RawDomain, RawIgnore, RawKind, RawRecord, RawVpc, TypedConfig,
 };
 use super::records::{self, Entry, Problem, MAX_TTL};
 use super::{
@@ -70,20 +71,22 @@ struct Known<'a> {
 
 /// Parses and validates config `text` read from `path`: r53ctl's format, or dnscontrol's IR
 /// (told apart by [`ir::is_ir`]).
-pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
-    parse_config(path, text, false)
+pub fn parse<'t>(path: &Path, text: impl Into<Cow<'t, str>>) -> Result<Config, ConfigErrors> {
+    let text = text.into();
+    // A file in r53ctl's format that serde reads whole, the common case, needs no JSON value tree;
+    // one serde cannot read (IR included: its sections are lists) is read again as one, so that
+    // its errors say where and what.
+    if let Ok(Object(raw)) = serde_json::from_str::<TypedConfig>(&text) {
+        // An owned text is freed before the records are checked, not kept beside them.
+        drop(text);
+        return from_raw(path, raw, Errors::new(path));
+    }
+    parse_values(path, &text, false)
 }
 
-/// Like [`parse`]; with `only_ir`, anything but dnscontrol's IR is refused.
-pub(super) fn parse_config(path: &Path, text: &str, only_ir: bool) -> Result<Config, ConfigErrors> {
-    // A file in r53ctl's format that serde reads whole, the common case, needs no JSON value tree;
-    // one serde cannot read (IR included: its sections are lists) is read again as one below, so
-    // that its errors say where and what.
-    if !only_ir {
-        if let Ok(Object(raw)) = serde_json::from_str::<TypedConfig>(text) {
-            return from_raw(path, raw, Errors::new(path));
-        }
-    }
+/// Validates config `text` read as a JSON value tree; with `only_ir`, anything but dnscontrol's
+/// IR is refused.
+pub(super) fn parse_values(path: &Path, text: &str, only_ir: bool) -> Result<Config, ConfigErrors> {
     let mut errors = Errors::new(path);
     let Some(value) = json(text, &mut errors) else {
         return Err(ConfigErrors(errors.list));
@@ -120,8 +123,10 @@ pub(super) fn from_json(
 trait Item<T> {
     /// The string `field` of the entry, when it has one, to name the entry in errors.
     fn text(&self, field: &str) -> Option<&str>;
-    /// The entry as `T`; `what` (`a record`) names it in an error.
-    fn read(self, what: &str) -> Result<T, Problem>;
+    /// The entry as `T`; `what` (`a record`) names it in an error, which gives the entry back.
+    fn read(self, what: &str) -> Result<T, (Problem, Self)>
+    where
+        Self: Sized;
 }
 
 impl<T: DeserializeOwned> Item<T> for Value {
@@ -129,8 +134,8 @@ impl<T: DeserializeOwned> Item<T> for Value {
         self.get(field).and_then(Value::as_str)
     }
 
-    fn read(self, what: &str) -> Result<T, Problem> {
-        from_value(&self, what)
+    fn read(self, what: &str) -> Result<T, (Problem, Value)> {
+        from_value(&self, what).map_err(|p| (p, self))
     }
 }
 
@@ -143,22 +148,26 @@ impl<R> Item<RawDomain<R>> for Object<RawDomain<R>> {
         }
     }
 
-    fn read(self, _: &str) -> Result<RawDomain<R>, Problem> {
+    fn read(self, _: &str) -> Result<RawDomain<R>, (Problem, Self)> {
         Ok(self.0)
     }
 }
 
-impl Item<RawRecord> for Object<RawRecord> {
+impl Item<RawRecord> for CompactRecord {
     fn text(&self, field: &str) -> Option<&str> {
+        let (name, rtype) = match self {
+            CompactRecord::Plain { name, rtype, .. } => (name, rtype),
+            CompactRecord::Full(raw) => (&raw.name, &raw.rtype),
+        };
         match field {
-            "name" => Some(&self.0.name),
-            "type" => Some(&self.0.rtype),
+            "name" => Some(name),
+            "type" => Some(rtype),
             _ => None,
         }
     }
 
-    fn read(self, _: &str) -> Result<RawRecord, Problem> {
-        Ok(self.0)
+    fn read(self, _: &str) -> Result<RawRecord, (Problem, Self)> {
+        Ok(self.into())
     }
 }
 
@@ -299,7 +308,7 @@ fn domain<R: Item<RawRecord>>(
         .map_or_else(|| format!("domains[{index}]"), str::to_string);
     let raw = entry
         .read("a domain")
-        .map_err(|p| errors.push(Some(&label), None, p.or_fix("correct the domain's fields")))
+        .map_err(|(p, _)| errors.push(Some(&label), None, p.or_fix("correct the domain's fields")))
         .ok()?;
     let before = errors.list.len();
     let mut push = |p: Problem| errors.push(Some(&label), None, p);
@@ -564,14 +573,21 @@ fn domain_records(
     let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
     let mut failed = false;
     for (index, item) in items.into_iter().enumerate() {
-        let label = records::label(index, item.text("name"), item.text("type"));
-        let converted = item
-            .read("a record")
-            .map_err(|p| vec![p.or_fix("correct the record's fields")])
-            .and_then(|raw| records::entry(&raw, index, apex));
+        let converted = match item.read("a record") {
+            Ok(raw) => records::entry(&raw, index, apex).map_err(|problems| {
+                (
+                    records::label(index, Some(&raw.name), Some(&raw.rtype)),
+                    problems,
+                )
+            }),
+            Err((problem, item)) => Err((
+                records::label(index, item.text("name"), item.text("type")),
+                vec![problem.or_fix("correct the record's fields")],
+            )),
+        };
         match converted {
             Ok(entry) => entries.push(entry),
-            Err(problems) => {
+            Err((label, problems)) => {
                 failed = true;
                 for p in problems {
                     errors.push(Some(domain), Some(&label), p);
@@ -579,7 +595,7 @@ fn domain_records(
             }
         }
     }
-    match validate::record_sets(&entries, apex, default_ttl) {
+    match validate::record_sets(entries, apex, default_ttl) {
         Ok(sets) if !failed => Some(sets),
         Ok(_) => None,
         Err(located) => {

@@ -45,21 +45,73 @@ impl Problem {
     }
 }
 
-/// One checked record entry, in wire form.
+/// One checked record entry, in wire form. Kept small, as a zone may hold 100,000 of them: what
+/// most records lack is boxed in [`Rare`], and the label messages name the entry by (`www CNAME
+/// (records[3])`) is made only when a message needs it.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    /// `www CNAME (records[3])`, for messages.
-    pub label: String,
-    pub name: String,
+    pub name: Box<str>,
     pub rtype: RecordType,
-    pub set_identifier: Option<String>,
     /// The TTL as written, if any.
     pub ttl: Option<u32>,
     /// The wire-form value; `None` for an alias.
-    pub value: Option<String>,
+    pub value: Option<Box<str>>,
+    /// The position in the domain's `records`.
+    pub index: u32,
+    pub rare: Option<Box<Rare>>,
+}
+
+/// What few entries have: a set identifier and its routing policy, an alias, a health check, or a
+/// name or type written otherwise than [`Entry::label`] derives it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rare {
+    pub set_identifier: Option<String>,
     pub alias: Option<AliasTarget>,
     pub routing: Option<Routing>,
     pub health_check_id: Option<String>,
+    /// The name and type as written, when the label cannot derive them.
+    written: Option<(String, String)>,
+}
+
+impl Entry {
+    pub fn set_identifier(&self) -> Option<&str> {
+        self.rare.as_ref()?.set_identifier.as_deref()
+    }
+
+    pub fn alias(&self) -> Option<&AliasTarget> {
+        self.rare.as_ref()?.alias.as_ref()
+    }
+
+    pub fn routing(&self) -> Option<&Routing> {
+        self.rare.as_ref()?.routing.as_ref()
+    }
+
+    pub fn health_check_id(&self) -> Option<&str> {
+        self.rare.as_ref()?.health_check_id.as_deref()
+    }
+
+    /// The entry for messages, with its name and type as written: `www CNAME (records[3])`.
+    /// `apex` is the zone's wire-form name.
+    pub fn label(&self, apex: &str) -> String {
+        let written = self.rare.as_ref().and_then(|r| r.written.as_ref());
+        let (name, rtype) = match written {
+            Some((name, rtype)) => (name.as_str(), rtype.as_str()),
+            None => (
+                derived_name(&self.name, apex).unwrap_or(&self.name),
+                self.rtype.as_str(),
+            ),
+        };
+        label(self.index as usize, Some(name), Some(rtype))
+    }
+}
+
+/// The name a record of wire-form name `wire` is most likely written as in zone `apex`: `@`, or
+/// the labels before the apex.
+fn derived_name<'a>(wire: &'a str, apex: &str) -> Option<&'a str> {
+    if wire == apex {
+        return Some("@");
+    }
+    wire.strip_suffix(apex)?.strip_suffix('.')
 }
 
 /// The label of entry `index` for messages: `www CNAME (records[3])`.
@@ -88,16 +140,24 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
     let routing = routing(raw).map_err(|p| problems.push(p)).ok();
     match (name, rtype, content, routing) {
         (Some(name), Some(rtype), Some((value, alias)), Some(routing)) if problems.is_empty() => {
-            Ok(Entry {
-                label: label(index, Some(&raw.name), Some(&raw.rtype)),
-                name,
-                rtype,
+            let written = (derived_name(&name, apex) != Some(raw.name.as_str())
+                || rtype.as_str() != raw.rtype)
+                .then(|| (raw.name.clone(), raw.rtype.clone()));
+            let rare = Rare {
                 set_identifier: raw.set_identifier.clone(),
-                ttl: raw.ttl,
-                value,
                 alias,
                 routing,
                 health_check_id: raw.health_check_id.clone(),
+                written,
+            };
+            Ok(Entry {
+                name: name.into(),
+                rtype,
+                ttl: raw.ttl,
+                value: value.map(String::into_boxed_str),
+                // A config of at most 64 MiB holds far fewer than 4 billion records.
+                index: u32::try_from(index).unwrap_or(u32::MAX),
+                rare: (rare != Rare::default()).then(|| Box::new(rare)),
             })
         }
         _ => Err(problems),
@@ -494,10 +554,34 @@ mod tests {
             r#"{"name":"www","type":"cname","value":"test","ttl":60}"#,
             2,
         );
-        assert_eq!(e.label, "www cname (records[2])");
+        assert_eq!(e.label(APEX), "www cname (records[2])");
         assert_eq!(e.rtype, RecordType::CNAME);
         assert_eq!(e.value.as_deref(), Some("test.example.tld."));
         assert_eq!(e.ttl, Some(60));
+    }
+
+    #[test]
+    fn labels_give_the_name_and_type_as_written() {
+        let written = [
+            ("www", "TXT"),
+            ("www", "txt"),
+            ("WWW", "TXT"),
+            ("@", "TXT"),
+            ("example.tld.", "TXT"),
+            ("www.example.tld.", "TXT"),
+            ("*", "TXT"),
+        ];
+        for (name, rtype) in written {
+            let e = parsed(
+                &format!(r#"{{"name":"{name}","type":"{rtype}","value":"x"}}"#),
+                7,
+            );
+            assert_eq!(e.label(APEX), format!("{name} {rtype} (records[7])"));
+        }
+        // The label of a plain record is derived: nothing of it is stored.
+        assert!(parsed(r#"{"name":"www","type":"TXT","value":"x"}"#, 0)
+            .rare
+            .is_none());
     }
 
     #[test]
@@ -545,7 +629,7 @@ mod tests {
     #[test]
     fn aliases() {
         let e = parsed(r#"{"name":"app","type":"A","alias":{"target":"lb"}}"#, 0);
-        let alias = e.alias.unwrap();
+        let alias = e.alias().unwrap();
         assert_eq!(alias.dns_name, "lb.example.tld.");
         assert_eq!(alias.hosted_zone_id, "");
         assert!(!alias.evaluate_target_health);
@@ -568,7 +652,7 @@ mod tests {
     fn routing_policies() {
         let routed = |extra: &str| {
             let json = format!(r#"{{"name":"a","type":"A","value":"1.2.3.4",{extra}}}"#);
-            entry(&record(&json), 0, APEX).map(|e| e.routing)
+            entry(&record(&json), 0, APEX).map(|e| e.routing().cloned())
         };
         let id = r#""set_identifier":"x","#;
         assert_eq!(

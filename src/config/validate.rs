@@ -2,9 +2,9 @@
 //! type and set identifier merge into one record set (one TTL, one routing policy, no duplicate
 //! values), record sets of one name and type share a routing policy kind, and a CNAME stands alone.
 
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
 
-use crate::model::{Extra, RecordKey, RecordSet, Routing};
+use crate::model::{Extra, RecordSet, Routing};
 use crate::rtype::RecordType;
 
 use super::records::{Entry, Problem};
@@ -17,139 +17,167 @@ const MAX_GEOPROXIMITY_SETS: usize = 30;
 /// A problem located at a record (its label).
 pub type Located = (String, Problem);
 
+/// The zone the entries are in, and the TTL of entries without one.
+#[derive(Clone, Copy)]
+struct Zone<'a> {
+    /// Wire form.
+    apex: &'a str,
+    default_ttl: u32,
+}
+
 /// Merges the entries of one domain into record sets and checks them. `default_ttl` applies to
-/// entries without a TTL, except in the apex NS record set, which then keeps the live TTL.
+/// entries without a TTL, except in the apex NS record set, which then keeps the live TTL. The
+/// record sets come out ordered by name, type and set identifier, each with its values in the
+/// order of the entries.
 pub fn record_sets(
-    entries: &[Entry],
+    mut entries: Vec<Entry>,
     apex: &str,
     default_ttl: u32,
 ) -> Result<Vec<RecordSet>, Vec<Located>> {
-    let mut groups: BTreeMap<RecordKey, Vec<&Entry>> = BTreeMap::new();
-    for e in entries {
-        let key = RecordKey {
-            name: e.name.clone(),
-            rtype: e.rtype,
-            set_identifier: e.set_identifier.clone(),
-        };
-        groups.entry(key).or_default().push(e);
-    }
-    let mut problems = Vec::new();
-    let mut sets = Vec::with_capacity(groups.len());
-    for (key, group) in &groups {
-        match merge(key, group, apex, default_ttl) {
-            Ok(set) => sets.push(set),
-            Err(p) => problems.push(p),
+    let zone = Zone { apex, default_ttl };
+    // Sorted by key, each record set's entries are one run. The index makes the order total, so
+    // the faster unstable sort keeps the entries of a run in config order.
+    entries.sort_unstable_by(|a, b| key_order(a, b).then(a.index.cmp(&b.index)));
+    let count = check(&entries, zone)?;
+    let mut sets: Vec<RecordSet> = Vec::with_capacity(count);
+    for entry in entries {
+        match sets.last_mut() {
+            Some(set) if is_of_set(&entry, set) => set.values.extend(entry.value.map(String::from)),
+            _ => sets.push(record_set(entry, zone)),
         }
     }
-    problems.extend(check_policies(&groups));
-    problems.extend(check_cnames(&groups, apex));
-    if problems.is_empty() {
-        Ok(sets)
-    } else {
-        Err(problems)
+    Ok(sets)
+}
+
+/// Checks the record sets of `entries`, sorted by key; returns how many there are.
+fn check(entries: &[Entry], zone: Zone<'_>) -> Result<usize, Vec<Located>> {
+    let groups: Vec<&[Entry]> = entries.chunk_by(|a, b| key_order(a, b).is_eq()).collect();
+    let mut problems: Vec<Located> = groups
+        .iter()
+        .filter_map(|group| check_set(group, zone).err())
+        .collect();
+    // The first entry of each record set, in key order: record sets of one name are adjacent.
+    let firsts: Vec<&Entry> = groups.iter().filter_map(|group| group.first()).collect();
+    problems.extend(check_policies(&firsts, zone.apex));
+    problems.extend(check_cnames(&firsts, zone.apex));
+    match problems.is_empty() {
+        true => Ok(groups.len()),
+        false => Err(problems),
     }
 }
 
-/// One record set from the entries sharing its key.
-fn merge(
-    key: &RecordKey,
-    group: &[&Entry],
-    apex: &str,
-    default_ttl: u32,
-) -> Result<RecordSet, Located> {
+/// The order of record sets: [`crate::model::RecordKey`]'s, by name, type and set identifier.
+fn key_order(a: &Entry, b: &Entry) -> Ordering {
+    (&a.name, a.rtype, a.set_identifier()).cmp(&(&b.name, b.rtype, b.set_identifier()))
+}
+
+/// The TTL entry `e` gives its record set; `None` keeps the live one (the apex NS without a TTL).
+fn ttl_of(e: &Entry, zone: Zone<'_>) -> Option<u32> {
+    match e.ttl {
+        Some(ttl) => Some(ttl),
+        None if e.rtype == RecordType::NS && *e.name == *zone.apex => None,
+        None => Some(zone.default_ttl),
+    }
+}
+
+/// The entries of one record set agree: one alias or values, one TTL, one routing policy and
+/// health check, no value twice.
+fn check_set(group: &[Entry], zone: Zone<'_>) -> Result<(), Located> {
     let Some((first, rest)) = group.split_first() else {
-        return Err((key.to_string(), Problem::new("no records")));
-    };
-    let apex_ns = key.rtype == RecordType::NS && key.name == apex;
-    let ttl_of = |e: &Entry| match (e.ttl, apex_ns) {
-        (Some(ttl), _) => Some(ttl),
-        (None, true) => None,
-        (None, false) => Some(default_ttl),
+        return Ok(());
     };
     for e in rest {
-        if first.alias.is_some() || e.alias.is_some() {
+        if first.alias().is_some() || e.alias().is_some() {
             return Err(conflict(
                 e,
                 first,
                 "an alias record set has one target and no other values",
+                zone.apex,
             ));
         }
-        if ttl_of(e) != ttl_of(first) {
+        if ttl_of(e, zone) != ttl_of(first, zone) {
             let ttl = |t: Option<u32>| {
                 t.map_or("none (keep the live TTL)".to_string(), |t| t.to_string())
             };
             let message = format!(
                 "ttl {} differs from ttl {} of {}; a record set has one TTL",
-                ttl(ttl_of(e)),
-                ttl(ttl_of(first)),
-                first.label
+                ttl(ttl_of(e, zone)),
+                ttl(ttl_of(first, zone)),
+                first.label(zone.apex)
             );
             let fix = format!(
                 "give every {} {} record the same ttl",
                 crate::name::display(&e.name),
                 e.rtype
             );
-            return Err((e.label.clone(), Problem::new(message).with_fix(fix)));
+            return Err((e.label(zone.apex), Problem::new(message).with_fix(fix)));
         }
-        if e.routing != first.routing || e.health_check_id != first.health_check_id {
+        if e.routing() != first.routing() || e.health_check_id() != first.health_check_id() {
             return Err(conflict(
                 e,
                 first,
                 "routing policy or health check differs within one set_identifier",
+                zone.apex,
             ));
         }
     }
-    let values = distinct_values(group)?;
-    let ttl = if first.alias.is_some() {
-        None
-    } else {
-        ttl_of(first)
-    };
-    let extra = Extra {
-        set_identifier: key.set_identifier.clone(),
-        alias: first.alias.clone(),
-        routing: first.routing.clone(),
-        health_check_id: first.health_check_id.clone(),
-        traffic_policy_instance_id: None,
-    };
-    Ok(RecordSet::new(
-        key.name.clone(),
-        key.rtype,
-        ttl,
-        values,
-        extra,
-    ))
+    check_distinct_values(group, zone.apex)
 }
 
-fn conflict(entry: &Entry, first: &Entry, what: &str) -> Located {
-    let message = format!("conflicts with {}: {what}", first.label);
+/// Whether `entry` belongs to the record set `set`: the same name, type and set identifier.
+fn is_of_set(entry: &Entry, set: &RecordSet) -> bool {
+    *entry.name == set.name
+        && entry.rtype == set.rtype
+        && entry.set_identifier() == set.set_identifier()
+}
+
+/// The record set whose first entry is `first`, its values moved: the others are added by
+/// [`record_sets`].
+fn record_set(first: Entry, zone: Zone<'_>) -> RecordSet {
+    let ttl = ttl_of(&first, zone);
+    let rare = first.rare.map(|rare| *rare).unwrap_or_default();
+    let ttl = if rare.alias.is_some() { None } else { ttl };
+    let extra = Extra {
+        set_identifier: rare.set_identifier,
+        alias: rare.alias,
+        routing: rare.routing,
+        health_check_id: rare.health_check_id,
+        traffic_policy_instance_id: None,
+    };
+    let values = first.value.map(String::from).into_iter().collect();
+    RecordSet::new(first.name.into(), first.rtype, ttl, values, extra)
+}
+
+fn conflict(entry: &Entry, first: &Entry, what: &str, apex: &str) -> Located {
+    let message = format!("conflicts with {}: {what}", first.label(apex));
     (
-        entry.label.clone(),
+        entry.label(apex),
         Problem::new(message).with_fix(
             "make the records of one record set agree, or give them different set_identifiers",
         ),
     )
 }
 
-/// The values of a record set, refusing a value given twice (Route 53 rejects the whole change
-/// batch with "Duplicate Resource Record", so it is an error here rather than a warning).
-fn distinct_values(group: &[&Entry]) -> Result<Vec<String>, Located> {
-    let mut seen: Vec<(String, &Entry)> = Vec::new();
-    let mut values = Vec::new();
+/// Refuses a value given twice in a record set (Route 53 rejects the whole change batch with
+/// "Duplicate Resource Record", so it is an error here rather than a warning).
+fn check_distinct_values(group: &[Entry], apex: &str) -> Result<(), Located> {
+    if group.len() < 2 {
+        return Ok(());
+    }
+    let mut seen: Vec<(String, &Entry)> = Vec::with_capacity(group.len());
     for e in group {
         let Some(value) = &e.value else { continue };
         let canonical = crate::rdata::canonical(e.rtype, value);
         if let Some((_, earlier)) = seen.iter().find(|(c, _)| *c == canonical) {
-            let message = format!("value {value} is also given by {}", earlier.label);
+            let message = format!("value {value} is also given by {}", earlier.label(apex));
             return Err((
-                e.label.clone(),
+                e.label(apex),
                 Problem::new(message).with_fix("remove one of the two records"),
             ));
         }
         seen.push((canonical, e));
-        values.push(value.clone());
     }
-    Ok(values)
+    Ok(())
 }
 
 /// The kind of a routing policy, for messages.
@@ -167,35 +195,23 @@ fn policy_kind(routing: Option<&Routing>) -> &'static str {
 }
 
 /// Record sets of one name and type: all with a set identifier or none, one policy kind, and
-/// no more than Route 53's quota.
-fn check_policies(groups: &BTreeMap<RecordKey, Vec<&Entry>>) -> Vec<Located> {
-    let mut by_name_type: BTreeMap<(&str, RecordType), Vec<&Entry>> = BTreeMap::new();
-    for (key, group) in groups {
-        if let Some(first) = group.first() {
-            by_name_type
-                .entry((&key.name, key.rtype))
-                .or_default()
-                .push(first);
-        }
-    }
+/// no more than Route 53's quota. `firsts` holds the first entry of each record set, in key order.
+fn check_policies(firsts: &[&Entry], apex: &str) -> Vec<Located> {
     let mut problems = Vec::new();
-    for ((_, rtype), sets) in by_name_type {
+    for sets in firsts.chunk_by(|a, b| a.name == b.name && a.rtype == b.rtype) {
         let Some((first, rest)) = sets.split_first() else {
             continue;
         };
-        let kind = policy_kind(first.routing.as_ref());
-        if let Some(other) = rest
-            .iter()
-            .find(|e| policy_kind(e.routing.as_ref()) != kind)
-        {
+        let kind = policy_kind(first.routing());
+        if let Some(other) = rest.iter().find(|e| policy_kind(e.routing()) != kind) {
             let message = format!(
                 "routing policy {} differs from {kind} of {}; record sets of one name and type \
                  all use one routing policy (or none, and then there is one record set)",
-                policy_kind(other.routing.as_ref()),
-                first.label
+                policy_kind(other.routing()),
+                first.label(apex)
             );
             problems.push((
-                other.label.clone(),
+                other.label(apex),
                 Problem::new(message).with_fix("use one routing policy for this name and type"),
             ));
             continue;
@@ -211,48 +227,47 @@ fn check_policies(groups: &BTreeMap<RecordKey, Vec<&Entry>>) -> Vec<Located> {
                 sets.len()
             );
             problems.push((
-                first.label.clone(),
+                first.label(apex),
                 Problem::new(message).with_fix("merge or remove record sets"),
             ));
         }
+        let rtype = first.rtype;
         if kind == "multivalue" && !rtype.allows_multivalue() {
             let message = format!("multivalue answer routing is not available for {rtype}");
             let fix = format!(
                 "use it with one of {}",
                 RecordType::names_where(RecordType::allows_multivalue)
             );
-            problems.push((first.label.clone(), Problem::new(message).with_fix(fix)));
+            problems.push((first.label(apex), Problem::new(message).with_fix(fix)));
         }
     }
     problems
 }
 
-/// A CNAME is never at the apex and never beside other data of its name.
-fn check_cnames(groups: &BTreeMap<RecordKey, Vec<&Entry>>, apex: &str) -> Vec<Located> {
+/// A CNAME is never at the apex and never beside other data of its name. `firsts` holds the
+/// first entry of each record set, in key order.
+fn check_cnames(firsts: &[&Entry], apex: &str) -> Vec<Located> {
     let mut problems = Vec::new();
-    for (key, group) in groups {
-        let Some(cname) = group.first().filter(|_| key.rtype == RecordType::CNAME) else {
-            continue;
-        };
-        if key.name == apex {
-            let fix = "use an alias record (`alias`) at the apex, or put the CNAME on a subdomain";
-            problems.push((
-                cname.label.clone(),
-                Problem::new("a CNAME cannot be at the apex (@)").with_fix(fix),
-            ));
-            continue;
-        }
-        let beside = groups
-            .iter()
-            .find(|(k, _)| k.name == key.name && k.rtype != RecordType::CNAME)
-            .and_then(|(_, g)| g.first());
-        if let Some(other) = beside {
-            let message = format!(
-                "a CNAME cannot be beside other data of its name, like {}",
-                other.label
-            );
-            let fix = "remove one of them, or use an alias record instead of the CNAME";
-            problems.push((cname.label.clone(), Problem::new(message).with_fix(fix)));
+    for of_name in firsts.chunk_by(|a, b| a.name == b.name) {
+        for cname in of_name.iter().filter(|e| e.rtype == RecordType::CNAME) {
+            if *cname.name == *apex {
+                let fix =
+                    "use an alias record (`alias`) at the apex, or put the CNAME on a subdomain";
+                problems.push((
+                    cname.label(apex),
+                    Problem::new("a CNAME cannot be at the apex (@)").with_fix(fix),
+                ));
+                continue;
+            }
+            let beside = of_name.iter().find(|e| e.rtype != RecordType::CNAME);
+            if let Some(other) = beside {
+                let message = format!(
+                    "a CNAME cannot be beside other data of its name, like {}",
+                    other.label(apex)
+                );
+                let fix = "remove one of them, or use an alias record instead of the CNAME";
+                problems.push((cname.label(apex), Problem::new(message).with_fix(fix)));
+            }
         }
     }
     problems
@@ -275,7 +290,7 @@ mod tests {
                 entry(&raw, i, APEX).unwrap()
             })
             .collect();
-        record_sets(&entries, APEX, 300)
+        record_sets(entries, APEX, 300)
     }
 
     fn errors(records: &[&str]) -> Vec<Located> {
@@ -301,6 +316,33 @@ mod tests {
             )
         );
         assert_eq!(sets[1].ttl, Some(60));
+    }
+
+    #[test]
+    fn record_sets_come_in_key_order_with_values_in_config_order() {
+        let sets = sets(&[
+            r#"{"name":"b","type":"A","value":"1.2.3.9"}"#,
+            r#"{"name":"a","type":"TXT","value":"x"}"#,
+            r#"{"name":"b","type":"A","value":"1.2.3.1"}"#,
+            r#"{"name":"a","type":"A","value":"1.2.3.4","set_identifier":"y","weight":1}"#,
+            r#"{"name":"a","type":"A","value":"1.2.3.4","set_identifier":"x","weight":1}"#,
+            r#"{"name":"b","type":"A","value":"1.2.3.5"}"#,
+        ])
+        .unwrap();
+        let keys: Vec<(&str, RecordType, Option<&str>)> = sets
+            .iter()
+            .map(|s| (s.name.as_str(), s.rtype, s.set_identifier()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("a.example.tld.", RecordType::A, Some("x")),
+                ("a.example.tld.", RecordType::A, Some("y")),
+                ("a.example.tld.", RecordType::TXT, None),
+                ("b.example.tld.", RecordType::A, None),
+            ]
+        );
+        assert_eq!(sets[3].values, ["1.2.3.9", "1.2.3.1", "1.2.3.5"]);
     }
 
     #[test]

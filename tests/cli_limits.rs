@@ -198,7 +198,8 @@ fn bench_setup(domain: &str, count: usize) -> (common::Moto, Proxy, Workspace) {
 
 /// Times `ws`'s push through `proxy`, which must need `tokens` change tokens, and prints its
 /// wall time against the fastest Route 53's buckets allow, as `make bench` (tests/bench.py)
-/// parses it; no request may be throttled.
+/// parses it, then each request's arrival and answer in seconds after the push started; no
+/// request may be throttled.
 fn bench_push(proxy: &Proxy, ws: &Workspace, what: &str, tokens: usize) {
     let started = Instant::now();
     assert_exit(&ws.run(&["push", "--force"]), 0);
@@ -214,5 +215,6 @@ fn bench_push(proxy: &Proxy, ws: &Workspace, what: &str, tokens: usize) {
          ratio {ratio:.2}; {requests} requests, {} throttled",
         proxy.throttled()
     );
+    println!("{}", proxy.timeline(started).join("\n"));
     assert_eq!(proxy.throttled(), 0, "{:#?}", proxy.log());
 }

@@ -10,7 +10,9 @@
 //! alias deletes, other deletes, modifications, other creates, alias creates; on top of that an
 //! in-zone alias target is created before the aliases pointing at it and deleted after them, and a
 //! delete that frees a name precedes a create at that name. Units are then packed greedily in that
-//! order, which gives the fewest requests an ordered split can have.
+//! order, which gives the fewest requests an ordered split can have; but when a zone's changes take
+//! more change tokens than Route 53's bucket holds, its last units go in a small request of their
+//! own (see [`PACED_TAIL_TOKENS`]).
 //!
 //! May import: `diff`, `model`, `name`, `rtype`.
 
@@ -98,7 +100,37 @@ pub fn batches(
     units = group_replacements_by_name(units, limits);
     units.sort_by(|a, b| (a.phase, &a.key).cmp(&(b.phase, &b.key)));
     let order = schedule(&units);
-    Ok(pack(&units, &order, limits))
+    let (body, tail) = order.split_at(paced_tail_start(&units, &order, limits));
+    let mut requests = pack(&units, body, limits);
+    requests.extend(pack(&units, tail, limits));
+    Ok(requests)
+}
+
+/// The change tokens Route 53's change bucket refills in one second (100 per second). When a
+/// zone's changes take more tokens than the bucket's burst, r53ctl paces its requests to that
+/// refill, and the last one goes only when the bucket has refilled all of it: whatever time Route
+/// 53 then spends on it adds to the push. So the last units, up to one second of refill, go in a
+/// request of their own: little work is left once the bucket allows it, and the request before it
+/// is answered while the bucket refills for it.
+const PACED_TAIL_TOKENS: usize = 100;
+
+/// Where in `order` the units of the last request start when they are the paced tail (see
+/// [`PACED_TAIL_TOKENS`]); the end of `order` when the changes fit in the bucket's burst.
+fn paced_tail_start(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> usize {
+    let tokens = |&u: &usize| units[u].cost.change_tokens;
+    if order.iter().map(tokens).sum::<usize>() <= limits.max_change_tokens {
+        return order.len();
+    }
+    let tail = order
+        .iter()
+        .rev()
+        .scan(0, |sum, u| {
+            *sum += tokens(u);
+            Some(*sum)
+        })
+        .take_while(|&sum| sum <= PACED_TAIL_TOKENS)
+        .count();
+    order.len() - tail
 }
 
 /// Resource records, `Value` characters and change tokens that actions put in a request.
@@ -683,9 +715,10 @@ mod tests {
             .max(total.chars.div_ceil(limits.max_value_chars))
             .max(total.change_tokens.div_ceil(limits.max_change_tokens));
         assert!(requests.len() > 1);
-        // Greedy packing of small units loses less than one unit per request.
+        // Greedy packing of small units loses less than one unit per request, and the paced
+        // tail is one request more.
         assert!(
-            requests.len() <= lower_bound + 1,
+            requests.len() <= lower_bound + 2,
             "{} requests",
             requests.len()
         );
@@ -701,15 +734,52 @@ mod tests {
     }
 
     #[test]
-    fn uniform_changes_use_exactly_the_fewest_requests() {
-        let changes: Vec<Change> = (0..5000)
-            .map(|i| Change::Create(record(&format!("r{i}.tld."), RecordType::TXT, 1, 40)))
-            .collect();
-        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
+    fn uniform_changes_use_exactly_the_fewest_requests_then_the_paced_tail() {
+        let txt = |count| -> Vec<Change> {
+            (0..count)
+                .map(|i| Change::Create(record(&format!("r{i}.tld."), RecordType::TXT, 1, 40)))
+                .collect()
+        };
+        let lengths = |changes: &[Change]| -> Vec<usize> {
+            let requests = batches(APEX, changes, &Limits::default()).unwrap();
+            requests.iter().map(Vec::len).collect()
+        };
         // 800 values of 40 characters fill 32,000 characters.
-        let mut expected = vec![800; 6];
-        expected.push(200);
-        assert_eq!(requests.iter().map(Vec::len).collect::<Vec<_>>(), expected);
+        assert_eq!(lengths(&txt(1400)), [800, 600]);
+        assert_eq!(
+            lengths(&txt(5000)),
+            [800, 800, 800, 800, 800, 800, 100, 100]
+        );
+    }
+
+    #[test]
+    fn a_zone_paced_by_the_change_bucket_ends_with_a_request_of_one_second_of_refill() {
+        let tokens = |changes: &[Change]| -> Vec<usize> {
+            let requests = batches(APEX, changes, &Limits::default()).unwrap();
+            requests.iter().map(|r| cost(r).change_tokens).collect()
+        };
+        let modified = |count| -> Vec<Change> {
+            (0..count)
+                .map(|i| modify(a(&format!("host{i}.tld."))))
+                .collect()
+        };
+        // 4,000 tokens: 1,000 a request (its records), but the last 100 apart.
+        assert_eq!(tokens(&modified(2000)), [1000, 1000, 1000, 900, 100]);
+        // 1,500 tokens are the bucket's burst: they go at once, in the fewest requests.
+        assert_eq!(tokens(&modified(750)), [1000, 500]);
+        assert_eq!(tokens(&modified(751)), [1000, 402, 100]);
+        // A last unit of more tokens than the tail is never split: no tail then. Here a record
+        // set replaced by 101 weighted ones at its name, after 1,500 deletes.
+        let mut changes: Vec<Change> = (0..1500)
+            .map(|i| Change::Delete(a(&format!("d{i}.tld."))))
+            .collect();
+        changes.push(Change::Delete(a("zz.tld.")));
+        let weighted = |id: usize| RecordSet {
+            set_identifier: Some(format!("id-{id}")),
+            ..a("zz.tld.")
+        };
+        changes.extend((0..101).map(|i| Change::Create(weighted(i))));
+        assert_eq!(tokens(&changes), [1000, 602]);
     }
 
     #[test]

@@ -102,6 +102,8 @@ struct State {
     /// Route 53's throttling, when enforced.
     throttle: Option<Throttle>,
     log: Vec<String>,
+    /// For each line of `log`: when the request was read, and when its outcome was recorded.
+    times: Vec<(Duration, Option<Duration>)>,
 }
 
 /// What every connection handler shares.
@@ -200,6 +202,25 @@ impl Proxy {
         self.state().log.clone()
     }
 
+    /// The log with, on each line, when the request was read and when its outcome was recorded
+    /// (just before the answer is written), in seconds after `since`.
+    pub fn timeline(&self, since: Instant) -> Vec<String> {
+        let offset = since.saturating_duration_since(self.shared.started);
+        let seconds = |at: Duration| at.saturating_sub(offset).as_secs_f64();
+        let state = self.state();
+        state
+            .log
+            .iter()
+            .zip(&state.times)
+            .map(|(line, &(read, recorded))| match recorded {
+                Some(recorded) => {
+                    format!("{:7.3} {:7.3}  {line}", seconds(read), seconds(recorded))
+                }
+                None => format!("{:7.3}       -  {line}", seconds(read)),
+            })
+            .collect()
+    }
+
     /// How many requests of `method` had `path` in their path.
     pub fn count(&self, method: &str, path: &str) -> usize {
         self.matching(method, path, "")
@@ -233,8 +254,12 @@ struct Entry<'a> {
 
 impl Entry<'_> {
     fn record(&self, outcome: &str) {
-        if let Some(line) = self.shared.state.lock().unwrap().log.get_mut(self.index) {
+        let mut state = self.shared.state.lock().unwrap();
+        if let Some(line) = state.log.get_mut(self.index) {
             *line = format!("{} -> {outcome}", self.line);
+        }
+        if let Some((_, recorded)) = state.times.get_mut(self.index) {
+            *recorded = Some(self.shared.started.elapsed());
         }
     }
 }
@@ -320,6 +345,7 @@ fn arrive<'a>(shared: &'a Shared, request: &Request) -> Entry<'a> {
     let line = format!("{} {}", request.method, request.label());
     let mut state = shared.state.lock().unwrap();
     state.log.push(format!("{line} -> pending"));
+    state.times.push((shared.started.elapsed(), None));
     Entry {
         shared,
         index: state.log.len() - 1,

@@ -774,10 +774,7 @@ mod tests {
             .map(|i| Change::Delete(a(&format!("d{i}.tld."))))
             .collect();
         changes.push(Change::Delete(a("zz.tld.")));
-        let weighted = |id: usize| RecordSet {
-            set_identifier: Some(format!("id-{id}")),
-            ..a("zz.tld.")
-        };
+        let weighted = |id: usize| a("zz.tld.").with_set_identifier(format!("id-{id}"));
         changes.extend((0..101).map(|i| Change::Create(weighted(i))));
         assert_eq!(tokens(&changes), [1000, 602]);
     }

@@ -20,7 +20,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::diff::Change;
+use crate::diff::{Change, KeyRef};
 use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
 
 /// Route 53's limits for one ChangeResourceRecordSets request.
@@ -89,7 +89,7 @@ pub fn batches(
     let mut units: Vec<Unit<'_>> = changes.iter().map(|c| Unit::of(c, apex)).collect();
     if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
         return Err(BatchError::TooLarge {
-            key: unit.key.clone(),
+            key: unit.key.to_record_key(),
             records: unit.cost.records,
             chars: unit.cost.chars,
             limits: *limits,
@@ -170,7 +170,7 @@ struct Unit<'c> {
     cost: Cost,
     phase: Phase,
     /// The key of the first change, for ordering and error messages.
-    key: RecordKey,
+    key: KeyRef<'c>,
 }
 
 impl<'c> Unit<'c> {
@@ -183,7 +183,7 @@ impl<'c> Unit<'c> {
             changes: vec![(change, upsert)],
             cost,
             phase: Phase::of(change),
-            key: change.key(),
+            key: change.key_ref(),
         }
     }
 
@@ -208,11 +208,15 @@ impl<'c> Unit<'c> {
         joined
     }
 
-    fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
+    /// What the unit's changes are sent as, in order.
+    fn steps(&self) -> impl Iterator<Item = (Action, &RecordSet)> {
         self.changes
             .iter()
             .flat_map(|(change, upsert)| steps(change, *upsert))
-            .map(|(act, rs)| action(act, rs))
+    }
+
+    fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
+        self.steps().map(|(act, rs)| action(act, rs))
     }
 }
 
@@ -392,10 +396,10 @@ impl Constraints {
                     link(Barrier::AliasesRemoved, unit.name().into(), Side::After, u);
                 }
                 if let Some(target) = removed.and_then(alias_target) {
-                    link(Barrier::AliasesRemoved, target.into(), Side::Before, u);
+                    link(Barrier::AliasesRemoved, target, Side::Before, u);
                 }
                 if let Some(target) = added.and_then(alias_target) {
-                    link(Barrier::TargetCreated, target.into(), Side::After, u);
+                    link(Barrier::TargetCreated, target, Side::After, u);
                 }
             }
         }
@@ -497,30 +501,36 @@ impl Hasher for FastHasher {
 }
 
 /// The normalised name an alias record set points at.
-fn alias_target(rs: &RecordSet) -> Option<String> {
+fn alias_target(rs: &RecordSet) -> Option<Cow<'_, str>> {
     rs.alias
         .as_ref()
-        .map(|alias| crate::name::normalize(&alias.dns_name))
+        .map(|alias| crate::name::normalized(&alias.dns_name))
 }
 
 /// Fills requests with units in `order`, starting a new request when the next unit does not fit.
 fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeAction>> {
-    let mut requests: Vec<Vec<ChangeAction>> = Vec::new();
-    let mut current = Cost::default();
-    for unit in order.iter().filter_map(|&u| units.get(u)) {
-        let with_unit = current.plus(unit.cost);
-        match requests.last_mut() {
-            Some(request) if with_unit.fits(limits) => {
-                request.extend(unit.actions());
-                current = with_unit;
-            }
-            _ => {
-                requests.push(unit.actions().collect());
-                current = unit.cost;
-            }
+    let mut requests: Vec<&[usize]> = Vec::new();
+    let (mut start, mut current) = (0, Cost::default());
+    for (i, unit) in order.iter().map(|&u| &units[u]).enumerate() {
+        current = current.plus(unit.cost);
+        if !current.fits(limits) && i > start {
+            requests.push(&order[start..i]);
+            (start, current) = (i, unit.cost);
         }
     }
+    if start < order.len() {
+        requests.push(&order[start..]);
+    }
+    // Each request is made at its size: together they copy every record set the changes hold.
     requests
+        .into_iter()
+        .map(|request| {
+            let size = request.iter().map(|&u| units[u].steps().count()).sum();
+            let mut actions = Vec::with_capacity(size);
+            actions.extend(request.iter().flat_map(|&u| units[u].actions()));
+            actions
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -170,9 +170,9 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
     let mut diff = ZoneDiff::default();
     let mut decided = Vec::new();
     let entries = by_key(desired, live);
-    for group in entries.chunk_by(|(a, _), (b, _)| a == b) {
+    for group in entries.chunk_by(|(_, a, _), (_, b, _)| a == b) {
         let mut pair = Pair::default();
-        for &(_, at) in group {
+        for &(_, _, at) in group {
             match live.get(at) {
                 Some(rs) => pair.live = Some(rs),
                 None => {
@@ -186,7 +186,7 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
                 }
             }
         }
-        let key = &group[0].0;
+        let key = &group[0].1;
         let Some(change) = zone.diff_key(key, pair, &mut diff) else {
             continue;
         };
@@ -203,13 +203,31 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
     diff
 }
 
-/// The key of every record set of `live` and then `desired`, with its index in that sequence;
-/// sorted by key, and record sets of one key in that sequence's order.
-fn by_key<'a>(desired: &'a [RecordSet], live: &'a [RecordSet]) -> Vec<(KeyRef<'a>, usize)> {
-    let mut entries: Vec<(KeyRef<'a>, usize)> =
-        live.iter().chain(desired).map(KeyRef::of).zip(0..).collect();
+/// The key of every record set of `live` and then `desired` (after the [`name_prefix`] of the key)
+/// with its index in that sequence; sorted by key, and record sets of one key in that sequence's
+/// order.
+fn by_key<'a>(desired: &'a [RecordSet], live: &'a [RecordSet]) -> Vec<(u64, KeyRef<'a>, usize)> {
+    let mut entries: Vec<(u64, KeyRef<'a>, usize)> = live
+        .iter()
+        .chain(desired)
+        .zip(0..)
+        .map(|(rs, at)| {
+            let key = KeyRef::of(rs);
+            (name_prefix(&key.name), key, at)
+        })
+        .collect();
     entries.sort_unstable();
     entries
+}
+
+/// The first 8 bytes of `name`, zero-padded, as a number that orders as they do: most
+/// comparisons of a sort by name end there, without reading the names. Names hold no zero bytes,
+/// and names of equal prefixes are compared whole.
+fn name_prefix(name: &str) -> u64 {
+    let mut bytes = [0; 8];
+    let len = name.len().min(8);
+    bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
+    u64::from_be_bytes(bytes)
 }
 
 /// What the rules need to know about the zone being diffed.

@@ -96,9 +96,19 @@ pub fn batches(
         });
     }
     units = group_replacements_by_name(units, limits);
-    units.sort_by(|a, b| (a.phase, &a.key).cmp(&(b.phase, &b.key)));
+    sort_by_phase_and_key(&mut units);
     let order = schedule(&units);
     Ok(pack(&units, &order, limits))
+}
+
+/// Sorts `units` by phase and then key, stably. A diff's changes come sorted by key, so each phase
+/// holds few runs already sorted by key: sorting by the phase alone first, and then each phase by
+/// key, leaves the second sort little to do.
+fn sort_by_phase_and_key(units: &mut [Unit<'_>]) {
+    units.sort_by_key(|unit| unit.phase);
+    for phase in units.chunk_by_mut(|a, b| a.phase == b.phase) {
+        phase.sort_by(|a, b| a.key.cmp(&b.key));
+    }
 }
 
 /// Resource records, `Value` characters and change tokens that actions put in a request.

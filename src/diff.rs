@@ -158,9 +158,9 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
     let zone = Zone {
         apex: &apex,
         options,
-        manages_apex_ns: desired
-            .iter()
-            .any(|rs| is_apex_key(&KeyRef::of(rs), &apex, RecordType::NS)),
+        manages_apex_ns: desired.iter().any(|rs| {
+            rs.rtype == RecordType::NS && is_apex_key(&KeyRef::of(rs), &apex, RecordType::NS)
+        }),
         protections: options
             .protections
             .iter()
@@ -220,9 +220,8 @@ fn by_key<'a>(desired: &'a [RecordSet], live: &'a [RecordSet]) -> Vec<(u64, KeyR
     entries
 }
 
-/// The first 8 bytes of `name`, zero-padded, as a number that orders as they do: most
-/// comparisons of a sort by name end there, without reading the names. Names hold no zero bytes,
-/// and names of equal prefixes are compared whole.
+/// The first 8 bytes of `name`, zero-padded, as a number: names whose prefixes differ order as
+/// their prefixes do, so most comparisons of a sort by name end there without reading the names.
 fn name_prefix(name: &str) -> u64 {
     let mut bytes = [0; 8];
     let len = name.len().min(8);

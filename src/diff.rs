@@ -65,6 +65,7 @@ pub struct KeyRef<'a> {
 }
 
 impl<'a> KeyRef<'a> {
+    /// The key of `rs`, which copies nothing unless its name is not in wire form.
     pub fn of(rs: &'a RecordSet) -> KeyRef<'a> {
         KeyRef {
             name: crate::name::normalized(&rs.name),
@@ -73,6 +74,7 @@ impl<'a> KeyRef<'a> {
         }
     }
 
+    /// The owned key, for what outlives the record set.
     pub fn to_record_key(&self) -> RecordKey {
         RecordKey {
             name: self.name.to_string(),
@@ -142,7 +144,6 @@ struct Pair<'a> {
 
 /// A change decided on, still borrowing the record sets it is about: changes are copied out
 /// only once they are all known, into a vector of the right size.
-#[derive(Clone, Copy)]
 enum Decided<'a> {
     Create(&'a RecordSet),
     Delete(&'a RecordSet),
@@ -203,9 +204,9 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
     diff
 }
 
-/// The key of every record set of `live` and then `desired` (after the [`name_prefix`] of the key)
-/// with its index in that sequence; sorted by key, and record sets of one key in that sequence's
-/// order.
+/// The key of every record set of `live` and then `desired`, with its index in that sequence,
+/// sorted by key (record sets of one key in that order); each entry leads with the
+/// [`name_prefix`] of its key, which settles most comparisons.
 fn by_key<'a>(desired: &'a [RecordSet], live: &'a [RecordSet]) -> Vec<(u64, KeyRef<'a>, usize)> {
     let mut entries: Vec<(u64, KeyRef<'a>, usize)> = live
         .iter()
@@ -758,6 +759,31 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn the_name_prefix_orders_names_as_they_order() {
+        let mut names = [
+            "z",
+            "b",
+            "abcdefgi",
+            "abcdefgh.",
+            "abcdefgh",
+            "abcdefg",
+            "ab",
+            "a\0b",
+            "a\0",
+            "a.",
+            "a",
+            "",
+            "\\052.a.",
+            "host-2.tld.",
+            "host-10.tld.",
+            "host-1.tld.",
+            "\u{e9}.tld.",
+        ];
+        names.sort_by_key(|name| (name_prefix(name), *name));
+        assert!(names.is_sorted(), "{names:?}");
     }
 
     #[test]

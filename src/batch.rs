@@ -197,6 +197,14 @@ impl<'c> Unit<'c> {
         }
     }
 
+    /// Whether the unit is one create or one delete, which may join others at its name.
+    fn is_single(&self) -> bool {
+        matches!(
+            self.changes.as_slice(),
+            [(Change::Create(_) | Change::Delete(_), _)]
+        )
+    }
+
     /// The normalised name of every create and delete of the unit: units join only changes at
     /// one name.
     fn name(&self) -> &str {
@@ -262,44 +270,49 @@ fn action(action: Action, rs: &RecordSet) -> ChangeAction {
 
 /// Puts the deletes and creates at a name that has both into one unit, when that fits in a
 /// request, so that replacing a record set by one of another type or set identifier is atomic.
-fn group_replacements_by_name<'c>(units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
-    let (mut singles, mut grouped): (Vec<Unit<'c>>, Vec<Unit<'c>>) =
-        units.into_iter().partition(|unit| {
-            matches!(
-                unit.changes.as_slice(),
-                [(Change::Create(_) | Change::Delete(_), _)]
-            )
-        });
+fn group_replacements_by_name<'c>(mut units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
     // Stable, and nearly free on changes that come sorted by key, as a diff's do.
-    singles.sort_by(|a, b| a.key.name.cmp(&b.key.name));
-    let mut singles = singles.into_iter().peekable();
-    while let Some(first) = singles.next() {
-        if singles
-            .peek()
-            .is_none_or(|next| next.key.name != first.key.name)
-        {
-            grouped.push(first);
-            continue;
+    units.sort_by(|a, b| a.key.name.cmp(&b.key.name));
+    let mut replacements = Vec::new();
+    let mut start = 0;
+    for at_name in units.chunk_by(|a, b| a.key.name == b.key.name) {
+        if is_replacement(at_name, limits) {
+            replacements.push(start..start + at_name.len());
         }
-        let mut at_name = vec![first];
-        while let Some(unit) = singles.next_if(|u| u.key.name == at_name[0].key.name) {
-            at_name.push(unit);
-        }
-        let has = |phases: [Phase; 2]| at_name.iter().any(|u| phases.contains(&u.phase));
-        let replaces =
-            has([Phase::AliasDelete, Phase::Delete]) && has([Phase::Create, Phase::AliasCreate]);
-        let cost = at_name
-            .iter()
-            .fold(Cost::default(), |sum, u| sum.plus(u.cost));
-        let mut at_name = at_name.into_iter();
-        match at_name.next() {
-            Some(first) if replaces && cost.fits(limits) => {
-                grouped.push(Unit::join(first, at_name))
-            }
-            first => grouped.extend(first.into_iter().chain(at_name)),
-        }
+        start += at_name.len();
     }
+    if replacements.is_empty() {
+        return units;
+    }
+    let mut grouped = Vec::with_capacity(units.len());
+    let mut units = units.into_iter();
+    let mut done = 0;
+    for at_name in replacements {
+        grouped.extend(units.by_ref().take(at_name.start - done));
+        let (singles, others): (Vec<_>, Vec<_>) = units
+            .by_ref()
+            .take(at_name.len())
+            .partition(Unit::is_single);
+        grouped.extend(others);
+        let mut singles = singles.into_iter();
+        if let Some(first) = singles.next() {
+            grouped.push(Unit::join(first, singles));
+        }
+        done = at_name.end;
+    }
+    grouped.extend(units);
     grouped
+}
+
+/// Whether the single creates and deletes among `at_name`, the units at one name, replace a
+/// record set by another and fit in one request together.
+fn is_replacement(at_name: &[Unit<'_>], limits: &Limits) -> bool {
+    let singles = || at_name.iter().filter(|unit| unit.is_single());
+    let has = |phases: [Phase; 2]| singles().any(|unit| phases.contains(&unit.phase));
+    let cost = singles().fold(Cost::default(), |sum, unit| sum.plus(unit.cost));
+    has([Phase::AliasDelete, Phase::Delete])
+        && has([Phase::Create, Phase::AliasCreate])
+        && cost.fits(limits)
 }
 
 /// The order to send `units` in: a topological order of the constraints between them (see the
@@ -876,6 +889,39 @@ mod tests {
         assert_eq!(holding.len(), 1);
         let seq = sequence(&requests);
         assert!(position(&seq, "DELETE", "www.tld.") < position(&seq, "CREATE", "www.tld."));
+    }
+
+    #[test]
+    fn a_replacement_joins_at_a_name_that_also_has_a_modification() {
+        let limits = Limits {
+            max_records: 2,
+            max_value_chars: 100,
+            ..Limits::default()
+        };
+        let changes = [
+            Change::Create(a("a.tld.")),
+            modify(record("www.tld.", RecordType::TXT, 1, 3)),
+            Change::Create(a("www.tld.")),
+            Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),
+            Change::Create(a("z.tld.")),
+        ];
+        let requests = batches(APEX, &changes, &limits).unwrap();
+        assert_eq!(requests.iter().map(Vec::len).sum::<usize>(), 6);
+        let replacing = requests
+            .iter()
+            .find(|r| r.iter().any(|a| a.record_set.rtype == RecordType::CNAME))
+            .unwrap();
+        let sent: Vec<(Action, RecordType)> = replacing
+            .iter()
+            .map(|a| (a.action, a.record_set.rtype))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                (Action::Delete, RecordType::CNAME),
+                (Action::Create, RecordType::A)
+            ]
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::diff::Change;
+use crate::diff::{Change, KeyRef};
 use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
 
 /// Route 53's limits for one ChangeResourceRecordSets request.
@@ -91,14 +91,14 @@ pub fn batches(
     let mut units: Vec<Unit<'_>> = changes.iter().map(|c| Unit::of(c, apex)).collect();
     if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
         return Err(BatchError::TooLarge {
-            key: unit.key.clone(),
+            key: unit.key.to_record_key(),
             records: unit.cost.records,
             chars: unit.cost.chars,
             limits: *limits,
         });
     }
     units = group_replacements_by_name(units, limits);
-    units.sort_by(|a, b| (a.phase, &a.key).cmp(&(b.phase, &b.key)));
+    sort_by_phase_and_key(&mut units);
     let order = schedule(&units);
     let (body, tail) = order.split_at(paced_tail_start(&units, &order, limits));
     let mut requests = pack(&units, body, limits);
@@ -131,6 +131,16 @@ fn paced_tail_start(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> usi
         .take_while(|&sum| sum <= PACED_TAIL_TOKENS)
         .count();
     order.len() - tail
+}
+
+/// Sorts `units` by phase and then key, stably. A diff's changes come sorted by key, so each phase
+/// holds few runs already sorted by key: sorting by the phase alone first, and then each phase by
+/// key, leaves the second sort little to do.
+fn sort_by_phase_and_key(units: &mut [Unit<'_>]) {
+    units.sort_by_key(|unit| unit.phase);
+    for phase in units.chunk_by_mut(|a, b| a.phase == b.phase) {
+        phase.sort_by(|a, b| a.key.cmp(&b.key));
+    }
 }
 
 /// Resource records, `Value` characters and change tokens that actions put in a request.
@@ -202,7 +212,7 @@ struct Unit<'c> {
     cost: Cost,
     phase: Phase,
     /// The key of the first change, for ordering and error messages.
-    key: RecordKey,
+    key: KeyRef<'c>,
 }
 
 impl<'c> Unit<'c> {
@@ -215,8 +225,16 @@ impl<'c> Unit<'c> {
             changes: vec![(change, upsert)],
             cost,
             phase: Phase::of(change),
-            key: change.key(),
+            key: change.key_ref(),
         }
+    }
+
+    /// Whether the unit is one create or one delete, which may join others at its name.
+    fn is_single(&self) -> bool {
+        matches!(
+            self.changes.as_slice(),
+            [(Change::Create(_) | Change::Delete(_), _)]
+        )
     }
 
     /// The normalised name of every create and delete of the unit: units join only changes at
@@ -240,11 +258,15 @@ impl<'c> Unit<'c> {
         joined
     }
 
-    fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
+    /// What the unit's changes are sent as, in order.
+    fn steps(&self) -> impl Iterator<Item = (Action, &RecordSet)> {
         self.changes
             .iter()
             .flat_map(|(change, upsert)| steps(change, *upsert))
-            .map(|(act, rs)| action(act, rs))
+    }
+
+    fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
+        self.steps().map(|(act, rs)| action(act, rs))
     }
 }
 
@@ -280,44 +302,49 @@ fn action(action: Action, rs: &RecordSet) -> ChangeAction {
 
 /// Puts the deletes and creates at a name that has both into one unit, when that fits in a
 /// request, so that replacing a record set by one of another type or set identifier is atomic.
-fn group_replacements_by_name<'c>(units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
-    let (mut singles, mut grouped): (Vec<Unit<'c>>, Vec<Unit<'c>>) =
-        units.into_iter().partition(|unit| {
-            matches!(
-                unit.changes.as_slice(),
-                [(Change::Create(_) | Change::Delete(_), _)]
-            )
-        });
+fn group_replacements_by_name<'c>(mut units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
     // Stable, and nearly free on changes that come sorted by key, as a diff's do.
-    singles.sort_by(|a, b| a.key.name.cmp(&b.key.name));
-    let mut singles = singles.into_iter().peekable();
-    while let Some(first) = singles.next() {
-        if singles
-            .peek()
-            .is_none_or(|next| next.key.name != first.key.name)
-        {
-            grouped.push(first);
-            continue;
+    units.sort_by(|a, b| a.key.name.cmp(&b.key.name));
+    let mut replacements = Vec::new();
+    let mut start = 0;
+    for at_name in units.chunk_by(|a, b| a.key.name == b.key.name) {
+        if is_replacement(at_name, limits) {
+            replacements.push(start..start + at_name.len());
         }
-        let mut at_name = vec![first];
-        while let Some(unit) = singles.next_if(|u| u.key.name == at_name[0].key.name) {
-            at_name.push(unit);
-        }
-        let has = |phases: [Phase; 2]| at_name.iter().any(|u| phases.contains(&u.phase));
-        let replaces =
-            has([Phase::AliasDelete, Phase::Delete]) && has([Phase::Create, Phase::AliasCreate]);
-        let cost = at_name
-            .iter()
-            .fold(Cost::default(), |sum, u| sum.plus(u.cost));
-        let mut at_name = at_name.into_iter();
-        match at_name.next() {
-            Some(first) if replaces && cost.fits(limits) => {
-                grouped.push(Unit::join(first, at_name))
-            }
-            first => grouped.extend(first.into_iter().chain(at_name)),
-        }
+        start += at_name.len();
     }
+    if replacements.is_empty() {
+        return units;
+    }
+    let mut grouped = Vec::with_capacity(units.len());
+    let mut units = units.into_iter();
+    let mut done = 0;
+    for at_name in replacements {
+        grouped.extend(units.by_ref().take(at_name.start - done));
+        let (singles, others): (Vec<_>, Vec<_>) = units
+            .by_ref()
+            .take(at_name.len())
+            .partition(Unit::is_single);
+        grouped.extend(others);
+        let mut singles = singles.into_iter();
+        if let Some(first) = singles.next() {
+            grouped.push(Unit::join(first, singles));
+        }
+        done = at_name.end;
+    }
+    grouped.extend(units);
     grouped
+}
+
+/// Whether the single creates and deletes among `at_name`, the units at one name, replace a
+/// record set by another and fit in one request together.
+fn is_replacement(at_name: &[Unit<'_>], limits: &Limits) -> bool {
+    let singles = || at_name.iter().filter(|unit| unit.is_single());
+    let has = |phases: [Phase; 2]| singles().any(|unit| phases.contains(&unit.phase));
+    let cost = singles().fold(Cost::default(), |sum, unit| sum.plus(unit.cost));
+    has([Phase::AliasDelete, Phase::Delete])
+        && has([Phase::Create, Phase::AliasCreate])
+        && cost.fits(limits)
 }
 
 /// The order to send `units` in: a topological order of the constraints between them (see the
@@ -424,10 +451,10 @@ impl Constraints {
                     link(Barrier::AliasesRemoved, unit.name().into(), Side::After, u);
                 }
                 if let Some(target) = removed.and_then(alias_target) {
-                    link(Barrier::AliasesRemoved, target.into(), Side::Before, u);
+                    link(Barrier::AliasesRemoved, target, Side::Before, u);
                 }
                 if let Some(target) = added.and_then(alias_target) {
-                    link(Barrier::TargetCreated, target.into(), Side::After, u);
+                    link(Barrier::TargetCreated, target, Side::After, u);
                 }
             }
         }
@@ -529,29 +556,35 @@ impl Hasher for FastHasher {
 }
 
 /// The normalised name an alias record set points at.
-fn alias_target(rs: &RecordSet) -> Option<String> {
+fn alias_target(rs: &RecordSet) -> Option<Cow<'_, str>> {
     rs.alias()
-        .map(|alias| crate::name::normalize(&alias.dns_name))
+        .map(|alias| crate::name::normalized(&alias.dns_name))
 }
 
 /// Fills requests with units in `order`, starting a new request when the next unit does not fit.
 fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeAction>> {
-    let mut requests: Vec<Vec<ChangeAction>> = Vec::new();
-    let mut current = Cost::default();
-    for unit in order.iter().filter_map(|&u| units.get(u)) {
-        let with_unit = current.plus(unit.cost);
-        match requests.last_mut() {
-            Some(request) if with_unit.fits(limits) => {
-                request.extend(unit.actions());
-                current = with_unit;
-            }
-            _ => {
-                requests.push(unit.actions().collect());
-                current = unit.cost;
-            }
+    let mut requests: Vec<&[usize]> = Vec::new();
+    let (mut start, mut current) = (0, Cost::default());
+    for (i, unit) in order.iter().map(|&u| &units[u]).enumerate() {
+        current = current.plus(unit.cost);
+        if !current.fits(limits) && i > start {
+            requests.push(&order[start..i]);
+            (start, current) = (i, unit.cost);
         }
     }
+    if start < order.len() {
+        requests.push(&order[start..]);
+    }
+    // Each request is made at its size: together they copy every record set the changes hold.
     requests
+        .into_iter()
+        .map(|request| {
+            let size = request.iter().map(|&u| units[u].steps().count()).sum();
+            let mut actions = Vec::with_capacity(size);
+            actions.extend(request.iter().flat_map(|&u| units[u].actions()));
+            actions
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -911,6 +944,39 @@ mod tests {
         assert_eq!(holding.len(), 1);
         let seq = sequence(&requests);
         assert!(position(&seq, "DELETE", "www.tld.") < position(&seq, "CREATE", "www.tld."));
+    }
+
+    #[test]
+    fn a_replacement_joins_at_a_name_that_also_has_a_modification() {
+        let limits = Limits {
+            max_records: 2,
+            max_value_chars: 100,
+            ..Limits::default()
+        };
+        let changes = [
+            Change::Create(a("a.tld.")),
+            modify(record("www.tld.", RecordType::TXT, 1, 3)),
+            Change::Create(a("www.tld.")),
+            Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),
+            Change::Create(a("z.tld.")),
+        ];
+        let requests = batches(APEX, &changes, &limits).unwrap();
+        assert_eq!(requests.iter().map(Vec::len).sum::<usize>(), 6);
+        let replacing = requests
+            .iter()
+            .find(|r| r.iter().any(|a| a.record_set.rtype == RecordType::CNAME))
+            .unwrap();
+        let sent: Vec<(Action, RecordType)> = replacing
+            .iter()
+            .map(|a| (a.action, a.record_set.rtype))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                (Action::Delete, RecordType::CNAME),
+                (Action::Create, RecordType::A)
+            ]
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //!
 //! May import: `model`, `name`, `rtype`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use crate::model::{AliasTarget, IgnoreRule, RecordKey, RecordSet, RecordSetProtection};
 use crate::rtype::RecordType;
@@ -42,8 +42,44 @@ pub enum Change {
 impl Change {
     /// The key of the record set this change is about.
     pub fn key(&self) -> RecordKey {
+        self.key_ref().to_record_key()
+    }
+
+    /// [`Change::key`] without copies.
+    pub fn key_ref(&self) -> KeyRef<'_> {
         match self {
-            Change::Create(rs) | Change::Delete(rs) | Change::Modify { new: rs, .. } => rs.key(),
+            Change::Create(rs) | Change::Delete(rs) | Change::Modify { new: rs, .. } => {
+                KeyRef::of(rs)
+            }
+        }
+    }
+}
+
+/// A [`RecordKey`] that borrows from its record set; it orders as a `RecordKey` does.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeyRef<'a> {
+    /// Normalised wire-form name.
+    pub name: Cow<'a, str>,
+    pub rtype: RecordType,
+    pub set_identifier: Option<&'a str>,
+}
+
+impl<'a> KeyRef<'a> {
+    /// The key of `rs`, which copies nothing unless its name is not in wire form.
+    pub fn of(rs: &'a RecordSet) -> KeyRef<'a> {
+        KeyRef {
+            name: crate::name::normalized(&rs.name),
+            rtype: rs.rtype,
+            set_identifier: rs.set_identifier(),
+        }
+    }
+
+    /// The owned key, for what outlives the record set.
+    pub fn to_record_key(&self) -> RecordKey {
+        RecordKey {
+            name: self.name.to_string(),
+            rtype: self.rtype,
+            set_identifier: self.set_identifier.map(str::to_string),
         }
     }
 }
@@ -106,57 +142,92 @@ struct Pair<'a> {
     live: Option<&'a RecordSet>,
 }
 
+/// A change decided on, still borrowing the record sets it is about: changes are copied out
+/// only once they are all known, into a vector of the right size.
+enum Decided<'a> {
+    Create(&'a RecordSet),
+    Delete(&'a RecordSet),
+    Modify {
+        old: &'a RecordSet,
+        new: &'a RecordSet,
+    },
+}
+
 /// Compares `desired` with `live`, keyed by (name, type, set identifier).
 pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOptions<'_>) -> ZoneDiff {
     let apex = crate::name::normalize(options.apex);
-    let mut diff = ZoneDiff::default();
-    let mut pairs: BTreeMap<RecordKey, Pair<'_>> = BTreeMap::new();
-    for rs in live {
-        pairs.entry(rs.key()).or_default().live = Some(rs);
-    }
-    for rs in desired {
-        let pair = pairs.entry(rs.key()).or_default();
-        if pair.desired.is_some() {
-            diff.not_applied
-                .push((rs.clone(), NotApplied::DuplicateKey));
-        } else {
-            pair.desired = Some(rs);
-        }
-    }
     let zone = Zone {
         apex: &apex,
         options,
-        manages_apex_ns: pairs
+        manages_apex_ns: desired.iter().any(|rs| {
+            rs.rtype == RecordType::NS && is_apex_key(&KeyRef::of(rs), &apex, RecordType::NS)
+        }),
+        protections: options
+            .protections
             .iter()
-            .any(|(key, pair)| pair.desired.is_some() && is_apex_key(key, &apex, RecordType::NS)),
+            .map(|p| (crate::name::normalized(&p.name), p))
+            .collect(),
     };
-    for (key, pair) in pairs {
-        zone.diff_key(&key, pair, &mut diff);
+    let mut diff = ZoneDiff::default();
+    let mut decided = Vec::new();
+    let entries = by_key(desired, live);
+    for group in entries.chunk_by(|(_, a, _), (_, b, _)| a == b) {
+        let mut pair = Pair::default();
+        for &(_, _, at) in group {
+            match live.get(at) {
+                Some(rs) => pair.live = Some(rs),
+                None => {
+                    let rs = &desired[at - live.len()];
+                    if pair.desired.is_some() {
+                        diff.not_applied
+                            .push((rs.clone(), NotApplied::DuplicateKey));
+                    } else {
+                        pair.desired = Some(rs);
+                    }
+                }
+            }
+        }
+        let key = &group[0].1;
+        let Some(change) = zone.diff_key(key, pair, &mut diff) else {
+            continue;
+        };
+        match zone.protection(key) {
+            Some(protection) => diff
+                .blocked
+                .push((zone.copy_out(change), protection.comment.clone())),
+            None => decided.push(change),
+        }
     }
+    drop(entries);
+    diff.changes = decided.into_iter().map(|d| zone.copy_out(d)).collect();
     diff.not_applied.sort_by_cached_key(|(rs, _)| rs.key());
-    set_aside_protected(&mut diff, options.protections);
     diff
 }
 
-/// Moves the changes a protection covers from `diff.changes` to `diff.blocked`.
-fn set_aside_protected(diff: &mut ZoneDiff, protections: &[RecordSetProtection]) {
-    if protections.is_empty() {
-        return;
-    }
-    let covering = |change: &Change| {
-        let key = change.key();
-        protections
-            .iter()
-            .find(|p| p.rtype == key.rtype && crate::name::normalize(&p.name) == key.name)
-    };
-    let mut kept = Vec::with_capacity(diff.changes.len());
-    for change in std::mem::take(&mut diff.changes) {
-        match covering(&change) {
-            Some(protection) => diff.blocked.push((change, protection.comment.clone())),
-            None => kept.push(change),
-        }
-    }
-    diff.changes = kept;
+/// The key of every record set of `live` and then `desired`, with its index in that sequence,
+/// sorted by key (record sets of one key in that order); each entry leads with the
+/// [`name_prefix`] of its key, which settles most comparisons.
+fn by_key<'a>(desired: &'a [RecordSet], live: &'a [RecordSet]) -> Vec<(u64, KeyRef<'a>, usize)> {
+    let mut entries: Vec<(u64, KeyRef<'a>, usize)> = live
+        .iter()
+        .chain(desired)
+        .zip(0..)
+        .map(|(rs, at)| {
+            let key = KeyRef::of(rs);
+            (name_prefix(&key.name), key, at)
+        })
+        .collect();
+    entries.sort_unstable();
+    entries
+}
+
+/// The first 8 bytes of `name`, zero-padded, as a number: names whose prefixes differ order as
+/// their prefixes do, so most comparisons of a sort by name end there without reading the names.
+fn name_prefix(name: &str) -> u64 {
+    let mut bytes = [0; 8];
+    let len = name.len().min(8);
+    bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
+    u64::from_be_bytes(bytes)
 }
 
 /// What the rules need to know about the zone being diffed.
@@ -166,11 +237,19 @@ struct Zone<'a> {
     options: &'a DiffOptions<'a>,
     /// Whether `desired` holds an apex NS record set.
     manages_apex_ns: bool,
+    /// The zone's record set protections, with their normalised names.
+    protections: Vec<(Cow<'a, str>, &'a RecordSetProtection)>,
 }
 
 impl Zone<'_> {
-    /// Applies the rules to the desired and live record set of `key`.
-    fn diff_key(&self, key: &RecordKey, pair: Pair<'_>, diff: &mut ZoneDiff) {
+    /// Applies the rules to the desired and live record set of `key`: the change they call for,
+    /// if any; what is left alone or not applied goes into `diff`.
+    fn diff_key<'r>(
+        &self,
+        key: &KeyRef<'_>,
+        pair: Pair<'r>,
+        diff: &mut ZoneDiff,
+    ) -> Option<Decided<'r>> {
         if is_apex_key(key, self.apex, RecordType::SOA) {
             if let Some(live) = pair.live {
                 diff.left_alone.push((live.clone(), LeftAlone::ZoneApex));
@@ -179,7 +258,7 @@ impl Zone<'_> {
                 diff.not_applied
                     .push((desired.clone(), NotApplied::ZoneSoa));
             }
-            return;
+            return None;
         }
         if let Some(live) = pair
             .live
@@ -191,30 +270,47 @@ impl Zone<'_> {
                 diff.not_applied
                     .push((desired.clone(), NotApplied::TrafficPolicy));
             }
-            return;
+            return None;
         }
         match (pair.desired, pair.live) {
-            (Some(desired), live) => {
-                let desired = self.complete(key, desired, live);
-                match live {
-                    None => diff.changes.push(Change::Create(desired)),
-                    Some(live) if !live.same_as(&desired) => diff.changes.push(Change::Modify {
-                        old: live.clone(),
-                        new: desired,
-                    }),
-                    Some(_) => {}
-                }
+            (Some(new), None) => Some(Decided::Create(new)),
+            (Some(new), Some(old)) => {
+                let changed = !old.same_as(&self.complete(new, Some(old)));
+                changed.then_some(Decided::Modify { old, new })
             }
             (None, Some(live)) => match self.reason_to_keep(key) {
-                Some(reason) => diff.left_alone.push((live.clone(), reason)),
-                None => diff.changes.push(Change::Delete(live.clone())),
+                Some(reason) => {
+                    diff.left_alone.push((live.clone(), reason));
+                    None
+                }
+                None => Some(Decided::Delete(live)),
             },
-            (None, None) => {}
+            (None, None) => None,
         }
     }
 
+    /// The change `decided`, holding copies of its record sets.
+    fn copy_out(&self, decided: Decided<'_>) -> Change {
+        match decided {
+            Decided::Create(new) => Change::Create(self.complete(new, None).into_owned()),
+            Decided::Delete(old) => Change::Delete(old.clone()),
+            Decided::Modify { old, new } => Change::Modify {
+                old: old.clone(),
+                new: self.complete(new, Some(old)).into_owned(),
+            },
+        }
+    }
+
+    /// The protection that covers the name and type of `key`, if one does.
+    fn protection(&self, key: &KeyRef<'_>) -> Option<&RecordSetProtection> {
+        self.protections
+            .iter()
+            .find(|(name, p)| p.rtype == key.rtype && *name == key.name)
+            .map(|&(_, p)| p)
+    }
+
     /// Why a live record set that is not desired stays, if it does.
-    fn reason_to_keep(&self, key: &RecordKey) -> Option<LeftAlone> {
+    fn reason_to_keep(&self, key: &KeyRef<'_>) -> Option<LeftAlone> {
         if is_apex_key(key, self.apex, RecordType::NS) && !self.manages_apex_ns {
             Some(LeftAlone::ZoneApex)
         } else if self.is_ignored(key) {
@@ -226,7 +322,7 @@ impl Zone<'_> {
         }
     }
 
-    fn is_ignored(&self, key: &RecordKey) -> bool {
+    fn is_ignored(&self, key: &KeyRef<'_>) -> bool {
         if self.options.ignore.is_empty() {
             return false;
         }
@@ -237,31 +333,32 @@ impl Zone<'_> {
             .any(|rule| rule.matches(relative, key.rtype))
     }
 
-    /// Fills in what the config may leave out: the zone id of in-zone alias targets and the TTL
-    /// of the apex NS.
-    fn complete(
-        &self,
-        key: &RecordKey,
-        desired: &RecordSet,
-        live: Option<&RecordSet>,
-    ) -> RecordSet {
+    /// `desired` with what the config may leave out filled in: the zone id of in-zone alias
+    /// targets and the TTL of the apex NS. A copy only when something is missing.
+    fn complete<'r>(&self, desired: &'r RecordSet, live: Option<&RecordSet>) -> Cow<'r, RecordSet> {
+        let lacks_zone_id = desired
+            .alias()
+            .is_some_and(|alias| alias.hosted_zone_id.is_empty());
+        let lacks_ttl = desired.ttl.is_none()
+            && desired.alias().is_none()
+            && is_apex_key(&KeyRef::of(desired), self.apex, RecordType::NS);
+        if !lacks_zone_id && !lacks_ttl {
+            return Cow::Borrowed(desired);
+        }
         let mut desired = desired.clone();
         if let Some(AliasTarget { hosted_zone_id, .. }) = desired.alias_mut() {
             if hosted_zone_id.is_empty() {
                 *hosted_zone_id = self.options.zone_id.to_string();
             }
         }
-        if desired.ttl.is_none()
-            && desired.alias().is_none()
-            && is_apex_key(key, self.apex, RecordType::NS)
-        {
+        if lacks_ttl {
             desired.ttl = Some(live.and_then(|l| l.ttl).unwrap_or(DEFAULT_APEX_NS_TTL));
         }
-        desired
+        Cow::Owned(desired)
     }
 }
 
-fn is_apex_key(key: &RecordKey, apex: &str, rtype: RecordType) -> bool {
+fn is_apex_key(key: &KeyRef<'_>, apex: &str, rtype: RecordType) -> bool {
     key.rtype == rtype && key.set_identifier.is_none() && key.name == apex
 }
 
@@ -651,6 +748,31 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn the_name_prefix_orders_names_as_they_order() {
+        let mut names = [
+            "z",
+            "b",
+            "abcdefgi",
+            "abcdefgh.",
+            "abcdefgh",
+            "abcdefg",
+            "ab",
+            "a\0b",
+            "a\0",
+            "a.",
+            "a",
+            "",
+            "\\052.a.",
+            "host-2.tld.",
+            "host-10.tld.",
+            "host-1.tld.",
+            "\u{e9}.tld.",
+        ];
+        names.sort_by_key(|name| (name_prefix(name), *name));
+        assert!(names.is_sorted(), "{names:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One config record entry, checked on its own and turned into wire form: its owner name, type,
 //! value or alias, TTL and routing policy. Checks across entries are in [`super::validate`].
 
-use crate::model::{AliasTarget, Routing};
+use crate::model::{AliasTarget, Extra, Routing};
 use crate::rtype::RecordType;
 use crate::{name, rdata};
 
@@ -61,33 +61,31 @@ pub struct Entry {
     pub rare: Option<Box<Rare>>,
 }
 
-/// What few entries have: a set identifier and its routing policy, an alias, a health check, or a
-/// name or type written otherwise than [`Entry::label`] derives it.
+/// What few entries have: the record set's rare fields (a set identifier and its routing policy,
+/// an alias, a health check), or a name or type written otherwise than [`Entry::label`] derives
+/// it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rare {
-    pub set_identifier: Option<String>,
-    pub alias: Option<AliasTarget>,
-    pub routing: Option<Routing>,
-    pub health_check_id: Option<String>,
+    pub extra: Extra,
     /// The name and type as written, when the label cannot derive them.
     written: Option<(String, String)>,
 }
 
 impl Entry {
     pub fn set_identifier(&self) -> Option<&str> {
-        self.rare.as_ref()?.set_identifier.as_deref()
+        self.rare.as_ref()?.extra.set_identifier.as_deref()
     }
 
     pub fn alias(&self) -> Option<&AliasTarget> {
-        self.rare.as_ref()?.alias.as_ref()
+        self.rare.as_ref()?.extra.alias.as_ref()
     }
 
     pub fn routing(&self) -> Option<&Routing> {
-        self.rare.as_ref()?.routing.as_ref()
+        self.rare.as_ref()?.extra.routing.as_ref()
     }
 
     pub fn health_check_id(&self) -> Option<&str> {
-        self.rare.as_ref()?.health_check_id.as_deref()
+        self.rare.as_ref()?.extra.health_check_id.as_deref()
     }
 
     /// The entry for messages, with its name and type as written: `www CNAME (records[3])`.
@@ -143,13 +141,14 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
             let written = (derived_name(&name, apex) != Some(raw.name.as_str())
                 || rtype.as_str() != raw.rtype)
                 .then(|| (raw.name.clone(), raw.rtype.clone()));
-            let rare = Rare {
+            let extra = Extra {
                 set_identifier: raw.set_identifier.clone(),
                 alias,
                 routing,
                 health_check_id: raw.health_check_id.clone(),
-                written,
+                traffic_policy_instance_id: None,
             };
+            let rare = Rare { extra, written };
             Ok(Entry {
                 name: name.into(),
                 rtype,

@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{Extra, RecordSet, Routing};
+use crate::model::{RecordSet, Routing};
 use crate::rtype::RecordType;
 
 use super::records::{Entry, Problem};
@@ -135,15 +135,8 @@ fn is_of_set(entry: &Entry, set: &RecordSet) -> bool {
 /// [`record_sets`].
 fn record_set(first: Entry, zone: Zone<'_>) -> RecordSet {
     let ttl = ttl_of(&first, zone);
-    let rare = first.rare.map(|rare| *rare).unwrap_or_default();
-    let ttl = if rare.alias.is_some() { None } else { ttl };
-    let extra = Extra {
-        set_identifier: rare.set_identifier,
-        alias: rare.alias,
-        routing: rare.routing,
-        health_check_id: rare.health_check_id,
-        traffic_policy_instance_id: None,
-    };
+    let extra = first.rare.map(|rare| rare.extra).unwrap_or_default();
+    let ttl = if extra.alias.is_some() { None } else { ttl };
     let values = first.value.map(String::from).into_iter().collect();
     RecordSet::new(first.name.into(), first.rtype, ttl, values, extra)
 }

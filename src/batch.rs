@@ -946,13 +946,18 @@ mod tests {
         assert!(position(&seq, "DELETE", "www.tld.") < position(&seq, "CREATE", "www.tld."));
     }
 
-    #[test]
-    fn a_replacement_joins_at_a_name_that_also_has_a_modification() {
-        let limits = Limits {
+    /// Requests of at most two resource records, so that a name's changes cannot all share one.
+    fn two_records_a_request() -> Limits {
+        Limits {
             max_records: 2,
             max_value_chars: 100,
             ..Limits::default()
-        };
+        }
+    }
+
+    #[test]
+    fn a_replacement_joins_at_a_name_that_also_has_a_modification() {
+        let limits = two_records_a_request();
         let changes = [
             Change::Create(a("a.tld.")),
             modify(record("www.tld.", RecordType::TXT, 1, 3)),
@@ -981,11 +986,7 @@ mod tests {
 
     #[test]
     fn name_freeing_delete_precedes_create_when_they_cannot_share_a_request() {
-        let limits = Limits {
-            max_records: 2,
-            max_value_chars: 100,
-            ..Limits::default()
-        };
+        let limits = two_records_a_request();
         let changes = [
             Change::Create(record("www.tld.", RecordType::A, 2, 3)),
             Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),

@@ -12,7 +12,7 @@
 //! delete that frees a name precedes a create at that name. Units are then packed greedily in that
 //! order, which gives the fewest requests an ordered split can have; but when a zone's changes take
 //! more change tokens than Route 53's bucket holds, its last units go in a small request of their
-//! own (see [`PACED_TAIL_TOKENS`]).
+//! own (see [`Limits::paced_tail_tokens`]).
 //!
 //! May import: `diff`, `model`, `name`, `rtype`.
 
@@ -36,6 +36,13 @@ pub struct Limits {
     /// more than the bucket's burst of 1,500 would never be admitted. Alias changes carry no
     /// values, so only this limit bounds a request of them.
     pub max_change_tokens: usize,
+    /// The tokens the change bucket refills in one second (Route 53: 100); 0 without a change
+    /// bucket (GovCloud). When a zone's changes take more than the burst, the push is paced to
+    /// that refill and its last request goes only once the bucket has refilled all of it:
+    /// whatever time Route 53 then spends on it adds to the push. So the last changes, up to one
+    /// second of refill, go in a request of their own: little work is left once the bucket
+    /// allows it, and the request before it is answered while the bucket refills for it.
+    pub paced_tail_tokens: usize,
 }
 
 impl Default for Limits {
@@ -44,6 +51,7 @@ impl Default for Limits {
             max_records: 1000,
             max_value_chars: 32000,
             max_change_tokens: 1500,
+            paced_tail_tokens: 100,
         }
     }
 }
@@ -106,19 +114,13 @@ pub fn batches(
     Ok(requests)
 }
 
-/// The change tokens Route 53's change bucket refills in one second (100 per second). When a
-/// zone's changes take more tokens than the bucket's burst, r53ctl paces its requests to that
-/// refill, and the last one goes only when the bucket has refilled all of it: whatever time Route
-/// 53 then spends on it adds to the push. So the last units, up to one second of refill, go in a
-/// request of their own: little work is left once the bucket allows it, and the request before it
-/// is answered while the bucket refills for it.
-const PACED_TAIL_TOKENS: usize = 100;
-
-/// Where in `order` the units of the last request start when they are the paced tail (see
-/// [`PACED_TAIL_TOKENS`]); the end of `order` when the changes fit in the bucket's burst.
+/// Where in `order` the units of the paced tail start (see [`Limits::paced_tail_tokens`]); the
+/// end of `order` when the changes fit in the bucket's burst, when there is no change bucket, or
+/// when the last unit alone takes more than the tail.
 fn paced_tail_start(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> usize {
     let tokens = |&u: &usize| units[u].cost.change_tokens;
-    if order.iter().map(tokens).sum::<usize>() <= limits.max_change_tokens {
+    let paced = order.iter().map(tokens).sum::<usize>() > limits.max_change_tokens;
+    if !paced || limits.paced_tail_tokens == 0 {
         return order.len();
     }
     let tail = order
@@ -128,7 +130,7 @@ fn paced_tail_start(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> usi
             *sum += tokens(u);
             Some(*sum)
         })
-        .take_while(|&sum| sum <= PACED_TAIL_TOKENS)
+        .take_while(|&sum| sum <= limits.paced_tail_tokens)
         .count();
     order.len() - tail
 }
@@ -313,6 +315,9 @@ fn group_replacements_by_name<'c>(mut units: Vec<Unit<'c>>, limits: &Limits) -> 
         }
         start += at_name.len();
     }
+    // The names with a replacement are found first, so that a zone without one (the common case)
+    // keeps its units where they are; otherwise they are moved once, in order, joining each
+    // name's single creates and deletes into one unit.
     if replacements.is_empty() {
         return units;
     }
@@ -787,10 +792,11 @@ mod tests {
 
     #[test]
     fn a_zone_paced_by_the_change_bucket_ends_with_a_request_of_one_second_of_refill() {
-        let tokens = |changes: &[Change]| -> Vec<usize> {
-            let requests = batches(APEX, changes, &Limits::default()).unwrap();
+        let tokens_under = |changes: &[Change], limits: &Limits| -> Vec<usize> {
+            let requests = batches(APEX, changes, limits).unwrap();
             requests.iter().map(|r| cost(r).change_tokens).collect()
         };
+        let tokens = |changes: &[Change]| tokens_under(changes, &Limits::default());
         let modified = |count| -> Vec<Change> {
             (0..count)
                 .map(|i| modify(a(&format!("host{i}.tld."))))
@@ -798,9 +804,20 @@ mod tests {
         };
         // 4,000 tokens: 1,000 a request (its records), but the last 100 apart.
         assert_eq!(tokens(&modified(2000)), [1000, 1000, 1000, 900, 100]);
-        // 1,500 tokens are the bucket's burst: they go at once, in the fewest requests.
+        // Within the bucket's burst of 1,500 tokens nothing is paced: the fewest requests.
         assert_eq!(tokens(&modified(750)), [1000, 500]);
         assert_eq!(tokens(&modified(751)), [1000, 402, 100]);
+        // The tail is one second of the bucket's refill, and there is none without a bucket.
+        let slower = Limits {
+            paced_tail_tokens: 10,
+            ..Limits::default()
+        };
+        assert_eq!(tokens_under(&modified(751), &slower), [1000, 492, 10]);
+        let unpaced = Limits {
+            paced_tail_tokens: 0,
+            ..Limits::default()
+        };
+        assert_eq!(tokens_under(&modified(2000), &unpaced), [1000; 4]);
         // A last unit of more tokens than the tail is never split: no tail then. Here a record
         // set replaced by 101 weighted ones at its name, after 1,500 deletes.
         let mut changes: Vec<Change> = (0..1500)

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::log;
 use crate::model::{HostedZone, RecordSet, RecordSetProtection};
 use crate::plan::{self, Target, UnreadableZone, ZonePlan};
-use crate::route53::{ApiError, Client};
+use crate::route53::{self, ApiError, Client};
 
 use super::apply::PushZone;
 use super::zones;
@@ -101,7 +101,8 @@ fn plan_protected(
     zone: HostedZone,
     live: &[RecordSet],
 ) -> Result<Target, String> {
-    let target = plan_against(domain, provider, zone.clone(), live, &[])?;
+    let limits = batch_limits(client.limits());
+    let target = plan_against(domain, provider, zone.clone(), live, &[], &limits)?;
     // Protections only matter to changes: a zone already in line costs no extra request.
     if target.plan.batches.is_empty() {
         return Ok(target);
@@ -110,7 +111,17 @@ fn plan_protected(
     if protections.is_empty() {
         return Ok(target);
     }
-    plan_against(domain, provider, zone, live, &protections)
+    plan_against(domain, provider, zone, live, &protections, &limits)
+}
+
+/// Route 53's request limits, with the paced tail of one second of `pacing`'s change bucket.
+fn batch_limits(pacing: &route53::Limits) -> Limits {
+    // A refill rate is a whole number of tokens in practice; a fraction only shortens the tail.
+    let per_second = pacing.changes.per_second.max(0.0) as usize;
+    Limits {
+        paced_tail_tokens: per_second,
+        ..Limits::default()
+    }
 }
 
 /// The zone's record set protections. Without permission to list them (an IAM policy written
@@ -162,13 +173,14 @@ fn answer_of(err: &ApiError) -> String {
 }
 
 /// The target that brings `zone` of `provider`, holding `live` under `protections`, in line
-/// with `domain`.
+/// with `domain`, in requests within `limits`.
 fn plan_against(
     domain: &Domain,
     provider: &str,
     zone: HostedZone,
     live: &[RecordSet],
     protections: &[RecordSetProtection],
+    limits: &Limits,
 ) -> Result<Target, String> {
     let diff: ZoneDiff = diff::diff_zone(
         &domain.records,
@@ -181,14 +193,8 @@ fn plan_against(
             protections,
         },
     );
-    let plan = ZonePlan::new(
-        &domain.display_name,
-        provider,
-        zone,
-        &diff.changes,
-        &Limits::default(),
-    )
-    .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
+    let plan = ZonePlan::new(&domain.display_name, provider, zone, &diff.changes, limits)
+        .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
     Ok(Target {
         plan: plan.with_max_share(domain.max_change_share),
         diff: Some(diff),

@@ -325,6 +325,11 @@ impl Limiter {
         }
     }
 
+    /// The limits it keeps to.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Waits until one call of `operation` carrying `changes` change tokens may be sent, then
     /// takes its tokens.
     pub fn acquire(&self, operation: &str, changes: u32, clock: &dyn Clock) {

@@ -132,6 +132,11 @@ impl Client {
         self.caller.endpoint()
     }
 
+    /// The buckets this client paces its requests to.
+    pub fn limits(&self) -> &Limits {
+        self.caller.limiter.limits()
+    }
+
     /// How many of this client's requests Route 53 throttled so far.
     pub fn throttles(&self) -> usize {
         self.caller.limiter.throttles()
@@ -421,9 +426,9 @@ impl Caller {
         self.credentials.source()
     }
 
-    /// Sends `call`, pacing and retrying it; returns the body of its 2xx answer. `error_of`
-    /// reads an error answer.
-    pub fn call(&self, call: &Call, error_of: ErrorReader) -> Result<Vec<u8>, ApiError> {
+    /// Sends `call`, pacing and retrying it; returns the body of its 2xx answer.
+    /// `read_error` reads the API's error document from the body of any other answer.
+    pub fn call(&self, call: &Call, read_error: ErrorReader) -> Result<Vec<u8>, ApiError> {
         let mut attempt = 0;
         let started = self.clock.now();
         loop {
@@ -437,7 +442,7 @@ impl Caller {
                     scope: call.scope.clone(),
                 });
             }
-            let err = match self.send_once(call, error_of) {
+            let err = match self.send_once(call, read_error) {
                 Ok(body) => {
                     self.limiter.succeeded(call.operation, call.changes, clock);
                     return Ok(body);
@@ -486,7 +491,7 @@ impl Caller {
     }
 
     /// One signed attempt.
-    fn send_once(&self, call: &Call, error_of: ErrorReader) -> Result<Vec<u8>, ApiError> {
+    fn send_once(&self, call: &Call, read_error: ErrorReader) -> Result<Vec<u8>, ApiError> {
         let credentials = self
             .credentials
             .credentials()
@@ -533,12 +538,12 @@ impl Caller {
         if (200..300).contains(&response.status) {
             Ok(response.body)
         } else {
-            let body = error_of(&response.body);
+            let error_body = read_error(&response.body);
             Err(error_of_answer(
                 self.endpoint.service,
                 call.operation,
                 &response,
-                body,
+                error_body,
             ))
         }
     }

@@ -19,11 +19,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use defs::{Command, CommandSpec, Flag, COMMANDS, FLAGS};
-pub use help::{command_help, main_help, BUILTIN_FLAGS};
+pub use defs::{Command, CommandSpec, Flag, BUILTIN_FLAGS, COMMANDS, FLAGS};
+pub use help::{command_help, main_help};
 
-use defs::string;
-use help::{global_flags, own_flags};
+use defs::utf8_value;
 
 use crate::error::Error;
 
@@ -175,7 +174,7 @@ pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
                 given.push(flag);
             }
             Value(value) => {
-                let value = string(Some(value))?;
+                let value = utf8_value(Some(value))?;
                 match command {
                     Some(_) => args.positional.push(value),
                     None if value == "help" => help = true,

@@ -149,7 +149,8 @@ enum Decided<'a> {
     Delete(&'a RecordSet),
     Modify {
         old: &'a RecordSet,
-        new: &'a RecordSet,
+        /// Completed (see [`Zone::complete`]) once, when it was compared.
+        new: Cow<'a, RecordSet>,
     },
 }
 
@@ -159,6 +160,7 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
     let zone = Zone {
         apex: &apex,
         options,
+        // The type is tested first: `KeyRef::of` normalises the name.
         manages_apex_ns: desired.iter().any(|rs| {
             rs.rtype == RecordType::NS && is_apex_key(&KeyRef::of(rs), &apex, RecordType::NS)
         }),
@@ -171,23 +173,9 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
     let mut diff = ZoneDiff::default();
     let mut decided = Vec::new();
     let entries = by_key(desired, live);
-    for group in entries.chunk_by(|(_, a, _), (_, b, _)| a == b) {
-        let mut pair = Pair::default();
-        for &(_, _, at) in group {
-            match live.get(at) {
-                Some(rs) => pair.live = Some(rs),
-                None => {
-                    let rs = &desired[at - live.len()];
-                    if pair.desired.is_some() {
-                        diff.not_applied
-                            .push((rs.clone(), NotApplied::DuplicateKey));
-                    } else {
-                        pair.desired = Some(rs);
-                    }
-                }
-            }
-        }
-        let key = &group[0].1;
+    for group in entries.chunk_by(|a, b| a.key == b.key) {
+        let pair = pair_of(group, desired, live, &mut diff);
+        let key = &group[0].key;
         let Some(change) = zone.diff_key(key, pair, &mut diff) else {
             continue;
         };
@@ -198,27 +186,70 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
             None => decided.push(change),
         }
     }
+    // The keys are done with: free them before the changes are copied out.
     drop(entries);
     diff.changes = decided.into_iter().map(|d| zone.copy_out(d)).collect();
     diff.not_applied.sort_by_cached_key(|(rs, _)| rs.key());
     diff
 }
 
-/// The key of every record set of `live` and then `desired`, with its index in that sequence,
-/// sorted by key (record sets of one key in that order); each entry leads with the
-/// [`name_prefix`] of its key, which settles most comparisons.
-fn by_key<'a>(desired: &'a [RecordSet], live: &'a [RecordSet]) -> Vec<(u64, KeyRef<'a>, usize)> {
-    let mut entries: Vec<(u64, KeyRef<'a>, usize)> = live
-        .iter()
-        .chain(desired)
-        .zip(0..)
-        .map(|(rs, at)| {
+/// A record set's key, where the record set is, and the [`name_prefix`] of the key, which
+/// settles most comparisons. Ordered by key, then live before desired, then by position.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Keyed<'a> {
+    prefix: u64,
+    key: KeyRef<'a>,
+    origin: Origin,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Origin {
+    Live(usize),
+    Desired(usize),
+}
+
+/// The key of every record set of `live` and `desired`, sorted.
+fn by_key<'a>(desired: &'a [RecordSet], live: &'a [RecordSet]) -> Vec<Keyed<'a>> {
+    let keyed = |origin: fn(usize) -> Origin| {
+        move |(at, rs): (usize, &'a RecordSet)| {
             let key = KeyRef::of(rs);
-            (name_prefix(&key.name), key, at)
-        })
+            Keyed {
+                prefix: name_prefix(&key.name),
+                key,
+                origin: origin(at),
+            }
+        }
+    };
+    let mut entries: Vec<Keyed<'a>> = live
+        .iter()
+        .enumerate()
+        .map(keyed(Origin::Live))
+        .chain(desired.iter().enumerate().map(keyed(Origin::Desired)))
         .collect();
     entries.sort_unstable();
     entries
+}
+
+/// The desired and live record set of one key's `group`. A key given twice in the config is
+/// not applied after its first; Route 53 holds a key once (should a server list one twice, the
+/// last counts).
+fn pair_of<'a>(
+    group: &[Keyed<'_>],
+    desired: &'a [RecordSet],
+    live: &'a [RecordSet],
+    diff: &mut ZoneDiff,
+) -> Pair<'a> {
+    let mut pair = Pair::default();
+    for entry in group {
+        match entry.origin {
+            Origin::Live(at) => pair.live = Some(&live[at]),
+            Origin::Desired(at) if pair.desired.is_some() => diff
+                .not_applied
+                .push((desired[at].clone(), NotApplied::DuplicateKey)),
+            Origin::Desired(at) => pair.desired = Some(&desired[at]),
+        }
+    }
+    pair
 }
 
 /// The first 8 bytes of `name`, zero-padded, as a number: names whose prefixes differ order as
@@ -275,7 +306,8 @@ impl Zone<'_> {
         match (pair.desired, pair.live) {
             (Some(new), None) => Some(Decided::Create(new)),
             (Some(new), Some(old)) => {
-                let changed = !old.same_as(&self.complete(new, Some(old)));
+                let new = self.complete(new, Some(old));
+                let changed = !old.same_as(&new);
                 changed.then_some(Decided::Modify { old, new })
             }
             (None, Some(live)) => match self.reason_to_keep(key) {
@@ -296,7 +328,7 @@ impl Zone<'_> {
             Decided::Delete(old) => Change::Delete(old.clone()),
             Decided::Modify { old, new } => Change::Modify {
                 old: old.clone(),
-                new: self.complete(new, Some(old)).into_owned(),
+                new: new.into_owned(),
             },
         }
     }

@@ -14,8 +14,6 @@ use serde_json::Value;
 use crate::route53::xml::ErrorBody;
 use crate::route53::{ApiError, Call, CallKind, Caller};
 
-/// The service name IAM actions and signatures use.
-pub const SERVICE: &str = "route53domains";
 /// Prefix of every `X-Amz-Target`.
 const TARGET_PREFIX: &str = "Route53Domains_v20140515.";
 
@@ -245,7 +243,7 @@ mod tests {
 
     fn aws(code: &str) -> ApiError {
         ApiError::Aws(Box::new(AwsError {
-            service: SERVICE,
+            service: "route53domains",
             operation: "GetDomainDetail",
             status: 400,
             code: code.into(),
@@ -262,15 +260,6 @@ mod tests {
         assert!(is_not_registered(&aws("InvalidInput")));
         assert!(is_not_registered(&aws("UnsupportedTLD")));
         assert!(!is_not_registered(&aws("AccessDeniedException")));
-        assert!(aws("UnknownOperationException").is_unsupported_operation());
-        let not_found = ApiError::Http {
-            operation: "GetDomainDetail",
-            status: 404,
-            request_id: None,
-            body_start: "<html>".into(),
-        };
-        assert!(not_found.is_unsupported_operation());
-        assert!(!aws("InvalidInput").is_unsupported_operation());
         let denied = aws("AccessDeniedException").to_string();
         assert!(
             denied.contains("route53domains:GetDomainDetail") && denied.contains("r-1"),
@@ -311,7 +300,7 @@ mod tests {
         let endpoint = crate::sigv4::Endpoint {
             url: server.url.clone(),
             region: "us-east-1".into(),
-            service: SERVICE,
+            service: "route53domains",
         };
         let transport =
             crate::http::Transport::new(&crate::http::TransportOptions::default()).unwrap();

@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -283,8 +283,8 @@ struct ProxyChoice {
 }
 
 /// ureq's resolver, except that a host written as an IP address (a local Route 53-compatible
-/// server, a proxy) is used as it is: ureq would start a thread to ask getaddrinfo, which loads
-/// the NSS modules, for the address it was given.
+/// server, a proxy) is used as it is: to honour the resolve timeout, ureq would start a thread to
+/// ask getaddrinfo, which loads the NSS modules, for the address it was given.
 #[derive(Debug, Default)]
 struct LiteralFirst(DefaultResolver);
 
@@ -304,21 +304,12 @@ impl Resolver for LiteralFirst {
     }
 }
 
-/// The address of `uri` when its host is an IP address (`[…]` for IPv6).
+/// The address of `uri` when its host is an IP address (`[…]` for IPv6). The transport sets no
+/// IP family, so an address of either family is used as written.
 fn literal_address(uri: &Uri) -> Option<SocketAddr> {
-    let authority = uri.authority()?;
-    let host = authority.host();
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    let ip: IpAddr = host.parse().ok()?;
-    let port = authority.port_u16().or(match uri.scheme_str()? {
-        "https" => Some(443),
-        "http" => Some(80),
-        _ => None,
-    })?;
-    Some(SocketAddr::new(ip, port))
+    DefaultResolver::host_and_port(uri.scheme()?, uri.authority()?)?
+        .parse()
+        .ok()
 }
 
 /// A reusable connection pool.
@@ -763,8 +754,17 @@ mod tests {
             address("https://[::1]/"),
             Some("[::1]:443".parse().unwrap())
         );
+        assert_eq!(
+            address("http://[::1]:8080/"),
+            Some("[::1]:8080".parse().unwrap())
+        );
+        assert_eq!(
+            address("http://10.0.0.1/"),
+            Some("10.0.0.1:80".parse().unwrap())
+        );
         assert_eq!(address("https://route53.amazonaws.com/"), None);
         assert_eq!(address("https://127.0.0.1.example/"), None);
+        assert_eq!(address("http://[127.0.0.1]/"), None);
     }
 
     #[test]

@@ -10,9 +10,9 @@
 //!
 //! May import: `name`, `rdata`, `rtype`.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::rtype::RecordType;
@@ -24,7 +24,7 @@ use crate::rtype::RecordType;
 /// zone's vector of record sets stays small; read them through the accessors
 /// ([`RecordSet::set_identifier`], [`RecordSet::alias`], ...).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(from = "WireRecordSet")]
+#[serde(from = "WireRecordSet<'static>")]
 pub struct RecordSet {
     /// Wire-form owner name, e.g. `\052.example.tld.`.
     pub name: String,
@@ -50,52 +50,51 @@ pub struct Extra {
     pub traffic_policy_instance_id: Option<String>,
 }
 
-/// [`RecordSet`]'s serde form, flat: what plan files hold.
-#[derive(Deserialize)]
+/// [`RecordSet`]'s serde form, flat: what plan files hold, every field written in this order.
+/// It borrows from the record set it writes and owns what it reads.
+#[derive(Serialize, Deserialize)]
 #[serde(rename = "RecordSet")]
-struct WireRecordSet {
-    name: String,
+struct WireRecordSet<'a> {
+    name: Cow<'a, str>,
     #[serde(rename = "type")]
     rtype: RecordType,
-    set_identifier: Option<String>,
+    set_identifier: Option<Cow<'a, str>>,
     ttl: Option<u32>,
-    values: Vec<String>,
-    alias: Option<AliasTarget>,
-    routing: Option<Routing>,
-    health_check_id: Option<String>,
-    traffic_policy_instance_id: Option<String>,
+    values: Cow<'a, [String]>,
+    alias: Option<Cow<'a, AliasTarget>>,
+    routing: Option<Cow<'a, Routing>>,
+    health_check_id: Option<Cow<'a, str>>,
+    traffic_policy_instance_id: Option<Cow<'a, str>>,
 }
 
-impl From<WireRecordSet> for RecordSet {
-    fn from(wire: WireRecordSet) -> RecordSet {
+impl From<WireRecordSet<'_>> for RecordSet {
+    fn from(wire: WireRecordSet<'_>) -> RecordSet {
         let extra = Extra {
-            set_identifier: wire.set_identifier,
-            alias: wire.alias,
-            routing: wire.routing,
-            health_check_id: wire.health_check_id,
-            traffic_policy_instance_id: wire.traffic_policy_instance_id,
+            set_identifier: wire.set_identifier.map(Cow::into_owned),
+            alias: wire.alias.map(Cow::into_owned),
+            routing: wire.routing.map(Cow::into_owned),
+            health_check_id: wire.health_check_id.map(Cow::into_owned),
+            traffic_policy_instance_id: wire.traffic_policy_instance_id.map(Cow::into_owned),
         };
-        RecordSet::new(wire.name, wire.rtype, wire.ttl, wire.values, extra)
+        let values = wire.values.into_owned();
+        RecordSet::new(wire.name.into_owned(), wire.rtype, wire.ttl, values, extra)
     }
 }
 
-/// Writes the fields of [`WireRecordSet`] in its order.
 impl Serialize for RecordSet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("RecordSet", 9)?;
-        s.serialize_field("name", &self.name)?;
-        s.serialize_field("type", &self.rtype)?;
-        s.serialize_field("set_identifier", &self.set_identifier())?;
-        s.serialize_field("ttl", &self.ttl)?;
-        s.serialize_field("values", &self.values)?;
-        s.serialize_field("alias", &self.alias())?;
-        s.serialize_field("routing", &self.routing())?;
-        s.serialize_field("health_check_id", &self.health_check_id())?;
-        s.serialize_field(
-            "traffic_policy_instance_id",
-            &self.traffic_policy_instance_id(),
-        )?;
-        s.end()
+        WireRecordSet {
+            name: Cow::Borrowed(&self.name),
+            rtype: self.rtype,
+            set_identifier: self.set_identifier().map(Cow::Borrowed),
+            ttl: self.ttl,
+            values: Cow::Borrowed(&self.values),
+            alias: self.alias().map(Cow::Borrowed),
+            routing: self.routing().map(Cow::Borrowed),
+            health_check_id: self.health_check_id().map(Cow::Borrowed),
+            traffic_policy_instance_id: self.traffic_policy_instance_id().map(Cow::Borrowed),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -288,18 +287,22 @@ impl RecordSet {
         self.extra.as_ref()?.set_identifier.as_deref()
     }
 
+    /// The alias target, for an alias record set.
     pub fn alias(&self) -> Option<&AliasTarget> {
         self.extra.as_ref()?.alias.as_ref()
     }
 
+    /// The alias target, to fill in what the config left out.
     pub fn alias_mut(&mut self) -> Option<&mut AliasTarget> {
         self.extra.as_mut()?.alias.as_mut()
     }
 
+    /// The routing policy, for a record set with a set identifier.
     pub fn routing(&self) -> Option<&Routing> {
         self.extra.as_ref()?.routing.as_ref()
     }
 
+    /// The health check Route 53 consults before answering with this record set.
     pub fn health_check_id(&self) -> Option<&str> {
         self.extra.as_ref()?.health_check_id.as_deref()
     }

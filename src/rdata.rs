@@ -589,6 +589,7 @@ fn tokenize(value: &str) -> Result<Vec<Token<'_>>, String> {
         if in_quotes {
             return Err(format!("unterminated quote in {value:?}"));
         }
+        // `start` and `end` come from `char_indices`: always char boundaries.
         let text = value.get(start..end).unwrap_or_default();
         let inner = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'));
         tokens.push(Token {
@@ -808,6 +809,30 @@ mod tests {
         );
         // Values that do not parse still compare with whitespace collapsed.
         assert_eq!(canonical(MX, "bad   value"), "bad value");
+    }
+
+    fn fields(value: &str) -> Vec<(&str, &str, bool)> {
+        let tokens = tokenize(value).unwrap();
+        tokens.iter().map(|t| (t.text, t.inner, t.quoted)).collect()
+    }
+
+    #[test]
+    fn fields_are_slices_of_the_value_with_quotes_and_escapes_kept() {
+        assert_eq!(fields(r"a\"), [(r"a\", r"a\", false)]);
+        assert_eq!(
+            fields(r"a\ b  c"),
+            [(r"a\ b", r"a\ b", false), ("c", "c", false)]
+        );
+        assert_eq!(
+            fields(r#""é z" x"#),
+            [(r#""é z""#, "é z", true), ("x", "x", false)]
+        );
+        let alpn = r#"alpn="h2 h3""#;
+        assert_eq!(fields(alpn), [(alpn, alpn, false)]);
+        assert_eq!(fields(r#""""#), [(r#""""#, "", true)]);
+        assert_eq!(fields(r#""a"b"c""#), [(r#""a"b"c""#, r#"a"b"c"#, true)]);
+        assert!(fields(" \t ").is_empty());
+        assert!(tokenize(r#""a b"#).is_err());
     }
 
     /// Odd input never panics, whatever the type.

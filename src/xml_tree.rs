@@ -118,6 +118,8 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Element<'_>, String> {
 fn element_named<'a>(document: &'a str, start: &BytesStart<'_>) -> Element<'a> {
     let name = start.local_name();
     let name: &str = name.as_ref();
+    // Names from a `&str` reader always lie in the document; should a quick-xml release hand
+    // out copies, a name costs an allocation rather than a failure.
     Element {
         name: within(document, name).map_or_else(|| Cow::Owned(name.to_string()), Cow::Borrowed),
         ..Element::default()
@@ -180,13 +182,24 @@ mod tests {
 
     #[test]
     fn names_and_plain_text_borrow_from_the_document() {
-        let root = parse_document(b"<Root><Name>www.</Name><Value>a&amp;b</Value></Root>").unwrap();
+        let root = parse_document(
+            b"<r:Root xmlns:r=\"urn:x\"><Name>www.</Name><Value>a&amp;b</Value></r:Root>",
+        )
+        .unwrap();
         let name = root.child("Name").unwrap();
         assert!(matches!(root.name, Cow::Borrowed("Root")));
         assert!(matches!(name.name, Cow::Borrowed("Name")));
         assert!(matches!(name.text, Cow::Borrowed("www.")));
         assert_eq!(root.text_of("Value"), Some("a&b"));
-        assert_eq!(within("abc", "other"), None);
+        let document = "abcdef";
+        assert_eq!(within(document, &document[2..4]), Some("cd"));
+        assert_eq!(within(document, "other"), None);
+    }
+
+    #[test]
+    fn text_in_pieces_is_joined() {
+        let root = parse_document(b"<V>a<![CDATA[b]]>&amp;c\r\nd</V>").unwrap();
+        assert_eq!(root.text, "ab&c\nd");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The tables the command line is made of: every command ([`COMMANDS`]) and every flag
-//! ([`FLAGS`]), one row each, with the readers of flag values the rows use.
+//! The tables the command line is made of: every command ([`COMMANDS`]), every flag
+//! ([`FLAGS`]) and the switches parsing handles itself ([`BUILTIN_FLAGS`]), one row each, with the
+//! readers of flag values the rows use.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -199,6 +200,16 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
 ];
 
+/// The switches parsing handles itself, before any command: short name, long name, help.
+pub const BUILTIN_FLAGS: [(char, &str, &str); 2] = [
+    (
+        'h',
+        "help",
+        "This help; 'r53ctl COMMAND --help' for a command's options",
+    ),
+    ('V', "version", "Print the version"),
+];
+
 /// One row of the flag table: how a flag is parsed, what help says of it, and its default.
 pub struct Flag {
     pub long: &'static str,
@@ -245,7 +256,7 @@ pub const FLAGS: &[Flag] = &[
         default: None,
         global: true,
         set: |args, v| {
-            args.endpoint = Some(string(v)?);
+            args.endpoint = Some(utf8_value(v)?);
             Ok(())
         },
     },
@@ -304,7 +315,7 @@ pub const FLAGS: &[Flag] = &[
         default: None,
         global: false,
         set: |args, v| {
-            args.domains = Some(domain_list(&string(v)?)?);
+            args.domains = Some(domain_list(&utf8_value(v)?)?);
             Ok(())
         },
     },
@@ -326,7 +337,7 @@ pub const FLAGS: &[Flag] = &[
         default: None,
         global: false,
         set: |args, v| {
-            args.format = Some(string(v)?);
+            args.format = Some(utf8_value(v)?);
             Ok(())
         },
     },
@@ -338,7 +349,7 @@ pub const FLAGS: &[Flag] = &[
         default: None,
         global: false,
         set: |args, v| {
-            args.from = Some(string(v)?);
+            args.from = Some(utf8_value(v)?);
             Ok(())
         },
     },
@@ -349,7 +360,7 @@ pub const FLAGS: &[Flag] = &[
         default: None,
         global: false,
         set: |args, v| {
-            args.domain = Some(string(v)?);
+            args.domain = Some(utf8_value(v)?);
             Ok(())
         },
     },
@@ -473,7 +484,7 @@ fn path(value: Option<OsString>) -> PathBuf {
 }
 
 fn number(name: &str, value: Option<OsString>) -> Result<u64, Error> {
-    let value = string(value)?;
+    let value = utf8_value(value)?;
     value
         .parse()
         .map_err(|_| Error::Usage(format!("--{name} takes a whole number, not '{value}'")))
@@ -512,7 +523,7 @@ const MIN_RATE: f64 = 0.01;
 
 /// A rate per second of at least [`MIN_RATE`].
 fn rate(name: &str, value: Option<OsString>) -> Result<f64, Error> {
-    let value = string(value)?;
+    let value = utf8_value(value)?;
     match value.parse::<f64>() {
         Ok(rate) if (MIN_RATE..f64::INFINITY).contains(&rate) => Ok(rate),
         _ => Err(Error::Usage(format!(
@@ -521,7 +532,7 @@ fn rate(name: &str, value: Option<OsString>) -> Result<f64, Error> {
     }
 }
 
-pub(super) fn string(value: Option<OsString>) -> Result<String, Error> {
+pub(super) fn utf8_value(value: Option<OsString>) -> Result<String, Error> {
     value
         .unwrap_or_default()
         .into_string()

@@ -1,20 +1,10 @@
 //! The help texts, written from the command and flag tables.
 
-use super::defs::{CommandSpec, Flag, COMMANDS, FLAGS};
+use super::defs::{CommandSpec, Flag, BUILTIN_FLAGS, COMMANDS, FLAGS};
 
 const EXIT_CODES: &str = "0 success, 1 error, 2 usage or config error,\n            3 changes \
                           pending (preview --expect-no-changes), 4 push refused by a safety \
                           limit.";
-
-/// The switches parsing handles itself, before any command: short name, long name, help.
-pub const BUILTIN_FLAGS: [(char, &str, &str); 2] = [
-    (
-        'h',
-        "help",
-        "This help; 'r53ctl COMMAND --help' for a command's options",
-    ),
-    ('V', "version", "Print the version"),
-];
 
 /// `r53ctl --help`: the commands and the global flags.
 pub fn main_help() -> String {

@@ -46,8 +46,8 @@ impl Problem {
 }
 
 /// One checked record entry, in wire form. Kept small, as a zone may hold 100,000 of them: what
-/// most records lack is boxed in [`Rare`], and the label messages name the entry by (`www CNAME
-/// (records[3])`) is made only when a message needs it.
+/// most records lack is boxed in [`Rare`], and its label for messages (`www CNAME
+/// (records[3])`) is built only when a message needs it.
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub name: Box<str>,

@@ -38,7 +38,7 @@ pub fn record_sets(
     // Sorted by key, each record set's entries are one run. The index makes the order total, so
     // the faster unstable sort keeps the entries of a run in config order.
     entries.sort_unstable_by(|a, b| key_order(a, b).then(a.index.cmp(&b.index)));
-    let count = check(&entries, zone)?;
+    let count = check_record_sets(&entries, zone)?;
     let mut sets: Vec<RecordSet> = Vec::with_capacity(count);
     for entry in entries {
         match sets.last_mut() {
@@ -50,7 +50,7 @@ pub fn record_sets(
 }
 
 /// Checks the record sets of `entries`, sorted by key; returns how many there are.
-fn check(entries: &[Entry], zone: Zone<'_>) -> Result<usize, Vec<Located>> {
+fn check_record_sets(entries: &[Entry], zone: Zone<'_>) -> Result<usize, Vec<Located>> {
     let groups: Vec<&[Entry]> = entries.chunk_by(|a, b| key_order(a, b).is_eq()).collect();
     let mut problems: Vec<Located> = groups
         .iter()
@@ -60,15 +60,21 @@ fn check(entries: &[Entry], zone: Zone<'_>) -> Result<usize, Vec<Located>> {
     let firsts: Vec<&Entry> = groups.iter().filter_map(|group| group.first()).collect();
     problems.extend(check_policies(&firsts, zone.apex));
     problems.extend(check_cnames(&firsts, zone.apex));
-    match problems.is_empty() {
-        true => Ok(groups.len()),
-        false => Err(problems),
+    if problems.is_empty() {
+        Ok(groups.len())
+    } else {
+        Err(problems)
     }
+}
+
+/// What identifies an entry's record set: name, type and set identifier.
+fn entry_key(e: &Entry) -> (&str, RecordType, Option<&str>) {
+    (&e.name, e.rtype, e.set_identifier())
 }
 
 /// The order of record sets: [`crate::model::RecordKey`]'s, by name, type and set identifier.
 fn key_order(a: &Entry, b: &Entry) -> Ordering {
-    (&a.name, a.rtype, a.set_identifier()).cmp(&(&b.name, b.rtype, b.set_identifier()))
+    entry_key(a).cmp(&entry_key(b))
 }
 
 /// The TTL entry `e` gives its record set; `None` keeps the live one (the apex NS without a TTL).
@@ -126,9 +132,7 @@ fn check_set(group: &[Entry], zone: Zone<'_>) -> Result<(), Located> {
 
 /// Whether `entry` belongs to the record set `set`: the same name, type and set identifier.
 fn is_of_set(entry: &Entry, set: &RecordSet) -> bool {
-    *entry.name == set.name
-        && entry.rtype == set.rtype
-        && entry.set_identifier() == set.set_identifier()
+    entry_key(entry) == (set.name.as_str(), set.rtype, set.set_identifier())
 }
 
 /// The record set whose first entry is `first`, its values moved: the others are added by

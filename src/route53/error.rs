@@ -358,6 +358,7 @@ mod tests {
         for unsupported in [
             answer(404, "InvalidArgument"),
             answer(400, "UnknownOperation"),
+            answer(400, "UnknownOperationException"),
             answer(501, "NotImplemented"),
             answer(501, "InternalError"),
             answer(404, "NotFound"),

@@ -101,9 +101,14 @@ struct State {
     hook: Option<(&'static str, &'static str, usize, Hook)>,
     /// Route 53's throttling, when enforced.
     throttle: Option<Throttle>,
-    log: Vec<String>,
-    /// For each line of `log`: when the request was read, and when its outcome was recorded.
-    times: Vec<(Duration, Option<Duration>)>,
+    log: Vec<LogLine>,
+}
+
+/// One request: `METHOD path -> outcome`, when it was read, and when its outcome was recorded.
+struct LogLine {
+    text: String,
+    read: Duration,
+    recorded: Option<Duration>,
 }
 
 /// What every connection handler shares.
@@ -199,24 +204,25 @@ impl Proxy {
 
     /// `METHOD path -> outcome` for every request so far.
     pub fn log(&self) -> Vec<String> {
-        self.state().log.clone()
+        self.state().log.iter().map(|l| l.text.clone()).collect()
     }
 
     /// The log with, on each line, when the request was read and when its outcome was recorded
-    /// (just before the answer is written), in seconds after `since`.
+    /// (just before the answer is written), in seconds after `since` (0 for what came before).
     pub fn timeline(&self, since: Instant) -> Vec<String> {
         let offset = since.saturating_duration_since(self.shared.started);
         let seconds = |at: Duration| at.saturating_sub(offset).as_secs_f64();
-        let state = self.state();
-        state
+        self.state()
             .log
             .iter()
-            .zip(&state.times)
-            .map(|(line, &(read, recorded))| match recorded {
-                Some(recorded) => {
-                    format!("{:7.3} {:7.3}  {line}", seconds(read), seconds(recorded))
-                }
-                None => format!("{:7.3}       -  {line}", seconds(read)),
+            .map(|line| match line.recorded {
+                Some(recorded) => format!(
+                    "{:7.3} {:7.3}  {}",
+                    seconds(line.read),
+                    seconds(recorded),
+                    line.text
+                ),
+                None => format!("{:7.3}       -  {}", seconds(line.read), line.text),
             })
             .collect()
     }
@@ -256,10 +262,8 @@ impl Entry<'_> {
     fn record(&self, outcome: &str) {
         let mut state = self.shared.state.lock().unwrap();
         if let Some(line) = state.log.get_mut(self.index) {
-            *line = format!("{} -> {outcome}", self.line);
-        }
-        if let Some((_, recorded)) = state.times.get_mut(self.index) {
-            *recorded = Some(self.shared.started.elapsed());
+            line.text = format!("{} -> {outcome}", self.line);
+            line.recorded = Some(self.shared.started.elapsed());
         }
     }
 }
@@ -344,8 +348,11 @@ fn short_bucket(shared: &Shared, request: &Request) -> Option<String> {
 fn arrive<'a>(shared: &'a Shared, request: &Request) -> Entry<'a> {
     let line = format!("{} {}", request.method, request.label());
     let mut state = shared.state.lock().unwrap();
-    state.log.push(format!("{line} -> pending"));
-    state.times.push((shared.started.elapsed(), None));
+    state.log.push(LogLine {
+        text: format!("{line} -> pending"),
+        read: shared.started.elapsed(),
+        recorded: None,
+    });
     Entry {
         shared,
         index: state.log.len() - 1,

@@ -197,7 +197,7 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
 /// settles most comparisons. Ordered by key, then live before desired, then by position.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Keyed<'a> {
-    prefix: u64,
+    prefix: u128,
     key: KeyRef<'a>,
     origin: Origin,
 }
@@ -252,13 +252,14 @@ fn pair_of<'a>(
     pair
 }
 
-/// The first 8 bytes of `name`, zero-padded, as a number: names whose prefixes differ order as
-/// their prefixes do, so most comparisons of a sort by name end there without reading the names.
-fn name_prefix(name: &str) -> u64 {
-    let mut bytes = [0; 8];
-    let len = name.len().min(8);
+/// The first 16 bytes of `name`, zero-padded, as a number: names whose prefixes differ order as
+/// their prefixes do, so most comparisons of a sort by name end there without reading the names
+/// (16 bytes hold `host-12345.zone.`: names of a zone often share their first 8).
+fn name_prefix(name: &str) -> u128 {
+    let mut bytes = [0; 16];
+    let len = name.len().min(16);
     bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
-    u64::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes)
 }
 
 /// What the rules need to know about the zone being diffed.
@@ -788,6 +789,9 @@ mod tests {
             "z",
             "b",
             "abcdefgi",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnopp.",
+            "abcdefghijklmnop",
             "abcdefgh.",
             "abcdefgh",
             "abcdefg",

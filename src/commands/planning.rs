@@ -296,3 +296,20 @@ pub fn safety_violations<'t>(targets: impl IntoIterator<Item = &'t Target>) -> V
         .filter_map(Target::safety_violation)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::creds::Partition;
+
+    #[test]
+    fn the_paced_tail_is_one_second_of_the_clients_change_bucket() {
+        let tail = |limits: route53::Limits| batch_limits(&limits).paced_tail_tokens;
+        assert_eq!(tail(route53::Limits::default()), 100);
+        assert_eq!(
+            tail(route53::Limits::default().at_most(None, Some(10.0))),
+            10
+        );
+        assert_eq!(tail(route53::Limits::of(Partition::AwsUsGov)), 0);
+    }
+}

@@ -19,19 +19,18 @@ use crate::rdata::{self, UserValue};
 
 /// `config` as the text of a config file. `include_apex_ns` writes each zone's apex NS record
 /// set too (with its TTL, as a config apex NS without one keeps the live TTL).
-pub fn config_text(config: &Config, include_apex_ns: bool) -> String {
-    let written = |domain: &Domain| -> Vec<RecordSet> {
+pub fn config_text<'c>(config: &'c Config, include_apex_ns: bool) -> String {
+    let written = |domain: &'c Domain| -> Vec<&'c RecordSet> {
         domain
             .records
             .iter()
             .filter(|s| s.rtype.is_writable() && s.traffic_policy_instance_id().is_none())
             .filter(|s| include_apex_ns || !s.is_apex_ns_or_soa(&domain.name))
-            .cloned()
             .collect()
     };
-    let domains: Vec<(&Domain, Vec<RecordSet>)> =
+    let domains: Vec<(&Domain, Vec<&RecordSet>)> =
         config.domains.iter().map(|d| (d, written(d))).collect();
-    let default_ttl = most_common_ttl(domains.iter().flat_map(|(_, sets)| sets));
+    let default_ttl = most_common_ttl(domains.iter().flat_map(|(_, sets)| sets.iter().copied()));
     let registrars: Map<String, Value> = config
         .registrars
         .iter()
@@ -70,7 +69,7 @@ fn most_common_ttl<'a>(sets: impl Iterator<Item = &'a RecordSet>) -> u32 {
 }
 
 /// One domain object, its fields one per line and its records one per line.
-fn domain_text(domain: &Domain, sets: &[RecordSet], default_ttl: u32) -> String {
+fn domain_text(domain: &Domain, sets: &[&RecordSet], default_ttl: u32) -> String {
     let mut fields = Fields::default()
         .put("name", domain.display_name.as_str())
         .put("registrar", domain.registrar.as_str())

@@ -275,7 +275,9 @@ impl State {
                 .with_fix("write `name [ttl] [IN] TYPE data`"));
         };
         let rtype = rtype.text.to_ascii_uppercase();
-        if rtype == "SOA" {
+        // A type r53ctl does not know is passed on as written: the config check names it.
+        let known = rtype.parse::<RecordType>().ok();
+        if known == Some(RecordType::SOA) {
             return Ok(None);
         }
         if ttl.is_some() {
@@ -287,8 +289,8 @@ impl State {
         })?;
         let mut record = Map::new();
         record.insert("name".into(), name::relative(&owner, &self.apex).into());
-        record.insert("type".into(), rtype.clone().into());
-        match self.value(&rtype, rdata)? {
+        record.insert("type".into(), rtype.into());
+        match self.value(known, rdata)? {
             UserValue::Value(value) => record.insert("value".into(), value.into()),
             UserValue::Strings(strings) => record.insert("strings".into(), strings.into()),
         };
@@ -317,10 +319,10 @@ impl State {
         Ok(())
     }
 
-    /// The config value of a record of type `rtype` with `fields`: its host name made absolute
-    /// (relative to the origin), then written as a config writes it.
-    fn value(&self, rtype: &str, fields: &[Field]) -> Result<UserValue, Problem> {
-        let parsed = rtype.parse::<RecordType>().ok();
+    /// The config value of a record of type `parsed` (`None`: a type r53ctl does not know) with
+    /// `fields`: its host name made absolute (relative to the origin), then written as a config
+    /// writes it.
+    fn value(&self, parsed: Option<RecordType>, fields: &[Field]) -> Result<UserValue, Problem> {
         let host = parsed.and_then(rdata::target_index);
         let mut wire = Vec::new();
         for (index, field) in fields.iter().enumerate() {

@@ -109,13 +109,11 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
 /// The text of `what`, the file at `path`, or the error naming it.
 fn read(path: &Path, what: &str) -> Result<String, ConfigErrors> {
     crate::input::read_text(path).map_err(|e| {
-        ConfigErrors(vec![ConfigError {
-            file: path.to_path_buf(),
-            domain: None,
-            record: None,
-            message: format!("cannot read {what}: {e}"),
-            fix: Some("check the path and the file's permissions".to_string()),
-        }])
+        let mut errors = reader::Errors::new(path);
+        let problem = records::Problem::new(format!("cannot read {what}: {e}"))
+            .with_fix("check the path and the file's permissions");
+        errors.push(None, None, problem);
+        errors.into()
     })
 }
 

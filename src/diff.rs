@@ -197,7 +197,8 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
 /// settles most comparisons. Ordered by key, then live before desired, then by position.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Keyed<'a> {
-    prefix: u128,
+    /// Two words rather than a `u128`, whose alignment would pad every entry by 8 bytes.
+    prefix: (u64, u64),
     key: KeyRef<'a>,
     origin: Origin,
 }
@@ -252,14 +253,15 @@ fn pair_of<'a>(
     pair
 }
 
-/// The first 16 bytes of `name`, zero-padded, as a number: names whose prefixes differ order as
-/// their prefixes do, so most comparisons of a sort by name end there without reading the names
-/// (16 bytes hold `host-12345.zone.`: names of a zone often share their first 8).
-fn name_prefix(name: &str) -> u128 {
+/// The first 16 bytes of `name`, zero-padded, as two numbers: names whose prefixes differ order
+/// as their prefixes do, so most comparisons of a sort by name end there without reading the
+/// names (16 bytes hold `host-12345.zone.`: names of a zone often share their first 8).
+fn name_prefix(name: &str) -> (u64, u64) {
     let mut bytes = [0; 16];
     let len = name.len().min(16);
     bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
-    u128::from_be_bytes(bytes)
+    let prefix = u128::from_be_bytes(bytes);
+    ((prefix >> 64) as u64, prefix as u64)
 }
 
 /// What the rules need to know about the zone being diffed.

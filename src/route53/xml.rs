@@ -232,15 +232,10 @@ fn owned(element: Option<&Element>, name: &str) -> Option<String> {
 pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
     let name = element.required("Name")?.to_string();
     let with_name = |e: String| format!("{name}: {e}");
-    let values = element
-        .child("ResourceRecords")
-        .map(|rrs| {
-            rrs.children("ResourceRecord")
-                .map(|rr| rr.required("Value").map(str::to_string))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?
-        .unwrap_or_default();
+    let values = match element.child("ResourceRecords") {
+        Some(records) => values(records)?,
+        None => Vec::new(),
+    };
     let alias = element
         .child("AliasTarget")
         .map(|alias| -> Result<AliasTarget, String> {
@@ -264,6 +259,16 @@ pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
             .map(str::to_string),
     };
     Ok(RecordSet::new(name, rtype, ttl, values, extra))
+}
+
+/// The values of `<ResourceRecords>`, in a vector of their number: a zone holds one per record
+/// set, mostly of one value, which a vector grown by pushing would give room for four.
+fn values(records: &Element) -> Result<Vec<String>, String> {
+    let mut values = Vec::with_capacity(records.children.len());
+    for record in records.children("ResourceRecord") {
+        values.push(record.required("Value")?.to_string());
+    }
+    Ok(values)
 }
 
 fn routing(element: &Element) -> Result<Option<Routing>, String> {

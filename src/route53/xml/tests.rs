@@ -573,3 +573,11 @@ fn cut_responses_parse_or_fail_without_panicking() {
     }
     assert!(files > 10, "fixtures found: {files}");
 }
+
+#[test]
+fn values_are_read_into_a_vector_of_their_number() {
+    let page = parse_list_record_sets(&fixture("list_record_sets_last.xml")).unwrap();
+    let set = &page.record_sets[0];
+    assert_eq!(set.values, ["2001:db8::2"]);
+    assert_eq!(set.values.capacity(), 1);
+}

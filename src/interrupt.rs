@@ -132,6 +132,21 @@ pub enum WaitEnded {
     TimedOut(String, u64),
 }
 
+impl WaitEnded {
+    /// Why the wait for `what` ended, then what becomes of the operation (`meanwhile`).
+    pub fn message(&self, what: &str, meanwhile: &str) -> String {
+        match self {
+            WaitEnded::Signal(signal, status) => format!(
+                "{} stopped the wait for {what} ({status}); {meanwhile}",
+                signal.name()
+            ),
+            WaitEnded::TimedOut(status, waited) => {
+                format!("{what} is still {status} after {waited}s (--wait-timeout); {meanwhile}")
+            }
+        }
+    }
+}
+
 /// Looks at a long operation with `poll` until it is over, backing off from 1 s to 10 s between
 /// looks (on a terminal, `waiting for {what}: {status}`), until `timeout` passes or a signal
 /// comes. The error of `poll` ends the wait at once.

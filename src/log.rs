@@ -7,6 +7,7 @@
 //!
 //! May import: nothing of the crate.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -157,23 +158,31 @@ pub fn printable_lines(message: &str) -> String {
 }
 
 /// `text` with known secrets and the values after [`SECRET_MARKERS`] replaced by [`REDACTED`].
-fn redact(text: &str) -> String {
-    let mut text = text.to_string();
+fn redact(text: &str) -> Cow<'_, str> {
+    let mut text = Cow::Borrowed(text);
     for secret in SECRETS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .iter()
     {
         if text.contains(secret.as_str()) {
-            text = text.replace(secret.as_str(), REDACTED);
+            text = Cow::Owned(text.replace(secret.as_str(), REDACTED));
         }
     }
-    let lower = text.to_ascii_lowercase();
-    // Most text holds no marker: it is then copied once, not once per marker.
-    for marker in SECRET_MARKERS.into_iter().filter(|m| lower.contains(m)) {
-        text = redact_after(&text, marker);
+    // Most text holds no secret and no marker: it is then not copied at all.
+    for marker in SECRET_MARKERS {
+        if contains_ignoring_case(&text, marker) {
+            text = Cow::Owned(redact_after(&text, marker));
+        }
     }
     text
+}
+
+/// Whether `text` holds `marker`, ignoring ASCII case.
+fn contains_ignoring_case(text: &str, marker: &str) -> bool {
+    text.as_bytes()
+        .windows(marker.len())
+        .any(|window| window.eq_ignore_ascii_case(marker.as_bytes()))
 }
 
 /// `text` with the value after each `marker` (matched ignoring ASCII case, spaces after it

@@ -353,14 +353,14 @@ impl RecordSet {
             && self.ttl == other.ttl
             && same_extra(self.extra.as_deref(), other.extra.as_deref())
             && (self.name == other.name
-                || crate::name::normalize(&self.name) == crate::name::normalize(&other.name))
+                || crate::name::normalized(&self.name) == crate::name::normalized(&other.name))
             && (self.values == other.values || self.canonical_values() == other.canonical_values())
     }
 
     /// Whether this is the zone's SOA or apex NS record set for the zone `apex` (wire form).
     pub fn is_apex_ns_or_soa(&self, apex: &str) -> bool {
         matches!(self.rtype, RecordType::NS | RecordType::SOA)
-            && crate::name::normalize(&self.name) == crate::name::normalize(apex)
+            && crate::name::normalized(&self.name) == crate::name::normalized(apex)
     }
 
     /// Number of `ResourceRecord` elements this record set puts in a request.

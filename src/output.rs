@@ -99,7 +99,7 @@ pub fn plural(n: usize) -> &'static str {
 }
 
 /// `text` coloured for stdout, when stdout may be coloured.
-pub fn paint_stdout(colour: Colour, text: &str) -> String {
+fn paint_stdout(colour: Colour, text: &str) -> String {
     paint(
         colour,
         text,

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
-use crate::interrupt::{self, Poll, WaitEnded};
+use crate::interrupt::{self, Poll};
 use crate::log;
 use crate::model::{Action, ChangeAction, ChangeInfo, RecordSet};
 use crate::output::{self, plural};
@@ -524,17 +524,12 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
             _ => Poll::Pending(info.status),
         })
     };
-    let applied = "it was applied and will finish propagating on its own";
-    match interrupt::poll_until(&what, timeout, poll, log::progress)? {
-        Ok(()) => Ok(()),
-        Err(WaitEnded::Signal(signal, status)) => Err(format!(
-            "{} stopped the wait for {what} ({status}); {applied}",
-            signal.name()
-        )),
-        Err(WaitEnded::TimedOut(status, waited)) => Err(format!(
-            "{what} is still {status} after {waited}s (--wait-timeout); {applied}"
-        )),
-    }
+    interrupt::poll_until(&what, timeout, poll, log::progress)?.map_err(|ended| {
+        ended.message(
+            &what,
+            "it was applied and will finish propagating on its own",
+        )
+    })
 }
 
 /// The report line of request `number` of `total`.

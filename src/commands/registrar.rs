@@ -13,7 +13,7 @@ use crate::config::{Config, Domain};
 use crate::diff::LeftAlone;
 use crate::domains;
 use crate::error::Error;
-use crate::interrupt::{self, Poll, WaitEnded};
+use crate::interrupt::{self, Poll};
 use crate::log;
 use crate::plan::Target;
 use crate::route53::{ApiError, Client};
@@ -75,11 +75,7 @@ pub fn plan(
 ) -> Result<RegistrarPlan, Error> {
     let mut plan = RegistrarPlan::default();
     for domain in domains {
-        let at_route53 = config
-            .registrars
-            .iter()
-            .any(|r| r.name == domain.registrar && r.kind == "ROUTE53");
-        if !at_route53 {
+        if !crate::config::is_route53_registrar(&config.registrars, &domain.registrar) {
             continue;
         }
         let zones: Vec<&Target> = targets
@@ -305,21 +301,12 @@ fn wait_for_operation(
             _ => Ok(Poll::Pending(state.status)),
         }
     };
-    let goes_on = "the registrar goes on with it";
-    match interrupt::poll_until(&what, timeout, poll, log::progress)? {
-        Ok(done) => Ok(done),
-        Err(WaitEnded::Signal(signal, status)) => Err(format!(
-            "{} stopped the wait for {what} ({status}); {goes_on}",
-            signal.name()
-        )),
-        Err(WaitEnded::TimedOut(status, waited)) => Err(format!(
-            "{what} is still {status} after {waited}s (--wait-timeout); {goes_on}"
-        )),
-    }
+    interrupt::poll_until(&what, timeout, poll, log::progress)?
+        .map_err(|ended| ended.message(&what, "the registrar goes on with it"))
 }
 
 /// The change as one line of preview and push output.
-pub fn change_text(change: &NsChange) -> String {
+fn change_text(change: &NsChange) -> String {
     format!(
         "REGISTRAR {} name servers {} -> {}\n",
         change.domain,

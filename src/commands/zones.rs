@@ -220,7 +220,7 @@ pub fn select_by_domain<T>(
 /// in any spelling (case, trailing dot, UTF-8 or punycode), or, when it holds `*` (any run of
 /// characters, dots included), a glob over the name in either its punycode or its UTF-8 form,
 /// ignoring case.
-pub fn domain_matches(pattern: &str, wire: &str) -> bool {
+fn domain_matches(pattern: &str, wire: &str) -> bool {
     if !pattern.contains('*') {
         return name::normalize(pattern) == wire;
     }

@@ -326,13 +326,13 @@ impl State {
         let host = parsed.and_then(rdata::target_index);
         let mut wire = Vec::new();
         for (index, field) in fields.iter().enumerate() {
+            if !field.quoted && host == Some(index) {
+                wire.push(absolute(&field.text, &self.origin)?);
+                continue;
+            }
             let text = octal_escapes(&field.text)?;
-            wire.push(match (field.quoted, host == Some(index)) {
-                (false, true) => absolute(&field.text, &self.origin)?,
-                (true, _) => format!("\"{text}\""),
-                (false, false) if parsed.is_some_and(rdata::has_strings) => format!("\"{text}\""),
-                (false, false) => text,
-            });
+            let quoted = field.quoted || parsed.is_some_and(rdata::has_strings);
+            wire.push(if quoted { format!("\"{text}\"") } else { text });
         }
         let wire = wire.join(" ");
         Ok(match parsed {

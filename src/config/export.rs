@@ -192,13 +192,14 @@ fn inline(value: &Value) -> String {
 
 /// The config records of one record set: one per value, or one for an alias.
 fn set_records(set: &RecordSet, apex: &str, default_ttl: u32) -> Vec<Fields> {
+    let relative_name = name::relative(&set.name, apex);
+    let apex_ns = set.is_apex_ns_or_soa(apex);
     let common = || {
         Fields::default()
-            .put("name", name::relative(&set.name, apex))
+            .put("name", relative_name.as_str())
             .put("type", set.rtype.as_str())
     };
     let tail = |mut fields: Fields| {
-        let apex_ns = set.is_apex_ns_or_soa(apex);
         if let Some(ttl) = set.ttl.filter(|&ttl| ttl != default_ttl || apex_ns) {
             fields = fields.put("ttl", ttl);
         }

@@ -328,11 +328,9 @@ fn check_absent(domain: &Value, keep_unknown: bool, ignore: &[IgnoreRule], error
                 && text(r, "type").eq_ignore_ascii_case(rtype)
                 && text(r, "target") == text(absent, "target")
         };
-        let ignored = rtype.parse::<RecordType>().is_ok_and(|t| {
-            ignore
-                .iter()
-                .any(|rule| rule.matches(&name.to_ascii_lowercase(), t))
-        });
+        let ignored = rtype
+            .parse::<RecordType>()
+            .is_ok_and(|t| ignore.iter().any(|rule| rule.matches(name, t)));
         let why = if keep_unknown {
             "NO_PURGE keeps live records the config does not name, and r53ctl cannot delete one \
              record alone"

@@ -60,6 +60,13 @@ pub struct Registrar {
     pub kind: String,
 }
 
+/// Whether the registrar named `name` among `registrars` is of type `ROUTE53`.
+pub fn is_route53_registrar(registrars: &[Registrar], name: &str) -> bool {
+    registrars
+        .iter()
+        .any(|r| r.name == name && r.kind == "ROUTE53")
+}
+
 /// One domain (hosted zone) and the record sets it should hold.
 #[derive(Clone, Debug)]
 pub struct Domain {

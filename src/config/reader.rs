@@ -356,16 +356,18 @@ fn domain<R: Item<RawRecord>>(
         keep_unknown: raw.keep_unknown,
         max_change_share: raw.max_change_share,
         nameservers: nameservers?,
-        private: raw.private.iter().map(private_vpc).collect(),
+        private: raw.private.into_iter().map(Vpc::from).collect(),
         delegation_set_id: raw.delegation_set_id,
         comment: raw.comment,
     })
 }
 
-fn private_vpc(raw: &RawVpc) -> Vpc {
-    Vpc {
-        id: raw.vpc_id.clone(),
-        region: raw.vpc_region.clone(),
+impl From<RawVpc> for Vpc {
+    fn from(raw: RawVpc) -> Vpc {
+        Vpc {
+            id: raw.vpc_id,
+            region: raw.vpc_region,
+        }
     }
 }
 
@@ -405,10 +407,7 @@ fn check_zone_settings<R>(raw: &RawDomain<R>, known: &Known<'_>) -> Vec<Problem>
         let fix = "leave delegation_set_id out: reusable delegation sets are for public zones";
         problems.push(Problem::new("a private zone has no delegation set").with_fix(fix));
     }
-    let at_route53 = known
-        .registrars
-        .iter()
-        .any(|r| r.name == raw.registrar && r.kind == "ROUTE53");
+    let at_route53 = super::is_route53_registrar(known.registrars, &raw.registrar);
     if private && at_route53 && raw.nameservers.is_empty() {
         let message = format!(
             "registrar {:?} is of type ROUTE53, but a private zone has no name servers it could \

@@ -726,4 +726,4 @@ impl Query {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

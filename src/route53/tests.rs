@@ -11,7 +11,8 @@ use crate::rtype::RecordType;
 use crate::sigv4::Credentials;
 use crate::test_server::{free_port, Reply, TestServer};
 
-struct StaticCredentials;
+/// Fixed credentials, for tests of clients that sign.
+pub(crate) struct StaticCredentials;
 
 impl ProvideCredentials for StaticCredentials {
     fn credentials(&self) -> Result<Credentials, CredsError> {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use crate::cli::Args;
 use crate::config::{Config, Domain};
@@ -18,7 +18,7 @@ use crate::name;
 use crate::route53::{Caller, Client, ClientOptions, Limits, ZONES_PAGE_SIZE};
 
 /// What opening a client takes from the command line.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Connection {
     /// The creds.json file.
     pub creds: PathBuf,
@@ -30,6 +30,9 @@ pub struct Connection {
     pub max_rate: Option<f64>,
     /// `--max-change-rate`: change tokens per second, below Route 53's limit.
     pub max_change_rate: Option<f64>,
+    /// The creds entries opened so far: an entry that is both a DNS provider and a registrar is
+    /// read, its commands run and its chain notice shown once.
+    opened: Mutex<BTreeMap<String, Account>>,
 }
 
 impl Connection {
@@ -40,7 +43,12 @@ impl Connection {
             endpoint: args.endpoint.clone(),
             max_rate: args.max_rate,
             max_change_rate: args.max_change_rate,
+            opened: Mutex::default(),
         }
+    }
+
+    fn opened(&self) -> MutexGuard<'_, BTreeMap<String, Account>> {
+        self.opened.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The options of a client of `account`: Route 53's limits in its partition, lowered by
@@ -99,12 +107,19 @@ pub fn registrar_of(connection: &Connection, account: Account) -> Result<domains
     Ok(domains::Client::new(caller))
 }
 
-/// Creds entry `entry`, saying on stderr when the AWS chain gives its credentials.
+/// Creds entry `entry`, saying on stderr when the AWS chain gives its credentials; an entry
+/// opened before in this run is not opened again.
 fn open_announced(connection: &Connection, entry: &str) -> Result<Account, Error> {
+    if let Some(account) = connection.opened().get(entry) {
+        return Ok(account.clone());
+    }
     let account = open_account(connection, entry)?;
     if let Some(notice) = account.chain_notice().map_err(creds_error)? {
         crate::log::note(&notice);
     }
+    connection
+        .opened()
+        .insert(entry.to_string(), account.clone());
     Ok(account)
 }
 

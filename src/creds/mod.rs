@@ -65,6 +65,7 @@ pub fn process_env(name: &str) -> Option<String> {
 }
 
 /// Everything needed to talk to Route 53 as one creds.json entry.
+#[derive(Clone)]
 pub struct Account {
     /// The creds.json entry name, e.g. `r53_main`.
     pub name: String,

@@ -400,12 +400,7 @@ fn is_apex_key(key: &KeyRef<'_>, apex: &str, rtype: RecordType) -> bool {
 /// `name` relative to `apex` (both normalised): `@` for the apex, `www` for `www.<apex>`; names
 /// outside the zone are returned whole.
 fn relative_name<'n>(name: &'n str, apex: &str) -> &'n str {
-    if name == apex {
-        return "@";
-    }
-    name.strip_suffix(apex)
-        .and_then(|prefix| prefix.strip_suffix('.'))
-        .unwrap_or(name)
+    crate::name::before_apex(name, apex).unwrap_or(name)
 }
 
 #[cfg(test)]

@@ -155,6 +155,15 @@ pub fn display(wire: &str) -> String {
         .join(".")
 }
 
+/// The part of wire-form `wire` before the zone `apex` (as written, compared as text): `@` for
+/// the apex, `www` for `www.<apex>`; `None` for a name not written under `apex`.
+pub fn before_apex<'w>(wire: &'w str, apex: &str) -> Option<&'w str> {
+    if wire == apex {
+        return Some("@");
+    }
+    wire.strip_suffix(apex)?.strip_suffix('.')
+}
+
 /// `wire` relative to the zone `apex`, as a config names records: `@` for the apex, `www` for
 /// `www.<apex>`, and the absolute readable form with a trailing dot for names outside the zone
 /// (or names a relative form would make ambiguous, like `<apex>.<apex>`).

@@ -95,21 +95,12 @@ impl Entry {
         let (name, rtype) = match written {
             Some((name, rtype)) => (name.as_str(), rtype.as_str()),
             None => (
-                derived_name(&self.name, apex).unwrap_or(&self.name),
+                crate::name::before_apex(&self.name, apex).unwrap_or(&self.name),
                 self.rtype.as_str(),
             ),
         };
         label(self.index as usize, Some(name), Some(rtype))
     }
-}
-
-/// The name a record of wire-form name `wire` is most likely written as in zone `apex`: `@`, or
-/// the labels before the apex.
-fn derived_name<'a>(wire: &'a str, apex: &str) -> Option<&'a str> {
-    if wire == apex {
-        return Some("@");
-    }
-    wire.strip_suffix(apex)?.strip_suffix('.')
 }
 
 /// The label of entry `index` for messages: `www CNAME (records[3])`.
@@ -138,7 +129,7 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
     let routing = routing(raw).map_err(|p| problems.push(p)).ok();
     match (name, rtype, content, routing) {
         (Some(name), Some(rtype), Some((value, alias)), Some(routing)) if problems.is_empty() => {
-            let written = (derived_name(&name, apex) != Some(raw.name.as_str())
+            let written = (crate::name::before_apex(&name, apex) != Some(raw.name.as_str())
                 || rtype.as_str() != raw.rtype)
                 .then(|| (raw.name.clone(), raw.rtype.clone()));
             let extra = Extra {

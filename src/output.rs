@@ -10,10 +10,10 @@ use std::sync::atomic::{self, AtomicBool};
 
 use serde_json::{json, Map, Value};
 
-use crate::diff::{Change, LeftAlone, ZoneDiff};
+use crate::diff::{Change, KeyRef, LeftAlone, ZoneDiff};
 use crate::error::{Error, EXIT_ERROR, EXIT_OK};
 use crate::log::{self, colour_allowed, paint, printable, Colour};
-use crate::model::{Action, RecordKey, RecordSet, Routing};
+use crate::model::{Action, RecordSet, Routing};
 use crate::plan::{ChangeCounts, Target, UnreadableZone, ZonePlan};
 
 /// The version of the JSON documents of preview and push, their `"schema"` member.
@@ -236,7 +236,7 @@ pub fn zone_text(target: &Target) -> String {
 /// The changes of `diff`, numbered, then the record sets it keeps and the changes it may not make.
 fn diff_text(diff: &ZoneDiff) -> String {
     let mut text = String::new();
-    for (index, change) in in_display_order(&diff.changes, Change::key)
+    for (index, change) in in_display_order(&diff.changes, Change::key_ref)
         .into_iter()
         .enumerate()
     {
@@ -244,7 +244,7 @@ fn diff_text(diff: &ZoneDiff) -> String {
         lines[0] = format!("#{} {}", index + 1, lines[0]);
         text.push_str(&block(&lines, change_colour(change)));
     }
-    for (rs, reason) in in_display_order(&diff.left_alone, |(rs, _)| rs.key()) {
+    for (rs, reason) in in_display_order(&diff.left_alone, |(rs, _)| KeyRef::of(rs)) {
         if *reason != LeftAlone::ZoneApex {
             text.push_str(&format!(
                 "  KEEP   {} ({})\n",
@@ -253,7 +253,7 @@ fn diff_text(diff: &ZoneDiff) -> String {
             ));
         }
     }
-    for (change, comment) in in_display_order(&diff.blocked, |(change, _)| change.key()) {
+    for (change, comment) in in_display_order(&diff.blocked, |(change, _)| change.key_ref()) {
         let mut lines = change_lines(change);
         lines[0] = format!(
             "{} {} (protected{}; push leaves it out)",
@@ -393,8 +393,8 @@ fn with_values(head: String, values: &[(char, &str)]) -> Vec<String> {
 
 /// `items` sorted for display by the record set each is about: names in natural order
 /// (`host2` before `host10`), then type and set identifier.
-fn in_display_order<T>(items: &[T], key: impl Fn(&T) -> RecordKey) -> Vec<&T> {
-    let mut keyed: Vec<(RecordKey, &T)> = items.iter().map(|item| (key(item), item)).collect();
+fn in_display_order<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> KeyRef<'a>) -> Vec<&'a T> {
+    let mut keyed: Vec<(KeyRef<'a>, &T)> = items.iter().map(|item| (key(item), item)).collect();
     keyed.sort_by(|(a, _), (b, _)| natural_cmp(&a.name, &b.name).then_with(|| a.cmp(b)));
     keyed.into_iter().map(|(_, item)| item).collect()
 }
@@ -515,15 +515,15 @@ fn zone_json(target: &Target) -> Map<String, Value> {
 
 /// The changes, record sets left alone and blocked changes of `diff`, in display order.
 fn diff_json(diff: &ZoneDiff) -> Map<String, Value> {
-    let changes: Vec<Value> = in_display_order(&diff.changes, Change::key)
+    let changes: Vec<Value> = in_display_order(&diff.changes, Change::key_ref)
         .into_iter()
         .map(change_json)
         .collect();
-    let left_alone: Vec<Value> = in_display_order(&diff.left_alone, |(rs, _)| rs.key())
+    let left_alone: Vec<Value> = in_display_order(&diff.left_alone, |(rs, _)| KeyRef::of(rs))
         .into_iter()
         .map(|(rs, reason)| json!({"record_set": rs, "reason": left_alone_reason(reason)}))
         .collect();
-    let blocked: Vec<Value> = in_display_order(&diff.blocked, |(change, _)| change.key())
+    let blocked: Vec<Value> = in_display_order(&diff.blocked, |(change, _)| change.key_ref())
         .into_iter()
         .map(|(change, comment)| json!({"change": change_json(change), "protection_comment": comment}))
         .collect();

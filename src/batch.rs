@@ -23,7 +23,7 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::diff::{Change, KeyRef};
-use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
+use crate::model::{Action, RecordKey, RecordSet};
 
 /// Route 53's limits for one ChangeResourceRecordSets request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,13 +90,38 @@ impl fmt::Display for BatchError {
 
 impl std::error::Error for BatchError {}
 
+/// One action of a request, on a record set of one of the changes the requests apply: a request
+/// refers to the changes rather than holding copies of their record sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub action: Action,
+    /// The change's index.
+    pub change: usize,
+}
+
+impl Step {
+    /// The record set this step sends, of `changes` (those the requests were made from): a
+    /// DELETE the old one, a CREATE or UPSERT the new one.
+    pub fn record_set<'c>(&self, changes: &'c [Change]) -> &'c RecordSet {
+        match (&changes[self.change], self.action) {
+            (Change::Modify { old, .. }, Action::Delete) => old,
+            (Change::Modify { new, .. }, _) => new,
+            (Change::Create(rs) | Change::Delete(rs), _) => rs,
+        }
+    }
+}
+
 /// The requests that apply `changes`, in order: one whenever they fit.
 pub fn batches(
     apex: &str,
     changes: &[Change],
     limits: &Limits,
-) -> Result<Vec<Vec<ChangeAction>>, BatchError> {
-    let mut units: Vec<Unit<'_>> = changes.iter().map(|c| Unit::of(c, apex)).collect();
+) -> Result<Vec<Vec<Step>>, BatchError> {
+    let mut units: Vec<Unit<'_>> = changes
+        .iter()
+        .enumerate()
+        .map(|(index, change)| Unit::of(index, change, apex))
+        .collect();
     if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
         return Err(BatchError::TooLarge {
             key: unit.key.to_record_key(),
@@ -209,22 +234,42 @@ impl Phase {
 
 /// Changes that must share one request, in the order they are sent.
 struct Unit<'c> {
-    /// Each change, and whether it is sent as an UPSERT (see [`is_upsert`]).
-    changes: Vec<(&'c Change, bool)>,
+    changes: Vec<Member<'c>>,
     cost: Cost,
     phase: Phase,
     /// The key of the first change, for ordering and error messages.
     key: KeyRef<'c>,
 }
 
+/// One change of a unit.
+struct Member<'c> {
+    index: usize,
+    change: &'c Change,
+    /// Whether it is sent as an UPSERT (see [`is_upsert`]).
+    upsert: bool,
+}
+
+impl Member<'_> {
+    /// What the change is sent as, in order.
+    fn actions(&self) -> impl Iterator<Item = (Action, &RecordSet)> {
+        actions(self.change, self.upsert)
+    }
+}
+
 impl<'c> Unit<'c> {
-    fn of(change: &'c Change, apex: &str) -> Unit<'c> {
-        let upsert = is_upsert(change, apex);
-        let cost = steps(change, upsert).fold(Cost::default(), |cost, (action, rs)| {
-            cost.plus(Cost::of(action, rs))
-        });
+    fn of(index: usize, change: &'c Change, apex: &str) -> Unit<'c> {
+        let member = Member {
+            index,
+            change,
+            upsert: is_upsert(change, apex),
+        };
+        let cost = member
+            .actions()
+            .fold(Cost::default(), |cost, (action, rs)| {
+                cost.plus(Cost::of(action, rs))
+            });
         Unit {
-            changes: vec![(change, upsert)],
+            changes: vec![member],
             cost,
             phase: Phase::of(change),
             key: change.key_ref(),
@@ -235,7 +280,10 @@ impl<'c> Unit<'c> {
     fn is_single(&self) -> bool {
         matches!(
             self.changes.as_slice(),
-            [(Change::Create(_) | Change::Delete(_), _)]
+            [Member {
+                change: Change::Create(_) | Change::Delete(_),
+                ..
+            }]
         )
     }
 
@@ -256,25 +304,24 @@ impl<'c> Unit<'c> {
             joined.changes.extend(unit.changes);
             joined.cost = joined.cost.plus(unit.cost);
         }
-        joined.changes.sort_by_key(|(c, _)| Phase::of(c));
+        joined.changes.sort_by_key(|m| Phase::of(m.change));
         joined
     }
 
-    /// What the unit's changes are sent as, in order.
-    fn steps(&self) -> impl Iterator<Item = (Action, &RecordSet)> {
-        self.changes
-            .iter()
-            .flat_map(|(change, upsert)| steps(change, *upsert))
-    }
-
-    fn actions(&self) -> impl Iterator<Item = ChangeAction> + '_ {
-        self.steps().map(|(act, rs)| action(act, rs))
+    /// The steps the unit's changes are sent as, in order.
+    fn steps(&self) -> impl Iterator<Item = Step> + '_ {
+        self.changes.iter().flat_map(|member| {
+            let change = member.index;
+            member
+                .actions()
+                .map(move |(action, _)| Step { action, change })
+        })
     }
 }
 
 /// The actions `change` is sent as: CREATE, DELETE, UPSERT for the apex NS or SOA (`upsert`),
 /// else DELETE of the old and CREATE of the new record set for a modification.
-fn steps(change: &Change, upsert: bool) -> impl Iterator<Item = (Action, &RecordSet)> {
+fn actions(change: &Change, upsert: bool) -> impl Iterator<Item = (Action, &RecordSet)> {
     let [first, second] = match change {
         Change::Create(rs) => [Some((Action::Create, rs)), None],
         Change::Delete(rs) => [Some((Action::Delete, rs)), None],
@@ -292,13 +339,6 @@ fn is_upsert(change: &Change, apex: &str) -> bool {
     match change {
         Change::Modify { new, .. } => new.is_apex_ns_or_soa(apex),
         _ => false,
-    }
-}
-
-fn action(action: Action, rs: &RecordSet) -> ChangeAction {
-    ChangeAction {
-        action,
-        record_set: rs.clone(),
     }
 }
 
@@ -445,7 +485,7 @@ impl Constraints {
         // Every barrier has a delete or an alias change on one side. Creates, usually most of the
         // changes, are linked in a second pass to the barriers those made, and to no others.
         for (u, unit) in units.iter().enumerate() {
-            for (change, _) in &unit.changes {
+            for Member { change, .. } in &unit.changes {
                 let (removed, added) = match change {
                     Change::Create(rs) => (None, Some(rs)),
                     Change::Delete(rs) => (Some(rs), None),
@@ -467,7 +507,7 @@ impl Constraints {
             if !unit
                 .changes
                 .iter()
-                .any(|(c, _)| matches!(c, Change::Create(_)))
+                .any(|m| matches!(m.change, Change::Create(_)))
             {
                 continue;
             }
@@ -567,7 +607,7 @@ fn alias_target(rs: &RecordSet) -> Option<Cow<'_, str>> {
 }
 
 /// Fills requests with units in `order`, starting a new request when the next unit does not fit.
-fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeAction>> {
+fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<Step>> {
     let mut requests: Vec<&[usize]> = Vec::new();
     let (mut start, mut current) = (0, Cost::default());
     for (i, unit) in order.iter().map(|&u| &units[u]).enumerate() {
@@ -580,14 +620,13 @@ fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeA
     if start < order.len() {
         requests.push(&order[start..]);
     }
-    // Each request is made at its size: together they copy every record set the changes hold.
     requests
         .into_iter()
         .map(|request| {
             let size = request.iter().map(|&u| units[u].steps().count()).sum();
-            let mut actions = Vec::with_capacity(size);
-            actions.extend(request.iter().flat_map(|&u| units[u].actions()));
-            actions
+            let mut steps = Vec::with_capacity(size);
+            steps.extend(request.iter().flat_map(|&u| units[u].steps()));
+            steps
         })
         .collect()
 }
@@ -597,11 +636,27 @@ fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<ChangeA
 #[allow(clippy::cloned_ref_to_slice_refs)]
 mod tests {
     use super::*;
-    use crate::model::AliasTarget;
+    use crate::model::{AliasTarget, ChangeAction};
     use crate::rtype::RecordType;
 
     /// The zone the tests' changes belong to.
     const APEX: &str = "example.tld.";
+
+    /// The requests that apply `changes`, each as the change actions it sends.
+    fn batched<'c>(
+        changes: &'c [Change],
+        limits: &Limits,
+    ) -> Result<Vec<Vec<ChangeAction<'c>>>, BatchError> {
+        let requests = batches(APEX, changes, limits)?;
+        let actions = |steps: &Vec<Step>| {
+            let action = |step: &Step| ChangeAction {
+                action: step.action,
+                record_set: step.record_set(changes),
+            };
+            steps.iter().map(action).collect()
+        };
+        Ok(requests.iter().map(actions).collect())
+    }
 
     #[test]
     fn the_apex_ns_is_changed_by_upsert_as_route53_never_deletes_it() {
@@ -611,14 +666,16 @@ mod tests {
             172_800,
             vec!["ns-1.awsdns-1.com.".into()],
         );
-        let requests = batches(APEX, &[modify(old.clone())], &Limits::default()).unwrap();
+        let changes = [modify(old.clone())];
+        let requests = batched(&changes, &Limits::default()).unwrap();
         let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
         assert_eq!(actions, vec![Action::Upsert]);
         assert_eq!(requests[0][0].record_set.ttl, Some(60));
         let mut below = old;
         below.name = format!("sub.{APEX}");
         below.ttl = Some(3600);
-        let requests = batches(APEX, &[modify(below)], &Limits::default()).unwrap();
+        let changes = [modify(below)];
+        let requests = batched(&changes, &Limits::default()).unwrap();
         let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
         assert_eq!(
             actions,
@@ -653,7 +710,7 @@ mod tests {
 
     fn cost(request: &[ChangeAction]) -> Cost {
         request.iter().fold(Cost::default(), |sum, a| {
-            sum.plus(Cost::of(a.action, &a.record_set))
+            sum.plus(Cost::of(a.action, a.record_set))
         })
     }
 
@@ -674,7 +731,7 @@ mod tests {
 
     #[test]
     fn no_changes_no_requests() {
-        assert_eq!(batches(APEX, &[], &Limits::default()), Ok(Vec::new()));
+        assert_eq!(batched(&[], &Limits::default()), Ok(Vec::new()));
     }
 
     #[test]
@@ -686,7 +743,7 @@ mod tests {
             Change::Delete(a("b.tld.")),
             Change::Delete(alias("a.tld.", "elb.amazonaws.com.")),
         ];
-        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
+        let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(requests.len(), 1);
         let expected = [
             ("DELETE", "a.tld."),
@@ -704,7 +761,8 @@ mod tests {
     fn modify_deletes_the_live_record_set_exactly_and_never_upserts() {
         let old = record("www.tld.", RecordType::TXT, 2, 5);
         let change = modify(old.clone());
-        let requests = batches(APEX, &[change.clone()], &Limits::default()).unwrap();
+        let changes = [change.clone()];
+        let requests = batched(&changes, &Limits::default()).unwrap();
         let Change::Modify { new, .. } = change else {
             unreachable!()
         };
@@ -713,11 +771,11 @@ mod tests {
             vec![vec![
                 ChangeAction {
                     action: Action::Delete,
-                    record_set: old
+                    record_set: &old
                 },
                 ChangeAction {
                     action: Action::Create,
-                    record_set: new
+                    record_set: &new
                 },
             ]]
         );
@@ -743,7 +801,7 @@ mod tests {
     fn many_changes_split_into_few_requests_within_limits() {
         let changes = many_changes();
         let limits = Limits::default();
-        let requests = batches(APEX, &changes, &limits).unwrap();
+        let requests = batched(&changes, &limits).unwrap();
         let total = requests
             .iter()
             .fold(Cost::default(), |sum, r| sum.plus(cost(r)));
@@ -779,7 +837,7 @@ mod tests {
                 .collect()
         };
         let lengths = |changes: &[Change]| -> Vec<usize> {
-            let requests = batches(APEX, changes, &Limits::default()).unwrap();
+            let requests = batched(changes, &Limits::default()).unwrap();
             requests.iter().map(Vec::len).collect()
         };
         // 800 values of 40 characters fill 32,000 characters.
@@ -793,7 +851,7 @@ mod tests {
     #[test]
     fn a_zone_paced_by_the_change_bucket_ends_with_a_request_of_one_second_of_refill() {
         let tokens_under = |changes: &[Change], limits: &Limits| -> Vec<usize> {
-            let requests = batches(APEX, changes, limits).unwrap();
+            let requests = batched(changes, limits).unwrap();
             requests.iter().map(|r| cost(r).change_tokens).collect()
         };
         let tokens = |changes: &[Change]| tokens_under(changes, &Limits::default());
@@ -834,7 +892,7 @@ mod tests {
         let changes: Vec<Change> = (0..1600)
             .map(|i| Change::Create(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
             .collect();
-        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
+        let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(
             requests.iter().map(Vec::len).collect::<Vec<_>>(),
             [1500, 100]
@@ -843,7 +901,7 @@ mod tests {
         let moved: Vec<Change> = (0..800)
             .map(|i| modify(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
             .collect();
-        let requests = batches(APEX, &moved, &Limits::default()).unwrap();
+        let requests = batched(&moved, &Limits::default()).unwrap();
         assert_eq!(
             requests
                 .iter()
@@ -856,7 +914,8 @@ mod tests {
     #[test]
     fn an_upsert_takes_two_change_tokens() {
         let soa = RecordSet::simple(APEX, RecordType::SOA, 900, vec!["ns. h. 1 2 3 4 5".into()]);
-        let requests = batches(APEX, &[modify(soa)], &Limits::default()).unwrap();
+        let changes = [modify(soa)];
+        let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(requests[0][0].action, Action::Upsert);
         assert_eq!(cost(&requests[0]).change_tokens, 2);
     }
@@ -864,7 +923,7 @@ mod tests {
     #[test]
     fn modify_pairs_are_never_split_and_phases_stay_ordered() {
         let changes = many_changes();
-        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
+        let requests = batched(&changes, &Limits::default()).unwrap();
         for request in &requests {
             for (i, action) in request.iter().enumerate() {
                 if action.record_set.rtype == RecordType::AAAA {
@@ -899,7 +958,7 @@ mod tests {
     fn oversize_record_set_is_too_large_before_anything_is_sent() {
         let huge = record("big.tld.", RecordType::TXT, 1001, 4);
         let changes = [Change::Create(a("ok.tld.")), Change::Create(huge.clone())];
-        let err = batches(APEX, &changes, &Limits::default()).unwrap_err();
+        let err = batched(&changes, &Limits::default()).unwrap_err();
         assert_eq!(
             err,
             BatchError::TooLarge {
@@ -921,7 +980,7 @@ mod tests {
     #[test]
     fn modify_pair_counts_both_record_sets() {
         let old = record("big.tld.", RecordType::TXT, 600, 10);
-        let err = batches(APEX, &[modify(old)], &Limits::default()).unwrap_err();
+        let err = batched(&[modify(old)], &Limits::default()).unwrap_err();
         let BatchError::TooLarge { records, chars, .. } = err;
         assert_eq!((records, chars), (1200, 12000));
     }
@@ -929,7 +988,7 @@ mod tests {
     #[test]
     fn too_many_characters_is_too_large() {
         let wide = record("wide.tld.", RecordType::TXT, 9, 4000);
-        assert!(batches(APEX, &[Change::Create(wide)], &Limits::default()).is_err());
+        assert!(batched(&[Change::Create(wide)], &Limits::default()).is_err());
     }
 
     #[test]
@@ -940,10 +999,7 @@ mod tests {
             Change::Create(alias("x.tld.", "elb.amazonaws.com.")),
             Change::Delete(alias("y.tld.", "elb.amazonaws.com.")),
         ];
-        assert_eq!(
-            batches(APEX, &changes, &Limits::default()).unwrap().len(),
-            1
-        );
+        assert_eq!(batched(&changes, &Limits::default()).unwrap().len(), 1);
     }
 
     #[test]
@@ -953,7 +1009,7 @@ mod tests {
             .collect();
         changes.push(Change::Create(a("www.tld.")));
         changes.push(Change::Delete(record("www.tld.", RecordType::CNAME, 1, 12)));
-        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
+        let requests = batched(&changes, &Limits::default()).unwrap();
         let holding: Vec<&Vec<ChangeAction>> = requests
             .iter()
             .filter(|r| r.iter().any(|a| a.record_set.name == "www.tld."))
@@ -982,7 +1038,7 @@ mod tests {
             Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),
             Change::Create(a("z.tld.")),
         ];
-        let requests = batches(APEX, &changes, &limits).unwrap();
+        let requests = batched(&changes, &limits).unwrap();
         assert_eq!(requests.iter().map(Vec::len).sum::<usize>(), 6);
         let replacing = requests
             .iter()
@@ -1008,7 +1064,7 @@ mod tests {
             Change::Create(record("www.tld.", RecordType::A, 2, 3)),
             Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),
         ];
-        let requests = batches(APEX, &changes, &limits).unwrap();
+        let requests = batched(&changes, &limits).unwrap();
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0][0].action, Action::Delete);
     }
@@ -1022,7 +1078,7 @@ mod tests {
             .map(|i| Change::Create(weighted(i)))
             .chain((30..60).map(|i| Change::Delete(weighted(i))))
             .collect();
-        let requests = batches(APEX, &changes, &Limits::default()).unwrap();
+        let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(requests.len(), 6);
         let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
         assert!(actions[..30].iter().all(|a| *a == Action::Delete));
@@ -1041,7 +1097,7 @@ mod tests {
             Change::Create(alias("b.tld.", "c.tld.")),
             Change::Create(a("c.tld.")),
         ];
-        let seq = sequence(&batches(APEX, &create, &limits).unwrap());
+        let seq = sequence(&batched(&create, &limits).unwrap());
         assert!(position(&seq, "CREATE", "c.tld.") < position(&seq, "CREATE", "b.tld."));
         assert!(position(&seq, "CREATE", "b.tld.") < position(&seq, "CREATE", "a.tld."));
         let delete = [
@@ -1049,7 +1105,7 @@ mod tests {
             Change::Delete(alias("b.tld.", "c.tld.")),
             Change::Delete(alias("a.tld.", "B.tld")),
         ];
-        let seq = sequence(&batches(APEX, &delete, &limits).unwrap());
+        let seq = sequence(&batched(&delete, &limits).unwrap());
         assert!(position(&seq, "DELETE", "a.tld.") < position(&seq, "DELETE", "b.tld."));
         assert!(position(&seq, "DELETE", "b.tld.") < position(&seq, "DELETE", "c.tld."));
     }
@@ -1069,7 +1125,7 @@ mod tests {
             Change::Create(a("new.tld.")),
             Change::Delete(a("old.tld.")),
         ];
-        let requests = batches(APEX, &changes, &limits).unwrap();
+        let requests = batched(&changes, &limits).unwrap();
         let seq = sequence(&requests);
         assert!(position(&seq, "CREATE", "new.tld.") < position(&seq, "CREATE", "www.tld."));
         assert!(position(&seq, "CREATE", "www.tld.") < position(&seq, "DELETE", "old.tld."));
@@ -1077,12 +1133,11 @@ mod tests {
 
     #[test]
     fn order_does_not_depend_on_input_order() {
-        let mut changes = many_changes();
-        let forward = batches(APEX, &changes, &Limits::default()).unwrap();
-        changes.reverse();
+        let changes = many_changes();
+        let reversed: Vec<Change> = changes.iter().rev().cloned().collect();
         assert_eq!(
-            batches(APEX, &changes, &Limits::default()).unwrap(),
-            forward
+            batched(&reversed, &Limits::default()).unwrap(),
+            batched(&changes, &Limits::default()).unwrap()
         );
     }
 }

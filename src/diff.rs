@@ -5,14 +5,14 @@
 //! The rules, in order of precedence:
 //! - the zone's SOA is never touched;
 //! - record sets made by a traffic policy are never changed or deleted, and a desired record set
-//!   with the same key is not created either (it is reported in [`ZoneDiff::not_applied`]);
+//!   with the same key is not created either (it is reported in [`Untouched::not_applied`]);
 //! - the apex NS is left alone unless `desired` holds an apex NS record set; a desired apex NS
 //!   without a TTL takes the live TTL (or [`DEFAULT_APEX_NS_TTL`] if it has to be created);
 //! - a live record set that matches an [`IgnoreRule`] and is not desired is left alone; a desired
 //!   record set always wins over an ignore rule and is managed as usual;
 //! - with `keep_unknown`, live record sets not in `desired` are left alone instead of deleted;
 //! - a change to a name and type under a record set protection is not made but reported in
-//!   [`ZoneDiff::blocked`]: Route 53 would refuse the whole request that holds it.
+//!   [`Untouched::blocked`]: Route 53 would refuse the whole request that holds it.
 //!
 //! May import: `model`, `name`, `rtype`.
 
@@ -113,6 +113,12 @@ pub enum NotApplied {
 pub struct ZoneDiff {
     /// Sorted by key.
     pub changes: Vec<Change>,
+    pub untouched: Untouched,
+}
+
+/// What a diff deliberately leaves as it is, to show beside its changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Untouched {
     /// Live record sets deliberately kept as they are, sorted by key.
     pub left_alone: Vec<(RecordSet, LeftAlone)>,
     /// Desired record sets that were not applied, sorted by key.
@@ -170,17 +176,17 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
             .map(|p| (crate::name::normalized(&p.name), p))
             .collect(),
     };
-    let mut diff = ZoneDiff::default();
+    let mut untouched = Untouched::default();
     let mut decided = Vec::new();
     let entries = by_key(desired, live);
     for group in entries.chunk_by(|a, b| a.key == b.key) {
-        let pair = pair_of(group, desired, live, &mut diff);
+        let pair = pair_of(group, desired, live, &mut untouched);
         let key = &group[0].key;
-        let Some(change) = zone.diff_key(key, pair, &mut diff) else {
+        let Some(change) = zone.diff_key(key, pair, &mut untouched) else {
             continue;
         };
         match zone.protection(key) {
-            Some(protection) => diff
+            Some(protection) => untouched
                 .blocked
                 .push((zone.copy_out(change), protection.comment.clone())),
             None => decided.push(change),
@@ -188,9 +194,9 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
     }
     // The keys are done with: free them before the changes are copied out.
     drop(entries);
-    diff.changes = decided.into_iter().map(|d| zone.copy_out(d)).collect();
-    diff.not_applied.sort_by_cached_key(|(rs, _)| rs.key());
-    diff
+    let changes = decided.into_iter().map(|d| zone.copy_out(d)).collect();
+    untouched.not_applied.sort_by_cached_key(|(rs, _)| rs.key());
+    ZoneDiff { changes, untouched }
 }
 
 /// A record set's key, where the record set is, and the [`name_prefix`] of the key, which
@@ -238,13 +244,13 @@ fn pair_of<'a>(
     group: &[Keyed<'_>],
     desired: &'a [RecordSet],
     live: &'a [RecordSet],
-    diff: &mut ZoneDiff,
+    untouched: &mut Untouched,
 ) -> Pair<'a> {
     let mut pair = Pair::default();
     for entry in group {
         match entry.origin {
             Origin::Live(at) => pair.live = Some(&live[at]),
-            Origin::Desired(at) if pair.desired.is_some() => diff
+            Origin::Desired(at) if pair.desired.is_some() => untouched
                 .not_applied
                 .push((desired[at].clone(), NotApplied::DuplicateKey)),
             Origin::Desired(at) => pair.desired = Some(&desired[at]),
@@ -277,19 +283,22 @@ struct Zone<'a> {
 
 impl Zone<'_> {
     /// Applies the rules to the desired and live record set of `key`: the change they call for,
-    /// if any; what is left alone or not applied goes into `diff`.
+    /// if any; what is left alone or not applied goes into `untouched`.
     fn diff_key<'r>(
         &self,
         key: &KeyRef<'_>,
         pair: Pair<'r>,
-        diff: &mut ZoneDiff,
+        untouched: &mut Untouched,
     ) -> Option<Decided<'r>> {
         if is_apex_key(key, self.apex, RecordType::SOA) {
             if let Some(live) = pair.live {
-                diff.left_alone.push((live.clone(), LeftAlone::ZoneApex));
+                untouched
+                    .left_alone
+                    .push((live.clone(), LeftAlone::ZoneApex));
             }
             if let Some(desired) = pair.desired {
-                diff.not_applied
+                untouched
+                    .not_applied
                     .push((desired.clone(), NotApplied::ZoneSoa));
             }
             return None;
@@ -298,10 +307,12 @@ impl Zone<'_> {
             .live
             .filter(|l| l.traffic_policy_instance_id().is_some())
         {
-            diff.left_alone
+            untouched
+                .left_alone
                 .push((live.clone(), LeftAlone::TrafficPolicy));
             if let Some(desired) = pair.desired {
-                diff.not_applied
+                untouched
+                    .not_applied
                     .push((desired.clone(), NotApplied::TrafficPolicy));
             }
             return None;
@@ -315,7 +326,7 @@ impl Zone<'_> {
             }
             (None, Some(live)) => match self.reason_to_keep(key) {
                 Some(reason) => {
-                    diff.left_alone.push((live.clone(), reason));
+                    untouched.left_alone.push((live.clone(), reason));
                     None
                 }
                 None => Some(Decided::Delete(live)),
@@ -559,12 +570,15 @@ mod tests {
     fn soa_is_never_touched() {
         let d = diff(&[], &[soa()]);
         assert!(d.changes.is_empty());
-        assert_eq!(d.left_alone, vec![(soa(), LeftAlone::ZoneApex)]);
+        assert_eq!(d.untouched.left_alone, vec![(soa(), LeftAlone::ZoneApex)]);
         let mut other_soa = soa();
         other_soa.ttl = Some(60);
         let d = diff(&[other_soa.clone()], &[soa()]);
         assert!(d.changes.is_empty());
-        assert_eq!(d.not_applied, vec![(other_soa, NotApplied::ZoneSoa)]);
+        assert_eq!(
+            d.untouched.not_applied,
+            vec![(other_soa, NotApplied::ZoneSoa)]
+        );
     }
 
     #[test]
@@ -572,7 +586,10 @@ mod tests {
         let live = ns(Some(172_800), &["ns-1.awsdns-1.com."]);
         let d = diff(&[], &[live.clone()]);
         assert!(d.changes.is_empty());
-        assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::ZoneApex)]);
+        assert_eq!(
+            d.untouched.left_alone,
+            vec![(live.clone(), LeftAlone::ZoneApex)]
+        );
         let desired = ns(Some(172_800), &["ns-2.awsdns-2.net."]);
         let d = diff(&[desired.clone()], &[live.clone()]);
         assert_eq!(d.changes, modify(live, desired));
@@ -615,12 +632,21 @@ mod tests {
             a("www.example.tld.", 60, &["192.0.2.1"]).with_traffic_policy_instance_id("tp-1");
         let d = diff(&[], &[live.clone()]);
         assert!(d.changes.is_empty());
-        assert_eq!(d.left_alone, vec![(live.clone(), LeftAlone::TrafficPolicy)]);
+        assert_eq!(
+            d.untouched.left_alone,
+            vec![(live.clone(), LeftAlone::TrafficPolicy)]
+        );
         let desired = a("www.example.tld.", 300, &["192.0.2.7"]);
         let d = diff(&[desired.clone()], &[live.clone()]);
         assert!(d.changes.is_empty());
-        assert_eq!(d.left_alone, vec![(live, LeftAlone::TrafficPolicy)]);
-        assert_eq!(d.not_applied, vec![(desired, NotApplied::TrafficPolicy)]);
+        assert_eq!(
+            d.untouched.left_alone,
+            vec![(live, LeftAlone::TrafficPolicy)]
+        );
+        assert_eq!(
+            d.untouched.not_applied,
+            vec![(desired, NotApplied::TrafficPolicy)]
+        );
     }
 
     #[test]
@@ -640,7 +666,7 @@ mod tests {
         let d = diff_with(&[], &[acme.clone(), mx.clone(), www.clone()], &rules, false);
         assert_eq!(d.changes, vec![Change::Delete(www)]);
         assert_eq!(
-            d.left_alone,
+            d.untouched.left_alone,
             vec![(acme, LeftAlone::Ignored), (mx, LeftAlone::Ignored)]
         );
     }
@@ -690,7 +716,7 @@ mod tests {
         let live = a("old.example.tld.", 300, &["192.0.2.1"]);
         let d = diff_with(&[], &[live.clone()], &[], true);
         assert!(d.changes.is_empty());
-        assert_eq!(d.left_alone, vec![(live, LeftAlone::NotInConfig)]);
+        assert_eq!(d.untouched.left_alone, vec![(live, LeftAlone::NotInConfig)]);
     }
 
     #[test]
@@ -711,7 +737,10 @@ mod tests {
         let second = a("WWW.example.tld", 60, &["192.0.2.2"]);
         let d = diff(&[first.clone(), second.clone()], &[]);
         assert_eq!(d.changes, vec![Change::Create(first)]);
-        assert_eq!(d.not_applied, vec![(second, NotApplied::DuplicateKey)]);
+        assert_eq!(
+            d.untouched.not_applied,
+            vec![(second, NotApplied::DuplicateKey)]
+        );
     }
 
     #[test]
@@ -766,7 +795,7 @@ mod tests {
             vec![Change::Create(mail_txt), Change::Delete(old)]
         );
         assert_eq!(
-            d.blocked,
+            d.untouched.blocked,
             vec![
                 (Change::Create(wildcard), None),
                 (

@@ -451,10 +451,10 @@ impl Action {
 }
 
 /// One `<Change>` of a ChangeResourceRecordSets request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeAction {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ChangeAction<'a> {
     pub action: Action,
-    pub record_set: RecordSet,
+    pub record_set: &'a RecordSet,
 }
 
 /// A record set protection: while it exists, Route 53 refuses every change that creates, changes

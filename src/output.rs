@@ -10,7 +10,7 @@ use std::sync::atomic::{self, AtomicBool};
 
 use serde_json::{json, Map, Value};
 
-use crate::diff::{Change, KeyRef, LeftAlone, ZoneDiff};
+use crate::diff::{Change, KeyRef, LeftAlone, Untouched};
 use crate::error::{Error, EXIT_ERROR, EXIT_OK};
 use crate::log::{self, colour_allowed, paint, printable, Colour};
 use crate::model::{Action, RecordSet, Routing};
@@ -185,11 +185,11 @@ pub fn closing_text(targets: &[&Target], unreadable: usize) -> String {
     }
     let mut text = String::new();
     let shows_modify = |t: &&Target| {
-        t.diff.as_ref().is_some_and(|diff| {
-            diff.changes
+        t.untouched.is_some()
+            && t.plan
+                .changes()
                 .iter()
                 .any(|c| matches!(c, Change::Modify { .. }))
-        })
     };
     if targets.iter().any(shows_modify) {
         text.push_str(MODIFY_NOTE);
@@ -225,18 +225,19 @@ pub fn zone_text(target: &Target) -> String {
         printable(&plan.zone.id),
         printable(&plan.provider)
     );
-    text.push_str(&match &target.diff {
-        Some(diff) => diff_text(diff),
+    text.push_str(&match &target.untouched {
+        Some(untouched) => diff_text(plan.changes(), untouched),
         None => actions_text(plan),
     });
     text.push_str(&requests_line(plan));
     text
 }
 
-/// The changes of `diff`, numbered, then the record sets it keeps and the changes it may not make.
-fn diff_text(diff: &ZoneDiff) -> String {
+/// The `changes` of a diff, numbered, then the record sets it keeps and the changes it may not
+/// make.
+fn diff_text(changes: &[Change], untouched: &Untouched) -> String {
     let mut text = String::new();
-    for (index, change) in in_display_order(&diff.changes, Change::key_ref)
+    for (index, change) in in_display_order(changes, Change::key_ref)
         .into_iter()
         .enumerate()
     {
@@ -244,7 +245,7 @@ fn diff_text(diff: &ZoneDiff) -> String {
         lines[0] = format!("#{} {}", index + 1, lines[0]);
         text.push_str(&block(&lines, change_colour(change)));
     }
-    for (rs, reason) in in_display_order(&diff.left_alone, |(rs, _)| KeyRef::of(rs)) {
+    for (rs, reason) in in_display_order(&untouched.left_alone, |(rs, _)| KeyRef::of(rs)) {
         if *reason != LeftAlone::ZoneApex {
             text.push_str(&format!(
                 "  KEEP   {} ({})\n",
@@ -253,7 +254,7 @@ fn diff_text(diff: &ZoneDiff) -> String {
             ));
         }
     }
-    for (change, comment) in in_display_order(&diff.blocked, |(change, _)| change.key_ref()) {
+    for (change, comment) in in_display_order(&untouched.blocked, |(change, _)| change.key_ref()) {
         let mut lines = change_lines(change);
         lines[0] = format!(
             "{} {} (protected{}; push leaves it out)",
@@ -272,12 +273,12 @@ fn diff_text(diff: &ZoneDiff) -> String {
 /// The change actions of every request of `plan`, one per record set, in the order they are sent.
 fn actions_text(plan: &ZonePlan) -> String {
     let mut text = String::new();
-    for change in plan.batches.iter().flatten() {
+    for change in plan.actions() {
         let colour = match change.action {
             Action::Delete => Colour::Red,
             Action::Create | Action::Upsert => Colour::Green,
         };
-        let lines = record_set_lines(change.action.as_str(), &change.record_set);
+        let lines = record_set_lines(change.action.as_str(), change.record_set);
         text.push_str(&block(&lines, Some(colour)));
     }
     text
@@ -307,7 +308,7 @@ fn change_colour(change: &Change) -> Option<Colour> {
 fn requests_line(plan: &ZonePlan) -> String {
     let n = plan.summary.total();
     let what = format!("{}: {n} change{}", kinds_text(&plan.summary), plural(n));
-    match (n, plan.batches.len()) {
+    match (n, plan.request_count()) {
         (0, _) => "  no changes\n".to_string(),
         (_, 1) => format!("  {what} in 1 request (atomic)\n"),
         (_, requests) => format!(
@@ -502,28 +503,29 @@ fn zone_json(target: &Target) -> Map<String, Value> {
             "modify": plan.summary.modifies,
             "delete": plan.summary.deletes,
         },
-        "requests": plan.batches.len(),
+        "requests": plan.request_count(),
         "change_actions": plan.change_actions(),
         "atomic": plan.is_atomic(),
         "safety_violation": violation.map(|v| v.to_string()),
     }));
-    if let Some(diff) = &target.diff {
-        object.extend(diff_json(diff));
+    if let Some(untouched) = &target.untouched {
+        object.extend(diff_json(plan.changes(), untouched));
     }
     object
 }
 
-/// The changes, record sets left alone and blocked changes of `diff`, in display order.
-fn diff_json(diff: &ZoneDiff) -> Map<String, Value> {
-    let changes: Vec<Value> = in_display_order(&diff.changes, Change::key_ref)
+/// The `changes` of a diff, the record sets it left alone and its blocked changes, in display
+/// order.
+fn diff_json(changes: &[Change], untouched: &Untouched) -> Map<String, Value> {
+    let changes: Vec<Value> = in_display_order(changes, Change::key_ref)
         .into_iter()
         .map(change_json)
         .collect();
-    let left_alone: Vec<Value> = in_display_order(&diff.left_alone, |(rs, _)| KeyRef::of(rs))
+    let left_alone: Vec<Value> = in_display_order(&untouched.left_alone, |(rs, _)| KeyRef::of(rs))
         .into_iter()
         .map(|(rs, reason)| json!({"record_set": rs, "reason": left_alone_reason(reason)}))
         .collect();
-    let blocked: Vec<Value> = in_display_order(&diff.blocked, |(change, _)| change.key_ref())
+    let blocked: Vec<Value> = in_display_order(&untouched.blocked, |(change, _)| change.key_ref())
         .into_iter()
         .map(|(change, comment)| json!({"change": change_json(change), "protection_comment": comment}))
         .collect();
@@ -595,6 +597,7 @@ fn routing_label(routing: Option<&Routing>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::ZoneDiff;
     use crate::model::AliasTarget;
     use crate::rtype::RecordType;
 
@@ -628,38 +631,36 @@ mod tests {
     fn target(zone: crate::model::HostedZone, diff: ZoneDiff, live: &[RecordSet]) -> Target {
         let limits = crate::batch::Limits::default();
         let plan =
-            ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits).expect("plan");
+            ZonePlan::new("example.tld", "r53_main", zone, diff.changes, &limits).expect("plan");
         Target {
             plan,
-            diff: Some(diff),
+            untouched: Some(diff.untouched),
             live_count: live.len(),
         }
     }
 
     #[test]
     fn a_plan_read_from_a_file_lists_every_action_of_every_request() {
-        let change = |action, value: &str| crate::model::ChangeAction {
-            action,
-            record_set: RecordSet::simple(
-                "www.example.tld.",
-                crate::rtype::RecordType::A,
-                300,
-                vec![value.into()],
-            ),
-        };
         let zone = crate::model::HostedZone::example();
-        let limits = crate::batch::Limits::default();
-        let mut plan = ZonePlan::new("example.tld", "r53_main", zone, &[], &limits).unwrap();
+        // One record a request.
+        let limits = crate::batch::Limits {
+            max_records: 1,
+            ..crate::batch::Limits::default()
+        };
+        let plan =
+            |changes| ZonePlan::new("example.tld", "r53_main", zone.clone(), changes, &limits);
         let empty = Target {
-            plan: plan.clone(),
-            diff: None,
+            plan: plan(Vec::new()).unwrap(),
+            untouched: None,
             live_count: 0,
         };
         assert!(zone_text(&empty).ends_with("  no changes\n"));
-        plan.batches = vec![
-            vec![change(Action::Delete, "192.0.2.1")],
-            vec![change(Action::Create, "192.0.2.2")],
+        let changes = vec![
+            Change::Delete(a("www.example.tld.", "192.0.2.1")),
+            Change::Create(a("www.example.tld.", "192.0.2.2")),
         ];
+        let plan = plan(changes).unwrap();
+        assert_eq!(plan.request_count(), 2);
         let text = zone_text(&Target { plan, ..empty });
         assert!(text.starts_with("example.tld (zone Z1, provider r53_main)\n"));
         let delete = text.find("DELETE www.example.tld A 300 192.0.2.1");
@@ -679,8 +680,11 @@ mod tests {
             300,
             vec!["192.0.2.1".into()],
         );
-        let diff = crate::diff::ZoneDiff {
-            blocked: vec![(Change::Create(www), Some("frozen".into()))],
+        let diff = ZoneDiff {
+            untouched: Untouched {
+                blocked: vec![(Change::Create(www), Some("frozen".into()))],
+                ..Default::default()
+            },
             ..Default::default()
         };
         let target = target(zone, diff, &[]);

@@ -8,7 +8,8 @@
 //! DNS provider (the creds entry push opens to reach it) and the share of its record sets a push
 //! may change or delete without `--force`, so `push --plan` needs no config.
 //!
-//! The file's shape is the serde derive of [`PlanFile`] and the model types it holds.
+//! The file's shape is the serde derive of [`PlanFile`] and the model types it holds; a zone's
+//! requests are written out as the change actions they send.
 //!
 //! A plan file is checked as a config is: names inside the zone, values valid for their type,
 //! each zone once.
@@ -21,8 +22,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::batch::{self, BatchError, Limits};
-use crate::diff::{Change, ZoneDiff};
+use crate::batch::{self, BatchError, Limits, Step};
+use crate::diff::{Change, Untouched};
 use crate::model::{bare_id, Action, ChangeAction, HostedZone, RecordKey, RecordSet};
 use crate::{name, rdata};
 
@@ -47,7 +48,8 @@ fn first_version() -> u32 {
 
 /// What a push does to one zone: exactly the requests to send, and what they were computed
 /// against.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
+#[serde(from = "PlanIn")]
 pub struct ZonePlan {
     /// The domain as the user wrote it.
     pub domain: String,
@@ -60,11 +62,107 @@ pub struct ZonePlan {
     /// [`fingerprint`] of the live record sets the plan was computed against; empty unless set
     /// by [`ZonePlan::fingerprinted`], which only a plan written to a file needs.
     pub live_fingerprint: String,
-    /// What the requests do, for reviewers; always recomputed from `batches` when read.
-    #[serde(default)]
+    /// What the requests do, for reviewers; always recomputed from the requests when read.
     pub summary: ChangeCounts,
+    /// What the requests change, which holds every record set they send: a diff's changes, or
+    /// for a plan read from a file one per change action (a DELETE's record set deleted, a
+    /// CREATE's or UPSERT's created).
+    changes: Vec<Change>,
     /// The ChangeResourceRecordSets requests, in order.
-    pub batches: Vec<Vec<ChangeAction>>,
+    requests: Vec<Vec<Step>>,
+}
+
+/// Plans are equal when they are of one zone, computed alike, and send the same requests: a plan
+/// read back from its file equals the plan written.
+impl PartialEq for ZonePlan {
+    fn eq(&self, other: &ZonePlan) -> bool {
+        self.domain == other.domain
+            && self.provider == other.provider
+            && self.max_change_share == other.max_change_share
+            && self.zone == other.zone
+            && self.live_fingerprint == other.live_fingerprint
+            && self.summary == other.summary
+            && self.requests().eq(other.requests())
+    }
+}
+
+/// A [`ZonePlan`] as a plan file holds it, to write: its requests as change actions.
+#[derive(Serialize)]
+struct PlanOut<'a> {
+    domain: &'a str,
+    provider: &'a str,
+    max_change_share: f64,
+    zone: &'a HostedZone,
+    live_fingerprint: &'a str,
+    summary: ChangeCounts,
+    batches: Vec<Vec<ChangeAction<'a>>>,
+}
+
+/// A [`ZonePlan`] as a plan file holds it, read.
+#[derive(Deserialize)]
+struct PlanIn {
+    domain: String,
+    provider: String,
+    max_change_share: f64,
+    zone: HostedZone,
+    live_fingerprint: String,
+    #[serde(default)]
+    summary: ChangeCounts,
+    batches: Vec<Vec<ActionIn>>,
+}
+
+/// A [`ChangeAction`] read from a plan file.
+#[derive(Deserialize)]
+struct ActionIn {
+    action: Action,
+    record_set: RecordSet,
+}
+
+impl Serialize for ZonePlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        PlanOut {
+            domain: &self.domain,
+            provider: &self.provider,
+            max_change_share: self.max_change_share,
+            zone: &self.zone,
+            live_fingerprint: &self.live_fingerprint,
+            summary: self.summary,
+            batches: self.requests().collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl From<PlanIn> for ZonePlan {
+    fn from(file: PlanIn) -> ZonePlan {
+        let mut changes = Vec::new();
+        let requests = file
+            .batches
+            .into_iter()
+            .map(|request| {
+                let steps = request.iter().enumerate().map(|(at, action)| Step {
+                    action: action.action,
+                    change: changes.len() + at,
+                });
+                let steps = steps.collect();
+                changes.extend(request.into_iter().map(|action| match action.action {
+                    Action::Delete => Change::Delete(action.record_set),
+                    Action::Create | Action::Upsert => Change::Create(action.record_set),
+                }));
+                steps
+            })
+            .collect();
+        ZonePlan {
+            domain: file.domain,
+            provider: file.provider,
+            max_change_share: file.max_change_share,
+            zone: file.zone,
+            live_fingerprint: file.live_fingerprint,
+            summary: file.summary,
+            changes,
+            requests,
+        }
+    }
 }
 
 /// Record sets a plan creates, deletes and changes.
@@ -76,11 +174,11 @@ pub struct ChangeCounts {
 }
 
 impl ChangeCounts {
-    /// The counts of the changes `batches` make: a record set both deleted and created (or
+    /// The counts of the changes `actions` make: a record set both deleted and created (or
     /// upserted) is changed.
-    fn of(batches: &[Vec<ChangeAction>]) -> ChangeCounts {
+    fn of<'a>(actions: impl Iterator<Item = ChangeAction<'a>>) -> ChangeCounts {
         let mut seen: HashMap<RecordKey, (bool, bool)> = HashMap::new();
-        for change in batches.iter().flatten() {
+        for change in actions {
             let (deleted, created) = seen.entry(change.record_set.key()).or_default();
             *deleted |= matches!(change.action, Action::Delete | Action::Upsert);
             *created |= matches!(change.action, Action::Create | Action::Upsert);
@@ -109,19 +207,58 @@ impl ZonePlan {
         domain: &str,
         provider: &str,
         zone: HostedZone,
-        changes: &[Change],
+        changes: Vec<Change>,
         limits: &Limits,
     ) -> Result<ZonePlan, BatchError> {
-        let batches = batch::batches(&zone.name, changes, limits)?;
-        Ok(ZonePlan {
+        let requests = batch::batches(&zone.name, &changes, limits)?;
+        let plan = ZonePlan {
             domain: domain.to_string(),
             provider: provider.to_string(),
             max_change_share: SafetyLimits::default().max_share,
             zone,
             live_fingerprint: String::new(),
-            summary: ChangeCounts::of(&batches),
-            batches,
-        })
+            summary: ChangeCounts::default(),
+            changes,
+            requests,
+        };
+        Ok(plan.summarised())
+    }
+
+    /// The plan with its summary computed from its requests.
+    fn summarised(self) -> ZonePlan {
+        ZonePlan {
+            summary: ChangeCounts::of(self.actions()),
+            ..self
+        }
+    }
+
+    /// What the requests change (see [`ZonePlan`]'s `changes`).
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// The change actions of each request, in order.
+    pub fn requests(&self) -> impl ExactSizeIterator<Item = Vec<ChangeAction<'_>>> + '_ {
+        self.requests
+            .iter()
+            .map(|steps| steps.iter().map(|step| self.action(step)).collect())
+    }
+
+    /// The change actions of all requests, in order.
+    pub fn actions(&self) -> impl Iterator<Item = ChangeAction<'_>> + '_ {
+        self.requests.iter().flatten().map(|step| self.action(step))
+    }
+
+    fn action(&self, step: &Step) -> ChangeAction<'_> {
+        ChangeAction {
+            action: step.action,
+            record_set: step.record_set(&self.changes),
+        }
+    }
+
+    /// How many requests the plan sends.
+    pub fn request_count(&self) -> usize {
+        self.requests.len()
     }
 
     /// The plan with the fingerprint of `live`, the record sets it was computed against, so that
@@ -143,12 +280,12 @@ impl ZonePlan {
 
     /// Whether the plan applies in one request, so that it applies completely or not at all.
     pub fn is_atomic(&self) -> bool {
-        self.batches.len() <= 1
+        self.requests.len() <= 1
     }
 
     /// The change actions of all requests.
     pub fn change_actions(&self) -> usize {
-        self.batches.iter().map(Vec::len).sum()
+        self.requests.iter().map(Vec::len).sum()
     }
 
     /// Why a push must refuse this plan for a zone of `live_count` record sets, if it must (see
@@ -177,13 +314,13 @@ impl ZonePlan {
     }
 }
 
-/// A zone a run works on: its plan, the diff it was planned from when it was planned here (a
-/// plan read from a file has none: its change actions are shown instead), and how many record
-/// sets the zone held when it was read.
+/// A zone a run works on: its plan; when it was planned here, what its diff left untouched,
+/// shown beside the plan's changes (a plan read from a file has neither: its change actions are
+/// shown instead); and how many record sets the zone held when it was read.
 #[derive(Clone, Debug)]
 pub struct Target {
     pub plan: ZonePlan,
-    pub diff: Option<ZoneDiff>,
+    pub untouched: Option<Untouched>,
     pub live_count: usize,
 }
 
@@ -448,10 +585,10 @@ fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
             ),
         });
     }
-    for (b, batch) in zone.batches.iter().enumerate() {
-        for (c, change) in batch.iter().enumerate() {
+    for (b, request) in zone.requests().enumerate() {
+        for (c, change) in request.iter().enumerate() {
             let at = format!("{at}.batches[{b}][{c}]");
-            let rs = &change.record_set;
+            let rs = change.record_set;
             if change.action == Action::Upsert && !rs.is_apex_ns_or_soa(&zone.zone.name) {
                 return Err(PlanError::Malformed {
                     at: format!("{at}.action"),
@@ -466,10 +603,7 @@ fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
             })?;
         }
     }
-    Ok(ZonePlan {
-        summary: ChangeCounts::of(&zone.batches),
-        ..zone
-    })
+    Ok(zone.summarised())
 }
 
 /// Whether `rs` may be sent to the zone `apex`: its name inside the zone, its values valid for
@@ -615,15 +749,11 @@ mod tests {
             old: live[1].clone(),
             new: a("www.example.tld.", &["192.0.2.3"]),
         });
-        let diff = ZoneDiff {
-            changes,
-            ..ZoneDiff::default()
-        };
         ZonePlan::new(
             "Example.tld",
             "r53_main",
             zone(),
-            &diff.changes,
+            changes,
             &Limits::default(),
         )
         .unwrap()
@@ -679,24 +809,21 @@ mod tests {
                 vec!["ns-1.awsdns-1.com.".into()],
             )
         };
-        let diff = ZoneDiff {
-            changes: vec![Change::Modify {
-                old: ns(172_800),
-                new: ns(3600),
-            }],
-            ..ZoneDiff::default()
-        };
+        let changes = vec![Change::Modify {
+            old: ns(172_800),
+            new: ns(3600),
+        }];
         let plan = ZonePlan::new(
             "example.tld",
             "r53_main",
             zone(),
-            &diff.changes,
+            changes,
             &Limits::default(),
         )
         .unwrap();
-        assert_eq!(plan.batches[0][0].action, Action::Upsert);
+        assert_eq!(plan.actions().next().unwrap().action, Action::Upsert);
         let read = read(&to_json(std::slice::from_ref(&plan))).unwrap();
-        assert_eq!(read[0].batches, plan.batches);
+        assert!(read[0].requests().eq(plan.requests()));
     }
 
     fn plan_with(deletes: usize, modifies: usize, creates: usize) -> ZonePlan {
@@ -709,15 +836,11 @@ mod tests {
             }))
             .chain((0..creates).map(|i| Change::Create(rs(200 + i))))
             .collect();
-        let diff = ZoneDiff {
-            changes,
-            ..ZoneDiff::default()
-        };
         ZonePlan::new(
             "example.tld",
             "r53_main",
             zone(),
-            &diff.changes,
+            changes,
             &Limits::default(),
         )
         .unwrap()
@@ -730,10 +853,10 @@ mod tests {
         let read = from_json(&text).unwrap();
         assert_eq!(read, vec![plan.clone()]);
         let shapes = every_shape();
-        let created: Vec<&RecordSet> = read[0].batches[0]
-            .iter()
+        let created: Vec<&RecordSet> = read[0]
+            .actions()
             .filter(|c| c.action == Action::Create)
-            .map(|c| &c.record_set)
+            .map(|c| c.record_set)
             .collect();
         assert!(shapes.iter().all(|rs| created.contains(&rs)));
     }
@@ -779,7 +902,7 @@ mod tests {
             ..Limits::default()
         };
         let changes: Vec<Change> = every_shape().into_iter().map(Change::Create).collect();
-        let split = ZonePlan::new("d", "r53_main", zone(), &changes, &limits).unwrap();
+        let split = ZonePlan::new("d", "r53_main", zone(), changes, &limits).unwrap();
         assert!(!split.is_atomic());
     }
 
@@ -791,12 +914,8 @@ mod tests {
             60,
             vec!["\"x\"".into(); 1001],
         );
-        let diff = ZoneDiff {
-            changes: vec![Change::Create(huge)],
-            ..ZoneDiff::default()
-        };
-        let err =
-            ZonePlan::new("d", "r53_main", zone(), &diff.changes, &Limits::default()).unwrap_err();
+        let changes = vec![Change::Create(huge)];
+        let err = ZonePlan::new("d", "r53_main", zone(), changes, &Limits::default()).unwrap_err();
         assert!(matches!(err, BatchError::TooLarge { records: 1001, .. }));
     }
 
@@ -820,9 +939,15 @@ mod tests {
     #[test]
     fn check_live_refuses_a_changed_zone() {
         let live = every_shape();
-        let planned = ZonePlan::new("example.tld", "r53_main", zone(), &[], &Limits::default())
-            .unwrap()
-            .fingerprinted(&live);
+        let planned = ZonePlan::new(
+            "example.tld",
+            "r53_main",
+            zone(),
+            Vec::new(),
+            &Limits::default(),
+        )
+        .unwrap()
+        .fingerprinted(&live);
         assert_eq!(planned.check_live(&live), Ok(()));
         let err = planned.check_live(&live[1..]).unwrap_err();
         assert!(

@@ -60,15 +60,15 @@ fn twelve_hundred_record_sets_round_trip_through_paging_and_changes() {
     let changes = [
         ChangeAction {
             action: Action::Delete,
-            record_set: old,
+            record_set: &old,
         },
         ChangeAction {
             action: Action::Create,
-            record_set: new.clone(),
+            record_set: &new,
         },
         ChangeAction {
             action: Action::Delete,
-            record_set: written[8].clone(),
+            record_set: &written[8],
         },
     ];
     let change = client

@@ -148,7 +148,7 @@ impl RequestLog<'_> {
     fn of(plan: &ZonePlan, text: bool) -> RequestLog<'_> {
         RequestLog {
             domain: &plan.domain,
-            total: plan.batches.len(),
+            total: plan.request_count(),
             text,
             outcome_as_progress: !text || !std::io::stdout().is_terminal(),
         }
@@ -158,7 +158,7 @@ impl RequestLog<'_> {
         log::progress(&self.progress_line(number, changes));
     }
 
-    fn finished(&self, number: usize, request: &RequestReport) {
+    fn finished(&self, number: usize, request: &RequestReport<'_>) {
         if self.text {
             output::data(&request_line(number, self.total, request));
         }
@@ -182,12 +182,12 @@ impl RequestLog<'_> {
 }
 
 /// Applies one zone, unless it is not ready or `--refuse-blocked` holds it back.
-fn push_zone(
-    zone: &PushZone,
+fn push_zone<'z>(
+    zone: &'z PushZone,
     clients: &BTreeMap<String, Client>,
     options: &PushOptions,
     requests: &RequestLog,
-) -> ZoneOutcome {
+) -> ZoneOutcome<'z> {
     if let Some(reason) = &zone.not_ready {
         return ZoneOutcome::not_applied(reason.clone());
     }
@@ -196,13 +196,7 @@ fn push_zone(
         return ZoneOutcome::not_applied(reason);
     }
     match zones::client_for(clients, &target.plan.provider) {
-        Ok(client) => apply_zone(
-            client,
-            &target.plan.zone.id,
-            &target.plan.batches,
-            options.wait,
-            requests,
-        ),
+        Ok(client) => apply_zone(client, &target.plan, options.wait, requests),
         Err(reason) => ZoneOutcome::not_applied(reason),
     }
 }
@@ -239,18 +233,18 @@ const MAX_RECONCILES: usize = 3;
 
 /// What happened to one zone.
 #[derive(Debug, Default)]
-pub struct ZoneOutcome {
+pub struct ZoneOutcome<'p> {
     /// One per request sent or left unsent, in order; shorter than the zone's requests only
     /// when the zone was given up before any was sent.
-    requests: Vec<RequestReport>,
+    requests: Vec<RequestReport<'p>>,
     /// Why the zone's push did not complete.
     error: Option<String>,
 }
 
 /// One request of a zone and what became of it.
 #[derive(Debug)]
-struct RequestReport {
-    changes: Vec<ChangeAction>,
+struct RequestReport<'p> {
+    changes: Vec<ChangeAction<'p>>,
     outcome: RequestOutcome,
 }
 
@@ -276,16 +270,16 @@ enum Sent {
     FoundApplied,
 }
 
-impl ZoneOutcome {
+impl<'p> ZoneOutcome<'p> {
     /// A zone nothing was sent to, for `reason`.
-    fn not_applied(reason: String) -> ZoneOutcome {
+    fn not_applied(reason: String) -> ZoneOutcome<'p> {
         ZoneOutcome {
             requests: Vec::new(),
             error: Some(reason),
         }
     }
 
-    fn applied(&self) -> impl Iterator<Item = &RequestReport> {
+    fn applied(&self) -> impl Iterator<Item = &RequestReport<'p>> {
         self.requests
             .iter()
             .filter(|r| matches!(r.outcome, RequestOutcome::Applied(_)))
@@ -302,7 +296,7 @@ impl ZoneOutcome {
 /// Why a zone is not pushed at all under `--refuse-blocked`: some of its changes are blocked by
 /// record set protections, and the user wants all of a zone's changes or none.
 fn refusal_for_blocked(target: &Target, refuse_blocked: bool) -> Option<String> {
-    let blocked = target.diff.as_ref().map_or(0, |d| d.blocked.len());
+    let blocked = target.untouched.as_ref().map_or(0, |u| u.blocked.len());
     (refuse_blocked && blocked > 0).then(|| {
         format!(
             "{blocked} change{} blocked by record set protections (see BLOCKED above) and \
@@ -323,29 +317,29 @@ fn refuse_if_any(violations: &[String]) -> Result<(), Error> {
     )))
 }
 
-/// Sends the requests `batches` to zone `zone_id` in order, telling `request_log` about each; stops at
-/// the first that does not certainly apply, or at a signal, and leaves the rest unsent.
-fn apply_zone(
+/// Sends the requests of `plan` in order, telling `request_log` about each; stops at the first
+/// that does not certainly apply, or at a signal, and leaves the rest unsent.
+fn apply_zone<'p>(
     client: &Client,
-    zone_id: &str,
-    batches: &[Vec<ChangeAction>],
+    plan: &'p ZonePlan,
     wait: Option<Duration>,
     request_log: &RequestLog,
-) -> ZoneOutcome {
-    let mut requests = Vec::with_capacity(batches.len());
+) -> ZoneOutcome<'p> {
+    let zone_id = &plan.zone.id;
+    let mut requests = Vec::with_capacity(plan.request_count());
     let mut stopped = false;
-    for (index, batch) in batches.iter().enumerate() {
+    for (index, batch) in plan.requests().enumerate() {
         stopped |= interrupt::received().is_some();
         let outcome = match stopped {
             true => RequestOutcome::NotSent,
             false => {
                 request_log.sending(index + 1, batch.len());
-                send_batch(client, zone_id, batch)
+                send_batch(client, zone_id, &batch)
             }
         };
         stopped |= !matches!(outcome, RequestOutcome::Applied(_));
         let report = RequestReport {
-            changes: batch.clone(),
+            changes: batch,
             outcome,
         };
         request_log.finished(index + 1, &report);
@@ -363,7 +357,7 @@ fn apply_zone(
 
 /// Why the zone's push did not complete: the first request that did not apply, and how many
 /// were left unsent after it; or, when a signal stopped the push, the first request not sent.
-fn first_failure(requests: &[RequestReport]) -> Option<String> {
+fn first_failure(requests: &[RequestReport<'_>]) -> Option<String> {
     let total = requests.len();
     let (index, failed) = requests
         .iter()
@@ -398,7 +392,7 @@ fn not_sent(count: usize, which: &str) -> String {
 /// no change id to wait for.
 fn wait_for_applied(
     client: &Client,
-    outcome: &ZoneOutcome,
+    outcome: &ZoneOutcome<'_>,
     timeout: Duration,
 ) -> Result<(), String> {
     if let Some(last) = outcome.accepted_changes().last() {
@@ -501,8 +495,8 @@ fn batch_state(live: &[RecordSet], batch: &[ChangeAction]) -> BatchState {
     let effects: Vec<bool> = batch
         .iter()
         .map(|change| match change.action {
-            Action::Create | Action::Upsert => present(&change.record_set),
-            Action::Delete => !present(&change.record_set),
+            Action::Create | Action::Upsert => present(change.record_set),
+            Action::Delete => !present(change.record_set),
         })
         .collect();
     if effects.iter().all(|&done| done) {
@@ -533,7 +527,7 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
 }
 
 /// The report line of request `number` of `total`.
-fn request_line(number: usize, total: usize, request: &RequestReport) -> String {
+fn request_line(number: usize, total: usize, request: &RequestReport<'_>) -> String {
     format!(
         "  request {number} of {total} ({} change action{}): {}\n",
         request.changes.len(),
@@ -544,10 +538,10 @@ fn request_line(number: usize, total: usize, request: &RequestReport) -> String 
 
 /// What came of a zone of `total` requests, as text, after its request lines: a total, and
 /// why it did not complete.
-fn summary_text(total: usize, outcome: &ZoneOutcome) -> String {
+fn summary_text(total: usize, outcome: &ZoneOutcome<'_>) -> String {
     let mut text = String::new();
     if total > 0 {
-        let applied: Vec<&RequestReport> = outcome.applied().collect();
+        let applied: Vec<&RequestReport<'_>> = outcome.applied().collect();
         let changes: usize = applied.iter().map(|r| r.changes.len()).sum();
         text.push_str(&format!(
             "  applied {} of {total} request{} ({changes} change actions)\n",
@@ -576,7 +570,7 @@ fn request_status_text(outcome: &RequestOutcome) -> String {
 }
 
 /// What happened to a zone, as fields of its JSON object.
-fn outcome_json(outcome: &ZoneOutcome) -> Map<String, Value> {
+fn outcome_json(outcome: &ZoneOutcome<'_>) -> Map<String, Value> {
     let requests: Vec<Value> = outcome
         .requests
         .iter()
@@ -592,7 +586,7 @@ fn outcome_json(outcome: &ZoneOutcome) -> Map<String, Value> {
     }))
 }
 
-fn request_json(number: usize, request: &RequestReport) -> Value {
+fn request_json(number: usize, request: &RequestReport<'_>) -> Value {
     let (status, detail, change_id) = match &request.outcome {
         RequestOutcome::Applied(Sent::Accepted(info)) => ("applied", None, Some(info.id.as_str())),
         RequestOutcome::Applied(Sent::FoundApplied) => {
@@ -657,21 +651,21 @@ fn summarise(failed: &[&str], next_step: &str) -> Result<(), Error> {
 mod tests {
     use super::*;
     use crate::rtype::RecordType;
+    use std::sync::LazyLock;
 
     fn a(name: &str, ip: &str) -> RecordSet {
         RecordSet::simple(name, RecordType::A, 300, vec![ip.into()])
     }
 
-    fn change(action: Action, rs: RecordSet) -> ChangeAction {
-        ChangeAction {
-            action,
-            record_set: rs,
-        }
+    fn change(action: Action, record_set: &RecordSet) -> ChangeAction<'_> {
+        ChangeAction { action, record_set }
     }
 
-    fn report(outcome: RequestOutcome) -> RequestReport {
+    /// A request of one create, which came to `outcome`.
+    fn report(outcome: RequestOutcome) -> RequestReport<'static> {
+        static WWW: LazyLock<RecordSet> = LazyLock::new(|| a("www.example.tld.", "1.1.1.1"));
         RequestReport {
-            changes: vec![change(Action::Create, a("www.example.tld.", "1.1.1.1"))],
+            changes: vec![change(Action::Create, &WWW)],
             outcome,
         }
     }
@@ -692,22 +686,23 @@ mod tests {
             record_set_count: None,
             comment: None,
         };
-        let mut diff = crate::diff::ZoneDiff::default();
-        diff.changes.push(crate::diff::Change::Create(a(
+        let changes = vec![crate::diff::Change::Create(a(
             "www.example.tld.",
             "1.1.1.1",
-        )));
+        ))];
+        let mut untouched = crate::diff::Untouched::default();
         for i in 0..blocked {
             let rs = a(&format!("locked{i}.example.tld."), "2.2.2.2");
-            diff.blocked.push((crate::diff::Change::Create(rs), None));
+            untouched
+                .blocked
+                .push((crate::diff::Change::Create(rs), None));
         }
         let limits = crate::batch::Limits::default();
-        let plan =
-            crate::plan::ZonePlan::new("example.tld", "r53_main", zone, &diff.changes, &limits)
-                .expect("plan");
+        let plan = crate::plan::ZonePlan::new("example.tld", "r53_main", zone, changes, &limits)
+            .expect("plan");
         Target {
             plan,
-            diff: Some(diff),
+            untouched: Some(untouched),
             live_count: 0,
         }
     }
@@ -769,7 +764,7 @@ mod tests {
     #[test]
     fn json_report_names_the_zone_and_why_it_was_not_applied() {
         let mut target = target_with_blocked(0);
-        target.diff = None;
+        target.untouched = None;
         let outcome = ZoneOutcome::not_applied("zone changed".into());
         let report = output::targets_json(
             &[&target],
@@ -812,10 +807,7 @@ mod tests {
     fn batch_state_tells_applied_from_not_applied() {
         let old = a("www.example.tld.", "1.1.1.1");
         let new = a("www.example.tld.", "2.2.2.2");
-        let batch = vec![
-            change(Action::Delete, old.clone()),
-            change(Action::Create, new.clone()),
-        ];
+        let batch = vec![change(Action::Delete, &old), change(Action::Create, &new)];
         assert_eq!(
             batch_state(std::slice::from_ref(&new), &batch),
             BatchState::Applied
@@ -826,6 +818,9 @@ mod tests {
         );
         let other = a("www.example.tld.", "3.3.3.3");
         assert_eq!(batch_state(&[other], &batch), BatchState::Unclear);
-        assert_eq!(batch_state(&[old, new], &batch), BatchState::Unclear);
+        assert_eq!(
+            batch_state(&[old.clone(), new.clone()], &batch),
+            BatchState::Unclear
+        );
     }
 }

@@ -104,7 +104,7 @@ fn plan_protected(
     let limits = batch_limits(client.limits());
     let target = plan_against(domain, provider, zone.clone(), live, &[], &limits)?;
     // Protections only matter to changes: a zone already in line costs no extra request.
-    if target.plan.batches.is_empty() {
+    if target.plan.request_count() == 0 {
         return Ok(target);
     }
     let protections = read_protections(client, domain, &zone.id)?;
@@ -182,7 +182,7 @@ fn plan_against(
     protections: &[RecordSetProtection],
     limits: &Limits,
 ) -> Result<Target, String> {
-    let diff: ZoneDiff = diff::diff_zone(
+    let ZoneDiff { changes, untouched } = diff::diff_zone(
         &domain.records,
         live,
         &DiffOptions {
@@ -193,11 +193,11 @@ fn plan_against(
             protections,
         },
     );
-    let plan = ZonePlan::new(&domain.display_name, provider, zone, &diff.changes, limits)
+    let plan = ZonePlan::new(&domain.display_name, provider, zone, changes, limits)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
     Ok(Target {
         plan: plan.with_max_share(domain.max_change_share),
-        diff: Some(diff),
+        untouched: Some(untouched),
         live_count: live.len(),
     })
 }
@@ -248,7 +248,7 @@ pub fn check_plans(
         .map(|(plan, check)| PushZone {
             target: Target {
                 plan,
-                diff: None,
+                untouched: None,
                 live_count: *check.as_ref().unwrap_or(&0),
             },
             not_ready: check.err(),
@@ -258,7 +258,7 @@ pub fn check_plans(
 
 /// How many record sets the zone of `plan` holds, if they are still those it was planned against.
 fn read_unchanged(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> Result<usize, String> {
-    if plan.batches.is_empty() {
+    if plan.request_count() == 0 {
         // Nothing will be sent, so there is nothing to protect.
         return Ok(0);
     }

@@ -231,8 +231,9 @@ fn outage_risk(domain: &Domain, zones: &[&Target], wanted: &BTreeSet<String>) ->
     let configured = domain.records.iter().find(is_apex_ns);
     let mut apex = BTreeSet::new();
     for target in zones {
-        let live = target.diff.as_ref().and_then(|diff| {
-            diff.left_alone
+        let live = target.untouched.as_ref().and_then(|untouched| {
+            untouched
+                .left_alone
                 .iter()
                 .filter(|(_, why)| *why == LeftAlone::ZoneApex)
                 .map(|(rs, _)| rs)

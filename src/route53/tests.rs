@@ -1,5 +1,6 @@
 //! Client tests against a scripted local HTTP server: paging, retries, error answers.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use super::*;
@@ -61,15 +62,19 @@ fn client(url: &str, clock: Arc<FakeClock>, max_attempts: u32) -> Client {
     Client::with_options(transport, endpoint, Arc::new(StaticCredentials), options)
 }
 
-fn a_change() -> Vec<ChangeAction> {
-    vec![ChangeAction {
-        action: Action::Upsert,
-        record_set: RecordSet::simple(
+/// An UPSERT of one A record set.
+fn a_change() -> Vec<ChangeAction<'static>> {
+    static WWW: LazyLock<RecordSet> = LazyLock::new(|| {
+        RecordSet::simple(
             "www.example.com.",
             RecordType::A,
             300,
             vec!["192.0.2.1".into()],
-        ),
+        )
+    });
+    vec![ChangeAction {
+        action: Action::Upsert,
+        record_set: &WWW,
     }]
 }
 
@@ -430,7 +435,7 @@ fn upserts_count_twice_for_the_change_bucket() {
     let mut changes = a_change();
     changes.push(ChangeAction {
         action: Action::Delete,
-        ..changes[0].clone()
+        ..changes[0]
     });
     assert_eq!(change_count(&changes), 3);
 }

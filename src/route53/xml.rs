@@ -381,7 +381,7 @@ pub fn change_batch_request(changes: &[ChangeAction], comment: &str) -> Vec<u8> 
                 for change in changes {
                     w.create_element("Change").write_inner_content(|w| {
                         leaf(w, "Action", change.action.as_str())?;
-                        write_record_set(w, &change.record_set)
+                        write_record_set(w, change.record_set)
                     })?;
                 }
                 Ok(())

@@ -206,7 +206,7 @@ pub fn add_record_sets(client: &Client, zone_id: &str, record_sets: &[RecordSet]
             .iter()
             .map(|record_set| ChangeAction {
                 action: Action::Create,
-                record_set: record_set.clone(),
+                record_set,
             })
             .collect();
         client

@@ -374,8 +374,9 @@ fn every_shape() -> Vec<RecordSet> {
 
 #[test]
 fn change_batch_round_trips_every_shape() {
-    let changes: Vec<ChangeAction> = every_shape()
-        .into_iter()
+    let shapes = every_shape();
+    let changes: Vec<ChangeAction> = shapes
+        .iter()
         .zip(
             [Action::Create, Action::Delete, Action::Upsert]
                 .into_iter()
@@ -388,32 +389,38 @@ fn change_batch_round_trips_every_shape() {
     assert_eq!(root.name, "ChangeResourceRecordSetsRequest");
     let batch = root.child("ChangeBatch").unwrap();
     assert_eq!(batch.text_of("Comment"), Some("push by r53ctl <&> ]]>"));
-    let parsed: Vec<ChangeAction> = batch
+    let parsed: Vec<(Action, RecordSet)> = batch
         .child("Changes")
         .unwrap()
         .children("Change")
-        .map(|change| ChangeAction {
-            action: match change.text_of("Action").unwrap() {
+        .map(|change| {
+            let action = match change.text_of("Action").unwrap() {
                 "CREATE" => Action::Create,
                 "DELETE" => Action::Delete,
                 _ => Action::Upsert,
-            },
-            record_set: record_set(change.child("ResourceRecordSet").unwrap()).unwrap(),
+            };
+            let record_set = record_set(change.child("ResourceRecordSet").unwrap()).unwrap();
+            (action, record_set)
         })
         .collect();
-    assert_eq!(parsed, changes);
+    let sent: Vec<(Action, RecordSet)> = changes
+        .iter()
+        .map(|c| (c.action, c.record_set.clone()))
+        .collect();
+    assert_eq!(parsed, sent);
 }
 
 #[test]
 fn request_carries_namespace_and_escapes_markup() {
+    let txt = RecordSet::simple(
+        "t.example.com.",
+        RecordType::TXT,
+        300,
+        vec!["\"</Value></ResourceRecord><x>&amp;]]>\"".into()],
+    );
     let changes = [ChangeAction {
         action: Action::Upsert,
-        record_set: RecordSet::simple(
-            "t.example.com.",
-            RecordType::TXT,
-            300,
-            vec!["\"</Value></ResourceRecord><x>&amp;]]>\"".into()],
-        ),
+        record_set: &txt,
     }];
     let body = String::from_utf8(change_batch_request(&changes, "")).unwrap();
     assert!(body.contains(r#"xmlns="https://route53.amazonaws.com/doc/2013-04-01/""#));
@@ -426,17 +433,18 @@ fn request_carries_namespace_and_escapes_markup() {
 
 #[test]
 fn record_set_elements_follow_the_schema_order() {
+    let geoproximity = record("o.example.com.", RecordType::A)
+        .with_set_identifier("p")
+        .with_routing(Routing::Geoproximity {
+            aws_region: Some("us-east-1".into()),
+            local_zone_group: None,
+            coordinates: None,
+            bias: Some(5),
+        })
+        .with_health_check_id("hc");
     let changes = [ChangeAction {
         action: Action::Create,
-        record_set: record("o.example.com.", RecordType::A)
-            .with_set_identifier("p")
-            .with_routing(Routing::Geoproximity {
-                aws_region: Some("us-east-1".into()),
-                local_zone_group: None,
-                coordinates: None,
-                bias: Some(5),
-            })
-            .with_health_check_id("hc"),
+        record_set: &geoproximity,
     }];
     let body = String::from_utf8(change_batch_request(&changes, "c")).unwrap();
     let order = [
@@ -455,11 +463,12 @@ fn record_set_elements_follow_the_schema_order() {
     let positions: Vec<usize> = order.iter().map(|tag| body.find(tag).unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{body}");
 
+    let weighted = record("o.example.com.", RecordType::A)
+        .with_set_identifier("w")
+        .with_routing(Routing::Weighted { weight: 1 });
     let weighted = [ChangeAction {
         action: Action::Create,
-        record_set: record("o.example.com.", RecordType::A)
-            .with_set_identifier("w")
-            .with_routing(Routing::Weighted { weight: 1 }),
+        record_set: &weighted,
     }];
     let body = String::from_utf8(change_batch_request(&weighted, "")).unwrap();
     assert!(body.find("<Weight>").unwrap() < body.find("<TTL>").unwrap());

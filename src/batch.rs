@@ -325,8 +325,11 @@ fn actions(change: &Change, upsert: bool) -> impl Iterator<Item = (Action, &Reco
     let [first, second] = match change {
         Change::Create(rs) => [Some((Action::Create, rs)), None],
         Change::Delete(rs) => [Some((Action::Delete, rs)), None],
-        Change::Modify { new, .. } if upsert => [Some((Action::Upsert, new)), None],
-        Change::Modify { old, new } => [Some((Action::Delete, old)), Some((Action::Create, new))],
+        Change::Modify { new, .. } if upsert => [Some((Action::Upsert, &**new)), None],
+        Change::Modify { old, new } => [
+            Some((Action::Delete, &**old)),
+            Some((Action::Create, &**new)),
+        ],
     };
     first.into_iter().chain(second)
 }
@@ -489,7 +492,7 @@ impl Constraints {
                 let (removed, added) = match change {
                     Change::Create(rs) => (None, Some(rs)),
                     Change::Delete(rs) => (Some(rs), None),
-                    Change::Modify { old, new } => (Some(old), Some(new)),
+                    Change::Modify { old, new } => (Some(&**old), Some(&**new)),
                 };
                 if let Change::Delete(_) = change {
                     link(Barrier::NameFreed, unit.name().into(), Side::Before, u);
@@ -705,7 +708,7 @@ mod tests {
     fn modify(old: RecordSet) -> Change {
         let mut new = old.clone();
         new.ttl = Some(60);
-        Change::Modify { old, new }
+        Change::modify(old, new)
     }
 
     fn cost(request: &[ChangeAction]) -> Cost {
@@ -1118,10 +1121,7 @@ mod tests {
             ..Limits::default()
         };
         let changes = [
-            Change::Modify {
-                old: alias("www.tld.", "old.tld."),
-                new: alias("www.tld.", "new.tld."),
-            },
+            Change::modify(alias("www.tld.", "old.tld."), alias("www.tld.", "new.tld.")),
             Change::Create(a("new.tld.")),
             Change::Delete(a("old.tld.")),
         ];

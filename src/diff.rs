@@ -25,21 +25,28 @@ use crate::rtype::RecordType;
 pub const DEFAULT_APEX_NS_TTL: u32 = 172_800;
 
 /// One change to a zone.
-// A Modify is two record sets; boxing them would only complicate every match on a change.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Create(RecordSet),
     /// The live record set, exactly as read.
     Delete(RecordSet),
-    /// `old` is the live record set exactly as read.
+    /// `old` is the live record set exactly as read. Boxed, as few changes are modifications:
+    /// unboxed, every change would take the room of two record sets.
     Modify {
-        old: RecordSet,
-        new: RecordSet,
+        old: Box<RecordSet>,
+        new: Box<RecordSet>,
     },
 }
 
 impl Change {
+    /// The change of `old` into `new`.
+    pub fn modify(old: RecordSet, new: RecordSet) -> Change {
+        Change::Modify {
+            old: Box::new(old),
+            new: Box::new(new),
+        }
+    }
+
     /// The key of the record set this change is about.
     pub fn key(&self) -> RecordKey {
         self.key_ref().to_record_key()
@@ -48,9 +55,8 @@ impl Change {
     /// [`Change::key`] without copies.
     pub fn key_ref(&self) -> KeyRef<'_> {
         match self {
-            Change::Create(rs) | Change::Delete(rs) | Change::Modify { new: rs, .. } => {
-                KeyRef::of(rs)
-            }
+            Change::Create(rs) | Change::Delete(rs) => KeyRef::of(rs),
+            Change::Modify { new, .. } => KeyRef::of(new),
         }
     }
 }
@@ -340,10 +346,7 @@ impl Zone<'_> {
         match decided {
             Decided::Create(new) => Change::Create(self.complete(new, None).into_owned()),
             Decided::Delete(old) => Change::Delete(old.clone()),
-            Decided::Modify { old, new } => Change::Modify {
-                old: old.clone(),
-                new: new.into_owned(),
-            },
+            Decided::Modify { old, new } => Change::modify(old.clone(), new.into_owned()),
         }
     }
 
@@ -482,7 +485,7 @@ mod tests {
 
     /// The changes of a diff that only modifies `old` into `new`.
     fn modify(old: RecordSet, new: RecordSet) -> Vec<Change> {
-        vec![Change::Modify { old, new }]
+        vec![Change::modify(old, new)]
     }
 
     fn ignore(name: &str, types: &[RecordType]) -> IgnoreRule {
@@ -557,10 +560,7 @@ mod tests {
         assert_eq!(
             d.changes,
             vec![
-                Change::Modify {
-                    old: weighted("one", 5),
-                    new: weighted("one", 10)
-                },
+                Change::modify(weighted("one", 5), weighted("one", 10)),
                 Change::Create(weighted("two", 20)),
             ]
         );
@@ -701,13 +701,7 @@ mod tests {
         );
         assert_eq!(
             d.changes,
-            vec![
-                Change::Create(created),
-                Change::Modify {
-                    old: live,
-                    new: desired
-                }
-            ]
+            vec![Change::Create(created), Change::modify(live, desired)]
         );
     }
 
@@ -799,10 +793,7 @@ mod tests {
             vec![
                 (Change::Create(wildcard), None),
                 (
-                    Change::Modify {
-                        old: live_www,
-                        new: new_www
-                    },
+                    Change::modify(live_www, new_www),
                     Some("frozen for the launch".to_string())
                 ),
             ]

@@ -764,7 +764,8 @@ mod tests {
     /// The live record sets `changes` delete or modify.
     fn live_for(changes: &[Change]) -> Vec<RecordSet> {
         let old = |c: &Change| match c {
-            Change::Delete(old) | Change::Modify { old, .. } => Some(old.clone()),
+            Change::Delete(old) => Some(old.clone()),
+            Change::Modify { old, .. } => Some((**old).clone()),
             Change::Create(_) => None,
         };
         changes.iter().filter_map(old).collect()
@@ -774,10 +775,7 @@ mod tests {
 
     #[test]
     fn a_modify_shows_routing_on_both_sides_when_it_changes() {
-        let text = text_of(vec![Change::Modify {
-            old: weighted("a", 10),
-            new: weighted("a", 20),
-        }]);
+        let text = text_of(vec![Change::modify(weighted("a", 10), weighted("a", 20))]);
         assert!(
             text.contains(
                 "#1 MODIFY app.example.tld A [a weight=10] 300 192.0.2.1 -> [a weight=20] 300 \
@@ -787,10 +785,7 @@ mod tests {
         );
         let mut new = weighted("a", 10);
         new.ttl = Some(60);
-        let same_routing = Change::Modify {
-            old: weighted("a", 10),
-            new,
-        };
+        let same_routing = Change::modify(weighted("a", 10), new);
         let text = text_of(vec![same_routing]);
         assert!(
             text.contains("MODIFY app.example.tld A [a weight=10] 300 192.0.2.1 -> 60 192.0.2.1"),
@@ -811,10 +806,10 @@ mod tests {
                 .contains("  #1 CREATE txt.example.tld TXT 300\n        \"a\"\n        \"b\"\n"),
             "{two_values}"
         );
-        let modified = text_of(vec![Change::Modify {
-            old: txt(&["\"a\"", "\"b\""]),
-            new: txt(&["\"b\"", "\"c\""]),
-        }]);
+        let modified = text_of(vec![Change::modify(
+            txt(&["\"a\"", "\"b\""]),
+            txt(&["\"b\"", "\"c\""]),
+        )]);
         assert!(
             modified.contains(
                 "  #1 MODIFY txt.example.tld TXT 300 -> 300\n      - \"a\"\n        \"b\"\n      + \"c\"\n"
@@ -857,9 +852,11 @@ mod tests {
 
     #[test]
     fn the_modify_note_is_said_once_per_run() {
-        let modify = || Change::Modify {
-            old: a("www.example.tld.", "192.0.2.1"),
-            new: a("www.example.tld.", "192.0.2.2"),
+        let modify = || {
+            Change::modify(
+                a("www.example.tld.", "192.0.2.1"),
+                a("www.example.tld.", "192.0.2.2"),
+            )
         };
         let live = live_for(&[modify()]);
         let zone = || HostedZone::example();

@@ -745,10 +745,10 @@ mod tests {
         ];
         let mut changes: Vec<Change> = every_shape().into_iter().map(Change::Create).collect();
         changes.push(Change::Delete(live[0].clone()));
-        changes.push(Change::Modify {
-            old: live[1].clone(),
-            new: a("www.example.tld.", &["192.0.2.3"]),
-        });
+        changes.push(Change::modify(
+            live[1].clone(),
+            a("www.example.tld.", &["192.0.2.3"]),
+        ));
         ZonePlan::new(
             "Example.tld",
             "r53_main",
@@ -809,10 +809,7 @@ mod tests {
                 vec!["ns-1.awsdns-1.com.".into()],
             )
         };
-        let changes = vec![Change::Modify {
-            old: ns(172_800),
-            new: ns(3600),
-        }];
+        let changes = vec![Change::modify(ns(172_800), ns(3600))];
         let plan = ZonePlan::new(
             "example.tld",
             "r53_main",
@@ -830,10 +827,7 @@ mod tests {
         let rs = |i: usize| a(&format!("r{i}.example.tld."), &["192.0.2.1"]);
         let changes = (0..deletes)
             .map(|i| Change::Delete(rs(i)))
-            .chain((0..modifies).map(|i| Change::Modify {
-                old: rs(100 + i),
-                new: rs(100 + i),
-            }))
+            .chain((0..modifies).map(|i| Change::modify(rs(100 + i), rs(100 + i))))
             .chain((0..creates).map(|i| Change::Create(rs(200 + i))))
             .collect();
         ZonePlan::new(

@@ -124,7 +124,7 @@ pub fn batches(
         .collect();
     if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
         return Err(BatchError::TooLarge {
-            key: unit.key.to_record_key(),
+            key: unit.key().to_record_key(),
             records: unit.cost.records,
             chars: unit.cost.chars,
             limits: *limits,
@@ -164,9 +164,9 @@ fn paced_tail_start(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> usi
 /// holds few runs already sorted by key: sorting by the phase alone first, and then each phase by
 /// key, leaves the second sort little to do.
 fn sort_by_phase_and_key(units: &mut [Unit<'_>]) {
-    units.sort_by_key(|unit| unit.phase);
-    for phase in units.chunk_by_mut(|a, b| a.phase == b.phase) {
-        phase.sort_by(|a, b| a.key.cmp(&b.key));
+    units.sort_by_key(Unit::phase);
+    for phase in units.chunk_by_mut(|a, b| a.phase() == b.phase()) {
+        phase.sort_by(|a, b| a.key().cmp(&b.key()));
     }
 }
 
@@ -234,83 +234,90 @@ impl Phase {
 
 /// Changes that must share one request, in the order they are sent.
 struct Unit<'c> {
-    changes: Vec<Member<'c>>,
+    /// The change sent first, the least by phase and key, whose phase and key are the unit's.
+    first: Member<'c>,
+    /// The unit's other changes, when changes at one name were joined (see [`Unit::join`]).
+    others: Vec<Member<'c>>,
     cost: Cost,
-    phase: Phase,
-    /// The key of the first change, for ordering and error messages.
-    key: KeyRef<'c>,
 }
 
 /// One change of a unit.
+#[derive(Clone, Copy)]
 struct Member<'c> {
-    index: usize,
     change: &'c Change,
+    index: usize,
     /// Whether it is sent as an UPSERT (see [`is_upsert`]).
     upsert: bool,
 }
 
-impl Member<'_> {
+impl<'c> Member<'c> {
     /// What the change is sent as, in order.
-    fn actions(&self) -> impl Iterator<Item = (Action, &RecordSet)> {
+    fn actions(&self) -> impl Iterator<Item = (Action, &'c RecordSet)> {
         actions(self.change, self.upsert)
     }
 }
 
 impl<'c> Unit<'c> {
     fn of(index: usize, change: &'c Change, apex: &str) -> Unit<'c> {
-        let member = Member {
-            index,
+        let first = Member {
             change,
+            index,
             upsert: is_upsert(change, apex),
         };
-        let cost = member
-            .actions()
-            .fold(Cost::default(), |cost, (action, rs)| {
-                cost.plus(Cost::of(action, rs))
-            });
+        let cost = first.actions().fold(Cost::default(), |cost, (action, rs)| {
+            cost.plus(Cost::of(action, rs))
+        });
         Unit {
-            changes: vec![member],
+            first,
+            others: Vec::new(),
             cost,
-            phase: Phase::of(change),
-            key: change.key_ref(),
         }
     }
 
-    /// Whether the unit is one create or one delete, which may join others at its name.
-    fn is_single(&self) -> bool {
-        matches!(
-            self.changes.as_slice(),
-            [Member {
-                change: Change::Create(_) | Change::Delete(_),
-                ..
-            }]
-        )
+    fn phase(&self) -> Phase {
+        Phase::of(self.first.change)
+    }
+
+    /// The key of the first change, for ordering and error messages.
+    fn key(&self) -> KeyRef<'c> {
+        self.first.change.key_ref()
     }
 
     /// The normalised name of every create and delete of the unit: units join only changes at
     /// one name.
-    fn name(&self) -> &str {
-        &self.key.name
+    fn name(&self) -> Cow<'c, str> {
+        self.key().name
     }
 
-    /// Joins `first` and `others` into one unit, ordering their changes by phase.
+    fn members(&self) -> impl Iterator<Item = Member<'c>> + '_ {
+        std::iter::once(self.first).chain(self.others.iter().copied())
+    }
+
+    /// Whether the unit is one create or one delete, which may join others at its name.
+    fn is_single(&self) -> bool {
+        self.others.is_empty() && matches!(self.first.change, Change::Create(_) | Change::Delete(_))
+    }
+
+    /// Joins `first` and `others` into one unit, ordering their changes by phase and key.
     fn join(first: Unit<'c>, others: impl Iterator<Item = Unit<'c>>) -> Unit<'c> {
-        let mut joined = first;
+        let mut cost = first.cost;
+        let mut members: Vec<Member<'c>> = first.members().collect();
         for unit in others {
-            if (unit.phase, &unit.key) < (joined.phase, &joined.key) {
-                joined.phase = unit.phase;
-                joined.key = unit.key;
-            }
-            joined.changes.extend(unit.changes);
-            joined.cost = joined.cost.plus(unit.cost);
+            cost = cost.plus(unit.cost);
+            members.extend(unit.members());
         }
-        joined.changes.sort_by_key(|m| Phase::of(m.change));
-        joined
+        members.sort_by_cached_key(|m| (Phase::of(m.change), m.change.key_ref()));
+        let first = members.remove(0);
+        Unit {
+            first,
+            others: members,
+            cost,
+        }
     }
 
     /// The steps the unit's changes are sent as, in order.
     fn steps(&self) -> impl Iterator<Item = Step> + '_ {
-        self.changes.iter().flat_map(|member| {
+        self.members().flat_map(|member| {
             let change = member.index;
             member
                 .actions()
@@ -349,10 +356,10 @@ fn is_upsert(change: &Change, apex: &str) -> bool {
 /// request, so that replacing a record set by one of another type or set identifier is atomic.
 fn group_replacements_by_name<'c>(mut units: Vec<Unit<'c>>, limits: &Limits) -> Vec<Unit<'c>> {
     // Stable, and nearly free on changes that come sorted by key, as a diff's do.
-    units.sort_by(|a, b| a.key.name.cmp(&b.key.name));
+    units.sort_by(|a, b| a.name().cmp(&b.name()));
     let mut replacements = Vec::new();
     let mut start = 0;
-    for at_name in units.chunk_by(|a, b| a.key.name == b.key.name) {
+    for at_name in units.chunk_by(|a, b| a.name() == b.name()) {
         if is_replacement(at_name, limits) {
             replacements.push(start..start + at_name.len());
         }
@@ -388,7 +395,7 @@ fn group_replacements_by_name<'c>(mut units: Vec<Unit<'c>>, limits: &Limits) -> 
 /// record set by another and fit in one request together.
 fn is_replacement(at_name: &[Unit<'_>], limits: &Limits) -> bool {
     let singles = || at_name.iter().filter(|unit| unit.is_single());
-    let has = |phases: [Phase; 2]| singles().any(|unit| phases.contains(&unit.phase));
+    let has = |phases: [Phase; 2]| singles().any(|unit| phases.contains(&unit.phase()));
     let cost = singles().fold(Cost::default(), |sum, unit| sum.plus(unit.cost));
     has([Phase::AliasDelete, Phase::Delete])
         && has([Phase::Create, Phase::AliasCreate])
@@ -488,15 +495,15 @@ impl Constraints {
         // Every barrier has a delete or an alias change on one side. Creates, usually most of the
         // changes, are linked in a second pass to the barriers those made, and to no others.
         for (u, unit) in units.iter().enumerate() {
-            for Member { change, .. } in &unit.changes {
+            for Member { change, .. } in unit.members() {
                 let (removed, added) = match change {
                     Change::Create(rs) => (None, Some(rs)),
                     Change::Delete(rs) => (Some(rs), None),
                     Change::Modify { old, new } => (Some(&**old), Some(&**new)),
                 };
                 if let Change::Delete(_) = change {
-                    link(Barrier::NameFreed, unit.name().into(), Side::Before, u);
-                    link(Barrier::AliasesRemoved, unit.name().into(), Side::After, u);
+                    link(Barrier::NameFreed, unit.name(), Side::Before, u);
+                    link(Barrier::AliasesRemoved, unit.name(), Side::After, u);
                 }
                 if let Some(target) = removed.and_then(alias_target) {
                     link(Barrier::AliasesRemoved, target, Side::Before, u);
@@ -508,8 +515,7 @@ impl Constraints {
         }
         for (u, unit) in units.iter().enumerate() {
             if !unit
-                .changes
-                .iter()
+                .members()
                 .any(|m| matches!(m.change, Change::Create(_)))
             {
                 continue;
@@ -518,7 +524,7 @@ impl Constraints {
                 (Barrier::NameFreed, Side::After),
                 (Barrier::TargetCreated, Side::Before),
             ] {
-                if let Some(sides) = barriers.get_mut(&(barrier, unit.name().into())) {
+                if let Some(sides) = barriers.get_mut(&(barrier, unit.name())) {
                     sides.add(side, u);
                 }
             }

@@ -616,7 +616,7 @@ mod tests {
         assert_eq!(actions, vec![Action::Upsert]);
         assert_eq!(requests[0][0].record_set.ttl, Some(60));
         let mut below = old;
-        below.name = format!("sub.{APEX}");
+        below.name = format!("sub.{APEX}").into();
         below.ttl = Some(3600);
         let requests = batches(APEX, &[modify(below)], &Limits::default()).unwrap();
         let actions: Vec<Action> = requests.iter().flatten().map(|a| a.action).collect();
@@ -662,7 +662,7 @@ mod tests {
         requests
             .iter()
             .flatten()
-            .map(|a| (a.action.as_str(), a.record_set.name.clone()))
+            .map(|a| (a.action.as_str(), a.record_set.name.to_string()))
             .collect()
     }
 
@@ -956,7 +956,7 @@ mod tests {
         let requests = batches(APEX, &changes, &Limits::default()).unwrap();
         let holding: Vec<&Vec<ChangeAction>> = requests
             .iter()
-            .filter(|r| r.iter().any(|a| a.record_set.name == "www.tld."))
+            .filter(|r| r.iter().any(|a| &*a.record_set.name == "www.tld."))
             .collect();
         assert_eq!(holding.len(), 1);
         let seq = sequence(&requests);

@@ -46,7 +46,7 @@ pub struct Extra {
     /// Distinguishes record sets of one name and type under a routing policy.
     pub set_identifier: Option<Box<str>>,
     pub alias: Option<AliasTarget>,
-    /// Boxed: [`Routing`] is large, and aliases and plain set identifiers go without one.
+    /// Boxed: a [`Routing`] is large, and the aliases among record sets with an `Extra` have none.
     pub routing: Option<Box<Routing>>,
     pub health_check_id: Option<Box<str>>,
     /// Set on record sets made by a traffic policy; r53ctl never changes those.

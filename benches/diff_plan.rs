@@ -77,7 +77,7 @@ fn record_set(i: usize, ttl: u32) -> RecordSet {
             RecordType::AAAA,
             AliasTarget {
                 hosted_zone_id: "ZBENCH".into(),
-                dns_name: format!("host-{}.{APEX}", i + 1),
+                dns_name: format!("host-{}.{APEX}", i + 1).into(),
                 evaluate_target_health: false,
             },
         ),

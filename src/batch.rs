@@ -681,7 +681,7 @@ mod tests {
         assert_eq!(actions, vec![Action::Upsert]);
         assert_eq!(requests[0][0].record_set.ttl, Some(60));
         let mut below = old;
-        below.name = format!("sub.{APEX}");
+        below.name = format!("sub.{APEX}").into();
         below.ttl = Some(3600);
         let changes = [modify(below)];
         let requests = batched(&changes, &Limits::default()).unwrap();
@@ -728,7 +728,7 @@ mod tests {
         requests
             .iter()
             .flatten()
-            .map(|a| (a.action.as_str(), a.record_set.name.clone()))
+            .map(|a| (a.action.as_str(), a.record_set.name.to_string()))
             .collect()
     }
 
@@ -1021,7 +1021,7 @@ mod tests {
         let requests = batched(&changes, &Limits::default()).unwrap();
         let holding: Vec<&Vec<ChangeAction>> = requests
             .iter()
-            .filter(|r| r.iter().any(|a| a.record_set.name == "www.tld."))
+            .filter(|r| r.iter().any(|a| &*a.record_set.name == "www.tld."))
             .collect();
         assert_eq!(holding.len(), 1);
         let seq = sequence(&requests);

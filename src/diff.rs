@@ -397,7 +397,7 @@ impl Zone<'_> {
         let mut desired = desired.clone();
         if let Some(AliasTarget { hosted_zone_id, .. }) = desired.alias_mut() {
             if hosted_zone_id.is_empty() {
-                *hosted_zone_id = self.options.zone_id.to_string();
+                *hosted_zone_id = self.options.zone_id.into();
             }
         }
         if lacks_ttl {
@@ -456,8 +456,8 @@ mod tests {
 
     fn alias(name: &str, zone_id: &str, target: &str) -> RecordSet {
         let target = AliasTarget {
-            hosted_zone_id: zone_id.to_string(),
-            dns_name: target.to_string(),
+            hosted_zone_id: zone_id.into(),
+            dns_name: target.into(),
             evaluate_target_health: false,
         };
         RecordSet::aliased(name, RecordType::A, target)

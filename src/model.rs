@@ -12,8 +12,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::{Deref, DerefMut};
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::rtype::RecordType;
 
@@ -27,12 +29,12 @@ use crate::rtype::RecordType;
 #[serde(from = "WireRecordSet<'static>")]
 pub struct RecordSet {
     /// Wire-form owner name, e.g. `\052.example.tld.`.
-    pub name: String,
+    pub name: Box<str>,
     pub rtype: RecordType,
     /// `None` for alias record sets, which carry no TTL.
     pub ttl: Option<u32>,
     /// Values in Route 53's wire form; empty for alias record sets.
-    pub values: Vec<String>,
+    pub values: Values,
     /// `None` when every field of [`Extra`] is absent, never an empty `Extra`: the derived
     /// equality and hash rely on it.
     extra: Option<Box<Extra>>,
@@ -42,12 +44,174 @@ pub struct RecordSet {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Extra {
     /// Distinguishes record sets of one name and type under a routing policy.
-    pub set_identifier: Option<String>,
+    pub set_identifier: Option<Box<str>>,
     pub alias: Option<AliasTarget>,
-    pub routing: Option<Routing>,
-    pub health_check_id: Option<String>,
+    /// Boxed: a [`Routing`] is large, and the aliases among record sets with an `Extra` have none.
+    pub routing: Option<Box<Routing>>,
+    pub health_check_id: Option<Box<str>>,
     /// Set on record sets made by a traffic policy; r53ctl never changes those.
-    pub traffic_policy_instance_id: Option<String>,
+    pub traffic_policy_instance_id: Option<Box<str>>,
+}
+
+/// The values of a record set, used as a slice of wire-form values. A single value, what nearly
+/// every record set holds, is kept without an array around it. Compares, hashes, prints and
+/// serialises as the slice it holds, exactly as a `Vec<String>` of those values would.
+#[derive(Clone, Default)]
+pub struct Values(ValuesRepr);
+
+#[derive(Clone)]
+enum ValuesRepr {
+    One(Box<str>),
+    /// None, or two or more.
+    Many(Box<[Box<str>]>),
+}
+
+impl Default for ValuesRepr {
+    fn default() -> ValuesRepr {
+        ValuesRepr::Many(Box::default())
+    }
+}
+
+impl Values {
+    fn into_vec(self) -> Vec<Box<str>> {
+        match self.0 {
+            ValuesRepr::One(value) => vec![value],
+            ValuesRepr::Many(values) => values.into_vec(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Values {
+    type Item = &'a Box<str>;
+    type IntoIter = std::slice::Iter<'a, Box<str>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl Deref for Values {
+    type Target = [Box<str>];
+
+    fn deref(&self) -> &[Box<str>] {
+        match &self.0 {
+            ValuesRepr::One(value) => std::slice::from_ref(value),
+            ValuesRepr::Many(values) => values,
+        }
+    }
+}
+
+impl DerefMut for Values {
+    fn deref_mut(&mut self) -> &mut [Box<str>] {
+        match &mut self.0 {
+            ValuesRepr::One(value) => std::slice::from_mut(value),
+            ValuesRepr::Many(values) => values,
+        }
+    }
+}
+
+impl From<Vec<Box<str>>> for Values {
+    fn from(values: Vec<Box<str>>) -> Values {
+        match <[Box<str>; 1]>::try_from(values) {
+            Ok([value]) => Values(ValuesRepr::One(value)),
+            Err(values) => Values(ValuesRepr::Many(values.into_boxed_slice())),
+        }
+    }
+}
+
+impl From<Vec<String>> for Values {
+    fn from(values: Vec<String>) -> Values {
+        values.into_iter().collect()
+    }
+}
+
+impl<T: Into<Box<str>>> FromIterator<T> for Values {
+    /// Allocates no array for a single value.
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Values {
+        let mut iter = iter.into_iter().map(Into::into).fuse();
+        match (iter.next(), iter.next()) {
+            (None, _) => Values::default(),
+            (Some(value), None) => Values(ValuesRepr::One(value)),
+            (Some(first), Some(second)) => {
+                let mut values = Vec::with_capacity(2 + iter.size_hint().0);
+                values.extend([first, second]);
+                values.extend(iter);
+                Values::from(values)
+            }
+        }
+    }
+}
+
+impl<T: Into<Box<str>>> Extend<T> for Values {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        let mut values = std::mem::take(self).into_vec();
+        values.extend(iter.into_iter().map(Into::into));
+        *self = Values::from(values);
+    }
+}
+
+impl PartialEq for Values {
+    fn eq(&self, other: &Values) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Values {}
+
+impl<T: AsRef<str>> PartialEq<[T]> for Values {
+    fn eq(&self, other: &[T]) -> bool {
+        self.iter()
+            .map(|v| &**v)
+            .eq(other.iter().map(AsRef::as_ref))
+    }
+}
+
+impl<T: AsRef<str>, const N: usize> PartialEq<[T; N]> for Values {
+    fn eq(&self, other: &[T; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<T: AsRef<str>> PartialEq<Vec<T>> for Values {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        *self == other[..]
+    }
+}
+
+impl Hash for Values {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
+}
+
+impl PartialOrd for Values {
+    fn partial_cmp(&self, other: &Values) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Values {
+    fn cmp(&self, other: &Values) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl fmt::Debug for Values {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for Values {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Values, D::Error> {
+        Vec::<Box<str>>::deserialize(deserializer).map(Values::from)
+    }
 }
 
 /// [`RecordSet`]'s serde form, flat: what plan files hold, every field written in this order.
@@ -60,7 +224,7 @@ struct WireRecordSet<'a> {
     rtype: RecordType,
     set_identifier: Option<Cow<'a, str>>,
     ttl: Option<u32>,
-    values: Cow<'a, [String]>,
+    values: Cow<'a, Values>,
     alias: Option<Cow<'a, AliasTarget>>,
     routing: Option<Cow<'a, Routing>>,
     health_check_id: Option<Cow<'a, str>>,
@@ -70,14 +234,14 @@ struct WireRecordSet<'a> {
 impl From<WireRecordSet<'_>> for RecordSet {
     fn from(wire: WireRecordSet<'_>) -> RecordSet {
         let extra = Extra {
-            set_identifier: wire.set_identifier.map(Cow::into_owned),
+            set_identifier: wire.set_identifier.map(Box::from),
             alias: wire.alias.map(Cow::into_owned),
-            routing: wire.routing.map(Cow::into_owned),
-            health_check_id: wire.health_check_id.map(Cow::into_owned),
-            traffic_policy_instance_id: wire.traffic_policy_instance_id.map(Cow::into_owned),
+            routing: wire.routing.map(|routing| Box::new(routing.into_owned())),
+            health_check_id: wire.health_check_id.map(Box::from),
+            traffic_policy_instance_id: wire.traffic_policy_instance_id.map(Box::from),
         };
         let values = wire.values.into_owned();
-        RecordSet::new(wire.name.into_owned(), wire.rtype, wire.ttl, values, extra)
+        RecordSet::new(wire.name.into(), wire.rtype, wire.ttl, values, extra)
     }
 }
 
@@ -101,9 +265,9 @@ impl Serialize for RecordSet {
 /// Route 53's `AliasTarget`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AliasTarget {
-    pub hosted_zone_id: String,
+    pub hosted_zone_id: Box<str>,
     /// Wire-form target name.
-    pub dns_name: String,
+    pub dns_name: Box<str>,
     pub evaluate_target_health: bool,
 }
 
@@ -112,7 +276,7 @@ impl AliasTarget {
     fn comparable(&self) -> AliasTarget {
         AliasTarget {
             hosted_zone_id: self.hosted_zone_id.clone(),
-            dns_name: crate::name::normalize(&self.dns_name),
+            dns_name: crate::name::normalize(&self.dns_name).into(),
             evaluate_target_health: self.evaluate_target_health,
         }
     }
@@ -222,10 +386,10 @@ fn same_extra(a: Option<&Extra>, b: Option<&Extra>) -> bool {
 impl RecordSet {
     /// A record set of all its parts.
     pub fn new(
-        name: String,
+        name: Box<str>,
         rtype: RecordType,
         ttl: Option<u32>,
-        values: Vec<String>,
+        values: Values,
         extra: Extra,
     ) -> RecordSet {
         let extra = (extra != Extra::default()).then(|| Box::new(extra));
@@ -240,7 +404,13 @@ impl RecordSet {
 
     /// A plain record set (no alias, no routing policy).
     pub fn simple(name: &str, rtype: RecordType, ttl: u32, values: Vec<String>) -> RecordSet {
-        RecordSet::new(name.to_string(), rtype, Some(ttl), values, Extra::default())
+        RecordSet::new(
+            name.into(),
+            rtype,
+            Some(ttl),
+            values.into(),
+            Extra::default(),
+        )
     }
 
     /// An alias record set: no TTL, no values.
@@ -249,29 +419,29 @@ impl RecordSet {
             alias: Some(target),
             ..Extra::default()
         };
-        RecordSet::new(name.to_string(), rtype, None, Vec::new(), extra)
+        RecordSet::new(name.into(), rtype, None, Values::default(), extra)
     }
 
     /// This record set with a set identifier.
-    pub fn with_set_identifier(mut self, id: impl Into<String>) -> RecordSet {
+    pub fn with_set_identifier(mut self, id: impl Into<Box<str>>) -> RecordSet {
         self.extra_mut().set_identifier = Some(id.into());
         self
     }
 
     /// This record set with a routing policy.
     pub fn with_routing(mut self, routing: Routing) -> RecordSet {
-        self.extra_mut().routing = Some(routing);
+        self.extra_mut().routing = Some(Box::new(routing));
         self
     }
 
     /// This record set with a health check.
-    pub fn with_health_check_id(mut self, id: impl Into<String>) -> RecordSet {
+    pub fn with_health_check_id(mut self, id: impl Into<Box<str>>) -> RecordSet {
         self.extra_mut().health_check_id = Some(id.into());
         self
     }
 
     /// This record set as made by a traffic policy.
-    pub fn with_traffic_policy_instance_id(mut self, id: impl Into<String>) -> RecordSet {
+    pub fn with_traffic_policy_instance_id(mut self, id: impl Into<Box<str>>) -> RecordSet {
         self.extra_mut().traffic_policy_instance_id = Some(id.into());
         self
     }
@@ -299,7 +469,7 @@ impl RecordSet {
 
     /// The routing policy, for a record set with a set identifier.
     pub fn routing(&self) -> Option<&Routing> {
-        self.extra.as_ref()?.routing.as_ref()
+        self.extra.as_ref()?.routing.as_deref()
     }
 
     /// The health check Route 53 consults before answering with this record set.
@@ -325,10 +495,10 @@ impl RecordSet {
     /// sorted, so that two record sets Route 53 would treat as the same compare equal.
     pub fn comparable(&self) -> RecordSet {
         RecordSet {
-            name: crate::name::normalize(&self.name),
+            name: crate::name::normalize(&self.name).into(),
             rtype: self.rtype,
             ttl: self.ttl,
-            values: self.canonical_values(),
+            values: self.canonical_values().into(),
             extra: self.extra.as_deref().map(|e| Box::new(e.comparable())),
         }
     }
@@ -543,7 +713,70 @@ mod tests {
 
     #[test]
     fn a_record_set_stays_small() {
-        assert!(std::mem::size_of::<RecordSet>() <= 72);
+        assert!(std::mem::size_of::<RecordSet>() <= 64);
+    }
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn values_act_as_the_slice_of_the_vector_they_were_made_of() {
+        for vec in [strings(&[]), strings(&["a"]), strings(&["a", "b", "c"])] {
+            let values = Values::from(vec.clone());
+            assert_eq!(values.len(), vec.len());
+            assert_eq!(values.is_empty(), vec.is_empty());
+            assert!(values
+                .iter()
+                .map(|v| &**v)
+                .eq(vec.iter().map(String::as_str)));
+            assert_eq!(values, vec);
+            assert_eq!(values, vec.iter().map(String::as_str).collect::<Values>());
+            assert_eq!(format!("{values:?}"), format!("{vec:?}"));
+            let hash = |value: &dyn Fn(&mut std::hash::DefaultHasher)| {
+                let mut hasher = std::hash::DefaultHasher::new();
+                value(&mut hasher);
+                hasher.finish()
+            };
+            assert_eq!(hash(&|h| values.hash(h)), hash(&|h| vec.hash(h)));
+        }
+        assert_ne!(Values::from(strings(&["a"])), strings(&["a", "a"]));
+        let (two, one) = (
+            Values::from(strings(&["a", "b"])),
+            Values::from(strings(&["b"])),
+        );
+        assert_eq!(two.cmp(&one), std::cmp::Ordering::Less);
+    }
+
+    #[test]
+    fn one_value_is_held_without_an_array() {
+        assert!(matches!(
+            Values::from(strings(&["a"])).0,
+            ValuesRepr::One(_)
+        ));
+        assert!(matches!(
+            ["a"].into_iter().collect::<Values>().0,
+            ValuesRepr::One(_)
+        ));
+        let mut grown = Values::default();
+        grown.extend(["a"]);
+        assert!(matches!(grown.0, ValuesRepr::One(_)));
+        grown.extend(["b", "c"]);
+        assert_eq!(grown, ["a", "b", "c"]);
+        grown[1] = "B".into();
+        assert_eq!(grown, ["a", "B", "c"]);
+    }
+
+    #[test]
+    fn values_read_and_write_the_json_of_a_vector_of_strings() {
+        for vec in [strings(&[]), strings(&["a"]), strings(&["a", "b\"", "c"])] {
+            let values = Values::from(vec.clone());
+            let json = serde_json::to_string(&values).unwrap();
+            assert_eq!(json, serde_json::to_string(&vec).unwrap());
+            assert_eq!(serde_json::from_str::<Values>(&json).unwrap(), values);
+        }
+        let err = serde_json::from_str::<Values>(r#"["a", 1]"#).unwrap_err();
+        assert!(err.to_string().contains("expected a string"), "{err}");
     }
 
     #[test]
@@ -553,7 +786,7 @@ mod tests {
             "a.tld.".into(),
             RecordType::A,
             Some(60),
-            vec!["192.0.2.1".into()],
+            vec!["192.0.2.1".to_string()].into(),
             Extra::default(),
         );
         assert_eq!(built.extra, None);

@@ -114,7 +114,7 @@ pub fn describe(rs: &RecordSet) -> String {
         [identity(rs)]
             .into_iter()
             .chain(settings(rs))
-            .chain(rs.values.iter().cloned()),
+            .chain(rs.values.iter().map(|v| v.to_string())),
     )
 }
 
@@ -349,7 +349,7 @@ fn record_set_lines(verb: &str, rs: &RecordSet) -> Vec<String> {
             .into_iter()
             .chain(settings(rs)),
     );
-    let values: Vec<(char, &str)> = rs.values.iter().map(|v| (' ', v.as_str())).collect();
+    let values: Vec<(char, &str)> = rs.values.iter().map(|v| (' ', &**v)).collect();
     with_values(head, &values)
 }
 
@@ -358,7 +358,7 @@ fn modify_lines(old: &RecordSet, new: &RecordSet) -> Vec<String> {
     let inline = old.values.len() <= 1 && new.values.len() <= 1;
     let side = |rs: &RecordSet| {
         let routing = routing_changed.then(|| routing_text(rs)).flatten();
-        let values = rs.values.iter().filter(|_| inline).cloned();
+        let values = rs.values.iter().filter(|_| inline).map(|v| v.to_string());
         words(routing.into_iter().chain(settings(rs)).chain(values))
     };
     let subject = match routing_changed {
@@ -371,10 +371,10 @@ fn modify_lines(old: &RecordSet, new: &RecordSet) -> Vec<String> {
     }
     let removed = old.values.iter().filter(|v| !new.values.contains(v));
     let marked = removed
-        .map(|v| ('-', v.as_str()))
+        .map(|v| ('-', &**v))
         .chain(new.values.iter().map(|v| {
             let marker = if old.values.contains(v) { ' ' } else { '+' };
-            (marker, v.as_str())
+            (marker, &**v)
         }));
     with_values(head, &marked.collect::<Vec<_>>())
 }

@@ -22,7 +22,7 @@ fn comparable(records: &[RecordSet], apex: &str) -> Vec<RecordSet> {
         .collect();
     for alias in sets.iter_mut().filter_map(RecordSet::alias_mut) {
         if alias.dns_name.ends_with(&format!(".{apex}")) {
-            alias.hosted_zone_id.clear();
+            alias.hosted_zone_id = Box::default();
         }
     }
     sets.sort_by_key(RecordSet::key);

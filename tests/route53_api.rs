@@ -6,12 +6,12 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use r53ctl::model::{Action, AliasTarget, ChangeAction, RecordSet, Routing};
+use r53ctl::model::{Action, AliasTarget, ChangeAction, RecordSet, Routing, Values};
 use r53ctl::route53::ApiError;
 use r53ctl::rtype::RecordType;
 
 /// Name, type, set identifier, TTL and sorted values: what a listing must give back.
-type Summary = (String, RecordType, Option<String>, Option<u32>, Vec<String>);
+type Summary = (Box<str>, RecordType, Option<String>, Option<u32>, Values);
 
 fn summary(record_sets: &[RecordSet]) -> BTreeSet<Summary> {
     record_sets
@@ -50,12 +50,12 @@ fn twelve_hundred_record_sets_round_trip_through_paging_and_changes() {
     assert_eq!(summary(&listed), summary(&written));
     assert!(listed
         .iter()
-        .any(|rs| rs.rtype == RecordType::SOA && rs.name == name));
+        .any(|rs| rs.rtype == RecordType::SOA && *rs.name == name));
 
     // Replace one record set (DELETE old + CREATE new) and delete another, atomically.
     let old = written[7].clone();
     let mut new = old.clone();
-    new.values = vec!["192.0.2.77".into()];
+    new.values = ["192.0.2.77"].into_iter().collect();
     new.ttl = Some(60);
     let changes = [
         ChangeAction {
@@ -123,8 +123,8 @@ fn routing_policies_alias_and_markup_in_values_survive_a_round_trip() {
             &format!("alias.{name}"),
             RecordType::A,
             AliasTarget {
-                hosted_zone_id: zone.id.clone(),
-                dns_name: www.clone(),
+                hosted_zone_id: zone.id.as_str().into(),
+                dns_name: www.as_str().into(),
                 evaluate_target_health: false,
             },
         ),

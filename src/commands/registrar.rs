@@ -59,8 +59,8 @@ fn server_name(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
 }
 
-fn server_set<'n>(names: impl IntoIterator<Item = &'n String>) -> BTreeSet<String> {
-    names.into_iter().map(|n| server_name(n)).collect()
+fn server_set<'n, N: AsRef<str> + 'n>(names: impl IntoIterator<Item = &'n N>) -> BTreeSet<String> {
+    names.into_iter().map(|n| server_name(n.as_ref())).collect()
 }
 
 /// The registrar changes for `domains`, whose zones were planned into `targets` through

@@ -444,9 +444,9 @@ mod tests {
     fn one(sets: &[RecordSet], name: &str, rtype: RecordType) -> (Option<u32>, Vec<String>) {
         let set = sets
             .iter()
-            .find(|s| s.name == name && s.rtype == rtype)
+            .find(|s| &*s.name == name && s.rtype == rtype)
             .unwrap_or_else(|| panic!("no {name} {rtype} in {sets:#?}"));
-        (set.ttl, set.values.clone())
+        (set.ttl, set.values.iter().map(|v| v.to_string()).collect())
     }
 
     #[test]

@@ -219,7 +219,7 @@ fn set_records(set: &RecordSet, apex: &str, default_ttl: u32) -> Vec<Fields> {
         let mut target =
             Fields::default().put("target", rdata::target_to_user(&alias.dns_name, apex));
         if !alias.hosted_zone_id.is_empty() {
-            target = target.put("zone_id", alias.hosted_zone_id.as_str());
+            target = target.put("zone_id", &*alias.hosted_zone_id);
         }
         if alias.evaluate_target_health {
             target = target.put("evaluate_target_health", true);
@@ -386,8 +386,8 @@ mod tests {
                 "lb.example.tld.",
                 RecordType::A,
                 AliasTarget {
-                    hosted_zone_id: "Z35SXDOTRQ7X7K".to_string(),
-                    dns_name: "dualstack.x.us-east-1.elb.amazonaws.com.".to_string(),
+                    hosted_zone_id: "Z35SXDOTRQ7X7K".into(),
+                    dns_name: "dualstack.x.us-east-1.elb.amazonaws.com.".into(),
                     evaluate_target_health: true,
                 },
             ),

@@ -421,7 +421,7 @@ mod tests {
         let dkim = ir.domains[0]
             .records
             .iter()
-            .find(|s| s.name == "dkim._domainkey.example.tld.")
+            .find(|s| &*s.name == "dkim._domainkey.example.tld.")
             .expect("dkim");
         assert_eq!(dkim.values, ["\"v=DKIM1; k=rsa; p=MIIB\" \"IjANBgkq\""]);
     }

@@ -644,7 +644,7 @@ mod tests {
     fn set<'a>(records: &'a [RecordSet], name: &str, rtype: RecordType) -> &'a RecordSet {
         records
             .iter()
-            .find(|s| s.name == name && s.rtype == rtype)
+            .find(|s| &*s.name == name && s.rtype == rtype)
             .unwrap_or_else(|| panic!("no {name} {rtype}"))
     }
 
@@ -752,12 +752,12 @@ mod tests {
         );
         let app = set(records, "app.example.tld.", RecordType::A);
         assert_eq!(
-            (app.ttl, app.alias().map(|a| a.hosted_zone_id.as_str())),
+            (app.ttl, app.alias().map(|a| &*a.hosted_zone_id)),
             (None, Some(""))
         );
         let api: Vec<_> = records
             .iter()
-            .filter(|s| s.name == "api.example.tld.")
+            .filter(|s| &*s.name == "api.example.tld.")
             .collect();
         assert_eq!(api.len(), 2);
         assert_eq!(api[0].routing(), Some(&Routing::Weighted { weight: 10 }));

@@ -81,7 +81,7 @@ impl Entry {
     }
 
     pub fn routing(&self) -> Option<&Routing> {
-        self.rare.as_ref()?.extra.routing.as_ref()
+        self.rare.as_ref()?.extra.routing.as_deref()
     }
 
     pub fn health_check_id(&self) -> Option<&str> {
@@ -133,10 +133,10 @@ pub fn entry(raw: &RawRecord, index: usize, apex: &str) -> Result<Entry, Vec<Pro
                 || rtype.as_str() != raw.rtype)
                 .then(|| (raw.name.clone(), raw.rtype.clone()));
             let extra = Extra {
-                set_identifier: raw.set_identifier.clone(),
+                set_identifier: raw.set_identifier.as_deref().map(Box::from),
                 alias,
-                routing,
-                health_check_id: raw.health_check_id.clone(),
+                routing: routing.map(Box::new),
+                health_check_id: raw.health_check_id.as_deref().map(Box::from),
                 traffic_policy_instance_id: None,
             };
             let rare = Rare { extra, written };
@@ -288,8 +288,8 @@ fn alias_target(
         .with_fix("add `zone_id`: the hosted zone id of the target (e.g. Z35SXDOTRQ7X7K for an ELB in us-east-1)"));
     }
     Ok(AliasTarget {
-        hosted_zone_id: alias.zone_id.clone().unwrap_or_default(),
-        dns_name,
+        hosted_zone_id: alias.zone_id.as_deref().unwrap_or_default().into(),
+        dns_name: dns_name.into(),
         evaluate_target_health: alias.evaluate_target_health,
     })
 }
@@ -620,8 +620,8 @@ mod tests {
     fn aliases() {
         let e = parsed(r#"{"name":"app","type":"A","alias":{"target":"lb"}}"#, 0);
         let alias = e.alias().unwrap();
-        assert_eq!(alias.dns_name, "lb.example.tld.");
-        assert_eq!(alias.hosted_zone_id, "");
+        assert_eq!(&*alias.dns_name, "lb.example.tld.");
+        assert_eq!(&*alias.hosted_zone_id, "");
         assert!(!alias.evaluate_target_health);
         assert_eq!(
             message(r#"{"name":"a","type":"A","ttl":60,"alias":{"target":"lb"}}"#),

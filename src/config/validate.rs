@@ -42,7 +42,7 @@ pub fn record_sets(
     let mut sets: Vec<RecordSet> = Vec::with_capacity(count);
     for entry in entries {
         match sets.last_mut() {
-            Some(set) if is_of_set(&entry, set) => set.values.extend(entry.value.map(String::from)),
+            Some(set) if is_of_set(&entry, set) => set.values.extend(entry.value),
             _ => sets.push(record_set(entry, zone)),
         }
     }
@@ -132,7 +132,7 @@ fn check_set(group: &[Entry], zone: Zone<'_>) -> Result<(), Located> {
 
 /// Whether `entry` belongs to the record set `set`: the same name, type and set identifier.
 fn is_of_set(entry: &Entry, set: &RecordSet) -> bool {
-    entry_key(entry) == (set.name.as_str(), set.rtype, set.set_identifier())
+    entry_key(entry) == (&*set.name, set.rtype, set.set_identifier())
 }
 
 /// The record set whose first entry is `first`, its values moved: the others are added by
@@ -141,8 +141,8 @@ fn record_set(first: Entry, zone: Zone<'_>) -> RecordSet {
     let ttl = ttl_of(&first, zone);
     let extra = first.rare.map(|rare| rare.extra).unwrap_or_default();
     let ttl = if extra.alias.is_some() { None } else { ttl };
-    let values = first.value.map(String::from).into_iter().collect();
-    RecordSet::new(first.name.into(), first.rtype, ttl, values, extra)
+    let values = first.value.into_iter().collect();
+    RecordSet::new(first.name, first.rtype, ttl, values, extra)
 }
 
 fn conflict(entry: &Entry, first: &Entry, what: &str, apex: &str) -> Located {
@@ -328,7 +328,7 @@ mod tests {
         .unwrap();
         let keys: Vec<(&str, RecordType, Option<&str>)> = sets
             .iter()
-            .map(|s| (s.name.as_str(), s.rtype, s.set_identifier()))
+            .map(|s| (&*s.name, s.rtype, s.set_identifier()))
             .collect();
         assert_eq!(
             keys,

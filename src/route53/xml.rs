@@ -10,7 +10,8 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::model::{
-    bare_id, AliasTarget, ChangeAction, ChangeInfo, Extra, HostedZone, RecordSet, Routing, Vpc,
+    bare_id, AliasTarget, ChangeAction, ChangeInfo, Extra, HostedZone, RecordSet, Routing, Values,
+    Vpc,
 };
 use crate::rtype::RecordType;
 use crate::xml_tree::{parse_document, Element};
@@ -234,14 +235,14 @@ pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
     let with_name = |e: String| format!("{name}: {e}");
     let values = match element.child("ResourceRecords") {
         Some(records) => values(records)?,
-        None => Vec::new(),
+        None => Values::default(),
     };
     let alias = element
         .child("AliasTarget")
         .map(|alias| -> Result<AliasTarget, String> {
             Ok(AliasTarget {
-                hosted_zone_id: alias.required("HostedZoneId")?.to_string(),
-                dns_name: alias.required("DNSName")?.to_string(),
+                hosted_zone_id: alias.required("HostedZoneId")?.into(),
+                dns_name: alias.required("DNSName")?.into(),
                 evaluate_target_health: alias.text_of("EvaluateTargetHealth") == Some("true"),
             })
         })
@@ -250,25 +251,21 @@ pub(crate) fn record_set(element: &Element) -> Result<RecordSet, String> {
     let rtype = record_type(element, "Type").map_err(with_name)?;
     let ttl = parse_number(element, "TTL").map_err(with_name)?;
     let extra = Extra {
-        set_identifier: element.text_of("SetIdentifier").map(str::to_string),
+        set_identifier: element.text_of("SetIdentifier").map(Box::from),
         alias,
-        routing: routing(element).map_err(with_name)?,
-        health_check_id: element.text_of("HealthCheckId").map(str::to_string),
-        traffic_policy_instance_id: element
-            .text_of("TrafficPolicyInstanceId")
-            .map(str::to_string),
+        routing: routing(element).map_err(with_name)?.map(Box::new),
+        health_check_id: element.text_of("HealthCheckId").map(Box::from),
+        traffic_policy_instance_id: element.text_of("TrafficPolicyInstanceId").map(Box::from),
     };
-    Ok(RecordSet::new(name, rtype, ttl, values, extra))
+    Ok(RecordSet::new(name.into(), rtype, ttl, values, extra))
 }
 
-/// The values of `<ResourceRecords>`, in a vector of their number: a zone holds one per record
-/// set, mostly of one value, which a vector grown by pushing would give room for four.
-fn values(records: &Element) -> Result<Vec<String>, String> {
-    let mut values = Vec::with_capacity(records.children.len());
-    for record in records.children("ResourceRecord") {
-        values.push(record.required("Value")?.to_string());
-    }
-    Ok(values)
+/// The values of `<ResourceRecords>`.
+fn values(records: &Element) -> Result<Values, String> {
+    records
+        .children("ResourceRecord")
+        .map(|record| record.required("Value"))
+        .collect()
 }
 
 fn routing(element: &Element) -> Result<Option<Routing>, String> {

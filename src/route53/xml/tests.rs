@@ -8,7 +8,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn find<'a>(sets: &'a [RecordSet], name: &str, id: Option<&str>) -> &'a RecordSet {
     sets.iter()
-        .find(|rs| rs.name == name && rs.set_identifier() == id)
+        .find(|rs| &*rs.name == name && rs.set_identifier() == id)
         .unwrap_or_else(|| panic!("{name} {id:?} not parsed"))
 }
 
@@ -125,7 +125,7 @@ fn record_sets_of_every_routing_policy() {
     );
 
     let txt = sets.iter().find(|rs| rs.rtype == RecordType::TXT).unwrap();
-    assert_eq!(txt.values[1], r#""say \"hi\" & <bye>" "part two""#);
+    assert_eq!(&*txt.values[1], r#""say \"hi\" & <bye>" "part two""#);
 
     let wildcard = find(sets, "\\052.example.com.", None);
     assert_eq!(wildcard.rtype, RecordType::CNAME);
@@ -581,12 +581,4 @@ fn cut_responses_parse_or_fail_without_panicking() {
         }
     }
     assert!(files > 10, "fixtures found: {files}");
-}
-
-#[test]
-fn values_are_read_into_a_vector_of_their_number() {
-    let page = parse_list_record_sets(&fixture("list_record_sets_last.xml")).unwrap();
-    let set = &page.record_sets[0];
-    assert_eq!(set.values, ["2001:db8::2"]);
-    assert_eq!(set.values.capacity(), 1);
 }

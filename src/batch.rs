@@ -102,7 +102,7 @@ pub struct Step {
 impl Step {
     /// The record set this step sends, of `changes` (those the requests were made from): a
     /// DELETE the old one, a CREATE or UPSERT the new one.
-    pub fn record_set<'c>(&self, changes: &'c [Change]) -> &'c RecordSet {
+    pub fn record_set<'c>(&self, changes: &'c [Change<'_>]) -> &'c RecordSet {
         match (&changes[self.change], self.action) {
             (Change::Modify { old, .. }, Action::Delete) => old,
             (Change::Modify { new, .. }, _) => new,
@@ -114,7 +114,7 @@ impl Step {
 /// The requests that apply `changes`, in order: one whenever they fit.
 pub fn batches(
     apex: &str,
-    changes: &[Change],
+    changes: &[Change<'_>],
     limits: &Limits,
 ) -> Result<Vec<Vec<Step>>, BatchError> {
     let mut units: Vec<Unit<'_>> = changes
@@ -244,7 +244,7 @@ struct Unit<'c> {
 /// One change of a unit.
 #[derive(Clone, Copy)]
 struct Member<'c> {
-    change: &'c Change,
+    change: &'c Change<'c>,
     index: usize,
     /// Whether it is sent as an UPSERT (see [`is_upsert`]).
     upsert: bool,
@@ -258,7 +258,7 @@ impl<'c> Member<'c> {
 }
 
 impl<'c> Unit<'c> {
-    fn of(index: usize, change: &'c Change, apex: &str) -> Unit<'c> {
+    fn of(index: usize, change: &'c Change<'c>, apex: &str) -> Unit<'c> {
         let first = Member {
             change,
             index,
@@ -328,10 +328,13 @@ impl<'c> Unit<'c> {
 
 /// The actions `change` is sent as: CREATE, DELETE, UPSERT for the apex NS or SOA (`upsert`),
 /// else DELETE of the old and CREATE of the new record set for a modification.
-fn actions(change: &Change, upsert: bool) -> impl Iterator<Item = (Action, &RecordSet)> {
+fn actions<'c>(
+    change: &'c Change<'_>,
+    upsert: bool,
+) -> impl Iterator<Item = (Action, &'c RecordSet)> {
     let [first, second] = match change {
-        Change::Create(rs) => [Some((Action::Create, rs)), None],
-        Change::Delete(rs) => [Some((Action::Delete, rs)), None],
+        Change::Create(rs) => [Some((Action::Create, &**rs)), None],
+        Change::Delete(rs) => [Some((Action::Delete, &**rs)), None],
         Change::Modify { new, .. } if upsert => [Some((Action::Upsert, &**new)), None],
         Change::Modify { old, new } => [
             Some((Action::Delete, &**old)),
@@ -497,8 +500,8 @@ impl Constraints {
         for (u, unit) in units.iter().enumerate() {
             for Member { change, .. } in unit.members() {
                 let (removed, added) = match change {
-                    Change::Create(rs) => (None, Some(rs)),
-                    Change::Delete(rs) => (Some(rs), None),
+                    Change::Create(rs) => (None, Some(&**rs)),
+                    Change::Delete(rs) => (Some(&**rs), None),
                     Change::Modify { old, new } => (Some(&**old), Some(&**new)),
                 };
                 if let Change::Delete(_) = change {
@@ -711,7 +714,7 @@ mod tests {
         RecordSet::aliased(name, RecordType::A, target)
     }
 
-    fn modify(old: RecordSet) -> Change {
+    fn modify(old: RecordSet) -> Change<'static> {
         let mut new = old.clone();
         new.ttl = Some(60);
         Change::modify(old, new)
@@ -746,11 +749,11 @@ mod tests {
     #[test]
     fn everything_in_one_request_in_phase_order() {
         let changes = vec![
-            Change::Create(alias("e.tld.", "elb.amazonaws.com.")),
-            Change::Create(a("d.tld.")),
+            Change::create(alias("e.tld.", "elb.amazonaws.com.")),
+            Change::create(a("d.tld.")),
             modify(a("c.tld.")),
-            Change::Delete(a("b.tld.")),
-            Change::Delete(alias("a.tld.", "elb.amazonaws.com.")),
+            Change::delete(a("b.tld.")),
+            Change::delete(alias("a.tld.", "elb.amazonaws.com.")),
         ];
         let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(requests.len(), 1);
@@ -791,16 +794,16 @@ mod tests {
     }
 
     /// 5,000 changes of every kind, sized so that both limits bind somewhere.
-    fn many_changes() -> Vec<Change> {
+    fn many_changes() -> Vec<Change<'static>> {
         (0..5000)
             .map(|i| {
                 let name = format!("r{i}.tld.");
                 match i % 5 {
-                    0 => Change::Create(record(&name, RecordType::TXT, 1 + i % 7, 40)),
-                    1 => Change::Delete(record(&name, RecordType::A, 1 + i % 3, 11)),
+                    0 => Change::create(record(&name, RecordType::TXT, 1 + i % 7, 40)),
+                    1 => Change::delete(record(&name, RecordType::A, 1 + i % 3, 11)),
                     2 => modify(record(&name, RecordType::AAAA, 2, 20)),
-                    3 => Change::Create(alias(&name, "elb.amazonaws.com.")),
-                    _ => Change::Delete(alias(&name, "elb.amazonaws.com.")),
+                    3 => Change::create(alias(&name, "elb.amazonaws.com.")),
+                    _ => Change::delete(alias(&name, "elb.amazonaws.com.")),
                 }
             })
             .collect()
@@ -842,7 +845,7 @@ mod tests {
     fn uniform_changes_use_exactly_the_fewest_requests_then_the_paced_tail() {
         let txt = |count| -> Vec<Change> {
             (0..count)
-                .map(|i| Change::Create(record(&format!("r{i}.tld."), RecordType::TXT, 1, 40)))
+                .map(|i| Change::create(record(&format!("r{i}.tld."), RecordType::TXT, 1, 40)))
                 .collect()
         };
         let lengths = |changes: &[Change]| -> Vec<usize> {
@@ -888,18 +891,18 @@ mod tests {
         // A last unit of more tokens than the tail is never split: no tail then. Here a record
         // set replaced by 101 weighted ones at its name, after 1,500 deletes.
         let mut changes: Vec<Change> = (0..1500)
-            .map(|i| Change::Delete(a(&format!("d{i}.tld."))))
+            .map(|i| Change::delete(a(&format!("d{i}.tld."))))
             .collect();
-        changes.push(Change::Delete(a("zz.tld.")));
+        changes.push(Change::delete(a("zz.tld.")));
         let weighted = |id: usize| a("zz.tld.").with_set_identifier(format!("id-{id}"));
-        changes.extend((0..101).map(|i| Change::Create(weighted(i))));
+        changes.extend((0..101).map(|i| Change::create(weighted(i))));
         assert_eq!(tokens(&changes), [1000, 602]);
     }
 
     #[test]
     fn alias_changes_are_split_by_change_tokens() {
         let changes: Vec<Change> = (0..1600)
-            .map(|i| Change::Create(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
+            .map(|i| Change::create(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
             .collect();
         let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(
@@ -966,7 +969,7 @@ mod tests {
     #[test]
     fn oversize_record_set_is_too_large_before_anything_is_sent() {
         let huge = record("big.tld.", RecordType::TXT, 1001, 4);
-        let changes = [Change::Create(a("ok.tld.")), Change::Create(huge.clone())];
+        let changes = [Change::create(a("ok.tld.")), Change::create(huge.clone())];
         let err = batched(&changes, &Limits::default()).unwrap_err();
         assert_eq!(
             err,
@@ -997,16 +1000,16 @@ mod tests {
     #[test]
     fn too_many_characters_is_too_large() {
         let wide = record("wide.tld.", RecordType::TXT, 9, 4000);
-        assert!(batched(&[Change::Create(wide)], &Limits::default()).is_err());
+        assert!(batched(&[Change::create(wide)], &Limits::default()).is_err());
     }
 
     #[test]
     fn alias_record_sets_cost_nothing() {
         let full = record("full.tld.", RecordType::A, 1000, 15);
         let changes = [
-            Change::Create(full),
-            Change::Create(alias("x.tld.", "elb.amazonaws.com.")),
-            Change::Delete(alias("y.tld.", "elb.amazonaws.com.")),
+            Change::create(full),
+            Change::create(alias("x.tld.", "elb.amazonaws.com.")),
+            Change::delete(alias("y.tld.", "elb.amazonaws.com.")),
         ];
         assert_eq!(batched(&changes, &Limits::default()).unwrap().len(), 1);
     }
@@ -1014,10 +1017,10 @@ mod tests {
     #[test]
     fn replacing_a_cname_at_a_name_is_one_request_delete_first() {
         let mut changes: Vec<Change> = (0..3000)
-            .map(|i| Change::Create(a(&format!("r{i}.tld."))))
+            .map(|i| Change::create(a(&format!("r{i}.tld."))))
             .collect();
-        changes.push(Change::Create(a("www.tld.")));
-        changes.push(Change::Delete(record("www.tld.", RecordType::CNAME, 1, 12)));
+        changes.push(Change::create(a("www.tld.")));
+        changes.push(Change::delete(record("www.tld.", RecordType::CNAME, 1, 12)));
         let requests = batched(&changes, &Limits::default()).unwrap();
         let holding: Vec<&Vec<ChangeAction>> = requests
             .iter()
@@ -1041,11 +1044,11 @@ mod tests {
     fn a_replacement_joins_at_a_name_that_also_has_a_modification() {
         let limits = two_records_a_request();
         let changes = [
-            Change::Create(a("a.tld.")),
+            Change::create(a("a.tld.")),
             modify(record("www.tld.", RecordType::TXT, 1, 3)),
-            Change::Create(a("www.tld.")),
-            Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),
-            Change::Create(a("z.tld.")),
+            Change::create(a("www.tld.")),
+            Change::delete(record("www.tld.", RecordType::CNAME, 1, 3)),
+            Change::create(a("z.tld.")),
         ];
         let requests = batched(&changes, &limits).unwrap();
         assert_eq!(requests.iter().map(Vec::len).sum::<usize>(), 6);
@@ -1070,8 +1073,8 @@ mod tests {
     fn name_freeing_delete_precedes_create_when_they_cannot_share_a_request() {
         let limits = two_records_a_request();
         let changes = [
-            Change::Create(record("www.tld.", RecordType::A, 2, 3)),
-            Change::Delete(record("www.tld.", RecordType::CNAME, 1, 3)),
+            Change::create(record("www.tld.", RecordType::A, 2, 3)),
+            Change::delete(record("www.tld.", RecordType::CNAME, 1, 3)),
         ];
         let requests = batched(&changes, &limits).unwrap();
         assert_eq!(requests.len(), 2);
@@ -1084,8 +1087,8 @@ mod tests {
             record("www.tld.", RecordType::A, 100, 9).with_set_identifier(format!("id-{id}"))
         };
         let changes: Vec<Change> = (0..30)
-            .map(|i| Change::Create(weighted(i)))
-            .chain((30..60).map(|i| Change::Delete(weighted(i))))
+            .map(|i| Change::create(weighted(i)))
+            .chain((30..60).map(|i| Change::delete(weighted(i))))
             .collect();
         let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(requests.len(), 6);
@@ -1102,17 +1105,17 @@ mod tests {
             ..Limits::default()
         };
         let create = [
-            Change::Create(alias("a.tld.", "b.tld.")),
-            Change::Create(alias("b.tld.", "c.tld.")),
-            Change::Create(a("c.tld.")),
+            Change::create(alias("a.tld.", "b.tld.")),
+            Change::create(alias("b.tld.", "c.tld.")),
+            Change::create(a("c.tld.")),
         ];
         let seq = sequence(&batched(&create, &limits).unwrap());
         assert!(position(&seq, "CREATE", "c.tld.") < position(&seq, "CREATE", "b.tld."));
         assert!(position(&seq, "CREATE", "b.tld.") < position(&seq, "CREATE", "a.tld."));
         let delete = [
-            Change::Delete(a("c.tld.")),
-            Change::Delete(alias("b.tld.", "c.tld.")),
-            Change::Delete(alias("a.tld.", "B.tld")),
+            Change::delete(a("c.tld.")),
+            Change::delete(alias("b.tld.", "c.tld.")),
+            Change::delete(alias("a.tld.", "B.tld")),
         ];
         let seq = sequence(&batched(&delete, &limits).unwrap());
         assert!(position(&seq, "DELETE", "a.tld.") < position(&seq, "DELETE", "b.tld."));
@@ -1128,8 +1131,8 @@ mod tests {
         };
         let changes = [
             Change::modify(alias("www.tld.", "old.tld."), alias("www.tld.", "new.tld.")),
-            Change::Create(a("new.tld.")),
-            Change::Delete(a("old.tld.")),
+            Change::create(a("new.tld.")),
+            Change::delete(a("old.tld.")),
         ];
         let requests = batched(&changes, &limits).unwrap();
         let seq = sequence(&requests);

@@ -12,11 +12,16 @@
 //!   record set always wins over an ignore rule and is managed as usual;
 //! - with `keep_unknown`, live record sets not in `desired` are left alone instead of deleted;
 //! - a change to a name and type under a record set protection is not made but reported in
-//!   [`Untouched::blocked`]: Route 53 would refuse the whole request that holds it.
+//!   [`Untouched::blocked`] (see [`ZoneDiff::block_protected`]): Route 53 would refuse the whole
+//!   request that holds it.
+//!
+//! A diff copies no record set: its changes borrow the desired record sets and take the live
+//! ones over.
 //!
 //! May import: `model`, `name`, `rtype`.
 
 use std::borrow::Cow;
+use std::ops::Deref;
 
 use crate::model::{AliasTarget, IgnoreRule, RecordKey, RecordSet, RecordSetProtection};
 use crate::rtype::RecordType;
@@ -26,24 +31,33 @@ pub const DEFAULT_APEX_NS_TTL: u32 = 172_800;
 
 /// One change to a zone.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Change {
-    Create(RecordSet),
+pub enum Change<'d> {
+    Create(Held<'d>),
     /// The live record set, exactly as read.
-    Delete(RecordSet),
-    /// `old` is the live record set exactly as read. Boxed, as few changes are modifications:
-    /// unboxed, every change would take the room of two record sets.
+    Delete(Held<'d>),
+    /// `old` is the live record set exactly as read.
     Modify {
-        old: Box<RecordSet>,
-        new: Box<RecordSet>,
+        old: Held<'d>,
+        new: Held<'d>,
     },
 }
 
-impl Change {
-    /// The change of `old` into `new`.
-    pub fn modify(old: RecordSet, new: RecordSet) -> Change {
+impl<'d> Change<'d> {
+    /// The creation of `new`, which the change owns.
+    pub fn create(new: RecordSet) -> Change<'d> {
+        Change::Create(new.into())
+    }
+
+    /// The deletion of `old`, which the change owns.
+    pub fn delete(old: RecordSet) -> Change<'d> {
+        Change::Delete(old.into())
+    }
+
+    /// The change of `old` into `new`, which the change owns.
+    pub fn modify(old: RecordSet, new: RecordSet) -> Change<'d> {
         Change::Modify {
-            old: Box::new(old),
-            new: Box::new(new),
+            old: old.into(),
+            new: new.into(),
         }
     }
 
@@ -55,9 +69,51 @@ impl Change {
     /// [`Change::key`] without copies.
     pub fn key_ref(&self) -> KeyRef<'_> {
         match self {
-            Change::Create(rs) | Change::Delete(rs) => KeyRef::of(rs),
-            Change::Modify { new, .. } => KeyRef::of(new),
+            Change::Create(rs) | Change::Delete(rs) | Change::Modify { new: rs, .. } => {
+                KeyRef::of(rs)
+            }
         }
+    }
+}
+
+/// A record set a change holds: a desired one borrowed from the config, or one of its own (a
+/// live one taken over from the zone, one read from a plan file, or a desired one completed by
+/// the diff).
+#[derive(Clone, Debug)]
+pub enum Held<'d> {
+    Borrowed(&'d RecordSet),
+    /// Boxed, so that a change takes a few words whichever it holds.
+    Owned(Box<RecordSet>),
+}
+
+impl Deref for Held<'_> {
+    type Target = RecordSet;
+
+    fn deref(&self) -> &RecordSet {
+        match self {
+            Held::Borrowed(rs) => rs,
+            Held::Owned(rs) => rs,
+        }
+    }
+}
+
+impl From<RecordSet> for Held<'_> {
+    fn from(rs: RecordSet) -> Self {
+        Held::Owned(Box::new(rs))
+    }
+}
+
+impl PartialEq for Held<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Held<'_> {}
+
+impl serde::Serialize for Held<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
     }
 }
 
@@ -116,22 +172,51 @@ pub enum NotApplied {
 
 /// The changes for one zone and what was deliberately not touched.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ZoneDiff {
+pub struct ZoneDiff<'d> {
     /// Sorted by key.
-    pub changes: Vec<Change>,
-    pub untouched: Untouched,
+    pub changes: Vec<Change<'d>>,
+    pub untouched: Untouched<'d>,
+}
+
+impl ZoneDiff<'_> {
+    /// Moves each change to a name and type under one of `protections` into
+    /// [`Untouched::blocked`], with the protection's comment.
+    pub fn block_protected(&mut self, protections: &[RecordSetProtection]) {
+        if protections.is_empty() {
+            return;
+        }
+        let protections: Vec<(Cow<'_, str>, &RecordSetProtection)> = protections
+            .iter()
+            .map(|p| (crate::name::normalized(&p.name), p))
+            .collect();
+        let protection = |change: &Change<'_>| {
+            let key = change.key_ref();
+            protections
+                .iter()
+                .find(|(name, p)| p.rtype == key.rtype && *name == key.name)
+                .map(|(_, p)| p.comment.clone())
+        };
+        let mut kept = Vec::with_capacity(self.changes.len());
+        for change in std::mem::take(&mut self.changes) {
+            match protection(&change) {
+                Some(comment) => self.untouched.blocked.push((change, comment)),
+                None => kept.push(change),
+            }
+        }
+        self.changes = kept;
+    }
 }
 
 /// What a diff deliberately leaves as it is, to show beside its changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Untouched {
+pub struct Untouched<'d> {
     /// Live record sets deliberately kept as they are, sorted by key.
     pub left_alone: Vec<(RecordSet, LeftAlone)>,
     /// Desired record sets that were not applied, sorted by key.
     pub not_applied: Vec<(RecordSet, NotApplied)>,
     /// Changes left out because a record set protection covers their name and type, with the
     /// protection's comment; sorted by key.
-    pub blocked: Vec<(Change, Option<String>)>,
+    pub blocked: Vec<(Change<'d>, Option<String>)>,
 }
 
 /// How to diff one zone.
@@ -143,31 +228,41 @@ pub struct DiffOptions<'a> {
     pub zone_id: &'a str,
     pub ignore: &'a [IgnoreRule],
     pub keep_unknown: bool,
-    /// The zone's record set protections.
-    pub protections: &'a [RecordSetProtection],
 }
 
-/// The desired and live record set of one key.
+/// The desired record set of one key, and the live one with its position.
 #[derive(Default)]
-struct Pair<'a> {
-    desired: Option<&'a RecordSet>,
-    live: Option<&'a RecordSet>,
+struct Pair<'d, 'l> {
+    desired: Option<&'d RecordSet>,
+    live: Option<(usize, &'l RecordSet)>,
 }
 
-/// A change decided on, still borrowing the record sets it is about: changes are copied out
-/// only once they are all known, into a vector of the right size.
-enum Decided<'a> {
-    Create(&'a RecordSet),
-    Delete(&'a RecordSet),
+/// A change decided on, which refers to live record sets by position: they are taken over once
+/// every change is known.
+enum Decided<'d> {
+    Create(Held<'d>),
+    Delete(usize),
     Modify {
-        old: &'a RecordSet,
+        old: usize,
         /// Completed (see [`Zone::complete`]) once, when it was compared.
-        new: Cow<'a, RecordSet>,
+        new: Held<'d>,
     },
 }
 
-/// Compares `desired` with `live`, keyed by (name, type, set identifier).
-pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOptions<'_>) -> ZoneDiff {
+/// What a diff sets aside as it goes, the live record sets by position.
+#[derive(Default)]
+struct SetAside {
+    left_alone: Vec<(usize, LeftAlone)>,
+    not_applied: Vec<(RecordSet, NotApplied)>,
+}
+
+/// Compares `desired` with `live`, keyed by (name, type, set identifier). The diff takes the
+/// live record sets it changes or leaves alone over, and drops the others.
+pub fn diff_zone<'d>(
+    desired: &'d [RecordSet],
+    live: Vec<RecordSet>,
+    options: &DiffOptions<'_>,
+) -> ZoneDiff<'d> {
     let apex = crate::name::normalize(options.apex);
     let zone = Zone {
         apex: &apex,
@@ -176,38 +271,64 @@ pub fn diff_zone(desired: &[RecordSet], live: &[RecordSet], options: &DiffOption
         manages_apex_ns: desired.iter().any(|rs| {
             rs.rtype == RecordType::NS && is_apex_key(&KeyRef::of(rs), &apex, RecordType::NS)
         }),
-        protections: options
-            .protections
-            .iter()
-            .map(|p| (crate::name::normalized(&p.name), p))
-            .collect(),
     };
+    let mut set_aside = SetAside::default();
+    let decided = decide(&zone, desired, &live, &mut set_aside);
+    let mut live: Vec<Option<RecordSet>> = live.into_iter().map(Some).collect();
+    let mut take = |at: usize| {
+        live[at]
+            .take()
+            .expect("a live record set goes to one change or none")
+    };
+    let changes = decided
+        .into_iter()
+        .map(|decided| match decided {
+            Decided::Create(new) => Change::Create(new),
+            Decided::Delete(old) => Change::delete(take(old)),
+            Decided::Modify { old, new } => Change::Modify {
+                old: take(old).into(),
+                new,
+            },
+        })
+        .collect();
+    let left_alone = set_aside
+        .left_alone
+        .into_iter()
+        .map(|(at, reason)| (take(at), reason))
+        .collect();
+    let mut not_applied = set_aside.not_applied;
+    not_applied.sort_by_cached_key(|(rs, _)| rs.key());
+    ZoneDiff {
+        changes,
+        untouched: Untouched {
+            left_alone,
+            not_applied,
+            blocked: Vec::new(),
+        },
+    }
+}
+
+/// The changes of `zone` from `live` to `desired`, in key order; what is left alone or not
+/// applied goes into `set_aside`.
+fn decide<'d>(
+    zone: &Zone<'_>,
+    desired: &'d [RecordSet],
+    live: &[RecordSet],
+    set_aside: &mut SetAside,
+) -> Vec<Decided<'d>> {
     let record_sets = RecordSets { desired, live };
-    let mut untouched = Untouched::default();
-    let mut decided = Vec::new();
     let entries = record_sets.by_key();
+    let mut decided = Vec::new();
     let mut rest = entries.as_slice();
     while let Some(first) = rest.first() {
         let key = record_sets.key(first);
         let same_key = |e: &&Keyed| e.prefix == first.prefix && record_sets.key(e) == key;
         let (group, others) = rest.split_at(rest.iter().take_while(same_key).count());
         rest = others;
-        let pair = pair_of(group, desired, live, &mut untouched);
-        let Some(change) = zone.diff_key(&key, pair, &mut untouched) else {
-            continue;
-        };
-        match zone.protection(&key) {
-            Some(protection) => untouched
-                .blocked
-                .push((zone.copy_out(change), protection.comment.clone())),
-            None => decided.push(change),
-        }
+        let pair = pair_of(group, desired, live, set_aside);
+        decided.extend(zone.diff_key(&key, pair, set_aside));
     }
-    // The keys are done with: free them before the changes are copied out.
-    drop(entries);
-    let changes = decided.into_iter().map(|d| zone.copy_out(d)).collect();
-    untouched.not_applied.sort_by_cached_key(|(rs, _)| rs.key());
-    ZoneDiff { changes, untouched }
+    decided
 }
 
 /// Where a record set is, and the [`name_prefix`] of its key, which settles most comparisons:
@@ -269,17 +390,17 @@ impl<'a> RecordSets<'a> {
 /// The desired and live record set of one key's `group`. A key given twice in the config is
 /// not applied after its first; Route 53 holds a key once (should a server list one twice, the
 /// last counts).
-fn pair_of<'a>(
+fn pair_of<'d, 'l>(
     group: &[Keyed],
-    desired: &'a [RecordSet],
-    live: &'a [RecordSet],
-    untouched: &mut Untouched,
-) -> Pair<'a> {
+    desired: &'d [RecordSet],
+    live: &'l [RecordSet],
+    set_aside: &mut SetAside,
+) -> Pair<'d, 'l> {
     let mut pair = Pair::default();
     for entry in group {
         match entry.origin {
-            Origin::Live(at) => pair.live = Some(&live[at]),
-            Origin::Desired(at) if pair.desired.is_some() => untouched
+            Origin::Live(at) => pair.live = Some((at, &live[at])),
+            Origin::Desired(at) if pair.desired.is_some() => set_aside
                 .not_applied
                 .push((desired[at].clone(), NotApplied::DuplicateKey)),
             Origin::Desired(at) => pair.desired = Some(&desired[at]),
@@ -306,79 +427,56 @@ struct Zone<'a> {
     options: &'a DiffOptions<'a>,
     /// Whether `desired` holds an apex NS record set.
     manages_apex_ns: bool,
-    /// The zone's record set protections, with their normalised names.
-    protections: Vec<(Cow<'a, str>, &'a RecordSetProtection)>,
 }
 
 impl Zone<'_> {
     /// Applies the rules to the desired and live record set of `key`: the change they call for,
-    /// if any; what is left alone or not applied goes into `untouched`.
-    fn diff_key<'r>(
+    /// if any; what is left alone or not applied goes into `set_aside`.
+    fn diff_key<'d>(
         &self,
         key: &KeyRef<'_>,
-        pair: Pair<'r>,
-        untouched: &mut Untouched,
-    ) -> Option<Decided<'r>> {
+        pair: Pair<'d, '_>,
+        set_aside: &mut SetAside,
+    ) -> Option<Decided<'d>> {
         if is_apex_key(key, self.apex, RecordType::SOA) {
-            if let Some(live) = pair.live {
-                untouched
-                    .left_alone
-                    .push((live.clone(), LeftAlone::ZoneApex));
+            if let Some((at, _)) = pair.live {
+                set_aside.left_alone.push((at, LeftAlone::ZoneApex));
             }
             if let Some(desired) = pair.desired {
-                untouched
+                set_aside
                     .not_applied
                     .push((desired.clone(), NotApplied::ZoneSoa));
             }
             return None;
         }
-        if let Some(live) = pair
+        if let Some((at, _)) = pair
             .live
-            .filter(|l| l.traffic_policy_instance_id().is_some())
+            .filter(|(_, l)| l.traffic_policy_instance_id().is_some())
         {
-            untouched
-                .left_alone
-                .push((live.clone(), LeftAlone::TrafficPolicy));
+            set_aside.left_alone.push((at, LeftAlone::TrafficPolicy));
             if let Some(desired) = pair.desired {
-                untouched
+                set_aside
                     .not_applied
                     .push((desired.clone(), NotApplied::TrafficPolicy));
             }
             return None;
         }
         match (pair.desired, pair.live) {
-            (Some(new), None) => Some(Decided::Create(new)),
-            (Some(new), Some(old)) => {
+            (Some(new), None) => Some(Decided::Create(self.complete(new, None))),
+            (Some(new), Some((at, old))) => {
                 let new = self.complete(new, Some(old));
                 let changed = !old.same_as(&new);
-                changed.then_some(Decided::Modify { old, new })
+                changed.then_some(Decided::Modify { old: at, new })
             }
-            (None, Some(live)) => match self.reason_to_keep(key) {
+            (None, Some((at, _))) => match self.reason_to_keep(key) {
                 Some(reason) => {
-                    untouched.left_alone.push((live.clone(), reason));
+                    set_aside.left_alone.push((at, reason));
                     None
                 }
-                None => Some(Decided::Delete(live)),
+                None => Some(Decided::Delete(at)),
             },
             (None, None) => None,
         }
-    }
-
-    /// The change `decided`, holding copies of its record sets.
-    fn copy_out(&self, decided: Decided<'_>) -> Change {
-        match decided {
-            Decided::Create(new) => Change::Create(self.complete(new, None).into_owned()),
-            Decided::Delete(old) => Change::Delete(old.clone()),
-            Decided::Modify { old, new } => Change::modify(old.clone(), new.into_owned()),
-        }
-    }
-
-    /// The protection that covers the name and type of `key`, if one does.
-    fn protection(&self, key: &KeyRef<'_>) -> Option<&RecordSetProtection> {
-        self.protections
-            .iter()
-            .find(|(name, p)| p.rtype == key.rtype && *name == key.name)
-            .map(|&(_, p)| p)
     }
 
     /// Why a live record set that is not desired stays, if it does.
@@ -407,7 +505,7 @@ impl Zone<'_> {
 
     /// `desired` with what the config may leave out filled in: the zone id of in-zone alias
     /// targets and the TTL of the apex NS. A copy only when something is missing.
-    fn complete<'r>(&self, desired: &'r RecordSet, live: Option<&RecordSet>) -> Cow<'r, RecordSet> {
+    fn complete<'d>(&self, desired: &'d RecordSet, live: Option<&RecordSet>) -> Held<'d> {
         let lacks_zone_id = desired
             .alias()
             .is_some_and(|alias| alias.hosted_zone_id.is_empty());
@@ -415,7 +513,7 @@ impl Zone<'_> {
             && desired.alias().is_none()
             && is_apex_key(&KeyRef::of(desired), self.apex, RecordType::NS);
         if !lacks_zone_id && !lacks_ttl {
-            return Cow::Borrowed(desired);
+            return Held::Borrowed(desired);
         }
         let mut desired = desired.clone();
         if let Some(AliasTarget { hosted_zone_id, .. }) = desired.alias_mut() {
@@ -426,7 +524,7 @@ impl Zone<'_> {
         if lacks_ttl {
             desired.ttl = Some(live.and_then(|l| l.ttl).unwrap_or(DEFAULT_APEX_NS_TTL));
         }
-        Cow::Owned(desired)
+        desired.into()
     }
 }
 
@@ -491,23 +589,51 @@ mod tests {
         live: &[RecordSet],
         ignore: &[IgnoreRule],
         keep_unknown: bool,
-    ) -> ZoneDiff {
+    ) -> ZoneDiff<'static> {
         let options = DiffOptions {
             apex: APEX,
             zone_id: ZONE_ID,
             ignore,
             keep_unknown,
-            protections: &[],
         };
-        diff_zone(desired, live, &options)
+        owned(diff_zone(desired, live.to_vec(), &options))
     }
 
-    fn diff(desired: &[RecordSet], live: &[RecordSet]) -> ZoneDiff {
+    /// `diff` holding its own record sets, so that it outlives the desired ones.
+    fn owned(diff: ZoneDiff<'_>) -> ZoneDiff<'static> {
+        let held = |held: Held<'_>| match held {
+            Held::Borrowed(rs) => rs.clone().into(),
+            Held::Owned(rs) => Held::Owned(rs),
+        };
+        let change = |change: Change<'_>| match change {
+            Change::Create(new) => Change::Create(held(new)),
+            Change::Delete(old) => Change::Delete(held(old)),
+            Change::Modify { old, new } => Change::Modify {
+                old: held(old),
+                new: held(new),
+            },
+        };
+        let Untouched {
+            left_alone,
+            not_applied,
+            blocked,
+        } = diff.untouched;
+        ZoneDiff {
+            changes: diff.changes.into_iter().map(change).collect(),
+            untouched: Untouched {
+                left_alone,
+                not_applied,
+                blocked: blocked.into_iter().map(|(c, p)| (change(c), p)).collect(),
+            },
+        }
+    }
+
+    fn diff(desired: &[RecordSet], live: &[RecordSet]) -> ZoneDiff<'static> {
         diff_with(desired, live, &[], false)
     }
 
     /// The changes of a diff that only modifies `old` into `new`.
-    fn modify(old: RecordSet, new: RecordSet) -> Vec<Change> {
+    fn modify(old: RecordSet, new: RecordSet) -> Vec<Change<'static>> {
         vec![Change::modify(old, new)]
     }
 
@@ -521,7 +647,7 @@ mod tests {
     #[test]
     fn only_desired_is_created() {
         let www = a("www.example.tld.", 300, &["192.0.2.1"]);
-        assert_eq!(diff(&[www.clone()], &[]).changes, vec![Change::Create(www)]);
+        assert_eq!(diff(&[www.clone()], &[]).changes, vec![Change::create(www)]);
     }
 
     #[test]
@@ -529,7 +655,7 @@ mod tests {
         let live = a("WWW.example.tld.", 300, &["192.0.2.2", "192.0.2.1"]);
         assert_eq!(
             diff(&[], &[live.clone()]).changes,
-            vec![Change::Delete(live)]
+            vec![Change::delete(live)]
         );
     }
 
@@ -584,7 +710,7 @@ mod tests {
             d.changes,
             vec![
                 Change::modify(weighted("one", 5), weighted("one", 10)),
-                Change::Create(weighted("two", 20)),
+                Change::create(weighted("two", 20)),
             ]
         );
     }
@@ -632,7 +758,7 @@ mod tests {
     fn created_apex_ns_without_ttl_gets_route53s_default() {
         let d = diff(&[ns(None, &["ns-1.awsdns-1.com."])], &[]);
         let expected = ns(Some(DEFAULT_APEX_NS_TTL), &["ns-1.awsdns-1.com."]);
-        assert_eq!(d.changes, vec![Change::Create(expected)]);
+        assert_eq!(d.changes, vec![Change::create(expected)]);
     }
 
     #[test]
@@ -645,7 +771,7 @@ mod tests {
         );
         assert_eq!(
             diff(&[], &[delegation.clone()]).changes,
-            vec![Change::Delete(delegation)]
+            vec![Change::delete(delegation)]
         );
     }
 
@@ -687,7 +813,7 @@ mod tests {
             ignore("@", &["mx".parse().unwrap()]),
         ];
         let d = diff_with(&[], &[acme.clone(), mx.clone(), www.clone()], &rules, false);
-        assert_eq!(d.changes, vec![Change::Delete(www)]);
+        assert_eq!(d.changes, vec![Change::delete(www)]);
         assert_eq!(
             d.untouched.left_alone,
             vec![(acme, LeftAlone::Ignored), (mx, LeftAlone::Ignored)]
@@ -708,7 +834,7 @@ mod tests {
             &[ignore("www", &[RecordType::A, RecordType::AAAA])],
             false,
         );
-        assert_eq!(d.changes, vec![Change::Delete(txt)]);
+        assert_eq!(d.changes, vec![Change::delete(txt)]);
     }
 
     #[test]
@@ -724,7 +850,7 @@ mod tests {
         );
         assert_eq!(
             d.changes,
-            vec![Change::Create(created), Change::modify(live, desired)]
+            vec![Change::create(created), Change::modify(live, desired)]
         );
     }
 
@@ -744,7 +870,7 @@ mod tests {
         let expected = alias("www.example.tld.", ZONE_ID, "lb.example.tld.");
         assert_eq!(
             diff(&[desired], &[]).changes,
-            vec![Change::Create(expected)]
+            vec![Change::create(expected)]
         );
     }
 
@@ -753,7 +879,7 @@ mod tests {
         let first = a("www.example.tld.", 300, &["192.0.2.1"]);
         let second = a("WWW.example.tld", 60, &["192.0.2.2"]);
         let d = diff(&[first.clone(), second.clone()], &[]);
-        assert_eq!(d.changes, vec![Change::Create(first)]);
+        assert_eq!(d.changes, vec![Change::create(first)]);
         assert_eq!(
             d.untouched.not_applied,
             vec![(second, NotApplied::DuplicateKey)]
@@ -795,26 +921,17 @@ mod tests {
             60,
             vec!["\"t\"".into()],
         );
-        let options = DiffOptions {
-            apex: APEX,
-            zone_id: ZONE_ID,
-            ignore: &[],
-            keep_unknown: false,
-            protections: &protections,
-        };
-        let d = diff_zone(
-            &[new_www.clone(), wildcard.clone(), mail_txt.clone()],
-            &[live_www.clone(), old.clone()],
-            &options,
-        );
+        let desired = [new_www.clone(), wildcard.clone(), mail_txt.clone()];
+        let mut d = diff(&desired, &[live_www.clone(), old.clone()]);
+        d.block_protected(&protections);
         assert_eq!(
             d.changes,
-            vec![Change::Create(mail_txt), Change::Delete(old)]
+            vec![Change::create(mail_txt), Change::delete(old)]
         );
         assert_eq!(
             d.untouched.blocked,
             vec![
-                (Change::Create(wildcard), None),
+                (Change::create(wildcard), None),
                 (
                     Change::modify(live_www, new_www),
                     Some("frozen for the launch".to_string())

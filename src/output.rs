@@ -628,7 +628,11 @@ mod tests {
         );
     }
 
-    fn target(zone: crate::model::HostedZone, diff: ZoneDiff, live: &[RecordSet]) -> Target {
+    fn target<'d>(
+        zone: crate::model::HostedZone,
+        diff: ZoneDiff<'d>,
+        live: &[RecordSet],
+    ) -> Target<'d> {
         let limits = crate::batch::Limits::default();
         let plan =
             ZonePlan::new("example.tld", "r53_main", zone, diff.changes, &limits).expect("plan");
@@ -656,8 +660,8 @@ mod tests {
         };
         assert!(zone_text(&empty).ends_with("  no changes\n"));
         let changes = vec![
-            Change::Delete(a("www.example.tld.", "192.0.2.1")),
-            Change::Create(a("www.example.tld.", "192.0.2.2")),
+            Change::delete(a("www.example.tld.", "192.0.2.1")),
+            Change::create(a("www.example.tld.", "192.0.2.2")),
         ];
         let plan = plan(changes).unwrap();
         assert_eq!(plan.request_count(), 2);
@@ -682,7 +686,7 @@ mod tests {
         );
         let diff = ZoneDiff {
             untouched: Untouched {
-                blocked: vec![(Change::Create(www), Some("frozen".into()))],
+                blocked: vec![(Change::create(www), Some("frozen".into()))],
                 ..Default::default()
             },
             ..Default::default()
@@ -719,9 +723,8 @@ mod tests {
             zone_id: "Z1",
             ignore: &[],
             keep_unknown: false,
-            protections: &[],
         };
-        let diff = crate::diff::diff_zone(&[], std::slice::from_ref(&live), &options);
+        let diff = crate::diff::diff_zone(&[], vec![live.clone()], &options);
         let target = target(zone, diff, &[live]);
         let text = targets_text(&[&target], 0);
         assert!(
@@ -764,7 +767,7 @@ mod tests {
     /// The live record sets `changes` delete or modify.
     fn live_for(changes: &[Change]) -> Vec<RecordSet> {
         let old = |c: &Change| match c {
-            Change::Delete(old) => Some(old.clone()),
+            Change::Delete(old) => Some((**old).clone()),
             Change::Modify { old, .. } => Some((**old).clone()),
             Change::Create(_) => None,
         };
@@ -795,12 +798,12 @@ mod tests {
 
     #[test]
     fn several_values_go_one_per_line_so_one_txt_of_two_strings_reads_as_one() {
-        let one_value = text_of(vec![Change::Create(txt(&["\"a\" \"b\""]))]);
+        let one_value = text_of(vec![Change::create(txt(&["\"a\" \"b\""]))]);
         assert!(
             one_value.contains("  #1 CREATE txt.example.tld TXT 300 \"a\" \"b\"\n"),
             "{one_value}"
         );
-        let two_values = text_of(vec![Change::Create(txt(&["\"a\"", "\"b\""]))]);
+        let two_values = text_of(vec![Change::create(txt(&["\"a\"", "\"b\""]))]);
         assert!(
             two_values
                 .contains("  #1 CREATE txt.example.tld TXT 300\n        \"a\"\n        \"b\"\n"),
@@ -821,9 +824,9 @@ mod tests {
     #[test]
     fn changes_are_numbered_in_natural_order_and_counted_by_kind() {
         let text = text_of(vec![
-            Change::Create(a("host10.example.tld.", "192.0.2.10")),
-            Change::Delete(a("host2.example.tld.", "192.0.2.2")),
-            Change::Create(a("host1.example.tld.", "192.0.2.1")),
+            Change::create(a("host10.example.tld.", "192.0.2.10")),
+            Change::delete(a("host2.example.tld.", "192.0.2.2")),
+            Change::create(a("host1.example.tld.", "192.0.2.1")),
         ]);
         let numbered = [
             "#1 CREATE host1.example.tld",
@@ -864,7 +867,7 @@ mod tests {
         let second = target(zone(), diff_of(vec![modify()]), &live);
         let text = targets_text(&[&first, &second], 0);
         assert_eq!(text.matches("each MODIFY is sent as").count(), 1, "{text}");
-        let creates_only = text_of(vec![Change::Create(a("new.example.tld.", "192.0.2.3"))]);
+        let creates_only = text_of(vec![Change::create(a("new.example.tld.", "192.0.2.3"))]);
         assert!(!creates_only.contains("MODIFY"), "{creates_only}");
     }
 
@@ -883,7 +886,7 @@ mod tests {
         };
         let with_change = target(
             HostedZone::example(),
-            diff_of(vec![Change::Create(a("www.example.tld.", "192.0.2.1"))]),
+            diff_of(vec![Change::create(a("www.example.tld.", "192.0.2.1"))]),
             &[],
         );
         let json = targets_json(
@@ -902,7 +905,7 @@ mod tests {
         let live: Vec<RecordSet> = (0..10)
             .map(|i| a(&format!("h{i}.example.tld."), "192.0.2.1"))
             .collect();
-        let deletes = live[..4].iter().cloned().map(Change::Delete).collect();
+        let deletes = live[..4].iter().cloned().map(Change::delete).collect();
         let over = target(HostedZone::example(), diff_of(deletes), &live);
         let json = targets_json(&[&over], &[], &[], json!([]));
         let zone = &json["zones"][0];

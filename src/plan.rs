@@ -35,11 +35,11 @@ const PLAN_VERSION: u32 = 1;
 
 /// A plan file: what `preview --out` writes and `push --plan` reads.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct PlanFile {
+pub struct PlanFile<'d> {
     pub format: String,
     #[serde(default = "first_version")]
     pub version: u32,
-    pub zones: Vec<ZonePlan>,
+    pub zones: Vec<ZonePlan<'d>>,
 }
 
 fn first_version() -> u32 {
@@ -50,7 +50,7 @@ fn first_version() -> u32 {
 /// against.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(from = "PlanIn")]
-pub struct ZonePlan {
+pub struct ZonePlan<'d> {
     /// The domain as the user wrote it.
     pub domain: String,
     /// The DNS provider (creds entry) whose credentials and endpoint reach the zone.
@@ -60,22 +60,22 @@ pub struct ZonePlan {
     pub max_change_share: f64,
     pub zone: HostedZone,
     /// [`fingerprint`] of the live record sets the plan was computed against; empty unless set
-    /// by [`ZonePlan::fingerprinted`], which only a plan written to a file needs.
+    /// by [`ZonePlan::with_live_fingerprint`], which only a plan written to a file needs.
     pub live_fingerprint: String,
     /// What the requests do, for reviewers; always recomputed from the requests when read.
     pub summary: ChangeCounts,
     /// What the requests change, which holds every record set they send: a diff's changes, or
     /// for a plan read from a file one per change action (a DELETE's record set deleted, a
     /// CREATE's or UPSERT's created).
-    changes: Vec<Change>,
+    changes: Vec<Change<'d>>,
     /// The ChangeResourceRecordSets requests, in order.
     requests: Vec<Vec<Step>>,
 }
 
 /// Plans are equal when they are of one zone, computed alike, and send the same requests: a plan
 /// read back from its file equals the plan written.
-impl PartialEq for ZonePlan {
-    fn eq(&self, other: &ZonePlan) -> bool {
+impl PartialEq for ZonePlan<'_> {
+    fn eq(&self, other: &Self) -> bool {
         self.domain == other.domain
             && self.provider == other.provider
             && self.max_change_share == other.max_change_share
@@ -118,7 +118,7 @@ struct ActionIn {
     record_set: RecordSet,
 }
 
-impl Serialize for ZonePlan {
+impl Serialize for ZonePlan<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         PlanOut {
             domain: &self.domain,
@@ -133,8 +133,8 @@ impl Serialize for ZonePlan {
     }
 }
 
-impl From<PlanIn> for ZonePlan {
-    fn from(file: PlanIn) -> ZonePlan {
+impl From<PlanIn> for ZonePlan<'_> {
+    fn from(file: PlanIn) -> Self {
         let mut changes = Vec::new();
         let requests = file
             .batches
@@ -146,8 +146,8 @@ impl From<PlanIn> for ZonePlan {
                 });
                 let steps = steps.collect();
                 changes.extend(request.into_iter().map(|action| match action.action {
-                    Action::Delete => Change::Delete(action.record_set),
-                    Action::Create | Action::Upsert => Change::Create(action.record_set),
+                    Action::Delete => Change::delete(action.record_set),
+                    Action::Create | Action::Upsert => Change::create(action.record_set),
                 }));
                 steps
             })
@@ -200,16 +200,16 @@ impl ChangeCounts {
     }
 }
 
-impl ZonePlan {
+impl<'d> ZonePlan<'d> {
     /// Plans the requests that apply `changes` to `zone` of `provider`, under the default
     /// [`SafetyLimits`].
     pub fn new(
         domain: &str,
         provider: &str,
         zone: HostedZone,
-        changes: Vec<Change>,
+        changes: Vec<Change<'d>>,
         limits: &Limits,
-    ) -> Result<ZonePlan, BatchError> {
+    ) -> Result<ZonePlan<'d>, BatchError> {
         let requests = batch::batches(&zone.name, &changes, limits)?;
         let plan = ZonePlan {
             domain: domain.to_string(),
@@ -225,7 +225,7 @@ impl ZonePlan {
     }
 
     /// The plan with its summary computed from its requests.
-    fn summarised(self) -> ZonePlan {
+    fn summarised(self) -> ZonePlan<'d> {
         ZonePlan {
             summary: ChangeCounts::of(self.actions()),
             ..self
@@ -233,7 +233,7 @@ impl ZonePlan {
     }
 
     /// What the requests change (see [`ZonePlan`]'s `changes`).
-    pub fn changes(&self) -> &[Change] {
+    pub fn changes(&self) -> &[Change<'d>] {
         &self.changes
     }
 
@@ -261,17 +261,17 @@ impl ZonePlan {
         self.requests.len()
     }
 
-    /// The plan with the fingerprint of `live`, the record sets it was computed against, so that
+    /// The plan with the [`fingerprint`] of the record sets it was computed against, so that
     /// [`ZonePlan::check_live`] can tell whether the zone changed since.
-    pub fn fingerprinted(self, live: &[RecordSet]) -> ZonePlan {
+    pub fn with_live_fingerprint(self, live_fingerprint: String) -> ZonePlan<'d> {
         ZonePlan {
-            live_fingerprint: fingerprint(live),
+            live_fingerprint,
             ..self
         }
     }
 
     /// The plan with `max_share` as its share limit, when given.
-    pub fn with_max_share(self, max_share: Option<f64>) -> ZonePlan {
+    pub fn with_max_share(self, max_share: Option<f64>) -> ZonePlan<'d> {
         ZonePlan {
             max_change_share: max_share.unwrap_or(self.max_change_share),
             ..self
@@ -318,13 +318,13 @@ impl ZonePlan {
 /// shown beside the plan's changes (a plan read from a file has neither: its change actions are
 /// shown instead); and how many record sets the zone held when it was read.
 #[derive(Clone, Debug)]
-pub struct Target {
-    pub plan: ZonePlan,
-    pub untouched: Option<Untouched>,
+pub struct Target<'d> {
+    pub plan: ZonePlan<'d>,
+    pub untouched: Option<Untouched<'d>>,
     pub live_count: usize,
 }
 
-impl Target {
+impl Target<'_> {
     /// Why a push must refuse this target, if it must.
     pub fn safety_violation(&self) -> Option<String> {
         let violation = self.plan.safety_violation(self.live_count)?;
@@ -491,7 +491,7 @@ fn sorted_json(rs: &RecordSet) -> String {
 }
 
 /// The plans as a plan file.
-pub fn to_file(plans: Vec<ZonePlan>) -> PlanFile {
+pub fn to_file(plans: Vec<ZonePlan<'_>>) -> PlanFile<'_> {
     PlanFile {
         format: PLAN_FORMAT.to_string(),
         version: PLAN_VERSION,
@@ -502,7 +502,7 @@ pub fn to_file(plans: Vec<ZonePlan>) -> PlanFile {
 /// Reads a plan file. Only CREATE and DELETE actions are accepted, and UPSERT of the zone's apex
 /// NS or SOA record set (which Route 53 never lets a request delete): r53ctl plans no other
 /// UPSERT, which would overwrite a record set without checking it.
-pub fn from_json(text: &str) -> Result<Vec<ZonePlan>, PlanError> {
+pub fn from_json(text: &str) -> Result<Vec<ZonePlan<'static>>, PlanError> {
     check_header(text)?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let file: PlanFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
@@ -562,7 +562,7 @@ fn check_header(text: &str) -> Result<(), PlanError> {
 }
 
 /// `zone` (at path `at`) if its values are within bounds, with its summary recomputed.
-fn checked(zone: ZonePlan, at: &str) -> Result<ZonePlan, PlanError> {
+fn checked(zone: ZonePlan<'static>, at: &str) -> Result<ZonePlan<'static>, PlanError> {
     if !(0.0..=1.0).contains(&zone.max_change_share) {
         return Err(PlanError::Malformed {
             at: format!("{at}.max_change_share"),
@@ -635,11 +635,11 @@ mod tests {
     /// A plan file written by r53ctl before `version` existed (main at d2751d4).
     const FIXTURE: &str = include_str!("../fixtures/diff/plan-v1.json");
 
-    fn to_json(plans: &[ZonePlan]) -> Value {
+    fn to_json(plans: &[ZonePlan<'_>]) -> Value {
         serde_json::to_value(to_file(plans.to_vec())).unwrap()
     }
 
-    fn read(document: &Value) -> Result<Vec<ZonePlan>, PlanError> {
+    fn read(document: &Value) -> Result<Vec<ZonePlan<'static>>, PlanError> {
         from_json(&document.to_string())
     }
 
@@ -738,13 +738,13 @@ mod tests {
         ]
     }
 
-    fn sample_plan() -> ZonePlan {
+    fn sample_plan() -> ZonePlan<'static> {
         let live = vec![
             a("old.example.tld.", &["192.0.2.1"]),
             a("www.example.tld.", &["192.0.2.2"]),
         ];
-        let mut changes: Vec<Change> = every_shape().into_iter().map(Change::Create).collect();
-        changes.push(Change::Delete(live[0].clone()));
+        let mut changes: Vec<Change> = every_shape().into_iter().map(Change::create).collect();
+        changes.push(Change::delete(live[0].clone()));
         changes.push(Change::modify(
             live[1].clone(),
             a("www.example.tld.", &["192.0.2.3"]),
@@ -757,7 +757,7 @@ mod tests {
             &Limits::default(),
         )
         .unwrap()
-        .fingerprinted(&live)
+        .with_live_fingerprint(fingerprint(&live))
     }
 
     /// JSON pointers to every value in `value`, `prefix` included.
@@ -823,12 +823,12 @@ mod tests {
         assert!(read[0].requests().eq(plan.requests()));
     }
 
-    fn plan_with(deletes: usize, modifies: usize, creates: usize) -> ZonePlan {
+    fn plan_with(deletes: usize, modifies: usize, creates: usize) -> ZonePlan<'static> {
         let rs = |i: usize| a(&format!("r{i}.example.tld."), &["192.0.2.1"]);
         let changes = (0..deletes)
-            .map(|i| Change::Delete(rs(i)))
+            .map(|i| Change::delete(rs(i)))
             .chain((0..modifies).map(|i| Change::modify(rs(100 + i), rs(100 + i))))
-            .chain((0..creates).map(|i| Change::Create(rs(200 + i))))
+            .chain((0..creates).map(|i| Change::create(rs(200 + i))))
             .collect();
         ZonePlan::new(
             "example.tld",
@@ -895,7 +895,7 @@ mod tests {
             max_value_chars: 100,
             ..Limits::default()
         };
-        let changes: Vec<Change> = every_shape().into_iter().map(Change::Create).collect();
+        let changes: Vec<Change> = every_shape().into_iter().map(Change::create).collect();
         let split = ZonePlan::new("d", "r53_main", zone(), changes, &limits).unwrap();
         assert!(!split.is_atomic());
     }
@@ -908,7 +908,7 @@ mod tests {
             60,
             vec!["\"x\"".into(); 1001],
         );
-        let changes = vec![Change::Create(huge)];
+        let changes = vec![Change::create(huge)];
         let err = ZonePlan::new("d", "r53_main", zone(), changes, &Limits::default()).unwrap_err();
         assert!(matches!(err, BatchError::TooLarge { records: 1001, .. }));
     }
@@ -941,7 +941,7 @@ mod tests {
             &Limits::default(),
         )
         .unwrap()
-        .fingerprinted(&live);
+        .with_live_fingerprint(fingerprint(&live));
         assert_eq!(planned.check_live(&live), Ok(()));
         let err = planned.check_live(&live[1..]).unwrap_err();
         assert!(

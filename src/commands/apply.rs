@@ -52,13 +52,13 @@ impl PushOptions {
 
 /// A zone push was asked to apply: its target, and why nothing may be written to it when that
 /// is so.
-pub struct PushZone {
-    pub target: Target,
+pub struct PushZone<'d> {
+    pub target: Target<'d>,
     pub not_ready: Option<String>,
 }
 
-impl From<Target> for PushZone {
-    fn from(target: Target) -> PushZone {
+impl<'d> From<Target<'d>> for PushZone<'d> {
+    fn from(target: Target<'d>) -> PushZone<'d> {
         PushZone {
             target,
             not_ready: None,
@@ -73,7 +73,7 @@ impl From<Target> for PushZone {
 /// zones that could not be planned), zones that did not complete and registrar failures, or,
 /// when a signal stopped it, for that.
 pub fn push(
-    zones: Vec<PushZone>,
+    zones: Vec<PushZone<'_>>,
     unreadable: &[UnreadableZone],
     clients: &BTreeMap<String, Client>,
     registrar: &RegistrarPlan,
@@ -145,7 +145,7 @@ struct RequestLog<'a> {
 }
 
 impl RequestLog<'_> {
-    fn of(plan: &ZonePlan, text: bool) -> RequestLog<'_> {
+    fn of<'p>(plan: &'p ZonePlan<'_>, text: bool) -> RequestLog<'p> {
         RequestLog {
             domain: &plan.domain,
             total: plan.request_count(),
@@ -183,7 +183,7 @@ impl RequestLog<'_> {
 
 /// Applies one zone, unless it is not ready or `--refuse-blocked` holds it back.
 fn push_zone<'z>(
-    zone: &'z PushZone,
+    zone: &'z PushZone<'_>,
     clients: &BTreeMap<String, Client>,
     options: &PushOptions,
     requests: &RequestLog,
@@ -321,7 +321,7 @@ fn refuse_if_any(violations: &[String]) -> Result<(), Error> {
 /// that does not certainly apply, or at a signal, and leaves the rest unsent.
 fn apply_zone<'p>(
     client: &Client,
-    plan: &'p ZonePlan,
+    plan: &'p ZonePlan<'_>,
     wait: Option<Duration>,
     request_log: &RequestLog,
 ) -> ZoneOutcome<'p> {
@@ -678,7 +678,7 @@ mod tests {
         }))
     }
 
-    fn target_with_blocked(blocked: usize) -> Target {
+    fn target_with_blocked(blocked: usize) -> Target<'static> {
         let zone = crate::model::HostedZone {
             id: "Z1".into(),
             name: "example.tld.".into(),
@@ -686,7 +686,7 @@ mod tests {
             record_set_count: None,
             comment: None,
         };
-        let changes = vec![crate::diff::Change::Create(a(
+        let changes = vec![crate::diff::Change::create(a(
             "www.example.tld.",
             "1.1.1.1",
         ))];
@@ -695,7 +695,7 @@ mod tests {
             let rs = a(&format!("locked{i}.example.tld."), "2.2.2.2");
             untouched
                 .blocked
-                .push((crate::diff::Change::Create(rs), None));
+                .push((crate::diff::Change::create(rs), None));
         }
         let limits = crate::batch::Limits::default();
         let plan = crate::plan::ZonePlan::new("example.tld", "r53_main", zone, changes, &limits)

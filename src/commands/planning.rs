@@ -8,10 +8,10 @@ use std::path::Path;
 
 use crate::batch::Limits;
 use crate::config::Domain;
-use crate::diff::{self, DiffOptions, ZoneDiff};
+use crate::diff::{self, DiffOptions};
 use crate::error::Error;
 use crate::log;
-use crate::model::{HostedZone, RecordSet, RecordSetProtection};
+use crate::model::{HostedZone, RecordSetProtection};
 use crate::plan::{self, Target, UnreadableZone, ZonePlan};
 use crate::route53::{self, ApiError, Client};
 
@@ -20,14 +20,14 @@ use super::zones;
 
 /// The targets of every (domain, provider) pair of `domains`, read `concurrency` at a time, in
 /// config order; plus each pair that could not be planned. Only plans `for_file` get the
-/// fingerprint of the zone they were computed against (see [`ZonePlan::fingerprinted`]).
-pub fn plan_all(
-    domains: &[&Domain],
+/// fingerprint of the zone they were computed against (see [`ZonePlan::with_live_fingerprint`]).
+pub fn plan_all<'d>(
+    domains: &[&'d Domain],
     clients: &BTreeMap<String, Client>,
     concurrency: usize,
     for_file: bool,
-) -> (Vec<Target>, Vec<UnreadableZone>) {
-    let work: Vec<(&Domain, &str)> = domains
+) -> (Vec<Target<'d>>, Vec<UnreadableZone>) {
+    let work: Vec<(&'d Domain, &str)> = domains
         .iter()
         .flat_map(|d| d.providers.iter().map(move |p| (*d, p.as_str())))
         .collect();
@@ -73,45 +73,44 @@ fn zone_listings<'w>(
 
 /// Reads one zone and plans its changes, `for_file` or not; `listed` holds every zone of the
 /// account when known.
-fn plan_one(
+fn plan_one<'d>(
     client: &Client,
-    domain: &Domain,
+    domain: &'d Domain,
     provider: &str,
     listed: Option<&[HostedZone]>,
     for_file: bool,
-) -> Result<Target, String> {
+) -> Result<Target<'d>, String> {
     let zone = zones::find_zone(client, domain, listed).map_err(|e| e.to_string())?;
     log::progress(&format!("reading {} ({})", domain.display_name, zone.id));
     let live = client
         .list_record_sets(&zone.id, zone.record_set_count)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
-    let mut target = plan_protected(client, domain, provider, zone, &live)?;
-    if for_file {
-        target.plan = target.plan.fingerprinted(&live);
-    }
-    Ok(target)
-}
-
-/// The target that brings `zone`, holding `live`, in line with `domain` under the zone's record
-/// set protections.
-fn plan_protected(
-    client: &Client,
-    domain: &Domain,
-    provider: &str,
-    zone: HostedZone,
-    live: &[RecordSet],
-) -> Result<Target, String> {
-    let limits = batch_limits(client.limits());
-    let target = plan_against(domain, provider, zone.clone(), live, &[], &limits)?;
+    let live_count = live.len();
+    let live_fingerprint = match for_file {
+        true => plan::fingerprint(&live),
+        false => String::new(),
+    };
+    let options = DiffOptions {
+        apex: &domain.name,
+        ignore: &domain.ignore,
+        keep_unknown: domain.keep_unknown,
+        zone_id: &zone.id,
+    };
+    let mut diff = diff::diff_zone(&domain.records, live, &options);
     // Protections only matter to changes: a zone already in line costs no extra request.
-    if target.plan.request_count() == 0 {
-        return Ok(target);
+    if !diff.changes.is_empty() {
+        diff.block_protected(&read_protections(client, domain, &zone.id)?);
     }
-    let protections = read_protections(client, domain, &zone.id)?;
-    if protections.is_empty() {
-        return Ok(target);
-    }
-    plan_against(domain, provider, zone, live, &protections, &limits)
+    let limits = batch_limits(client.limits());
+    let plan = ZonePlan::new(&domain.display_name, provider, zone, diff.changes, &limits)
+        .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
+    Ok(Target {
+        plan: plan
+            .with_max_share(domain.max_change_share)
+            .with_live_fingerprint(live_fingerprint),
+        untouched: Some(diff.untouched),
+        live_count,
+    })
 }
 
 /// Route 53's request limits, with the paced tail of one second of `pacing`'s change bucket.
@@ -172,39 +171,9 @@ fn answer_of(err: &ApiError) -> String {
     }
 }
 
-/// The target that brings `zone` of `provider`, holding `live` under `protections`, in line
-/// with `domain`, in requests within `limits`.
-fn plan_against(
-    domain: &Domain,
-    provider: &str,
-    zone: HostedZone,
-    live: &[RecordSet],
-    protections: &[RecordSetProtection],
-    limits: &Limits,
-) -> Result<Target, String> {
-    let ZoneDiff { changes, untouched } = diff::diff_zone(
-        &domain.records,
-        live,
-        &DiffOptions {
-            apex: &domain.name,
-            ignore: &domain.ignore,
-            keep_unknown: domain.keep_unknown,
-            zone_id: &zone.id,
-            protections,
-        },
-    );
-    let plan = ZonePlan::new(&domain.display_name, provider, zone, changes, limits)
-        .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
-    Ok(Target {
-        plan: plan.with_max_share(domain.max_change_share),
-        untouched: Some(untouched),
-        live_count: live.len(),
-    })
-}
-
 /// The zone plans of the plan file at `path`. A file that cannot be read or is not a plan of
 /// this version is a usage error, as a bad config is: the input is wrong and nothing was sent.
-pub fn read_plan_file(path: &Path) -> Result<Vec<ZonePlan>, Error> {
+pub fn read_plan_file(path: &Path) -> Result<Vec<ZonePlan<'static>>, Error> {
     let context = format!("plan file {}", path.display());
     let text = crate::input::read_text(path).map_err(|e| {
         Error::Usage(format!(
@@ -215,10 +184,10 @@ pub fn read_plan_file(path: &Path) -> Result<Vec<ZonePlan>, Error> {
 }
 
 /// The zone plans `wanted` (`--domains`) selects (all without it), in plan order.
-pub fn selected_plans(
-    plans: Vec<ZonePlan>,
+pub fn selected_plans<'d>(
+    plans: Vec<ZonePlan<'d>>,
     wanted: Option<&[String]>,
-) -> Result<Vec<ZonePlan>, Error> {
+) -> Result<Vec<ZonePlan<'d>>, Error> {
     zones::select_by_domain(
         plans,
         wanted,
@@ -236,11 +205,11 @@ pub fn selected_plans(
 /// Reads the zone of each of `plans`, `concurrency` at a time, and checks it still holds what
 /// the plan was computed against; when it does not, its zone says why nothing may be written to
 /// it.
-pub fn check_plans(
+pub fn check_plans<'d>(
     clients: &BTreeMap<String, Client>,
-    plans: Vec<ZonePlan>,
+    plans: Vec<ZonePlan<'d>>,
     concurrency: usize,
-) -> Vec<PushZone> {
+) -> Vec<PushZone<'d>> {
     let checks = zones::map_concurrently(&plans, concurrency, |plan| read_unchanged(clients, plan));
     plans
         .into_iter()
@@ -257,7 +226,10 @@ pub fn check_plans(
 }
 
 /// How many record sets the zone of `plan` holds, if they are still those it was planned against.
-fn read_unchanged(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> Result<usize, String> {
+fn read_unchanged(
+    clients: &BTreeMap<String, Client>,
+    plan: &ZonePlan<'_>,
+) -> Result<usize, String> {
     if plan.request_count() == 0 {
         // Nothing will be sent, so there is nothing to protect.
         return Ok(0);
@@ -290,7 +262,9 @@ fn read_unchanged(clients: &BTreeMap<String, Client>, plan: &ZonePlan) -> Result
 
 /// One line per target whose plan changes or deletes more of its zone than its safety limits
 /// allow: what push refuses without `--force`.
-pub fn safety_violations<'t>(targets: impl IntoIterator<Item = &'t Target>) -> Vec<String> {
+pub fn safety_violations<'t, 'd: 't>(
+    targets: impl IntoIterator<Item = &'t Target<'d>>,
+) -> Vec<String> {
     targets
         .into_iter()
         .filter_map(Target::safety_violation)

@@ -40,8 +40,10 @@ pub struct Limits {
     /// bucket (GovCloud). When a zone's changes take more than the burst, the push is paced to
     /// that refill and its last request goes only once the bucket has refilled all of it:
     /// whatever time Route 53 then spends on it adds to the push. So the last changes, up to one
-    /// second of refill, go in a request of their own: little work is left once the bucket
-    /// allows it, and the request before it is answered while the bucket refills for it.
+    /// second of refill, go in a request of their own, and those before them, up to five
+    /// seconds of refill, in another: little work is left once the bucket allows the last, and
+    /// each of the two is small enough to be answered while the bucket refills for the next (a
+    /// request is sent only once the one before it is answered).
     pub paced_tail_tokens: usize,
 }
 
@@ -133,31 +135,45 @@ pub fn batches(
     units = group_replacements_by_name(units, limits);
     sort_by_phase_and_key(&mut units);
     let order = schedule(&units);
-    let (body, tail) = order.split_at(paced_tail_start(&units, &order, limits));
-    let mut requests = pack(&units, body, limits);
-    requests.extend(pack(&units, tail, limits));
+    let mut requests = Vec::new();
+    let mut start = 0;
+    for end in part_ends(&units, &order, limits) {
+        requests.extend(pack(&units, &order[start..end], limits));
+        start = end;
+    }
     Ok(requests)
 }
 
-/// Where in `order` the units of the paced tail start (see [`Limits::paced_tail_tokens`]); the
-/// end of `order` when the changes fit in the bucket's burst, when there is no change bucket, or
-/// when the last unit alone takes more than the tail.
-fn paced_tail_start(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> usize {
+/// The seconds of the change bucket's refill that the paced tail's requests take at most, the
+/// last request first (see [`Limits::paced_tail_tokens`]).
+const PACED_TAIL_SECONDS: [usize; 2] = [1, 5];
+
+/// Where the parts of `order` that are packed apart end, in ascending order: the end of `order`
+/// alone, unless the changes take more than the bucket's burst, when the paced tail's requests
+/// are parts of their own. A tail request is left out when the last unit before it takes more
+/// than it may.
+fn part_ends(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<usize> {
     let tokens = |&u: &usize| units[u].cost.change_tokens;
+    let mut ends = vec![order.len()];
     let paced = order.iter().map(tokens).sum::<usize>() > limits.max_change_tokens;
     if !paced || limits.paced_tail_tokens == 0 {
-        return order.len();
+        return ends;
     }
-    let tail = order
-        .iter()
-        .rev()
-        .scan(0, |sum, u| {
-            *sum += tokens(u);
-            Some(*sum)
-        })
-        .take_while(|&sum| sum <= limits.paced_tail_tokens)
-        .count();
-    order.len() - tail
+    for seconds in PACED_TAIL_SECONDS {
+        let end = ends[0];
+        let most = seconds * limits.paced_tail_tokens;
+        let taken = order[..end]
+            .iter()
+            .rev()
+            .scan(0, |sum, u| {
+                *sum += tokens(u);
+                Some(*sum)
+            })
+            .take_while(|&sum| sum <= most)
+            .count();
+        ends.insert(0, end - taken);
+    }
+    ends
 }
 
 /// Sorts `units` by phase and then key, stably. A diff's changes come sorted by key, so each phase
@@ -824,9 +840,9 @@ mod tests {
             .max(total.change_tokens.div_ceil(limits.max_change_tokens));
         assert!(requests.len() > 1);
         // Greedy packing of small units loses less than one unit per request, and the paced
-        // tail is one request more.
+        // tail is two requests more.
         assert!(
-            requests.len() <= lower_bound + 2,
+            requests.len() <= lower_bound + 3,
             "{} requests",
             requests.len()
         );
@@ -856,12 +872,12 @@ mod tests {
         assert_eq!(lengths(&txt(1400)), [800, 600]);
         assert_eq!(
             lengths(&txt(5000)),
-            [800, 800, 800, 800, 800, 800, 100, 100]
+            [800, 800, 800, 800, 800, 400, 500, 100]
         );
     }
 
     #[test]
-    fn a_zone_paced_by_the_change_bucket_ends_with_a_request_of_one_second_of_refill() {
+    fn a_zone_paced_by_the_change_bucket_ends_with_requests_of_five_and_one_seconds_of_refill() {
         let tokens_under = |changes: &[Change], limits: &Limits| -> Vec<usize> {
             let requests = batched(changes, limits).unwrap();
             requests.iter().map(|r| cost(r).change_tokens).collect()
@@ -872,45 +888,47 @@ mod tests {
                 .map(|i| modify(a(&format!("host{i}.tld."))))
                 .collect()
         };
-        // 4,000 tokens: 1,000 a request (its records), but the last 100 apart.
-        assert_eq!(tokens(&modified(2000)), [1000, 1000, 1000, 900, 100]);
+        // 4,000 tokens: 1,000 a request (its records), but the last 100 apart, and the 500
+        // before them.
+        assert_eq!(tokens(&modified(2000)), [1000, 1000, 1000, 400, 500, 100]);
         // Within the bucket's burst of 1,500 tokens nothing is paced: the fewest requests.
         assert_eq!(tokens(&modified(750)), [1000, 500]);
-        assert_eq!(tokens(&modified(751)), [1000, 402, 100]);
-        // The tail is one second of the bucket's refill, and there is none without a bucket.
+        assert_eq!(tokens(&modified(751)), [902, 500, 100]);
+        // The tail follows the bucket's refill, and there is none without a bucket.
         let slower = Limits {
             paced_tail_tokens: 10,
             ..Limits::default()
         };
-        assert_eq!(tokens_under(&modified(751), &slower), [1000, 492, 10]);
+        assert_eq!(tokens_under(&modified(751), &slower), [1000, 442, 50, 10]);
         let unpaced = Limits {
             paced_tail_tokens: 0,
             ..Limits::default()
         };
         assert_eq!(tokens_under(&modified(2000), &unpaced), [1000; 4]);
-        // A last unit of more tokens than the tail is never split: no tail then. Here a record
-        // set replaced by 101 weighted ones at its name, after 1,500 deletes.
+        // A last unit of more tokens than the last request may take is never split: that
+        // request is left out. Here a record set replaced by 101 weighted ones at its name,
+        // after 1,500 deletes.
         let mut changes: Vec<Change> = (0..1500)
             .map(|i| Change::delete(a(&format!("d{i}.tld."))))
             .collect();
         changes.push(Change::delete(a("zz.tld.")));
         let weighted = |id: usize| a("zz.tld.").with_set_identifier(format!("id-{id}"));
         changes.extend((0..101).map(|i| Change::create(weighted(i))));
-        assert_eq!(tokens(&changes), [1000, 602]);
+        assert_eq!(tokens(&changes), [1000, 102, 500]);
     }
 
     #[test]
     fn alias_changes_are_split_by_change_tokens() {
-        let changes: Vec<Change> = (0..1600)
+        let changes: Vec<Change> = (0..2100)
             .map(|i| Change::create(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
             .collect();
         let requests = batched(&changes, &Limits::default()).unwrap();
         assert_eq!(
             requests.iter().map(Vec::len).collect::<Vec<_>>(),
-            [1500, 100]
+            [1500, 500, 100]
         );
         // A modification is a DELETE and a CREATE: two tokens, so 750 fit in a request.
-        let moved: Vec<Change> = (0..800)
+        let moved: Vec<Change> = (0..1050)
             .map(|i| modify(alias(&format!("a{i}.tld."), "elb.amazonaws.com.")))
             .collect();
         let requests = batched(&moved, &Limits::default()).unwrap();
@@ -919,7 +937,7 @@ mod tests {
                 .iter()
                 .map(|r| cost(r).change_tokens)
                 .collect::<Vec<_>>(),
-            [1500, 100]
+            [1500, 500, 100]
         );
     }
 

@@ -579,10 +579,13 @@ fn domain_records(
                     problems,
                 )
             }),
-            Err((problem, item)) => Err((
-                records::label(index, item.text("name"), item.text("type")),
-                vec![problem.or_fix("correct the record's fields")],
-            )),
+            Err((problem, item)) => {
+                let rtype = item.text("type");
+                let mut problems = vec![problem.or_fix("correct the record's fields")];
+                // Otherwise a misspelt field would hide a bad type until the field is mended.
+                problems.extend(rtype.and_then(|t| records::record_type(t).err()));
+                Err((records::label(index, item.text("name"), rtype), problems))
+            }
         };
         match converted {
             Ok(entry) => entries.push(entry),
@@ -846,6 +849,18 @@ mod tests {
         assert_eq!(errors[0].record.as_deref(), Some("a A (records[0])"));
         assert!(errors[0].message.contains("unknown field `tll`"));
         assert!(errors[0].message.contains("`ttl`"));
+        let errors = errors_in(&with_records(
+            r#"{"name": "a", "type": "AAA", "value": "1.2.3.4", "tll": 60}"#,
+        ));
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert!(errors[0].message.contains("unknown field `tll`"));
+        assert_eq!(errors[1].message, "type \"AAA\" is not supported");
+        assert_eq!(errors[1].record.as_deref(), Some("a AAA (records[0])"));
+        assert!(errors[1]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean A"));
         let errors = errors_in(&with_records(
             r#"{"name": "a", "type": "A", "value": "1.2.3.4", "ttl": "60"}"#,
         ));

@@ -188,7 +188,7 @@ fn owner_name(name: &str, apex: &str) -> Result<String, Problem> {
 }
 
 /// The type written as `rtype` (in any case), if a config may hold it.
-fn record_type(rtype: &str) -> Result<RecordType, Problem> {
+pub(super) fn record_type(rtype: &str) -> Result<RecordType, Problem> {
     match rtype.parse::<RecordType>() {
         Ok(t) if !t.is_writable() => Err(Problem::new(format!(
             "{t} records cannot be written; Route 53 manages the {t}"

@@ -11,8 +11,8 @@
 //! in-zone alias target is created before the aliases pointing at it and deleted after them, and a
 //! delete that frees a name precedes a create at that name. Units are then packed greedily in that
 //! order, which gives the fewest requests an ordered split can have; but when a zone's changes take
-//! more change tokens than Route 53's bucket holds, its last units go in a small request of their
-//! own (see [`Limits::paced_tail_tokens`]).
+//! more change tokens than Route 53's bucket holds, its last units go in two small requests of
+//! their own (see [`Limits::paced_tail_tokens`]).
 //!
 //! May import: `diff`, `model`, `name`, `rtype`.
 
@@ -97,15 +97,15 @@ impl std::error::Error for BatchError {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Step {
     pub action: Action,
-    /// The change's index.
-    pub change: usize,
+    /// The change's index among those the requests apply.
+    pub change_index: usize,
 }
 
 impl Step {
     /// The record set this step sends, of `changes` (those the requests were made from): a
     /// DELETE the old one, a CREATE or UPSERT the new one.
     pub fn record_set<'c>(&self, changes: &'c [Change<'_>]) -> &'c RecordSet {
-        match (&changes[self.change], self.action) {
+        match (&changes[self.change_index], self.action) {
             (Change::Modify { old, .. }, Action::Delete) => old,
             (Change::Modify { new, .. }, _) => new,
             (Change::Create(rs) | Change::Delete(rs), _) => rs,
@@ -122,7 +122,7 @@ pub fn batches(
     let mut units: Vec<Unit<'_>> = changes
         .iter()
         .enumerate()
-        .map(|(index, change)| Unit::of(index, change, apex))
+        .map(|(change_index, change)| Unit::of(change_index, change, apex))
         .collect();
     if let Some(unit) = units.iter().find(|u| !u.cost.fits(limits)) {
         return Err(BatchError::TooLarge {
@@ -161,7 +161,7 @@ fn part_ends(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<usize>
     }
     for seconds in PACED_TAIL_SECONDS {
         let end = ends[0];
-        let most = seconds * limits.paced_tail_tokens;
+        let most = seconds.saturating_mul(limits.paced_tail_tokens);
         let taken = order[..end]
             .iter()
             .rev()
@@ -261,7 +261,7 @@ struct Unit<'c> {
 #[derive(Clone, Copy)]
 struct Member<'c> {
     change: &'c Change<'c>,
-    index: usize,
+    change_index: usize,
     /// Whether it is sent as an UPSERT (see [`is_upsert`]).
     upsert: bool,
 }
@@ -274,10 +274,10 @@ impl<'c> Member<'c> {
 }
 
 impl<'c> Unit<'c> {
-    fn of(index: usize, change: &'c Change<'c>, apex: &str) -> Unit<'c> {
+    fn of(change_index: usize, change: &'c Change<'c>, apex: &str) -> Unit<'c> {
         let first = Member {
             change,
-            index,
+            change_index,
             upsert: is_upsert(change, apex),
         };
         let cost = first.actions().fold(Cost::default(), |cost, (action, rs)| {
@@ -334,10 +334,11 @@ impl<'c> Unit<'c> {
     /// The steps the unit's changes are sent as, in order.
     fn steps(&self) -> impl Iterator<Item = Step> + '_ {
         self.members().flat_map(|member| {
-            let change = member.index;
-            member
-                .actions()
-                .map(move |(action, _)| Step { action, change })
+            let change_index = member.change_index;
+            member.actions().map(move |(action, _)| Step {
+                action,
+                change_index,
+            })
         })
     }
 }
@@ -1156,6 +1157,21 @@ mod tests {
         let seq = sequence(&requests);
         assert!(position(&seq, "CREATE", "new.tld.") < position(&seq, "CREATE", "www.tld."));
         assert!(position(&seq, "CREATE", "www.tld.") < position(&seq, "DELETE", "old.tld."));
+    }
+
+    #[test]
+    fn changes_joined_at_a_name_are_ordered_whatever_the_input_order() {
+        let changes = vec![
+            Change::delete(record("www.tld.", RecordType::CNAME, 1, 12)),
+            Change::create(a("www.tld.")),
+            Change::create(record("www.tld.", RecordType::TXT, 1, 5)),
+            Change::create(record("www.tld.", RecordType::MX, 1, 5)),
+        ];
+        let reversed: Vec<Change> = changes.iter().rev().cloned().collect();
+        let forward = batched(&changes, &Limits::default()).unwrap();
+        assert_eq!(forward.len(), 1, "a replacement is one request");
+        assert_eq!(forward[0][0].action, Action::Delete);
+        assert_eq!(batched(&reversed, &Limits::default()).unwrap(), forward);
     }
 
     #[test]

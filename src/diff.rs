@@ -15,8 +15,8 @@
 //!   [`Untouched::blocked`] (see [`ZoneDiff::block_protected`]): Route 53 would refuse the whole
 //!   request that holds it.
 //!
-//! A diff copies no record set: its changes borrow the desired record sets and take the live
-//! ones over.
+//! A diff copies only the desired record sets it completes or does not apply: its changes borrow
+//! the desired record sets and take the live ones over.
 //!
 //! May import: `model`, `name`, `rtype`.
 

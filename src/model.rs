@@ -72,15 +72,6 @@ impl Default for ValuesRepr {
     }
 }
 
-impl Values {
-    fn into_vec(self) -> Vec<Box<str>> {
-        match self.0 {
-            ValuesRepr::One(value) => vec![value],
-            ValuesRepr::Many(values) => values.into_vec(),
-        }
-    }
-}
-
 impl<'a> IntoIterator for &'a Values {
     type Item = &'a Box<str>;
     type IntoIter = std::slice::Iter<'a, Box<str>>;
@@ -139,14 +130,6 @@ impl<T: Into<Box<str>>> FromIterator<T> for Values {
                 Values::from(values)
             }
         }
-    }
-}
-
-impl<T: Into<Box<str>>> Extend<T> for Values {
-    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        let mut values = std::mem::take(self).into_vec();
-        values.extend(iter.into_iter().map(Into::into));
-        *self = Values::from(values);
     }
 }
 
@@ -758,13 +741,10 @@ mod tests {
             ["a"].into_iter().collect::<Values>().0,
             ValuesRepr::One(_)
         ));
-        let mut grown = Values::default();
-        grown.extend(["a"]);
-        assert!(matches!(grown.0, ValuesRepr::One(_)));
-        grown.extend(["b", "c"]);
-        assert_eq!(grown, ["a", "b", "c"]);
-        grown[1] = "B".into();
-        assert_eq!(grown, ["a", "B", "c"]);
+        let mut three: Values = ["a", "b", "c"].into_iter().collect();
+        assert!(matches!(three.0, ValuesRepr::Many(_)));
+        three[1] = "B".into();
+        assert_eq!(three, ["a", "B", "c"]);
     }
 
     #[test]

@@ -184,12 +184,12 @@ pub fn closing_text(targets: &[&Target], unreadable: usize) -> String {
         return String::new();
     }
     let mut text = String::new();
+    // A plan read from a file holds no modification: its actions are shown instead.
     let shows_modify = |t: &&Target| {
-        t.untouched.is_some()
-            && t.plan
-                .changes()
-                .iter()
-                .any(|c| matches!(c, Change::Modify { .. }))
+        t.plan
+            .changes()
+            .iter()
+            .any(|c| matches!(c, Change::Modify { .. }))
     };
     if targets.iter().any(shows_modify) {
         text.push_str(MODIFY_NOTE);
@@ -464,7 +464,7 @@ pub fn targets_json(
         })
         .collect();
     let total: usize = targets.iter().map(|t| t.plan.summary.total()).sum();
-    let actions: usize = targets.iter().map(|t| t.plan.change_actions()).sum();
+    let actions: usize = targets.iter().map(|t| t.plan.change_action_count()).sum();
     let mut document = json!({
         "schema": JSON_SCHEMA,
         "zones": zones,
@@ -504,7 +504,7 @@ fn zone_json(target: &Target) -> Map<String, Value> {
             "delete": plan.summary.deletes,
         },
         "requests": plan.request_count(),
-        "change_actions": plan.change_actions(),
+        "change_actions": plan.change_action_count(),
         "atomic": plan.is_atomic(),
         "safety_violation": violation.map(|v| v.to_string()),
     }));

@@ -35,11 +35,12 @@ const PLAN_VERSION: u32 = 1;
 
 /// A plan file: what `preview --out` writes and `push --plan` reads.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct PlanFile<'d> {
+pub struct PlanFile<Z> {
     pub format: String,
     #[serde(default = "first_version")]
     pub version: u32,
-    pub zones: Vec<ZonePlan<'d>>,
+    /// [`ZonePlan`]s, read; references to them, written.
+    pub zones: Vec<Z>,
 }
 
 fn first_version() -> u32 {
@@ -47,7 +48,7 @@ fn first_version() -> u32 {
 }
 
 /// What a push does to one zone: exactly the requests to send, and what they were computed
-/// against.
+/// against. A new field goes into [`PlanIn`], [`PlanOut`] and the `PartialEq` below as well.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(from = "PlanIn")]
 pub struct ZonePlan<'d> {
@@ -140,9 +141,10 @@ impl From<PlanIn> for ZonePlan<'_> {
             .batches
             .into_iter()
             .map(|request| {
+                let first = changes.len();
                 let steps = request.iter().enumerate().map(|(at, action)| Step {
                     action: action.action,
-                    change: changes.len() + at,
+                    change_index: first + at,
                 });
                 let steps = steps.collect();
                 changes.extend(request.into_iter().map(|action| match action.action {
@@ -284,7 +286,7 @@ impl<'d> ZonePlan<'d> {
     }
 
     /// The change actions of all requests.
-    pub fn change_actions(&self) -> usize {
+    pub fn change_action_count(&self) -> usize {
         self.requests.iter().map(Vec::len).sum()
     }
 
@@ -491,11 +493,13 @@ fn sorted_json(rs: &RecordSet) -> String {
 }
 
 /// The plans as a plan file.
-pub fn to_file(plans: Vec<ZonePlan<'_>>) -> PlanFile<'_> {
+pub fn to_file<'p, 'd: 'p>(
+    plans: impl IntoIterator<Item = &'p ZonePlan<'d>>,
+) -> PlanFile<&'p ZonePlan<'d>> {
     PlanFile {
         format: PLAN_FORMAT.to_string(),
         version: PLAN_VERSION,
-        zones: plans,
+        zones: plans.into_iter().collect(),
     }
 }
 
@@ -505,16 +509,17 @@ pub fn to_file(plans: Vec<ZonePlan<'_>>) -> PlanFile<'_> {
 pub fn from_json(text: &str) -> Result<Vec<ZonePlan<'static>>, PlanError> {
     check_header(text)?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let file: PlanFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let at = match err.path().to_string().as_str() {
-            "." => "$".to_string(),
-            path => format!("$.{path}"),
-        };
-        PlanError::Malformed {
-            at,
-            problem: err.into_inner().to_string(),
-        }
-    })?;
+    let file: PlanFile<ZonePlan> =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+            let at = match err.path().to_string().as_str() {
+                "." => "$".to_string(),
+                path => format!("$.{path}"),
+            };
+            PlanError::Malformed {
+                at,
+                problem: err.into_inner().to_string(),
+            }
+        })?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut zones = Vec::with_capacity(file.zones.len());
     for (index, zone) in file.zones.into_iter().enumerate() {
@@ -636,7 +641,7 @@ mod tests {
     const FIXTURE: &str = include_str!("../fixtures/diff/plan-v1.json");
 
     fn to_json(plans: &[ZonePlan<'_>]) -> Value {
-        serde_json::to_value(to_file(plans.to_vec())).unwrap()
+        serde_json::to_value(to_file(plans)).unwrap()
     }
 
     fn read(document: &Value) -> Result<Vec<ZonePlan<'static>>, PlanError> {
@@ -843,7 +848,7 @@ mod tests {
     #[test]
     fn plan_round_trips_every_record_set_shape() {
         let plan = sample_plan().with_max_share(Some(0.5));
-        let text = serde_json::to_string(&to_file(vec![plan.clone()])).unwrap();
+        let text = serde_json::to_string(&to_file([&plan])).unwrap();
         let read = from_json(&text).unwrap();
         assert_eq!(read, vec![plan.clone()]);
         let shapes = every_shape();

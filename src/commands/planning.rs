@@ -8,10 +8,10 @@ use std::path::Path;
 
 use crate::batch::Limits;
 use crate::config::Domain;
-use crate::diff::{self, DiffOptions};
+use crate::diff::{self, DiffOptions, Untouched};
 use crate::error::Error;
 use crate::log;
-use crate::model::{HostedZone, RecordSetProtection};
+use crate::model::{HostedZone, RecordSet, RecordSetProtection};
 use crate::plan::{self, Target, UnreadableZone, ZonePlan};
 use crate::route53::{self, ApiError, Client};
 
@@ -86,10 +86,28 @@ fn plan_one<'d>(
         .list_record_sets(&zone.id, zone.record_set_count)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
     let live_count = live.len();
-    let live_fingerprint = match for_file {
-        true => plan::fingerprint(&live),
-        false => String::new(),
+    let live_fingerprint = if for_file {
+        plan::fingerprint(&live)
+    } else {
+        String::new()
     };
+    let (plan, untouched) = plan_changes(client, domain, provider, zone, live)?;
+    Ok(Target {
+        plan: plan.with_live_fingerprint(live_fingerprint),
+        untouched: Some(untouched),
+        live_count,
+    })
+}
+
+/// The plan that brings `zone` of `provider`, holding `live`, in line with `domain`, and what its
+/// diff leaves untouched.
+fn plan_changes<'d>(
+    client: &Client,
+    domain: &'d Domain,
+    provider: &str,
+    zone: HostedZone,
+    live: Vec<RecordSet>,
+) -> Result<(ZonePlan<'d>, Untouched<'d>), String> {
     let options = DiffOptions {
         apex: &domain.name,
         ignore: &domain.ignore,
@@ -104,16 +122,10 @@ fn plan_one<'d>(
     let limits = batch_limits(client.limits());
     let plan = ZonePlan::new(&domain.display_name, provider, zone, diff.changes, &limits)
         .map_err(|e| format!("domain {}: {e}", domain.display_name))?;
-    Ok(Target {
-        plan: plan
-            .with_max_share(domain.max_change_share)
-            .with_live_fingerprint(live_fingerprint),
-        untouched: Some(diff.untouched),
-        live_count,
-    })
+    Ok((plan.with_max_share(domain.max_change_share), diff.untouched))
 }
 
-/// Route 53's request limits, with the paced tail of one second of `pacing`'s change bucket.
+/// Route 53's request limits, with the paced tail measured in `pacing`'s change bucket.
 fn batch_limits(pacing: &route53::Limits) -> Limits {
     // A refill rate is a whole number of tokens in practice; a fraction only shortens the tail.
     let per_second = pacing.changes.per_second.max(0.0) as usize;

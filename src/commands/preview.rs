@@ -7,7 +7,7 @@ use crate::cli::Args;
 use crate::error::{Error, EXIT_OK};
 use crate::log;
 use crate::output;
-use crate::plan::{self, Target, ZonePlan};
+use crate::plan::{self, Target};
 
 use super::{apply, planning, registrar, zones};
 
@@ -66,7 +66,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
 }
 
 fn write_plan_file(path: &Path, targets: &[Target]) -> Result<(), Error> {
-    let plans: Vec<ZonePlan> = targets.iter().map(|t| t.plan.clone()).collect();
+    let plans = targets.iter().map(|t| &t.plan);
     let text = serde_json::to_string_pretty(&plan::to_file(plans))
         .map_err(|e| Error::failed("writing the plan", e))?;
     std::fs::write(path, text + "\n")

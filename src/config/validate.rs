@@ -40,11 +40,13 @@ pub fn record_sets(
     entries.sort_unstable_by(|a, b| key_order(a, b).then(a.index.cmp(&b.index)));
     let count = check_record_sets(&entries, zone)?;
     let mut sets: Vec<RecordSet> = Vec::with_capacity(count);
-    for entry in entries {
-        match sets.last_mut() {
-            Some(set) if is_of_set(&entry, set) => set.values.extend(entry.value),
-            _ => sets.push(record_set(entry, zone)),
+    let mut entries = entries.into_iter().peekable();
+    while let Some(first) = entries.next() {
+        let mut others = Vec::new();
+        while let Some(entry) = entries.next_if(|e| key_order(e, &first).is_eq()) {
+            others.extend(entry.value);
         }
+        sets.push(record_set(first, others, zone));
     }
     Ok(sets)
 }
@@ -130,18 +132,13 @@ fn check_set(group: &[Entry], zone: Zone<'_>) -> Result<(), Located> {
     check_distinct_values(group, zone.apex)
 }
 
-/// Whether `entry` belongs to the record set `set`: the same name, type and set identifier.
-fn is_of_set(entry: &Entry, set: &RecordSet) -> bool {
-    entry_key(entry) == (&*set.name, set.rtype, set.set_identifier())
-}
-
-/// The record set whose first entry is `first`, its values moved: the others are added by
-/// [`record_sets`].
-fn record_set(first: Entry, zone: Zone<'_>) -> RecordSet {
+/// The record set whose first entry is `first` and whose other entries hold `others`, its
+/// values moved.
+fn record_set(first: Entry, others: Vec<Box<str>>, zone: Zone<'_>) -> RecordSet {
     let ttl = ttl_of(&first, zone);
     let extra = first.rare.map(|rare| rare.extra).unwrap_or_default();
     let ttl = if extra.alias.is_some() { None } else { ttl };
-    let values = first.value.into_iter().collect();
+    let values = first.value.into_iter().chain(others).collect();
     RecordSet::new(first.name, first.rtype, ttl, values, extra)
 }
 

@@ -421,7 +421,7 @@ def r53ctl_rows(figures):
     code, pushes = figures["push"]
     for pushed, wall, bound, requests, throttled in pushes:
         rows.append((f"push of {pushed} at Route 53's rates: wall",
-                     f"{float(wall):.1f} s (fastest allowed {float(bound):.1f} s)"))
+                     f"{float(wall):.2f} s (fastest allowed {float(bound):.1f} s)"))
         rows.append(("same: requests, throttled", f"{requests}, {throttled} throttled"))
     if len(pushes) < len(PUSH_BENCHES):
         rows.append(("push at Route 53's rates", f"failed (exit {code})"))

@@ -212,7 +212,7 @@ fn bench_push(proxy: &Proxy, ws: &Workspace, what: &str, tokens: usize) {
     let bound = change_bound.max(request_bound);
     let ratio = if bound > 0.0 { wall / bound } else { f64::NAN };
     println!(
-        "push of {what} through Route 53's buckets: {wall:.1} s, fastest allowed {bound:.1} s, \
+        "push of {what} through Route 53's buckets: {wall:.2} s, fastest allowed {bound:.1} s, \
          ratio {ratio:.2}; {requests} requests, {} throttled",
         proxy.throttled()
     );

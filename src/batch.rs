@@ -23,7 +23,7 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::diff::{Change, KeyRef};
-use crate::model::{Action, RecordKey, RecordSet};
+use crate::model::{Action, ChangeAction, RecordKey, RecordSet};
 
 /// Route 53's limits for one ChangeResourceRecordSets request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,9 +102,17 @@ pub struct Step {
 }
 
 impl Step {
+    /// The change action this step sends, of `changes` (those the requests were made from).
+    pub fn action<'c>(&self, changes: &'c [Change<'_>]) -> ChangeAction<'c> {
+        ChangeAction {
+            action: self.action,
+            record_set: self.record_set(changes),
+        }
+    }
+
     /// The record set this step sends, of `changes` (those the requests were made from): a
     /// DELETE the old one, a CREATE or UPSERT the new one.
-    pub fn record_set<'c>(&self, changes: &'c [Change<'_>]) -> &'c RecordSet {
+    fn record_set<'c>(&self, changes: &'c [Change<'_>]) -> &'c RecordSet {
         match (&changes[self.change_index], self.action) {
             (Change::Modify { old, .. }, Action::Delete) => old,
             (Change::Modify { new, .. }, _) => new,
@@ -665,7 +673,7 @@ fn pack(units: &[Unit<'_>], order: &[usize], limits: &Limits) -> Vec<Vec<Step>> 
 #[allow(clippy::cloned_ref_to_slice_refs)]
 mod tests {
     use super::*;
-    use crate::model::{AliasTarget, ChangeAction};
+    use crate::model::AliasTarget;
     use crate::rtype::RecordType;
 
     /// The zone the tests' changes belong to.
@@ -677,13 +685,7 @@ mod tests {
         limits: &Limits,
     ) -> Result<Vec<Vec<ChangeAction<'c>>>, BatchError> {
         let requests = batches(APEX, changes, limits)?;
-        let actions = |steps: &Vec<Step>| {
-            let action = |step: &Step| ChangeAction {
-                action: step.action,
-                record_set: step.record_set(changes),
-            };
-            steps.iter().map(action).collect()
-        };
+        let actions = |steps: &Vec<Step>| steps.iter().map(|s| s.action(changes)).collect();
         Ok(requests.iter().map(actions).collect())
     }
 

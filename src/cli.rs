@@ -211,7 +211,7 @@ pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
 }
 
 fn flag_named(name: &str) -> Result<&'static Flag, Error> {
-    FLAGS.iter().find(|f| f.long == name).ok_or_else(|| {
+    defs::flag(name).ok_or_else(|| {
         let longs = FLAGS.iter().map(|f| f.long);
         let longs = longs.chain(BUILTIN_FLAGS.iter().map(|(_, long, _)| *long));
         let hint = did_you_mean(crate::suggest::closest(name, longs).map(|f| format!("--{f}")));

@@ -62,11 +62,6 @@ impl<'d> Change<'d> {
     }
 
     /// The key of the record set this change is about.
-    pub fn key(&self) -> RecordKey {
-        self.key_ref().to_record_key()
-    }
-
-    /// [`Change::key`] without copies.
     pub fn key_ref(&self) -> KeyRef<'_> {
         match self {
             Change::Create(rs) | Change::Delete(rs) | Change::Modify { new: rs, .. } => {
@@ -118,7 +113,7 @@ impl serde::Serialize for Held<'_> {
 }
 
 /// A [`RecordKey`] that borrows from its record set; it orders as a `RecordKey` does.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyRef<'a> {
     /// Normalised wire-form name.
     pub name: Cow<'a, str>,
@@ -462,9 +457,9 @@ impl Zone<'_> {
             return None;
         }
         match (pair.desired, pair.live) {
-            (Some(new), None) => Some(Decided::Create(self.complete(new, None))),
+            (Some(new), None) => Some(Decided::Create(self.complete(key, new, None))),
             (Some(new), Some((at, old))) => {
-                let new = self.complete(new, Some(old));
+                let new = self.complete(key, new, Some(old));
                 let changed = !old.same_as(&new);
                 changed.then_some(Decided::Modify { old: at, new })
             }
@@ -503,15 +498,20 @@ impl Zone<'_> {
             .any(|rule| rule.matches(relative, key.rtype))
     }
 
-    /// `desired` with what the config may leave out filled in: the zone id of in-zone alias
+    /// `desired` (of `key`) with what the config may leave out filled in: the zone id of in-zone alias
     /// targets and the TTL of the apex NS. A copy only when something is missing.
-    fn complete<'d>(&self, desired: &'d RecordSet, live: Option<&RecordSet>) -> Held<'d> {
+    fn complete<'d>(
+        &self,
+        key: &KeyRef<'_>,
+        desired: &'d RecordSet,
+        live: Option<&RecordSet>,
+    ) -> Held<'d> {
         let lacks_zone_id = desired
             .alias()
             .is_some_and(|alias| alias.hosted_zone_id.is_empty());
         let lacks_ttl = desired.ttl.is_none()
             && desired.alias().is_none()
-            && is_apex_key(&KeyRef::of(desired), self.apex, RecordType::NS);
+            && is_apex_key(key, self.apex, RecordType::NS);
         if !lacks_zone_id && !lacks_ttl {
             return Held::Borrowed(desired);
         }
@@ -890,7 +890,7 @@ mod tests {
     fn output_is_sorted_by_key_whatever_the_input_order() {
         let names = ["c", "a", "b"].map(|n| a(&format!("{n}.example.tld."), 300, &["192.0.2.1"]));
         let d = diff(&names, &[]);
-        let keys: Vec<String> = d.changes.iter().map(|c| c.key().name).collect();
+        let keys: Vec<String> = d.changes.iter().map(|c| c.key_ref().name.into()).collect();
         assert_eq!(keys, ["a.example.tld.", "b.example.tld.", "c.example.tld."]);
     }
 

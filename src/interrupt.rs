@@ -124,51 +124,35 @@ pub enum Poll<T> {
     Pending(String),
 }
 
-/// Why [`poll_until`] stopped waiting before the operation was over.
-pub enum WaitEnded {
-    /// A signal came; the operation's last status.
-    Signal(Signal, String),
-    /// `timeout` passed; the operation's last status and the seconds waited.
-    TimedOut(String, u64),
-}
-
-impl WaitEnded {
-    /// Why the wait for `what` ended, then what becomes of the operation (`meanwhile`).
-    pub fn message(&self, what: &str, meanwhile: &str) -> String {
-        match self {
-            WaitEnded::Signal(signal, status) => format!(
-                "{} stopped the wait for {what} ({status}); {meanwhile}",
-                signal.name()
-            ),
-            WaitEnded::TimedOut(status, waited) => {
-                format!("{what} is still {status} after {waited}s (--wait-timeout); {meanwhile}")
-            }
-        }
-    }
-}
-
 /// Looks at a long operation with `poll` until it is over, backing off from 1 s to 10 s between
 /// looks (on a terminal, `waiting for {what}: {status}`), until `timeout` passes or a signal
-/// comes. The error of `poll` ends the wait at once.
+/// comes: then the error says why the wait for `what` ended, then what becomes of the operation
+/// (`meanwhile`). The error of `poll` ends the wait at once.
 pub fn poll_until<T>(
     what: &str,
+    meanwhile: &str,
     timeout: Duration,
     mut poll: impl FnMut() -> Result<Poll<T>, String>,
     progress: impl Fn(&str),
-) -> Result<Result<T, WaitEnded>, String> {
+) -> Result<T, String> {
     let start = Instant::now();
     let mut delay = Duration::from_secs(1);
     loop {
         let status = match poll()? {
-            Poll::Done(result) => return Ok(Ok(result)),
+            Poll::Done(result) => return Ok(result),
             Poll::Pending(status) => status,
         };
         if let Some(signal) = received() {
-            return Ok(Err(WaitEnded::Signal(signal, status)));
+            let signal = signal.name();
+            return Err(format!(
+                "{signal} stopped the wait for {what} ({status}); {meanwhile}"
+            ));
         }
         if start.elapsed() + delay > timeout {
             let waited = start.elapsed().as_secs();
-            return Ok(Err(WaitEnded::TimedOut(status, waited)));
+            return Err(format!(
+                "{what} is still {status} after {waited}s (--wait-timeout); {meanwhile}"
+            ));
         }
         progress(&format!("waiting for {what}: {status}"));
         sleep(delay);

@@ -171,27 +171,26 @@ fn redact(text: &str) -> Cow<'_, str> {
     }
     // Most text holds no secret and no marker: it is then not copied at all.
     for marker in SECRET_MARKERS {
-        if contains_ignoring_case(&text, marker) {
+        if find_ignoring_case(&text, marker).is_some() {
             text = Cow::Owned(redact_after(&text, marker));
         }
     }
     text
 }
 
-/// Whether `text` holds `marker`, ignoring ASCII case.
-fn contains_ignoring_case(text: &str, marker: &str) -> bool {
+/// Where `text` first holds the ASCII `marker`, ignoring ASCII case.
+fn find_ignoring_case(text: &str, marker: &str) -> Option<usize> {
     text.as_bytes()
         .windows(marker.len())
-        .any(|window| window.eq_ignore_ascii_case(marker.as_bytes()))
+        .position(|window| window.eq_ignore_ascii_case(marker.as_bytes()))
 }
 
 /// `text` with the value after each `marker` (matched ignoring ASCII case, spaces after it
 /// skipped) up to the next space, `&`, `,`, `"` or `<` replaced by [`REDACTED`].
 fn redact_after(text: &str, marker: &str) -> String {
-    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut rest = 0;
-    while let Some(found) = lower[rest..].find(marker) {
+    while let Some(found) = find_ignoring_case(&text[rest..], marker) {
         let value_start = rest + found + marker.len();
         let after_spaces = value_start + text[value_start..].len()
             - text[value_start..].trim_start_matches(' ').len();

@@ -124,7 +124,9 @@ impl<T: Into<Box<str>>> FromIterator<T> for Values {
             (None, _) => Values::default(),
             (Some(value), None) => Values(ValuesRepr::One(value)),
             (Some(first), Some(second)) => {
-                let mut values = Vec::with_capacity(2 + iter.size_hint().0);
+                // The upper bound when known: collecting a `Result` gives no lower one.
+                let (lower, upper) = iter.size_hint();
+                let mut values = Vec::with_capacity(2 + upper.unwrap_or(lower));
                 values.extend([first, second]);
                 values.extend(iter);
                 Values::from(values)

@@ -238,10 +238,7 @@ pub fn is_in_zone(name: &str, apex: &str) -> bool {
     // Without escapes every dot ends a label: a suffix that starts at one is a zone, and no
     // label needs parsing.
     if is_plain_wire_form(name) && is_plain_wire_form(apex) {
-        return apex == "."
-            || name
-                .strip_suffix(apex)
-                .is_some_and(|above| above.is_empty() || above.ends_with('.'));
+        return apex == "." || before_apex(name, apex).is_some();
     }
     labels(name).ends_with(&labels(apex))
 }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::batch::{self, BatchError, Limits, Step};
-use crate::diff::{Change, Untouched};
+use crate::diff::{Change, KeyRef, Untouched};
 use crate::model::{bare_id, Action, ChangeAction, HostedZone, RecordKey, RecordSet};
 use crate::{name, rdata};
 
@@ -48,7 +48,7 @@ fn first_version() -> u32 {
 }
 
 /// What a push does to one zone: exactly the requests to send, and what they were computed
-/// against. A new field goes into [`PlanIn`], [`PlanOut`] and the `PartialEq` below as well.
+/// against. A new field goes into [`PlanIn`] and [`PlanOut`] as well.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(from = "PlanIn")]
 pub struct ZonePlan<'d> {
@@ -73,22 +73,16 @@ pub struct ZonePlan<'d> {
     requests: Vec<Vec<Step>>,
 }
 
-/// Plans are equal when they are of one zone, computed alike, and send the same requests: a plan
-/// read back from its file equals the plan written.
+/// Plans are equal when their plan files are: of one zone, computed alike, sending the same
+/// requests. So a plan read back from its file equals the plan written.
 impl PartialEq for ZonePlan<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.domain == other.domain
-            && self.provider == other.provider
-            && self.max_change_share == other.max_change_share
-            && self.zone == other.zone
-            && self.live_fingerprint == other.live_fingerprint
-            && self.summary == other.summary
-            && self.requests().eq(other.requests())
+        self.file_form() == other.file_form()
     }
 }
 
 /// A [`ZonePlan`] as a plan file holds it, to write: its requests as change actions.
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct PlanOut<'a> {
     domain: &'a str,
     provider: &'a str,
@@ -121,16 +115,7 @@ struct ActionIn {
 
 impl Serialize for ZonePlan<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        PlanOut {
-            domain: &self.domain,
-            provider: &self.provider,
-            max_change_share: self.max_change_share,
-            zone: &self.zone,
-            live_fingerprint: &self.live_fingerprint,
-            summary: self.summary,
-            batches: self.requests().collect(),
-        }
-        .serialize(serializer)
+        self.file_form().serialize(serializer)
     }
 }
 
@@ -179,9 +164,9 @@ impl ChangeCounts {
     /// The counts of the changes `actions` make: a record set both deleted and created (or
     /// upserted) is changed.
     fn of<'a>(actions: impl Iterator<Item = ChangeAction<'a>>) -> ChangeCounts {
-        let mut seen: HashMap<RecordKey, (bool, bool)> = HashMap::new();
+        let mut seen: HashMap<KeyRef<'a>, (bool, bool)> = HashMap::new();
         for change in actions {
-            let (deleted, created) = seen.entry(change.record_set.key()).or_default();
+            let (deleted, created) = seen.entry(KeyRef::of(change.record_set)).or_default();
             *deleted |= matches!(change.action, Action::Delete | Action::Upsert);
             *created |= matches!(change.action, Action::Create | Action::Upsert);
         }
@@ -234,6 +219,18 @@ impl<'d> ZonePlan<'d> {
         }
     }
 
+    fn file_form(&self) -> PlanOut<'_> {
+        PlanOut {
+            domain: &self.domain,
+            provider: &self.provider,
+            max_change_share: self.max_change_share,
+            zone: &self.zone,
+            live_fingerprint: &self.live_fingerprint,
+            summary: self.summary,
+            batches: self.requests().collect(),
+        }
+    }
+
     /// What the requests change (see [`ZonePlan`]'s `changes`).
     pub fn changes(&self) -> &[Change<'d>] {
         &self.changes
@@ -241,21 +238,20 @@ impl<'d> ZonePlan<'d> {
 
     /// The change actions of each request, in order.
     pub fn requests(&self) -> impl ExactSizeIterator<Item = Vec<ChangeAction<'_>>> + '_ {
-        self.requests
-            .iter()
-            .map(|steps| steps.iter().map(|step| self.action(step)).collect())
+        self.requests.iter().map(|steps| {
+            steps
+                .iter()
+                .map(|step| step.action(&self.changes))
+                .collect()
+        })
     }
 
     /// The change actions of all requests, in order.
     pub fn actions(&self) -> impl Iterator<Item = ChangeAction<'_>> + '_ {
-        self.requests.iter().flatten().map(|step| self.action(step))
-    }
-
-    fn action(&self, step: &Step) -> ChangeAction<'_> {
-        ChangeAction {
-            action: step.action,
-            record_set: step.record_set(&self.changes),
-        }
+        self.requests
+            .iter()
+            .flatten()
+            .map(|step| step.action(&self.changes))
     }
 
     /// How many requests the plan sends.

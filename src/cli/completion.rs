@@ -3,7 +3,7 @@
 //! They complete commands, each command's options, the `--format` values of each command, file
 //! names after an option that takes a FILE, and the shell after `completion`.
 
-use super::help::{global_flags, own_flags};
+use super::defs::{global_flags, own_flags};
 use super::{did_you_mean, spec, Command, CommandSpec, Flag, BUILTIN_FLAGS, COMMANDS, FLAGS};
 use crate::error::Error;
 

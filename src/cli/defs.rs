@@ -210,6 +210,21 @@ pub const BUILTIN_FLAGS: [(char, &str, &str); 2] = [
     ('V', "version", "Print the version"),
 ];
 
+/// The flag named `long` (without its dashes).
+pub fn flag(long: &str) -> Option<&'static Flag> {
+    FLAGS.iter().find(|f| f.long == long)
+}
+
+/// The flags every command takes.
+pub fn global_flags() -> impl Iterator<Item = &'static Flag> {
+    FLAGS.iter().filter(|f| f.global)
+}
+
+/// The flags of the command `spec` beyond the global ones, in its row's order.
+pub fn own_flags(spec: &CommandSpec) -> Vec<&'static Flag> {
+    spec.flags.iter().filter_map(|name| flag(name)).collect()
+}
+
 /// One row of the flag table: how a flag is parsed, what help says of it, and its default.
 pub struct Flag {
     pub long: &'static str,

@@ -1,6 +1,6 @@
 //! The help texts, written from the command and flag tables.
 
-use super::defs::{CommandSpec, Flag, BUILTIN_FLAGS, COMMANDS, FLAGS};
+use super::defs::{global_flags, own_flags, CommandSpec, Flag, BUILTIN_FLAGS, COMMANDS};
 
 const EXIT_CODES: &str = "0 success, 1 error, 2 usage or config error,\n            3 changes \
                           pending (preview --expect-no-changes), 4 push refused by a safety \
@@ -45,19 +45,6 @@ pub fn command_help(spec: &CommandSpec) -> String {
         text.push_str(&format!("  {example}\n"));
     }
     text
-}
-
-/// The flags every command takes.
-pub(super) fn global_flags() -> impl Iterator<Item = &'static Flag> {
-    FLAGS.iter().filter(|f| f.global)
-}
-
-/// The flags of the command `spec` beyond the global ones, in its row's order.
-pub(super) fn own_flags(spec: &CommandSpec) -> Vec<&'static Flag> {
-    spec.flags
-        .iter()
-        .filter_map(|name| FLAGS.iter().find(|f| f.long == *name))
-        .collect()
 }
 
 /// Column where flag help starts.

@@ -518,12 +518,8 @@ fn wait_insync(client: &Client, change_id: &str, timeout: Duration) -> Result<()
             _ => Poll::Pending(info.status),
         })
     };
-    interrupt::poll_until(&what, timeout, poll, log::progress)?.map_err(|ended| {
-        ended.message(
-            &what,
-            "it was applied and will finish propagating on its own",
-        )
-    })
+    let meanwhile = "it was applied and will finish propagating on its own";
+    interrupt::poll_until(&what, meanwhile, timeout, poll, log::progress)
 }
 
 /// The report line of request `number` of `total`.

@@ -302,8 +302,8 @@ fn wait_for_operation(
             _ => Ok(Poll::Pending(state.status)),
         }
     };
-    interrupt::poll_until(&what, timeout, poll, log::progress)?
-        .map_err(|ended| ended.message(&what, "the registrar goes on with it"))
+    let meanwhile = "the registrar goes on with it";
+    interrupt::poll_until(&what, meanwhile, timeout, poll, log::progress)
 }
 
 /// The change as one line of preview and push output.

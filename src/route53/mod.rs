@@ -179,8 +179,8 @@ impl Client {
         let listing = Listing {
             operation: OPERATION,
             scope,
-            max_pages: page_bound(None, ZONES_PAGE_SIZE),
-            expected_items: 0,
+            items: None,
+            page_size: ZONES_PAGE_SIZE,
         };
         read_all_pages(listing, read_page, |marker| format!("marker={marker}"))
     }
@@ -222,8 +222,8 @@ impl Client {
         let listing = Listing {
             operation: OPERATION,
             scope: &scope,
-            max_pages: page_bound(None, ZONES_PAGE_SIZE),
-            expected_items: 0,
+            items: None,
+            page_size: ZONES_PAGE_SIZE,
         };
         read_all_pages(listing, read_page, |(name, id)| {
             format!("dnsname={name} hostedzoneid={id}")
@@ -279,10 +279,8 @@ impl Client {
         let listing = Listing {
             operation: OPERATION,
             scope: &scope,
-            max_pages: page_bound(record_count, RECORDS_PAGE_SIZE),
-            expected_items: record_count.map_or(0, |count| {
-                usize::try_from(count.min(MAX_RESERVED_RECORD_SETS)).unwrap_or_default()
-            }),
+            items: record_count,
+            page_size: RECORDS_PAGE_SIZE,
         };
         read_all_pages(listing, read_page, |next| {
             format!(
@@ -661,10 +659,10 @@ fn read_all_pages<Position: Eq + Hash + Clone, Item>(
         scope: listing.scope.to_string(),
         problem,
     };
-    let mut items = Vec::with_capacity(listing.expected_items);
+    let mut items = Vec::with_capacity(listing.capacity());
     let mut seen = HashSet::new();
     let mut position: Option<Position> = None;
-    for _ in 0..listing.max_pages {
+    for _ in 0..listing.max_pages() {
         let (page, next) = read_page(position.as_ref())?;
         items.extend(page);
         match next {
@@ -680,18 +678,32 @@ fn read_all_pages<Position: Eq + Hash + Clone, Item>(
     }
     Err(broken(format!(
         "it still named a next page after {} pages ({} items), more than the listing can hold",
-        listing.max_pages,
+        listing.max_pages(),
         items.len()
     )))
 }
 
-/// What [`read_all_pages`] reads, for its errors, and how many pages it may take.
+/// What [`read_all_pages`] reads, for its errors, and how large it is.
 struct Listing<'a> {
     operation: &'static str,
     scope: &'a str,
-    max_pages: usize,
-    /// How many items to make room for up front (a hint: the listing may hold more or fewer).
-    expected_items: usize,
+    /// How many items it holds, when known (a hint: it may hold more or fewer).
+    items: Option<u64>,
+    page_size: u32,
+}
+
+impl Listing<'_> {
+    /// How many pages it may take (see [`page_bound`]).
+    fn max_pages(&self) -> usize {
+        page_bound(self.items, self.page_size)
+    }
+
+    /// How many items to make room for up front: those it holds, within a cap, as a server may
+    /// give any count.
+    fn capacity(&self) -> usize {
+        self.items
+            .map_or(0, |items| items.min(MAX_RESERVED_RECORD_SETS) as usize)
+    }
 }
 
 /// The query of a ListResourceRecordSets page starting at `position`.

@@ -9,10 +9,7 @@
 //! answers with an error that [`ApiError::is_unsupported_operation`] recognises; the caller
 //! decides what to do without protections.
 
-use super::{
-    page_bound, parse_error, read_all_pages, xml, ApiError, Call, Client, Listing, Query,
-    API_PREFIX,
-};
+use super::{parse_error, read_all_pages, xml, ApiError, Call, Client, Listing, Query, API_PREFIX};
 use crate::model::{bare_id, RecordSetProtection};
 use crate::sigv4::percent_encode;
 use crate::xml_tree::{parse_document, Element};
@@ -84,8 +81,8 @@ impl Client {
         let listing = Listing {
             operation: OPERATION,
             scope: &scope,
-            max_pages: page_bound(None, PROTECTIONS_PAGE_SIZE),
-            expected_items: 0,
+            items: None,
+            page_size: PROTECTIONS_PAGE_SIZE,
         };
         read_all_pages(listing, read_page, |token| format!("nexttoken={token}"))
     }
